@@ -1,0 +1,3 @@
+from ebcheck.cli import main
+
+main()

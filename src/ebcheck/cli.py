@@ -1,0 +1,146 @@
+"""The command line: parse options, call the library, print, choose the exit code.
+
+Business logic lives in `ebcheck.api` and friends; each command here only
+opens, calls and prints. Imports are deferred into the commands so that
+`ebcheck --version` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from ebcheck import __version__
+from ebcheck.outcome import FAIL_ON_CHOICES, Exit
+from ebcheck.reports import Format
+
+app = typer.Typer(
+    name="ebcheck",
+    help="Audit how ready your B2B deals really are, before the pipeline review.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
+    """A diagnostic on stderr and the exit code; never a traceback."""
+    typer.echo(f"ebcheck: error: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ebcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """ebcheck: a deal-readiness auditor for complex B2B sales."""
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} expects a date written YYYY-MM-DD, got '{value}'")
+
+
+def _fail_on_value(value: str | None) -> str | None:
+    from ebcheck.outcome import parse_fail_on
+
+    if value is None:
+        return None
+    try:
+        return parse_fail_on(value)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(part.strip() for v in values or [] for part in v.split(",") if part.strip())
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Deal files and folders to audit (default: the current folder)."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TERMINAL,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically).")
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help=f"Exit 1 at this level: {', '.join(FAIL_ON_CHOICES)}."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date rules treat as today (YYYY-MM-DD).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this config file instead of discovery.")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Only these rules, names or areas.")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rules, names or areas.")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Report findings recorded in FILE as baselined.")
+    ] = None,
+    changed_since: Annotated[
+        str | None, typer.Option("--changed-since", help="Audit only deal files changed since REF.")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes; 0 = one per CPU.")] = 0,
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="With several deals, show only the pipeline table.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List skipped files on stderr.")
+    ] = False,
+) -> None:
+    """Audit deal files and folders; the main job."""
+    from ebcheck.run import AuditRequest, run_audit
+
+    request = AuditRequest(
+        paths=tuple(paths or [Path()]),
+        fmt=fmt,
+        output=output,
+        fail_on=_fail_on_value(fail_on),
+        as_of=_parse_date(as_of, "--as-of"),
+        config=config,
+        select=_split(select),
+        ignore=_split(ignore),
+        baseline=baseline,
+        changed_since=changed_since,
+        jobs=jobs,
+        lang=lang,
+        summary_only=summary,
+        verbose=verbose,
+    )
+    raise typer.Exit(int(run_audit(request)))
+
+
+def main() -> None:
+    """Console entry point: every failure ends in a message and a documented exit code."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("ebcheck: interrupted", err=True)
+        sys.exit(130)

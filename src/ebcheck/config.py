@@ -1,0 +1,197 @@
+"""`.ebcheck.yaml`: discovery, validation with located errors, and merging with options."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ebcheck.catalogue import LANGUAGES
+from ebcheck.enums import Severity, Stage
+from ebcheck.errors import ConfigError
+from ebcheck.outcome import parse_fail_on
+from ebcheck.problems import ReadFailure
+from ebcheck.scoring import DEFAULT_WEIGHTS
+from ebcheck.settings import RuleSetting, Settings
+from ebcheck.sourcemap import Path as KeyPath
+from ebcheck.sourcemap import SourceMap
+from ebcheck.yamlsource import plain, read_yaml
+
+if TYPE_CHECKING:
+    from ebcheck.run import AuditRequest
+
+CONFIG_NAME = ".ebcheck.yaml"
+KEYS = ("fail_on", "include", "exclude", "select", "ignore", "lang", "baseline", "stages",
+        "weights", "rules")
+RULE_KEYS = ("off", "severity")
+
+
+def discover(start: Path) -> Path | None:
+    """The nearest `.ebcheck.yaml` from `start` up to the repository root."""
+    folder = start.resolve()
+    while True:
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+class _Reader:
+    """Validates one config file, raising errors located at `file:line:col`."""
+
+    def __init__(self, path: Path, source: SourceMap) -> None:
+        self.path = path
+        self.source = source
+
+    def fail(self, at: KeyPath, message: str, key: bool = False) -> ConfigError:
+        pos = self.source.locate_key(at) if key else self.source.locate(at)
+        return ConfigError(f"{self.path}:{pos.line}:{pos.column}: {message}")
+
+    def strings(self, value: Any, at: KeyPath) -> tuple[str, ...]:
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str) and item for item in items):
+            raise self.fail(at, f"'{at[-1]}' expects a list of text values")
+        return tuple(items)
+
+    def check_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], at: KeyPath) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(key.replace("-", "_"), allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                allowed_text = ", ".join(allowed)
+                raise self.fail((*at, key), f"unknown key '{key}'{hint}; known keys: {allowed_text}",
+                                key=True)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The settings a config file gives, as keyword arguments of `Settings`."""
+    try:
+        data, source, problems = read_yaml(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
+    except ReadFailure as failure:
+        pos = failure.problem.position
+        raise ConfigError(f"{path}:{pos.line}:{pos.column}: not valid YAML "
+                          f"({failure.problem.key})") from None
+    reader = _Reader(path, source)
+    if problems:
+        first = problems[0]
+        raise reader.fail(first.path, f"duplicate key '{first.path[-1]}'", key=True)
+    values = plain(data)
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise reader.fail((), "the config file must be a mapping of settings")
+    reader.check_keys(values, KEYS, ())
+    return _settings_from(values, reader, path.parent)
+
+
+def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {"config_file": reader.path}
+    if "fail_on" in values:
+        try:
+            out["fail_on"] = parse_fail_on(str(values["fail_on"]))
+        except ValueError as exc:
+            raise reader.fail(("fail_on",), str(exc).replace("--fail-on", "fail_on")) from None
+    for key in ("include", "exclude", "select", "ignore"):
+        if key in values:
+            out[key] = reader.strings(values[key], (key,))
+    if "lang" in values:
+        if values["lang"] not in LANGUAGES:
+            raise reader.fail(("lang",), f"lang must be one of {', '.join(LANGUAGES)}")
+        out["lang"] = values["lang"]
+    if "baseline" in values:
+        out["baseline"] = folder / reader.strings(values["baseline"], ("baseline",))[0]
+    if "stages" in values:
+        out["stages"] = _stages(values["stages"], reader)
+    if "weights" in values:
+        out["weights"] = _weights(values["weights"], reader)
+    if "rules" in values:
+        out["rules"] = _rules(values["rules"], reader)
+    return out
+
+
+def _stages(value: Any, reader: _Reader) -> dict[str, Stage]:
+    if not isinstance(value, dict):
+        raise reader.fail(("stages",), "stages maps your stage names to ebcheck stages")
+    stages: dict[str, Stage] = {}
+    for name, target in value.items():
+        try:
+            stages[str(name)] = Stage(str(target).lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in Stage)
+            raise reader.fail(("stages", name), f"'{target}' is not a stage; use one of {choices}") from None
+    return stages
+
+
+def _weights(value: Any, reader: _Reader) -> dict[Severity, int]:
+    if not isinstance(value, dict):
+        raise reader.fail(("weights",), "weights maps severities to points")
+    reader.check_keys(value, tuple(s.value for s in Severity), ("weights",))
+    weights = dict(DEFAULT_WEIGHTS)
+    for name, points in value.items():
+        if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+            raise reader.fail(("weights", name), f"weight of {name} must be a whole number >= 0")
+        weights[Severity(name)] = points
+    return weights
+
+
+def _rules(value: Any, reader: _Reader) -> dict[str, RuleSetting]:
+    if not isinstance(value, dict):
+        raise reader.fail(("rules",), "rules maps rule ids or names to their settings")
+    return {str(key): _rule_setting(entry, reader, ("rules", key)) for key, entry in value.items()}
+
+
+def _rule_setting(entry: Any, reader: _Reader, at: KeyPath) -> RuleSetting:
+    # YAML reads a bare `off` as false.
+    if entry is False or entry == "off":
+        return RuleSetting(off=True)
+    if entry is True or entry == "on" or entry is None:
+        return RuleSetting()
+    if not isinstance(entry, dict):
+        raise reader.fail(at, "a rule takes off, or a mapping of severity and options")
+    options = {k: v for k, v in entry.items() if k not in RULE_KEYS}
+    severity = entry.get("severity")
+    if severity is not None:
+        try:
+            severity = Severity(str(severity).lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in Severity)
+            raise reader.fail((*at, "severity"), f"severity must be one of {choices}") from None
+    off = entry.get("off", False)
+    return RuleSetting(off=off is True or off == "on", severity=severity, options=options)
+
+
+def language_from_environment() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def settings_for(request: AuditRequest) -> Settings:
+    """Command line over config file over defaults."""
+    path = request.config if request.config is not None else discover(Path.cwd())
+    if request.config is not None and not request.config.is_file():
+        raise ConfigError(f"config file not found: {request.config}")
+    values = read_config(path) if path is not None else {}
+    values.setdefault("lang", language_from_environment())
+    overrides: dict[str, Any] = {
+        "fail_on": request.fail_on,
+        "as_of": request.as_of,
+        "lang": request.lang,
+        "select": request.select or None,
+        "ignore": request.ignore or None,
+        "baseline": request.baseline,
+    }
+    if request.lang is not None and request.lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}; got '{request.lang}'")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if path is not None:
+        values["config_root"] = path.parent
+    return Settings(**values)

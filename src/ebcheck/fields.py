@@ -1,0 +1,256 @@
+"""Field types of the deal format: how one YAML value becomes one Python value.
+
+Each type accepts a `Scalar` from the YAML reader (keeping the text exactly
+as written) or a plain Python value (for models built in code and tests).
+Errors are raised as `PydanticCustomError`s whose type is a message
+catalogue key, so the loader can explain them in the user's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from ebcheck.enums import ALIASES
+from ebcheck.yamlsource import Scalar
+
+E = TypeVar("E", bound=Enum)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOOSE_DATE = re.compile(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?$")
+_CN_UNITS = {"万": 10_000, "千": 1_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000}
+_CN_NUMBER = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(万|千|亿|k|m)(?:元|rmb|cny)?$", re.IGNORECASE)
+
+
+def error(kind: str, **params: Any) -> PydanticCustomError:
+    """An error whose type is the catalogue key `E002.<kind>`."""
+    return PydanticCustomError(f"E002.{kind}", kind, params)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Scalar):
+        return value.raw if not value.is_null else "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _null(value: Any) -> bool:
+    return value is None or (isinstance(value, Scalar) and value.is_null)
+
+
+# --- text -------------------------------------------------------------------
+
+
+def to_text(value: Any) -> Any:
+    if _null(value):
+        return None
+    if isinstance(value, Scalar):
+        return value.raw
+    if isinstance(value, dict | list):
+        raise error("expected_text", found=_describe(value))
+    if isinstance(value, bool | int | float | dt.date):
+        return str(value)
+    return value
+
+
+def to_required_text(value: Any) -> Any:
+    text = to_text(value)
+    if isinstance(text, str) and not text.strip():
+        raise error("empty_text")
+    return text
+
+
+def to_text_list(value: Any) -> Any:
+    if _null(value):
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [to_required_text(item) for item in items]
+
+
+Text = Annotated[str, BeforeValidator(to_required_text)]
+OptText = Annotated[str | None, BeforeValidator(to_text)]
+TextList = Annotated[list[str], BeforeValidator(to_text_list)]
+
+
+# --- numbers ----------------------------------------------------------------
+
+
+def _number_hint(text: str) -> str | None:
+    """How to write a value that is almost a number (`120万`, `1,200,000`, `1.2e6`)."""
+    compact = text.strip().replace(",", "").replace("，", "").replace(" ", "")
+    match = _CN_NUMBER.match(compact)
+    if match:
+        number = float(match.group(1)) * _CN_UNITS[match.group(2).lower()]
+    else:
+        try:
+            number = float(compact.removesuffix("元"))
+        except ValueError:
+            return None
+    return _plain_number(number)
+
+
+def _plain_number(number: float) -> str:
+    return str(int(number)) if number == int(number) else repr(number)
+
+
+def _to_number(value: Any) -> Any:
+    if _null(value):
+        return None
+    raw = value.value if isinstance(value, Scalar) else value
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        found = _describe(value)
+        hint = _number_hint(found) if isinstance(raw, str) else None
+        if hint is not None:
+            raise error("number_hint", found=found, suggestion=hint)
+        raise error("expected_number", found=found)
+    return raw
+
+
+def to_money(value: Any) -> Any:
+    number = _to_number(value)
+    if number is not None and number < 0:
+        raise error("negative", found=_describe(value))
+    return number
+
+
+def to_positive(value: Any) -> Any:
+    number = _to_number(value)
+    if number is not None and number <= 0:
+        raise error("not_positive", found=_describe(value))
+    return number
+
+
+def to_fraction(value: Any) -> Any:
+    if _null(value):
+        return None
+    raw = value.value if isinstance(value, Scalar) else value
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        try:
+            number: float = float(raw.strip()[:-1]) / 100
+        except ValueError:
+            raise error("expected_fraction", found=_describe(value)) from None
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        number = float(raw)
+    else:
+        raise error("expected_fraction", found=_describe(value))
+    if not 0 <= number <= 1:
+        suggestion = f"{number / 100:g}" if 1 < number <= 100 else None
+        if suggestion is not None:
+            raise error("fraction_hint", found=_describe(value), suggestion=suggestion)
+        raise error("expected_fraction", found=_describe(value))
+    return number
+
+
+Money = Annotated[int | float | None, BeforeValidator(to_money)]
+PositiveNumber = Annotated[int | float | None, BeforeValidator(to_positive)]
+Fraction = Annotated[float | None, BeforeValidator(to_fraction)]
+
+
+# --- dates and booleans -----------------------------------------------------
+
+
+def to_date(value: Any) -> Any:
+    if _null(value):
+        return None
+    raw = value.value if isinstance(value, Scalar) else value
+    if isinstance(raw, dt.datetime):
+        raise error("date_time", found=_describe(value), suggestion=raw.date().isoformat())
+    if isinstance(raw, dt.date):
+        return raw
+    found = _describe(value)
+    if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            raise error("no_such_date", found=found) from None
+    loose = _LOOSE_DATE.match(found.strip()) if isinstance(raw, str) else None
+    if loose:
+        year, month, day = (int(part) for part in loose.groups())
+        raise error("date_hint", found=found, suggestion=f"{year:04d}-{month:02d}-{day:02d}")
+    raise error("expected_date", found=found)
+
+
+def to_bool(value: Any) -> Any:
+    if _null(value):
+        return None
+    raw = value.value if isinstance(value, Scalar) else value
+    if not isinstance(raw, bool):
+        raise error("expected_bool", found=_describe(value))
+    return raw
+
+
+Date = Annotated[dt.date | None, BeforeValidator(to_date)]
+Bool = Annotated[bool | None, BeforeValidator(to_bool)]
+
+
+# --- enumerations -----------------------------------------------------------
+
+
+def enum_parser(enum: type[E]) -> Callable[[Any], Any]:
+    """A validator that matches `enum` values and aliases case-insensitively."""
+    aliases = {member.value.lower(): member for member in enum}
+    aliases.update({alias: enum(target) for alias, target in ALIASES.get(enum, {}).items()})
+    choices = ", ".join(member.value for member in enum)
+
+    def parse(value: Any) -> Any:
+        if _null(value):
+            return None
+        if isinstance(value, enum):
+            return value
+        found = _describe(value)
+        if isinstance(value, dict | list):
+            raise error("expected_choice", found=found, choices=choices)
+        member = aliases.get(found.strip().lower().replace("-", "_").replace(" ", "_"))
+        if member is None:
+            raise error("expected_choice", found=found, choices=choices)
+        return member
+
+    return parse
+
+
+def enum_list_parser(enum: type[E]) -> Callable[[Any], Any]:
+    """One value or a list of values of `enum`."""
+    parse = enum_parser(enum)
+
+    def parse_many(value: Any) -> Any:
+        if _null(value):
+            return []
+        items = value if isinstance(value, list) else [value]
+        return [parse(item) for item in items]
+
+    return parse_many
+
+
+def to_currency(value: Any) -> Any:
+    text = to_text(value)
+    if text is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z]{3}", text):
+        raise error("expected_currency", found=text)
+    return text.upper()
+
+
+Currency = Annotated[str | None, BeforeValidator(to_currency)]
+
+
+def to_version(value: Any) -> Any:
+    raw = value.value if isinstance(value, Scalar) else value
+    if _null(value):
+        raise error("missing_version")
+    if raw != 1 or isinstance(raw, bool):
+        raise error("version", found=_describe(value))
+    return raw
+
+
+def to_list(value: Any) -> Any:
+    """A missing or empty list section is an empty list."""
+    return [] if _null(value) else value

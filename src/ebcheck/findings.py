@@ -1,0 +1,55 @@
+"""What an audit finds: immutable, complete when created."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ebcheck.enums import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One gap in one deal, located in its file."""
+
+    rule: str
+    """Rule id, such as ``EB002``."""
+    name: str
+    """Rule name, such as ``eb-not-met``."""
+    severity: Severity
+    message: str
+    fix: str
+    line: int
+    column: int
+    path: str = ""
+    """Field path the finding is about (``stakeholders[1].met``); empty for the file."""
+    subject: str | None = None
+    """The stakeholder or risk the finding is about, matched by suppression targets."""
+
+    @property
+    def area(self) -> str:
+        return self.rule.rstrip("0123456789")
+
+    def sort_key(self) -> tuple[int, int, str, int, str]:
+        return (self.severity.rank, self.line, self.rule, self.column, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding hidden by a `suppress:` entry of its deal."""
+
+    finding: Finding
+    reason: str
+    until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCrash:
+    """A rule that raised instead of returning findings."""
+
+    rule: str
+    error: str
+
+
+def sort_findings(findings: list[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=Finding.sort_key))

@@ -1,0 +1,229 @@
+"""Load one deal file into a `DealFile` and its source map, or explain why not.
+
+Every failure becomes a located `Problem` (E001: not YAML data, E002: not
+the deal format); nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ebcheck.enums import Stage
+from ebcheck.models import DealFile
+from ebcheck.problems import Problem, ReadFailure
+from ebcheck.sourcemap import START, Path, SourceMap, format_path
+from ebcheck.yamlsource import Scalar, read_yaml
+
+
+@dataclass
+class Loaded:
+    """The outcome of loading one file: a deal, or the problems that stopped it."""
+
+    deal: DealFile | None
+    source: SourceMap = field(default_factory=SourceMap)
+    problems: list[Problem] = field(default_factory=list)
+    deal_id: str | None = None
+
+
+def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> Loaded:
+    try:
+        tree, source, problems = read_yaml(data)
+    except ReadFailure as failure:
+        return Loaded(None, problems=[failure.problem])
+    if not isinstance(tree, dict):
+        found = _found(tree)
+        return Loaded(None, source, [Problem("E001", "E001.not_mapping", START, (), {"found": found})])
+    deal_id = _raw_deal_id(tree)
+    if stage_names:
+        _apply_stage_names(tree, stage_names)
+    version = _version_problem(tree, source)
+    if version is not None:
+        return Loaded(None, source, [version], deal_id)
+    problems += _raw_checks(tree, source)
+    try:
+        deal = DealFile.model_validate(tree)
+    except ValidationError as exc:
+        problems += _translate(exc, source)
+    else:
+        if not problems:
+            return Loaded(deal, source, [], deal.deal.id)
+    return Loaded(None, source, _unique(problems), deal_id)
+
+
+def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) -> Loaded:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Loaded(None, problems=[Problem("E001", "E001.unreadable", START, (), {"reason": reason})])
+    return load_bytes(data, stage_names)
+
+
+def _apply_stage_names(tree: dict[str, Any], stage_names: Mapping[str, Stage]) -> None:
+    """Read a team's own stage name (`方案`) as the ebcheck stage it maps to."""
+    deal = tree.get("deal")
+    stage = deal.get("stage") if isinstance(deal, dict) else None
+    if not isinstance(stage, Scalar) or deal is None:
+        return
+    lowered = {name.lower(): value for name, value in stage_names.items()}
+    mapped = lowered.get(stage.raw.strip().lower())
+    if mapped is not None:
+        deal["stage"] = Scalar(mapped.value, mapped.value, "str", quoted=False)
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Scalar):
+        return f"text '{value.raw}'" if not value.is_null else "nothing"
+    return "a mapping"
+
+
+def _raw_deal_id(tree: dict[str, Any]) -> str | None:
+    deal = tree.get("deal")
+    value = deal.get("id") if isinstance(deal, dict) else None
+    return value.raw if isinstance(value, Scalar) and not value.is_null else None
+
+
+def _version_problem(tree: dict[str, Any], source: SourceMap) -> Problem | None:
+    """An unknown format version is the only error worth reporting for that file."""
+    value = tree.get("ebcheck")
+    if not isinstance(value, Scalar) or value.is_null or value.value == 1:
+        return None
+    if isinstance(value.value, bool):
+        return None  # reported as a type error with the rest
+    return Problem("E002", "E002.version", source.locate(("ebcheck",)), ("ebcheck",),
+                   {"found": value.raw})
+
+
+def _raw_checks(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """Checks that must run even when model validation fails elsewhere."""
+    return [*_repeated_names(tree, source), *_close_date_missing(tree, source)]
+
+
+def _repeated_names(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
+    people = tree.get("stakeholders")
+    if not isinstance(people, list):
+        return []
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for index, person in enumerate(people):
+        name = person.get("name") if isinstance(person, dict) else None
+        if not isinstance(name, Scalar) or name.is_null:
+            continue
+        path: Path = ("stakeholders", index, "name")
+        if name.raw in first_seen:
+            first = source.locate(("stakeholders", first_seen[name.raw], "name"))
+            problems.append(Problem("E002", "E002.repeated_stakeholder", source.locate(path), path,
+                                    {"name": name.raw, "first_line": first.line}))
+        else:
+            first_seen[name.raw] = index
+    return problems
+
+
+def _close_date_missing(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
+    deal = tree.get("deal")
+    if not isinstance(deal, dict):
+        return []
+    stage, close = deal.get("stage"), deal.get("close_date")
+    if not isinstance(stage, Scalar) or (close is not None and not _is_null(close)):
+        return []
+    try:
+        parsed = Stage(stage.raw.strip().lower())
+    except ValueError:
+        return []
+    if parsed.is_closed:
+        return []
+    return [Problem("E002", "E002.close_date_required", source.locate(("deal",)), ("deal",),
+                    {"stage": parsed.value})]
+
+
+def _is_null(value: Any) -> bool:
+    return isinstance(value, Scalar) and value.is_null
+
+
+def _translate(exc: ValidationError, source: SourceMap) -> list[Problem]:
+    return [_problem(error, source) for error in exc.errors(include_url=False)]
+
+
+def _problem(error: Any, source: SourceMap) -> Problem:
+    path: Path = tuple(part for part in error["loc"] if isinstance(part, str | int))
+    kind: str = error["type"]
+    if kind.startswith("E002."):
+        return Problem("E002", kind, source.locate(path), path, dict(error.get("ctx") or {}))
+    if kind == "missing":
+        return Problem("E002", "E002.missing", source.locate(path[:-1]), path,
+                       {"field": str(path[-1])})
+    if kind == "extra_forbidden":
+        return _unknown_key(path, source)
+    found = _found_at(path, source, error.get("input"))
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return Problem("E002", "E002.expected_mapping", source.locate(path), path, {"found": found})
+    if kind == "list_type":
+        return Problem("E002", "E002.expected_list", source.locate(path), path, {"found": found})
+    return Problem("E002", "E002.invalid", source.locate(path), path, {"detail": error["msg"]})
+
+
+def _found_at(path: Path, source: SourceMap, value: Any) -> str:
+    if path in source.raw:
+        raw = source.raw[path]
+        return f"text '{raw}'" if raw else "nothing"
+    return _found(value)
+
+
+def _unknown_key(path: Path, source: SourceMap) -> Problem:
+    key = str(path[-1])
+    known = known_keys(path[:-1])
+    suggestion = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    section = format_path(path[:-1])
+    params: dict[str, Any] = {"key": key, "section": section}
+    hint = None
+    if path in source.split_by_comma:
+        hint = "E002.split_by_comma"
+    elif suggestion:
+        params["suggestion"] = suggestion[0]
+        hint = "E002.did_you_mean"
+    message = "E002.unknown_key" if section else "E002.unknown_top_key"
+    return Problem("E002", message, source.locate_key(path), path, params, hint)
+
+
+def known_keys(path: Path) -> list[str]:
+    """The keys the format allows in the mapping at `path`."""
+    model: type[BaseModel] | None = DealFile
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info is not None else None
+    if model is None:
+        return []
+    return [name for name in model.model_fields if name != "extensions"]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, Path]] = set()
+    unique = []
+    for problem in problems:
+        if (problem.key, problem.path) not in seen:
+            seen.add((problem.key, problem.path))
+            unique.append(problem)
+    return unique

@@ -1,0 +1,89 @@
+"""The finished audit: what formatters render and the CLI turns into an exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ebcheck.enums import Verdict
+from ebcheck.findings import Finding, RuleCrash, Suppressed
+from ebcheck.models import DealFile
+
+
+@dataclass(frozen=True)
+class DealReport:
+    """One deal file, audited."""
+
+    path: str
+    """The file as the user would name it: relative to the working folder, '/'-separated."""
+    as_of: dt.date
+    verdict: Verdict
+    score: int | None
+    findings: tuple[Finding, ...] = ()
+    suppressed: tuple[Suppressed, ...] = ()
+    baselined: tuple[Finding, ...] = ()
+    crashes: tuple[RuleCrash, ...] = ()
+    deal: DealFile | None = None
+    deal_id: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.deal.deal.name if self.deal else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.deal is not None and not self.deal.deal.is_closed
+
+    @property
+    def top_finding(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+
+@dataclass(frozen=True)
+class Summary:
+    deals: int
+    invalid: int
+    skipped: int
+    by_verdict: dict[str, int]
+    amount: dict[str, float]
+    amount_at_risk: dict[str, float]
+
+
+AT_RISK = (Verdict.AT_RISK, Verdict.NOT_READY)
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Every deal audited in one run, in a deterministic order."""
+
+    as_of: dt.date
+    deals: tuple[DealReport, ...]
+    skipped: tuple[str, ...] = ()
+    stale_baseline: tuple[str, ...] = field(default=())
+    """Baseline entries that matched no finding of this run."""
+
+    def summary(self) -> Summary:
+        verdicts = Counter(report.verdict.value for report in self.deals)
+        amount: Counter[str] = Counter()
+        at_risk: Counter[str] = Counter()
+        for report in self.deals:
+            if not report.is_open or report.deal is None or report.deal.deal.amount is None:
+                continue
+            currency = report.deal.deal.currency or "unknown"
+            amount[currency] += report.deal.deal.amount
+            if report.verdict in AT_RISK:
+                at_risk[currency] += report.deal.deal.amount
+        ordered = sorted(verdicts, key=lambda v: Verdict(v).rank)
+        return Summary(
+            deals=len(self.deals),
+            invalid=verdicts.get(Verdict.INVALID.value, 0),
+            skipped=len(self.skipped),
+            by_verdict={verdict: verdicts[verdict] for verdict in ordered},
+            amount=dict(sorted(amount.items())),
+            amount_at_risk={c: at_risk.get(c, 0) for c in sorted(amount)},
+        )
+
+    @property
+    def crashes(self) -> list[tuple[str, RuleCrash]]:
+        return [(report.path, crash) for report in self.deals for crash in report.crashes]

@@ -1,0 +1,51 @@
+"""Report formats: each turns a finished `AuditReport` into text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ebcheck.catalogue import Catalogue
+    from ebcheck.report import AuditReport
+    from ebcheck.ruleapi import Rule
+
+
+class Format(str, Enum):
+    TERMINAL = "terminal"
+    CONCISE = "concise"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to present a report; formatters see this and the report, nothing else."""
+
+    catalogue: Catalogue
+    width: int = 100
+    color: bool = False
+    summary_only: bool = False
+    fail_on: str = "not_ready"
+    rules: tuple[Rule, ...] = field(default=())
+    version: str = ""
+
+
+class Formatter(Protocol):
+    def __call__(self, report: AuditReport, options: RenderOptions) -> str: ...
+
+
+def formatter(fmt: Format) -> Formatter:
+    """The render function of a format, imported only when it is used."""
+    module = import_module(f"ebcheck.reports.{fmt.value}_format")
+    render: Formatter = module.render
+    return render
+
+
+def render(report: AuditReport, fmt: Format, options: RenderOptions) -> str:
+    return formatter(fmt)(report, options)

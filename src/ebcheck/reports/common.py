@@ -1,0 +1,33 @@
+"""Small helpers shared by the human-readable formats."""
+
+from __future__ import annotations
+
+from ebcheck.enums import Role, Verdict
+from ebcheck.models import DealFile, Stakeholder
+from ebcheck.report import AuditReport, DealReport
+
+ROLE_ORDER = (Role.EB, Role.TB, Role.UB, Role.COACH)
+
+
+def money(amount: float | None, currency: str | None) -> str:
+    if amount is None:
+        return "—"
+    number = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    return f"{currency} {number}" if currency else number
+
+
+def worst_first(report: AuditReport) -> list[DealReport]:
+    """Deals that need attention first: by verdict, then score, then path."""
+    return sorted(
+        report.deals,
+        key=lambda d: (d.verdict.rank, d.score if d.score is not None else 101, d.path),
+    )
+
+
+def people_in_role(deal: DealFile, role: Role) -> list[Stakeholder]:
+    return deal.with_role(role)
+
+
+def verdict_counts(report: AuditReport) -> list[tuple[Verdict, int]]:
+    summary = report.summary()
+    return [(Verdict(v), n) for v, n in summary.by_verdict.items()]

@@ -1,0 +1,78 @@
+"""The JSON report: the shape documented in the deal format spec, built explicitly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ebcheck.findings import Finding, Suppressed
+from ebcheck.report import AuditReport, DealReport
+from ebcheck.reports import RenderOptions
+
+REPORT_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "fix": finding.fix,
+        "line": finding.line,
+        "column": finding.column,
+        "path": finding.path,
+        "subject": finding.subject,
+    }
+
+
+def suppressed_dict(entry: Suppressed) -> dict[str, Any]:
+    return {
+        **finding_dict(entry.finding),
+        "reason": entry.reason,
+        "until": entry.until.isoformat() if entry.until else None,
+    }
+
+
+def deal_dict(report: DealReport) -> dict[str, Any]:
+    info = report.deal.deal if report.deal else None
+    return {
+        "path": report.path,
+        "id": report.deal_id,
+        "name": info.name if info else None,
+        "account": info.account if info else None,
+        "owner": info.owner if info else None,
+        "stage": info.stage.value if info else None,
+        "amount": info.amount if info else None,
+        "currency": info.currency if info else None,
+        "close_date": info.close_date.isoformat() if info and info.close_date else None,
+        "score": report.score,
+        "verdict": report.verdict.value,
+        "as_of": report.as_of.isoformat(),
+        "findings": [finding_dict(f) for f in report.findings],
+        "suppressed": [suppressed_dict(s) for s in report.suppressed],
+        "baselined": [finding_dict(f) for f in report.baselined],
+        "errors": [{"rule": c.rule, "error": c.error} for c in report.crashes],
+    }
+
+
+def report_dict(report: AuditReport) -> dict[str, Any]:
+    summary = report.summary()
+    return {
+        "ebcheck_report": REPORT_VERSION,
+        "as_of": report.as_of.isoformat(),
+        "deals": [deal_dict(d) for d in report.deals],
+        "summary": {
+            "deals": summary.deals,
+            "invalid": summary.invalid,
+            "skipped": summary.skipped,
+            "by_verdict": summary.by_verdict,
+            "amount": summary.amount,
+            "amount_at_risk": summary.amount_at_risk,
+            "baseline_unmatched": len(report.stale_baseline),
+        },
+    }
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

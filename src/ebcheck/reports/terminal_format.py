@@ -1,0 +1,212 @@
+"""The terminal report: what a sales manager wants on screen in a review."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ebcheck.catalogue import Catalogue
+from ebcheck.enums import RelationshipStage, Severity, Verdict
+from ebcheck.findings import Finding
+from ebcheck.models import DealFile, Stakeholder
+from ebcheck.report import AuditReport, DealReport
+from ebcheck.reports import RenderOptions
+from ebcheck.reports.common import ROLE_ORDER, money, worst_first
+from ebcheck.textsafe import clean
+
+VERDICT_STYLE = {
+    Verdict.READY: "bold green",
+    Verdict.AT_RISK: "bold yellow",
+    Verdict.NOT_READY: "bold red",
+    Verdict.INVALID: "bold magenta",
+    Verdict.CLOSED: "bold blue",
+}
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def _t(text: object, style: str = "") -> Text:
+    """User text as a literal: never read as markup, no control characters."""
+    return Text(clean(str(text)), style=style)
+
+
+def verdict_text(verdict: Verdict, words: Catalogue) -> Text:
+    return Text(words.text(f"verdict.{verdict.value}").upper(), style=VERDICT_STYLE[verdict])
+
+
+def header(report: DealReport, words: Catalogue) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    info = report.deal.deal if report.deal else None
+    if info is not None:
+        grid.add_row(words.text("report.account"), _t(info.account))
+        if info.owner:
+            grid.add_row(words.text("report.owner"), _t(info.owner))
+        grid.add_row(words.text("report.stage"), _t(info.stage.value))
+        grid.add_row(words.text("report.amount"), _t(money(info.amount, info.currency)))
+        close = info.close_date.isoformat() if info.close_date else "—"
+        grid.add_row(words.text("report.close_date"), _t(close))
+    grid.add_row(words.text("report.as_of"), _t(report.as_of.isoformat()))
+    result = Text()
+    if report.score is not None:
+        result.append(f"{report.score}/100  ", style=VERDICT_STYLE[report.verdict])
+    result.append_text(verdict_text(report.verdict, words))
+    grid.add_row(words.text("report.score"), result)
+    return grid
+
+
+def _met_cell(person: Stakeholder, report: DealReport, words: Catalogue) -> Text:
+    if person.met is None:
+        return Text(words.text("report.never"), style="red")
+    if person.met > report.as_of:
+        return Text(words.text("report.planned", date=person.met.isoformat()), style="yellow")
+    return Text(person.met.isoformat(), style="green")
+
+
+def buying_centre(deal: DealFile, report: DealReport, words: Catalogue) -> Table:
+    table = Table(title=words.text("report.buying_centre"), title_justify="left",
+                  box=box.SIMPLE_HEAD, expand=False, padding=(0, 1))
+    for key in ("role", "who", "met", "stance"):
+        table.add_column(words.text(f"report.{key}"), overflow="fold")
+    for role in ROLE_ORDER:
+        people = deal.with_role(role)
+        label = words.text(f"role.{role.value}")
+        if not people:
+            table.add_row(label, Text(words.text("report.nobody"), style="red"), "", "")
+        for person in people:
+            who = _t(person.name)
+            if person.title:
+                who.append(f" · {clean(person.title)}", style="dim")
+            stance = person.stance.value if person.stance else "—"
+            table.add_row(label, who, _met_cell(person, report, words), stance)
+    return table
+
+
+def ladder(deal: DealFile, words: Catalogue) -> Text:
+    """The four relationship stages, the current one marked with its share."""
+    line = Text(words.text("report.relationship") + "  ", style="bold")
+    relation = deal.relationship
+    if relation is None or relation.stage is None:
+        line.append(words.text("report.no_relationship"), style="dim")
+        return line
+    for index, stage in enumerate(RelationshipStage):
+        if index:
+            line.append(" → ", style="dim")
+        name = words.text(f"relationship_stage.{stage.value}")
+        if stage == relation.stage:
+            share = relation.share_of_wallet
+            mark = f" {share:.0%}" if share is not None else ""
+            line.append(f"[{name}{mark}]", style="bold reverse")
+        else:
+            line.append(name, style="dim")
+    return line
+
+
+def findings_table(findings: Iterable[Finding], report: DealReport, words: Catalogue) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for finding in findings:
+        body = _t(finding.message)
+        body.append("\n→ ", style="dim")
+        body.append(clean(finding.fix), style="dim")
+        body.append(f"\n{clean(report.path)}:{finding.line}:{finding.column}", style="dim")
+        table.add_row(Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity]),
+                      Text(finding.rule, style="bold"), body)
+    return table
+
+
+def _extras(report: DealReport, words: Catalogue) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for entry in report.suppressed:
+        until = words.text("report.until", date=entry.until.isoformat()) if entry.until else ""
+        parts.append(_t(words.text("report.suppressed_line", rule=entry.finding.rule,
+                                   message=entry.finding.message, reason=entry.reason,
+                                   until=until), "dim"))
+    if report.baselined:
+        parts.append(Text(words.text("report.baselined_count", count=len(report.baselined)),
+                          style="dim"))
+    for crash in report.crashes:
+        parts.append(_t(words.text("report.crashed", rule=crash.rule, error=crash.error),
+                        "bold magenta"))
+    return parts
+
+
+def deal_panel(report: DealReport, words: Catalogue) -> Panel:
+    parts: list[RenderableType] = [header(report, words)]
+    if report.deal is not None and report.verdict is not Verdict.CLOSED:
+        parts += [Text(), buying_centre(report.deal, report, words), ladder(report.deal, words)]
+    if report.verdict is Verdict.CLOSED:
+        parts += [Text(), Text(words.text("report.closed_deal"), style="dim")]
+    elif report.findings:
+        title = f"{words.text('report.findings')} ({len(report.findings)})"
+        parts += [Text(), Text(title, style="bold"), findings_table(report.findings, report, words)]
+    else:
+        parts += [Text(), Text(words.text("report.no_findings"), style="green")]
+    extras = _extras(report, words)
+    if extras:
+        parts += [Text(), *extras]
+    title = _t(report.deal_id or report.path, "bold")
+    if report.name:
+        title.append("  ")
+        title.append_text(_t(report.name))
+    return Panel(Group(*parts), title=title, title_align="left",
+                 subtitle=_t(report.path, "dim"), subtitle_align="right",
+                 border_style=VERDICT_STYLE[report.verdict].replace("bold ", ""))
+
+
+def summary_line(report: AuditReport, words: Catalogue) -> Text:
+    summary = report.summary()
+    verdicts = ", ".join(
+        f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
+    )
+    line = Text(words.text("report.summary", deals=summary.deals, verdicts=verdicts), "bold")
+    if summary.skipped:
+        line.append("; " + words.text("report.summary_skipped", count=summary.skipped), "dim")
+    if report.stale_baseline:
+        line.append("\n" + words.text("report.baseline_unmatched",
+                                      count=len(report.stale_baseline)), "yellow")
+    return line
+
+
+def renderables(report: AuditReport, options: RenderOptions) -> list[RenderableType]:
+    words = options.catalogue
+    parts: list[RenderableType] = []
+    if len(report.deals) > 1:
+        from ebcheck.reports.pipeline_table import pipeline_table
+
+        parts.append(pipeline_table(report, words))
+    if not options.summary_only:
+        parts += [deal_panel(deal, words) for deal in worst_first(report)]
+    parts.append(summary_line(report, words))
+    return parts
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="auto" if options.color else None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    for part in renderables(report, options):
+        console.print(part)
+    return buffer.getvalue()

@@ -1,0 +1,89 @@
+"""The `audit` command from options to exit code, without Typer in the way."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ebcheck import __version__
+from ebcheck.errors import EbcheckError
+from ebcheck.outcome import Exit, exit_code
+from ebcheck.reports import Format, RenderOptions, render
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    paths: tuple[Path, ...]
+    fmt: Format = Format.TERMINAL
+    output: Path | None = None
+    fail_on: str | None = None
+    as_of: object | None = None
+    config: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    baseline: Path | None = None
+    changed_since: str | None = None
+    jobs: int = 0
+    lang: str | None = None
+    summary_only: bool = False
+    verbose: bool = False
+
+
+def _error(message: str) -> None:
+    print(f"ebcheck: error: {message}", file=sys.stderr)
+
+
+def run_audit(request: AuditRequest) -> Exit:
+    from ebcheck.api import audit_request
+    from ebcheck.config import settings_for
+
+    try:
+        settings = settings_for(request)
+        result = audit_request(request, settings)
+    except EbcheckError as exc:
+        _error(str(exc))
+        return Exit.USAGE
+    report, auditor = result.report, result.auditor
+    if request.verbose:
+        for path in report.skipped:
+            print(f"ebcheck: skipped (not a deal file): {path}", file=sys.stderr)
+    options = RenderOptions(
+        catalogue=auditor.catalogue,
+        width=_width(request),
+        color=_color(request),
+        summary_only=request.summary_only,
+        fail_on=settings.fail_on,
+        rules=tuple(active.rule for active in auditor.rules),
+        version=__version__,
+    )
+    text = render(report, request.fmt, options)
+    _deliver(text, request, report, options)
+    for path, crash in report.crashes:
+        _error(f"{path}: rule {crash.rule} crashed: {crash.error}")
+    return exit_code(report, settings.fail_on)
+
+
+def _deliver(text: str, request: AuditRequest, report: object, options: RenderOptions) -> None:
+    from ebcheck.output import write_atomically, write_stdout
+
+    if request.output is not None:
+        write_atomically(request.output, text)
+    else:
+        write_stdout(text)
+    if request.fmt is Format.GITHUB:
+        from ebcheck.reports.github_format import append_step_summary
+
+        append_step_summary(report, replace(options, color=False))
+
+
+def _width(request: AuditRequest) -> int:
+    from ebcheck.output import terminal_width
+
+    return terminal_width() if request.output is None else 100
+
+
+def _color(request: AuditRequest) -> bool:
+    from ebcheck.output import use_color
+
+    return request.fmt is Format.TERMINAL and request.output is None and use_color()

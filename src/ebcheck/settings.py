@@ -1,0 +1,43 @@
+"""Effective settings of one audit: command line over config file over defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ebcheck.enums import Severity, Stage
+from ebcheck.scoring import DEFAULT_WEIGHTS
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """What the configuration says of one rule."""
+
+    off: bool = False
+    severity: Severity | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    as_of: dt.date | None = None
+    """`--as-of`: overrides every file's own `as_of`."""
+    today: dt.date = field(default_factory=dt.date.today)
+    lang: str = "en"
+    fail_on: str = "not_ready"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    weights: Mapping[Severity, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    stages: Mapping[str, Stage] = field(default_factory=dict)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    baseline: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    """The folder paths in reports are relative to."""
+    config_file: Path | None = None
+    config_root: Path | None = None
+    """The folder of the config file: `include`/`exclude` globs are relative to it."""

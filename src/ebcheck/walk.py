@@ -1,0 +1,133 @@
+"""Find the deal files among the paths given on the command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import yaml
+
+from ebcheck.errors import EbcheckError
+from ebcheck.yamlsource import MAX_BYTES
+
+SUFFIXES = (".yaml", ".yml")
+DEAL_KEYS = frozenset({"ebcheck", "deal"})
+
+
+@dataclass(frozen=True)
+class FileSet:
+    deals: tuple[Path, ...]
+    skipped: tuple[Path, ...]
+
+
+class MissingPathError(EbcheckError):
+    pass
+
+
+def glob_match(relative: str, pattern: str) -> bool:
+    """Match a '/'-separated path against a glob where `**` spans folders."""
+    if pattern.endswith("/**"):
+        prefix = pattern[:-3]
+        return relative == prefix or relative.startswith(prefix + "/") or fnmatchcase(
+            relative, pattern
+        )
+    if pattern.startswith("**/"):
+        return glob_match(relative, pattern[3:]) or any(
+            glob_match("/".join(relative.split("/")[i:]), pattern[3:])
+            for i in range(1, relative.count("/") + 1)
+        )
+    return fnmatchcase(relative, pattern.replace("/**/", "/*/")) or fnmatchcase(relative, pattern)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(current, name)
+            if name.startswith(".") or not name.endswith(SUFFIXES) or path.is_symlink():
+                continue
+            yield path
+
+
+def top_level_keys(path: Path) -> set[str] | None:
+    """Keys of the first document's top-level mapping; None when not readable YAML.
+
+    Only the first document is parsed, event by event, so a large manifest
+    costs little and a multi-document file is still classified.
+    """
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        text = path.read_bytes().decode("utf-8-sig")
+        return _first_document_keys(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _first_document_keys(events: Iterable[yaml.Event]) -> set[str]:
+    keys: set[str] = set()
+    depth = 0
+    expect_key = False
+    for event in events:
+        if isinstance(event, yaml.DocumentEndEvent):
+            break
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if depth == 0 and isinstance(event, yaml.SequenceStartEvent):
+                return set()
+            depth += 1
+            expect_key = isinstance(event, yaml.MappingStartEvent) and depth == 1
+            continue
+        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+            expect_key = depth == 1
+            continue
+        if depth == 1 and isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            if expect_key and isinstance(event, yaml.ScalarEvent):
+                keys.add(event.value)
+            expect_key = not expect_key
+    return keys
+
+
+def is_deal_file(path: Path) -> bool:
+    keys = top_level_keys(path)
+    return keys is None or bool(keys & DEAL_KEYS)
+
+
+def collect(
+    paths: Sequence[Path],
+    root: Path,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> FileSet:
+    """Deal files named or found under `paths`, in a deterministic order.
+
+    A file named explicitly is always a deal. Missing paths are an error
+    before anything is audited.
+    """
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise MissingPathError(f"path does not exist: {', '.join(missing)}")
+    deals: dict[Path, None] = {}
+    skipped: dict[Path, None] = {}
+    for given in paths:
+        if not given.is_dir():
+            deals.setdefault(given, None)
+            continue
+        for path in _walk(given):
+            relative = _relative(path, root)
+            if include and not any(glob_match(relative, g) for g in include):
+                continue
+            if any(glob_match(relative, g) for g in exclude):
+                continue
+            (deals if is_deal_file(path) else skipped).setdefault(path, None)
+    return FileSet(tuple(deals), tuple(p for p in skipped if p not in deals))
