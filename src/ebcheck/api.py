@@ -12,7 +12,7 @@ from ebcheck.catalogue import Catalogue
 from ebcheck.engine import ActiveRule, run_rules
 from ebcheck.enums import Severity, Verdict
 from ebcheck.findings import Finding, RuleCrash, sort_findings
-from ebcheck.loader import Loaded, load_file
+from ebcheck.loader import Loaded, load_bytes, load_file
 from ebcheck.models import DealFile
 from ebcheck.pack import Pack, builtin_pack
 from ebcheck.problems import Problem
@@ -54,6 +54,10 @@ class Auditor:
     def audit_file(self, path: Path) -> DealReport:
         loaded = load_file(path, self.settings.stages)
         return self.audit_loaded(loaded, display_path(path, self.settings.root))
+
+    def audit_text(self, text: str, shown: str = "<text>") -> DealReport:
+        """Audit deal YAML given as text (tests, editors, the rule examples)."""
+        return self.audit_loaded(load_bytes(text.encode("utf-8"), self.settings.stages), shown)
 
     def audit_loaded(self, loaded: Loaded, shown: str) -> DealReport:
         deal = loaded.deal
@@ -129,3 +133,8 @@ def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:
     auditor = Auditor.create(settings)
     reports = tuple(auditor.audit_file(path) for path in paths)
     return AuditReport(settings.as_of or settings.today, reports)
+
+
+def audit_text(text: str, settings: Settings | None = None) -> DealReport:
+    """Audit one deal given as YAML text with the built-in rules."""
+    return Auditor.create(settings or Settings()).audit_text(text)

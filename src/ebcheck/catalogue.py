@@ -38,10 +38,13 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def read_catalogue_file(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return _flatten(data or {})
+
+
+def catalogue_files(folder: Path, lang: str) -> list[Path]:
+    """`<lang>.yaml` and its parts `<lang>.<part>.yaml`, in a stable order."""
+    return sorted(folder.glob(f"{lang}.yaml")) + sorted(folder.glob(f"{lang}.*.yaml"))
 
 
 class Catalogue:
@@ -50,11 +53,11 @@ class Catalogue:
     def __init__(self, lang: str, folders: Iterable[Path] = ()) -> None:
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANG
         self._strings: dict[str, str] = {}
-        for folder in (_HERE, *folders):
-            self._strings.update(read_catalogue_file(folder / f"{DEFAULT_LANG}.yaml"))
-        if self.lang != DEFAULT_LANG:
+        languages = (DEFAULT_LANG,) if self.lang == DEFAULT_LANG else (DEFAULT_LANG, self.lang)
+        for lang in languages:
             for folder in (_HERE, *folders):
-                self._strings.update(read_catalogue_file(folder / f"{self.lang}.yaml"))
+                for path in catalogue_files(folder, lang):
+                    self._strings.update(read_catalogue_file(path))
 
     def __contains__(self, key: str) -> bool:
         return key in self._strings

@@ -10,13 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from ebcheck import __version__
 from ebcheck.outcome import FAIL_ON_CHOICES, Exit
 from ebcheck.reports import Format
+
+if TYPE_CHECKING:
+    from ebcheck.catalogue import Catalogue
+    from ebcheck.pack import Pack
 
 app = typer.Typer(
     name="ebcheck",
@@ -135,6 +140,58 @@ def audit(
         verbose=verbose,
     )
     raise typer.Exit(int(run_audit(request)))
+
+
+class ListFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command("rules")
+def list_rules(
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.TABLE,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+) -> None:
+    """List every rule: id, name, area, default severity, summary."""
+    from ebcheck import ruledocs
+    from ebcheck.output import terminal_width, use_color, write_stdout
+
+    pack, words = _pack_and_words(lang)
+    if fmt is ListFormat.JSON:
+        write_stdout(ruledocs.rules_json(pack.rules, words))
+    elif fmt is ListFormat.MARKDOWN:
+        write_stdout(ruledocs.rules_markdown(pack.rules, words))
+    else:
+        write_stdout(ruledocs.rules_table(pack.rules, words, terminal_width(), use_color()))
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule id (EB002) or name (eb-not-met).")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+) -> None:
+    """Explain one rule: what it checks, why it matters, options, examples, the fix."""
+    from ebcheck import ruledocs
+    from ebcheck.output import terminal_width, use_color, write_stdout
+    from ebcheck.rulesel import find_rule
+
+    pack, words = _pack_and_words(lang)
+    found = find_rule(pack.rules, rule)
+    if found is None:
+        fail(f"no rule '{rule}'; `ebcheck rules` lists them all")
+    write_stdout(ruledocs.explain(found, words, terminal_width(), use_color()))
+
+
+def _pack_and_words(lang: str | None) -> tuple[Pack, Catalogue]:
+    from ebcheck.catalogue import LANGUAGES, Catalogue
+    from ebcheck.config import language_from_environment
+    from ebcheck.pack import builtin_pack
+
+    if lang is not None and lang not in LANGUAGES:
+        fail(f"--lang must be one of {', '.join(LANGUAGES)}; got '{lang}'")
+    pack = builtin_pack()
+    return pack, Catalogue(lang or language_from_environment(), [pack.locale])
 
 
 def main() -> None:
