@@ -1,30 +1,59 @@
-"""The library API: audit files and folders, never print, never exit."""
+"""The library API: audit files and folders, never print, never exit.
+
+An audit runs in two passes. First each file is loaded and its deal checked
+by the file rules (in parallel when there are many). Then what needs every
+deal is applied: duplicate ids (HY005), suppressions (S001/S002), the
+baseline, and finally score and verdict.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import os
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ebcheck.baseline import Baseline, baselinable, finding_key, load_baseline
 from ebcheck.catalogue import Catalogue
+from ebcheck.core_rules import CORE_RULES, SELECTABLE
 from ebcheck.engine import ActiveRule, run_rules
 from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding, RuleCrash, sort_findings
+from ebcheck.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.loader import Loaded, load_bytes, load_file
-from ebcheck.models import DealFile
+from ebcheck.models import DealFile, Suppression
 from ebcheck.pack import Pack, builtin_pack
 from ebcheck.problems import Problem
 from ebcheck.report import AuditReport, DealReport
-from ebcheck.rulesel import active_rules
+from ebcheck.ruleapi import Context, Rule
+from ebcheck.rulesel import active_rules, find_rule
 from ebcheck.scoring import score, verdict
 from ebcheck.settings import Settings
 from ebcheck.sourcemap import format_path
+from ebcheck.suppress import apply_suppressions
 from ebcheck.walk import collect
 
 if TYPE_CHECKING:
     from ebcheck.run import AuditRequest
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+
+@dataclass(frozen=True)
+class FileAudit:
+    """One file after the first pass: loaded, and checked by the file rules."""
+
+    shown: str
+    loaded: Loaded
+    as_of: dt.date
+    findings: tuple[Finding, ...] = ()
+    crashes: tuple[RuleCrash, ...] = ()
+    reported: bool = True
+    """False for files loaded only so repository rules see them (`--changed-since`)."""
 
 
 @dataclass(frozen=True)
@@ -34,14 +63,21 @@ class Auditor:
     settings: Settings
     pack: Pack
     rules: tuple[ActiveRule, ...]
+    core: dict[str, ActiveRule]
     catalogue: Catalogue
 
     @classmethod
     def create(cls, settings: Settings) -> Auditor:
         pack = builtin_pack()
-        rules = tuple(active_rules(pack.rules, settings))
+        selected = active_rules([*pack.rules, *SELECTABLE], settings)
+        rules = tuple(a for a in selected if a.rule.scope == "file")
+        core = {a.rule.id: a for a in selected if a.rule.scope != "file"}
         catalogue = Catalogue(settings.lang, [pack.locale])
-        return cls(settings, pack, rules, catalogue)
+        return cls(settings, pack, rules, core, catalogue)
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        return (*self.pack.rules, *CORE_RULES)
 
     def as_of(self, deal: DealFile | None) -> dt.date:
         """`--as-of`, else the file's own `as_of`, else today."""
@@ -51,40 +87,118 @@ class Auditor:
             return deal.as_of
         return self.settings.today
 
-    def audit_file(self, path: Path) -> DealReport:
+    # --- first pass: one file ---------------------------------------------
+
+    def check_file(self, path: Path, reported: bool = True) -> FileAudit:
         loaded = load_file(path, self.settings.stages)
-        return self.audit_loaded(loaded, display_path(path, self.settings.root))
+        return self.check_loaded(loaded, display_path(path, self.settings.root), reported)
 
-    def audit_text(self, text: str, shown: str = "<text>") -> DealReport:
-        """Audit deal YAML given as text (tests, editors, the rule examples)."""
-        return self.audit_loaded(load_bytes(text.encode("utf-8"), self.settings.stages), shown)
-
-    def audit_loaded(self, loaded: Loaded, shown: str) -> DealReport:
+    def check_loaded(self, loaded: Loaded, shown: str, reported: bool = True) -> FileAudit:
         deal = loaded.deal
         as_of = self.as_of(deal)
         if deal is None:
-            findings = sort_findings([problem_finding(p, self.catalogue) for p in loaded.problems])
-            return DealReport(shown, as_of, Verdict.INVALID, None, findings, deal_id=loaded.deal_id)
-        if deal.deal.is_closed:
-            return DealReport(shown, as_of, Verdict.CLOSED, None, deal=deal, deal_id=deal.deal.id)
+            found = [problem_finding(p, self.catalogue) for p in loaded.problems]
+            return FileAudit(shown, loaded, as_of, tuple(found))
+        if not reported or deal.deal.is_closed:
+            return FileAudit(shown, loaded, as_of, reported=reported)
         found, crashes = run_rules(deal, loaded.source, self.rules, as_of, self.catalogue)
-        return self.judge(shown, as_of, deal, found, crashes)
+        return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported)
 
-    def judge(
-        self,
-        shown: str,
-        as_of: dt.date,
-        deal: DealFile,
-        findings: Sequence[Finding],
-        crashes: Sequence[RuleCrash] = (),
-    ) -> DealReport:
-        ordered = sort_findings(list(findings))
-        severities = [f.severity for f in ordered]
-        points = score(severities, self.settings.weights)
-        return DealReport(
-            shown, as_of, verdict(severities, points), points, ordered,
-            crashes=tuple(crashes), deal=deal, deal_id=deal.deal.id,
+    # --- second pass: every file --------------------------------------------
+
+    def finish(self, audits: Sequence[FileAudit], baseline: Baseline | None = None) -> AuditReport:
+        repo = self.duplicate_ids(audits)
+        reports = tuple(
+            self.judge(audit, [*audit.findings, *repo.get(audit.shown, [])], baseline)
+            for audit in audits
+            if audit.reported
         )
+        shown_ids = {r.deal_id for r in reports if r.deal_id is not None}
+        stale = tuple(baseline.unmatched(shown_ids)) if baseline is not None else ()
+        return AuditReport(self.settings.as_of or self.settings.today, reports, stale_baseline=stale)
+
+    def duplicate_ids(self, audits: Sequence[FileAudit]) -> dict[str, list[Finding]]:
+        """HY005: one finding in every loaded file whose deal id another file shares."""
+        if "HY005" not in self.core:
+            return {}
+        by_id: dict[str, list[FileAudit]] = defaultdict(list)
+        for audit in audits:
+            if audit.loaded.deal is not None:
+                by_id[audit.loaded.deal.deal.id].append(audit)
+        found: dict[str, list[Finding]] = {}
+        for deal_id, sharing in by_id.items():
+            for audit in sharing if len(sharing) > 1 else ():
+                others = self.catalogue.join(a.shown for a in sharing if a is not audit)
+                ctx = self.context("HY005", audit)
+                found[audit.shown] = [ctx.finding(("deal", "id"), deal_id=deal_id, others=others)]
+        return found
+
+    def context(self, rule_id: str, audit: FileAudit) -> Context[Any]:
+        active = self.core[rule_id]
+        assert audit.loaded.deal is not None  # noqa: S101 - only loaded deals get here
+        return Context(active.rule, audit.loaded.deal, audit.as_of, active.options,
+                       self.catalogue, audit.loaded.source, active.severity)
+
+    def judge(self, audit: FileAudit, findings: list[Finding], baseline: Baseline | None) -> DealReport:
+        deal = audit.loaded.deal
+        if deal is None:
+            return DealReport(audit.shown, audit.as_of, Verdict.INVALID, None,
+                              sort_findings(findings), deal_id=audit.loaded.deal_id)
+        suppressed: list[Suppressed] = []
+        if not deal.deal.is_closed:
+            outcome = apply_suppressions(deal, findings, audit.as_of, self.is_rule,
+                                         self._note_maker(audit))
+            findings, suppressed = outcome.kept + outcome.notes, outcome.suppressed
+        new, known = self._split_baselined(findings, deal, baseline)
+        if deal.deal.is_closed:
+            return DealReport(audit.shown, audit.as_of, Verdict.CLOSED, None, sort_findings(new),
+                              tuple(suppressed), sort_findings(known), deal=deal,
+                              deal_id=deal.deal.id)
+        everything = [f.severity for f in (*new, *known)]
+        points = score(everything, self.settings.weights)
+        gate = verdict([f.severity for f in new], score([f.severity for f in new],
+                                                         self.settings.weights))
+        return DealReport(
+            audit.shown, audit.as_of, verdict(everything, points), points, sort_findings(new),
+            tuple(suppressed), sort_findings(known), audit.crashes, deal, deal.deal.id, gate,
+        )
+
+    def _split_baselined(
+        self, findings: list[Finding], deal: DealFile, baseline: Baseline | None
+    ) -> tuple[list[Finding], list[Finding]]:
+        if baseline is None:
+            return findings, []
+        new: list[Finding] = []
+        known: list[Finding] = []
+        for finding in sort_findings(findings):
+            recorded = baselinable(finding) and baseline.take(
+                finding_key(finding, deal.deal.id, deal))
+            (known if recorded else new).append(finding)
+        return new, known
+
+    def is_rule(self, key: str) -> bool:
+        return find_rule(self.all_rules, key) is not None
+
+    def _note_maker(self, audit: FileAudit) -> Any:
+        def note(rule_id: str, index: int, entry: Suppression, facts: dict[str, Any]) -> Finding | None:
+            if rule_id not in self.core:
+                return None
+            ctx = self.context(rule_id, audit)
+            target = ctx.text("target", target=entry.target) if entry.target else ""
+            variant = "unknown" if facts.pop("unknown", False) else None
+            return ctx.finding(("suppress", index), variant=variant, target=target, **facts)
+
+        return note
+
+    # --- convenience --------------------------------------------------------
+
+    def audit_text(self, text: str, shown: str = "<text>") -> DealReport:
+        """Audit deal YAML given as text (tests, editors, the rule examples)."""
+        loaded = load_bytes(text.encode("utf-8"), self.settings.stages)
+        return self.finish([self.check_loaded(loaded, shown)]).deals[0]
+
+    def audit_file(self, path: Path) -> DealReport:
+        return self.finish([self.check_file(path)]).deals[0]
 
 
 def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
@@ -106,35 +220,85 @@ def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
 def display_path(path: Path, root: Path) -> str:
     """`path` relative to `root` when it lies below it, always with '/'."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+# --- parallel first pass ------------------------------------------------------
+
+# A worker process builds its Auditor once, in the pool initializer; there is
+# no other way to hand a process-pool task state that is costly to rebuild.
+_worker: dict[str, Auditor] = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    _worker["auditor"] = Auditor.create(settings)
+
+
+def _check_in_worker(task: tuple[Path, bool]) -> FileAudit:
+    return _worker["auditor"].check_file(*task)
+
+
+def worker_count(jobs: int, files: int) -> int:
+    if jobs < 0:
+        raise ValueError("--jobs must be 0 or more")
+    wanted = jobs or (os.cpu_count() or 1)
+    if jobs == 0 and files < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(wanted, files))
+
+
+def check_files(
+    auditor: Auditor, tasks: Sequence[tuple[Path, bool]], jobs: int
+) -> list[FileAudit]:
+    """The first pass over every file, in the order given, whatever the job count."""
+    workers = worker_count(jobs, len(tasks))
+    if workers == 1:
+        return [auditor.check_file(path, reported) for path, reported in tasks]
+    chunk = max(1, len(tasks) // (workers * 4))
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
+                             initargs=(auditor.settings,)) as pool:
+        return list(pool.map(_check_in_worker, tasks, chunksize=chunk))
 
 
 @dataclass(frozen=True)
 class AuditResult:
     report: AuditReport
     auditor: Auditor
+    audits: tuple[FileAudit, ...] = field(default=())
 
 
 def audit_request(request: AuditRequest, settings: Settings) -> AuditResult:
     """Find the deal files a request names and audit them."""
-    root = settings.config_root or settings.root
-    files = collect(request.paths, root, settings.include, settings.exclude)
+    from ebcheck.gitchanges import changed_files
+
+    baseline_file = settings.baseline
+    baseline = load_baseline(baseline_file) if baseline_file is not None else None
     auditor = Auditor.create(settings)
-    reports = tuple(auditor.audit_file(path) for path in files.deals)
+    files = collect(request.paths, settings.config_root or settings.root, settings.include,
+                    settings.exclude)
+    changed = changed_files(request.changed_since, Path.cwd()) if request.changed_since else None
+    tasks = [(p, changed is None or p.resolve() in changed) for p in files.deals]
+    audits = check_files(auditor, tasks, request.jobs)
+    report = auditor.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
-    report = AuditReport(settings.as_of or settings.today, reports, skipped)
-    return AuditResult(report, auditor)
+    report = AuditReport(report.as_of, report.deals, skipped, report.stale_baseline)
+    return AuditResult(report, auditor, tuple(audits))
 
 
 def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:
     """Audit each file as a deal, in the order given."""
     auditor = Auditor.create(settings)
-    reports = tuple(auditor.audit_file(path) for path in paths)
-    return AuditReport(settings.as_of or settings.today, reports)
+    return auditor.finish([auditor.check_file(path) for path in paths])
 
 
 def audit_text(text: str, settings: Settings | None = None) -> DealReport:
     """Audit one deal given as YAML text with the built-in rules."""
     return Auditor.create(settings or Settings()).audit_text(text)
+
+
+def iter_findings(report: AuditReport) -> Iterator[tuple[DealReport, Finding]]:
+    for deal in report.deals:
+        for finding in deal.findings:
+            yield deal, finding

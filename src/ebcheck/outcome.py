@@ -31,7 +31,7 @@ def reaches(report: AuditReport, fail_on: str) -> bool:
     if fail_on in ("not_ready", "at_risk"):
         worst = Verdict.NOT_READY if fail_on == "not_ready" else Verdict.AT_RISK
         return any(
-            d.verdict in (Verdict.NOT_READY, Verdict.AT_RISK) and d.verdict.rank <= worst.rank
+            d.gate in (Verdict.NOT_READY, Verdict.AT_RISK) and d.gate.rank <= worst.rank
             for d in report.deals
         )
     level = Severity(fail_on)

@@ -26,6 +26,12 @@ class DealReport:
     crashes: tuple[RuleCrash, ...] = ()
     deal: DealFile | None = None
     deal_id: str | None = None
+    gate_verdict: Verdict | None = None
+    """The verdict without baselined findings: what `--fail-on` judges (None: `verdict`)."""
+
+    @property
+    def gate(self) -> Verdict:
+        return self.gate_verdict or self.verdict
 
     @property
     def name(self) -> str | None:
@@ -60,7 +66,7 @@ class AuditReport:
     as_of: dt.date
     deals: tuple[DealReport, ...]
     skipped: tuple[str, ...] = ()
-    stale_baseline: tuple[str, ...] = field(default=())
+    stale_baseline: tuple[tuple[str, str, str, str], ...] = field(default=())
     """Baseline entries that matched no finding of this run."""
 
     def summary(self) -> Summary:

@@ -104,6 +104,8 @@ class Rule:
     options: type[RuleOptions] = NoOptions
     doctrine: tuple[str, ...] = ()
     example: Example | None = None
+    scope: str = "file"
+    """`file`: checks one deal; `repo`: sees every deal of the audit; `file-error`: E001/E002."""
 
     @property
     def area(self) -> str:
@@ -118,7 +120,7 @@ class Rule:
         return current
 
     def applies_to(self, stage: Stage) -> bool:
-        if stage.is_closed:
+        if self.scope != "file" or stage.is_closed:
             return False
         return self.applies_from is None or stage.reached(self.applies_from)
 

@@ -1,0 +1,143 @@
+"""The baseline: findings recorded once so that CI fails only on new ones.
+
+Entries are keyed by rule, deal id and a stable field path, never by line
+numbers: a stakeholder or risk is named by its name or text instead of its
+position in the list, so editing or reordering other parts of the file does
+not bring recorded findings back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ebcheck import __version__
+from ebcheck.errors import BaselineError
+from ebcheck.findings import Finding
+from ebcheck.models import DealFile
+from ebcheck.sourcemap import parse_path
+
+FORMAT_VERSION = 1
+NOT_BASELINED = ("E",)
+
+# Lists whose items have a natural name: key them by it instead of their index.
+_ITEM_NAMES: dict[tuple[str, ...], str] = {
+    ("stakeholders",): "name",
+    ("commitments", "risks"): "risk",
+    ("suppress",): "rule",
+}
+
+
+def stable_path(finding: Finding, deal: DealFile | None) -> str:
+    """The finding's field path with list indexes replaced by item names."""
+    parts = parse_path(finding.path)
+    node: Any = deal
+    out = ""
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            key = _ITEM_NAMES.get(tuple(str(p) for p in parts[:i]))
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            name = getattr(node, key, None) if key else None
+            out += f"[{name}]" if isinstance(name, str) else f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+            node = getattr(node, part, None)
+    return out
+
+
+Key = tuple[str, str, str, str]
+"""(rule id, deal id, stable field path, subject or "")."""
+
+
+def entry_key(rule: str, deal_id: str, path: str, subject: str | None) -> Key:
+    return (rule, deal_id, path, subject or "")
+
+
+def finding_key(finding: Finding, deal_id: str, deal: DealFile | None) -> Key:
+    return entry_key(finding.rule, deal_id, stable_path(finding, deal), finding.subject)
+
+
+@dataclass
+class Baseline:
+    """Recorded findings, matched by key and count."""
+
+    counts: Counter[Key] = field(default_factory=Counter)
+    source: Path | None = None
+
+    def take(self, key: Key) -> bool:
+        """Match one finding against the baseline, consuming one recorded entry."""
+        if self.counts[key] > 0:
+            self.counts[key] -= 1
+            return True
+        return False
+
+    def unmatched(self, deal_ids: set[str]) -> list[Key]:
+        """Entries of these deals that matched no finding: candidates for pruning."""
+        return sorted(k for k, left in self.counts.items() if left > 0 and k[1] in deal_ids)
+
+
+def baselinable(finding: Finding) -> bool:
+    return finding.area not in NOT_BASELINED
+
+
+def build_entries(items: Iterable[tuple[str, DealFile | None, Finding]]) -> list[dict[str, Any]]:
+    """Baseline entries for (deal id, deal, finding) triples, counted and sorted."""
+    counts: Counter[Key] = Counter()
+    messages: dict[Key, str] = {}
+    for deal_id, deal, finding in items:
+        key = (finding.rule, deal_id, stable_path(finding, deal), finding.subject or "")
+        counts[key] += 1
+        messages.setdefault(key, finding.message)
+    return [
+        {"rule": rule, "deal": deal_id, "path": path, "subject": subject or None,
+         "count": counts[(rule, deal_id, path, subject)],
+         "message": messages[(rule, deal_id, path, subject)]}
+        for rule, deal_id, path, subject in sorted(counts)
+    ]
+
+
+def baseline_text(entries: list[dict[str, Any]]) -> str:
+    document = {"ebcheck_baseline": FORMAT_VERSION, "generated_by": f"ebcheck {__version__}",
+                "entries": entries}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read a baseline file; anything missing or malformed is a `BaselineError`."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"baseline file not found: {path} "
+                            "(create it with `ebcheck baseline PATH -o FILE`)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: not a readable baseline file: {exc}") from None
+    if not isinstance(document, dict) or document.get("ebcheck_baseline") != FORMAT_VERSION:
+        raise BaselineError(f"{path}: not an ebcheck baseline (version {FORMAT_VERSION})")
+    entries = document.get("entries")
+    if not isinstance(entries, list):
+        raise BaselineError(f"{path}: 'entries' must be a list")
+    counts: Counter[Key] = Counter()
+    for number, entry in enumerate(entries, 1):
+        counts[_entry_key(entry, path, number)] += _count(entry, path, number)
+    return Baseline(counts, path)
+
+
+def _entry_key(entry: Any, path: Path, number: int) -> Key:
+    if not isinstance(entry, dict) or not all(
+        isinstance(entry.get(k), str) for k in ("rule", "deal", "path")
+    ):
+        raise BaselineError(f"{path}: entry {number} needs text 'rule', 'deal' and 'path'")
+    subject = entry.get("subject")
+    return entry_key(entry["rule"], entry["deal"], entry["path"],
+                     subject if isinstance(subject, str) else None)
+
+
+def _count(entry: dict[str, Any], path: Path, number: int) -> int:
+    count = entry.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise BaselineError(f"{path}: entry {number} has an invalid count")
+    return count

@@ -1,0 +1,67 @@
+"""`suppress:` entries: accepted findings, with a reason and an optional expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ebcheck.core_rules import UNSUPPRESSIBLE_AREAS
+from ebcheck.findings import Finding, Suppressed
+from ebcheck.models import DealFile, Suppression
+
+# Makes an S001/S002 finding about `suppress[index]`, or None when that rule is off.
+NoteMaker = Callable[[str, int, Suppression, dict[str, object]], Finding | None]
+
+
+@dataclass
+class SuppressionOutcome:
+    kept: list[Finding] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+
+
+def covers(entry: Suppression, finding: Finding) -> bool:
+    """Whether `entry` names this finding's rule (id or name) and, if set, its subject."""
+    if finding.area in UNSUPPRESSIBLE_AREAS:
+        return False
+    wanted = entry.rule.strip()
+    if wanted.upper() != finding.rule and wanted.lower() != finding.name:
+        return False
+    return entry.target is None or entry.target == finding.subject
+
+
+def expired(entry: Suppression, as_of: dt.date) -> bool:
+    return entry.until is not None and entry.until < as_of
+
+
+def apply_suppressions(
+    deal: DealFile,
+    findings: Sequence[Finding],
+    as_of: dt.date,
+    is_rule: Callable[[str], bool],
+    note: NoteMaker,
+) -> SuppressionOutcome:
+    """Hide what unexpired entries cover; say which entries expired or match nothing."""
+    outcome = SuppressionOutcome()
+    hidden: dict[int, Suppressed] = {}
+    for index, entry in enumerate(deal.suppress):
+        matching = [i for i, f in enumerate(findings) if covers(entry, f)]
+        facts: dict[str, object] = {"rule": entry.rule, "reason": entry.reason}
+        if expired(entry, as_of):
+            facts.update(until=entry.until, count=len(matching))
+            _add(outcome.notes, note("S002", index, entry, facts))
+        elif not matching:
+            facts["unknown"] = not is_rule(entry.rule)
+            _add(outcome.notes, note("S001", index, entry, facts))
+        else:
+            for i in matching:
+                hidden.setdefault(i, Suppressed(findings[i], entry.reason, entry.until))
+    outcome.kept = [f for i, f in enumerate(findings) if i not in hidden]
+    outcome.suppressed = [hidden[i] for i in sorted(hidden)]
+    return outcome
+
+
+def _add(notes: list[Finding], finding: Finding | None) -> None:
+    if finding is not None:
+        notes.append(finding)
