@@ -194,6 +194,52 @@ def _pack_and_words(lang: str | None) -> tuple[Pack, Catalogue]:
     return pack, Catalogue(lang or language_from_environment(), [pack.locale])
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the deal format (for editors)."""
+    from ebcheck.output import write_stdout
+    from ebcheck.schema import schema_text
+
+    write_stdout(schema_text())
+
+
+@app.command()
+def init(
+    file: Annotated[Path, typer.Argument(help="The deal file to create.")] = Path("deal.yaml"),
+) -> None:
+    """Write a commented deal template; never overwrites an existing file."""
+    from ebcheck.errors import EbcheckError
+    from ebcheck.template import write_template
+
+    try:
+        write_template(file, dt.date.today())
+    except EbcheckError as exc:
+        fail(str(exc))
+    typer.echo(f"ebcheck: wrote {file}; fill it in, then run: ebcheck audit {file}", err=True)
+
+
+@app.command()
+def baseline(
+    paths: Annotated[list[Path], typer.Argument(help="Deal files and folders to record.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Baseline file (default: config, else .ebcheck-baseline.json)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date rules treat as today (YYYY-MM-DD).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this config file instead of discovery.")
+    ] = None,
+) -> None:
+    """Record today's findings so that CI fails only on new ones."""
+    from ebcheck.run import AuditRequest, run_baseline
+
+    request = AuditRequest(paths=tuple(paths), output=output, config=config,
+                           as_of=_parse_date(as_of, "--as-of"))
+    raise typer.Exit(int(run_baseline(request)))
+
+
 def main() -> None:
     """Console entry point: every failure ends in a message and a documented exit code."""
     try:

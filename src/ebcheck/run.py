@@ -87,3 +87,39 @@ def _color(request: AuditRequest) -> bool:
     from ebcheck.output import use_color
 
     return request.fmt is Format.TERMINAL and request.output is None and use_color()
+
+
+DEFAULT_BASELINE = Path(".ebcheck-baseline.json")
+
+
+def run_baseline(request: AuditRequest) -> Exit:
+    """Audit without a baseline and record every unsuppressed finding."""
+    from ebcheck.api import audit_request
+    from ebcheck.baseline import baselinable, baseline_text, build_entries
+    from ebcheck.config import settings_for
+    from ebcheck.output import write_atomically
+
+    try:
+        settings = replace(settings_for(request), baseline=None)
+        report = audit_request(request, settings).report
+    except EbcheckError as exc:
+        _error(str(exc))
+        return Exit.USAGE
+    target = request.output or settings_target(settings)
+    entries = build_entries(
+        (deal.deal_id, deal.deal, finding)
+        for deal in report.deals if deal.deal_id is not None and deal.deal is not None
+        for finding in deal.findings if baselinable(finding)
+    )
+    write_atomically(target, baseline_text(entries))
+    invalid = [d.path for d in report.deals if d.deal is None]
+    print(f"ebcheck: recorded {sum(e['count'] for e in entries)} finding(s) of "
+          f"{len(report.deals) - len(invalid)} deal(s) in {target}", file=sys.stderr)
+    for path in invalid:
+        _error(f"{path}: could not be loaded; its problems are never baselined")
+    return Exit.FAIL if invalid else Exit.OK
+
+
+def settings_target(settings: object) -> Path:
+    configured = getattr(settings, "baseline", None)
+    return configured if isinstance(configured, Path) else DEFAULT_BASELINE

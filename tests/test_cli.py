@@ -1,0 +1,189 @@
+"""The command line as a user meets it: reports, exit codes, stdout and stderr apart."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ebcheck import __version__, api
+from ebcheck.cli import app
+from ebcheck.enums import Severity
+from ebcheck.pack import Pack, builtin_pack
+from ebcheck.ruleapi import Context, DealFile, Finding, rule
+from tests.deals import EB_NEVER_MET, READY
+
+Write = Callable[..., Path]
+
+
+def test_eb_never_met_at_proposal_is_not_ready(runner: CliRunner, write: Write) -> None:
+    path = write("deal.yaml", EB_NEVER_MET)
+    result = runner.invoke(app, ["audit", str(path), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (deal,) = json.loads(result.stdout)["deals"]
+    assert [(f["rule"], f["severity"]) for f in deal["findings"]] == [("EB002", "critical")]
+    assert "张伟 (EB) has never been met" in deal["findings"][0]["message"]
+    assert (deal["score"], deal["verdict"]) == (70, "not_ready")
+
+
+def test_the_same_deal_with_the_eb_met_is_ready(runner: CliRunner, write: Write) -> None:
+    path = write("deal.yaml", READY)
+    result = runner.invoke(app, ["audit", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (deal,) = json.loads(result.stdout)["deals"]
+    assert (deal["score"], deal["verdict"], deal["findings"]) == (100, "ready", [])
+
+
+def test_terminal_report_shows_the_facts(runner: CliRunner, write: Write) -> None:
+    path = write("deal.yaml", EB_NEVER_MET)
+    result = runner.invoke(app, ["audit", str(path)], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    out = result.stdout
+    for fact in ("HD-2026-031", "华东精密制造有限公司", "proposal", "CNY 1,200,000", "2026-12-31",
+                 "70/100", "NOT READY", "EB002", "critical", "never", "[initial 35%]"):
+        assert fact in out, fact
+    assert "\x1b[" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80 + 20  # CJK are wide; no overflow
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [("not_ready", 1), ("at_risk", 1), ("critical", 1), ("high", 1), ("never", 0)],
+)
+def test_fail_on_levels(runner: CliRunner, write: Write, fail_on: str, code: int) -> None:
+    path = write("deal.yaml", EB_NEVER_MET)
+    result = runner.invoke(app, ["audit", str(path), "--fail-on", fail_on, "-f", "json"])
+    assert result.exit_code == code
+
+
+def test_fail_on_severity_below_the_findings(runner: CliRunner, write: Write) -> None:
+    text = EB_NEVER_MET.replace("stage: proposal", "stage: qualification")  # EB002 is medium
+    path = write("deal.yaml", text)
+    assert runner.invoke(app, ["audit", str(path), "--fail-on", "high"]).exit_code == 0
+    assert runner.invoke(app, ["audit", str(path), "--fail-on", "medium"]).exit_code == 1
+
+
+def test_a_bad_fail_on_is_a_usage_error(runner: CliRunner, write: Write) -> None:
+    result = runner.invoke(app, ["audit", str(write("d.yaml", READY)), "--fail-on", "sometimes"])
+    assert result.exit_code == 2
+    assert "--fail-on must be one of" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_path_exits_2_before_auditing(runner: CliRunner, write: Write) -> None:
+    good = write("good.yaml", READY)
+    result = runner.invoke(app, ["audit", str(good), "nope.yaml", "-f", "json"])
+    assert result.exit_code == 2
+    assert "path does not exist: nope.yaml" in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_invalid_file_exits_1_and_json_stays_valid(runner: CliRunner, write: Write) -> None:
+    good = write("good.yaml", READY)
+    bad = write("bad.yaml", "ebcheck: 1\ndeal: {id: x\n")
+    result = runner.invoke(app, ["audit", str(good), str(bad), "-f", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    verdicts = {Path(d["path"]).name: d["verdict"] for d in report["deals"]}
+    assert verdicts == {"good.yaml": "ready", "bad.yaml": "invalid"}
+    assert report["summary"]["invalid"] == 1
+    assert runner.invoke(app, ["audit", str(bad), "--fail-on", "never"]).exit_code == 0
+
+
+def test_as_of_option_overrides_the_file(runner: CliRunner, write: Write) -> None:
+    path = write("deal.yaml", READY)
+    result = runner.invoke(app, ["audit", str(path), "-f", "json", "--as-of", "2027-03-01"])
+    deal = json.loads(result.stdout)["deals"][0]
+    assert deal["as_of"] == "2027-03-01"
+    assert "HY001" in {f["rule"] for f in deal["findings"]}  # the close date has passed
+    bad = runner.invoke(app, ["audit", str(path), "--as-of", "2027/03/01"])
+    assert bad.exit_code == 2
+    assert "YYYY-MM-DD" in bad.stderr
+
+
+def test_output_file_is_written_and_stdout_is_empty(
+    runner: CliRunner, write: Write, tmp_path: Path
+) -> None:
+    target = tmp_path / "report.json"
+    result = runner.invoke(app, ["audit", str(write("d.yaml", READY)), "-f", "json", "-o",
+                                 str(target)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["deals"][0]["verdict"] == "ready"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_markup_in_deal_text_prints_literally(runner: CliRunner, write: Write) -> None:
+    # YAML refuses raw control characters; a double-quoted escape still makes one.
+    text = READY.replace("name: 华东精密 MES 升级", 'name: "[bold]x[/] \\e[31mred"')
+    result = runner.invoke(app, ["audit", str(write("d.yaml", text))], env={"NO_COLOR": "1"})
+    assert "[bold]x[/]" in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+@pytest.fixture
+def crashing_pack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    @rule("ZZ001", "always-crashes", severity=Severity.LOW)
+    def crash(deal: DealFile, ctx: Context[object]) -> Iterator[Finding]:  # type: ignore[type-var]
+        raise RuntimeError("boom")
+        yield  # pragma: no cover
+
+    real = builtin_pack()
+    broken = Pack(real.folder, real.modules, (crash, *real.rules))
+    monkeypatch.setattr(api, "builtin_pack", lambda: broken)
+    yield
+
+
+@pytest.mark.usefixtures("crashing_pack")
+def test_a_crashing_rule_exits_3_and_keeps_other_findings(runner: CliRunner, write: Write) -> None:
+    result = runner.invoke(app, ["audit", str(write("d.yaml", EB_NEVER_MET)), "-f", "json"])
+    assert result.exit_code == 3
+    deal = json.loads(result.stdout)["deals"][0]
+    assert [f["rule"] for f in deal["findings"]] == ["EB002"]
+    assert deal["errors"] == [{"rule": "ZZ001", "error": "RuntimeError: boom"}]
+    assert "rule ZZ001 crashed: RuntimeError: boom" in result.stderr
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"ebcheck {__version__}"
+
+
+def test_init_writes_a_template_that_loads_and_never_overwrites(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "new.yaml"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    audited = runner.invoke(app, ["audit", str(target), "-f", "json", "--fail-on", "never"])
+    assert json.loads(audited.stdout)["deals"][0]["verdict"] != "invalid"
+    target.write_text("mine", encoding="utf-8")
+    again = runner.invoke(app, ["init", str(target)])
+    assert again.exit_code == 2
+    assert "never overwrites" in again.stderr
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_schema_is_json_schema_that_accepts_the_ready_deal(runner: CliRunner) -> None:
+    import jsonschema
+    import yaml
+
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.stdout)
+    data = json.loads(json.dumps(yaml.safe_load(READY), default=str))
+    jsonschema.validate(data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "stakeholdrs": []}, schema)
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    deal = tmp_path / "d.yaml"
+    deal.write_text(EB_NEVER_MET, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "ebcheck", "audit", str(deal), "-f", "json"],
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["deals"][0]["verdict"] == "not_ready"
