@@ -98,7 +98,7 @@ class Auditor:
         as_of = self.as_of(deal)
         if deal is None:
             found = [problem_finding(p, self.catalogue) for p in loaded.problems]
-            return FileAudit(shown, loaded, as_of, tuple(found))
+            return FileAudit(shown, loaded, as_of, tuple(found), reported=reported)
         if not reported or deal.deal.is_closed:
             return FileAudit(shown, loaded, as_of, reported=reported)
         found, crashes = run_rules(deal, loaded.source, self.rules, as_of, self.catalogue)
