@@ -277,7 +277,7 @@ def audit_request(request: AuditRequest, settings: Settings) -> AuditResult:
     baseline = load_baseline(baseline_file) if baseline_file is not None else None
     auditor = Auditor.create(settings)
     files = collect(request.paths, settings.config_root or settings.root, settings.include,
-                    settings.exclude)
+                    settings.exclude, classify_named=request.skip_non_deals)
     changed = changed_files(request.changed_since, Path.cwd()) if request.changed_since else None
     tasks = [(p, changed is None or p.resolve() in changed) for p in files.deals]
     audits = check_files(auditor, tasks, request.jobs)

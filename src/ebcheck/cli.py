@@ -119,6 +119,14 @@ def audit(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List skipped files on stderr.")
     ] = False,
+    skip_non_deals: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-deals",
+            help="Judge files named on the command line like walked ones: skip non-deal YAML "
+            "and excluded paths (for pre-commit).",
+        ),
+    ] = False,
 ) -> None:
     """Audit deal files and folders; the main job."""
     from ebcheck.run import AuditRequest, run_audit
@@ -138,6 +146,7 @@ def audit(
         lang=lang,
         summary_only=summary,
         verbose=verbose,
+        skip_non_deals=skip_non_deals,
     )
     raise typer.Exit(int(run_audit(request)))
 

@@ -28,6 +28,7 @@ class AuditRequest:
     lang: str | None = None
     summary_only: bool = False
     verbose: bool = False
+    skip_non_deals: bool = False
 
 
 def _error(message: str) -> None:

@@ -108,11 +108,14 @@ def collect(
     root: Path,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    classify_named: bool = False,
 ) -> FileSet:
     """Deal files named or found under `paths`, in a deterministic order.
 
-    A file named explicitly is always a deal. Missing paths are an error
-    before anything is audited.
+    A file named explicitly is always a deal, unless `classify_named` (for
+    pre-commit, which names every changed YAML file): then it is judged like
+    a walked file, `exclude` included. Missing paths are an error before
+    anything is audited.
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -120,10 +123,10 @@ def collect(
     deals: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
     for given in paths:
-        if not given.is_dir():
+        if not given.is_dir() and not classify_named:
             deals.setdefault(given, None)
             continue
-        for path in _walk(given):
+        for path in _walk(given) if given.is_dir() else [given]:
             relative = _relative(path, root)
             if include and not any(glob_match(relative, g) for g in include):
                 continue
