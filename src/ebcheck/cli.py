@@ -87,32 +87,34 @@ def audit(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TERMINAL,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically).")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
     ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help=f"Exit 1 at this level: {', '.join(FAIL_ON_CHOICES)}."),
+        typer.Option("--fail-on", metavar="LEVEL", help=f"Exit 1 at this level: {', '.join(FAIL_ON_CHOICES)}."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date rules treat as today (YYYY-MM-DD).")
+        str | None, typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD).")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Use this config file instead of discovery.")
+        Path | None, typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery.")
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Only these rules, names or areas.")
+        list[str] | None, typer.Option("--select", metavar="RULES", help="Only these rules, names or areas (comma-separated).")
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Skip these rules, names or areas.")
+        list[str] | None, typer.Option("--ignore", metavar="RULES", help="Skip these rules, names or areas (comma-separated).")
     ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Report findings recorded in FILE as baselined.")
+        Path | None, typer.Option("--baseline", metavar="FILE", help="Report findings recorded in FILE as baselined.")
     ] = None,
     changed_since: Annotated[
-        str | None, typer.Option("--changed-since", help="Audit only deal files changed since REF.")
+        str | None, typer.Option("--changed-since", metavar="REF", help="Audit only deal files changed since REF.")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes; 0 = one per CPU.")] = 0,
-    lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes; 0 = one per CPU.")] = 0,
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="LANG", help="Report language: en or zh.")
+    ] = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="With several deals, show only the pipeline table.")
     ] = False,
@@ -235,10 +237,10 @@ def baseline(
         typer.Option("--output", "-o", help="Baseline file (default: config, else .ebcheck-baseline.json)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date rules treat as today (YYYY-MM-DD).")
+        str | None, typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD).")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Use this config file instead of discovery.")
+        Path | None, typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery.")
     ] = None,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from ebcheck.enums import Severity, Verdict
-from ebcheck.report import AuditReport
+
+if TYPE_CHECKING:
+    from ebcheck.report import AuditReport
 
 FAIL_ON_CHOICES = ("not_ready", "at_risk", *(s.value for s in Severity), "never")
 

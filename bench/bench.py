@@ -1,0 +1,91 @@
+"""Benchmark ebcheck: start-up against its floor, throughput, and the YAML loaders.
+
+Run from the repository root with ebcheck installed:
+
+    python bench/bench.py            # quick: 200 generated deals
+    python bench/bench.py --deals 2000
+
+Speed is measured here, never by a timed test. Each command is run several
+times and the median wall time is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = sorted((REPO / "examples").glob("*.yaml"))[0]
+EBCHECK = [sys.executable, "-m", "ebcheck"]
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def make_deals(folder: Path, count: int) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for i in range(count):
+        unique = text.replace("id: ", f"id: BENCH-{i:05d}-", 1)
+        (folder / f"deal-{i:05d}.yaml").write_text(unique, encoding="utf-8")
+
+
+def loader_speed(repeat: int) -> tuple[float, float]:
+    import yaml
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+
+    def clock(loader: type) -> float:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            yaml.compose(text, Loader=loader)
+        return (time.perf_counter() - start) / repeat
+
+    return clock(yaml.CSafeLoader), clock(yaml.SafeLoader)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deals", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    floor = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
+    floor_model = [sys.executable, "-c",
+                   "import typer, rich, yaml\nfrom pydantic import BaseModel\n"
+                   "class M(BaseModel):\n    x: int"]
+    rows = [
+        ("floor: import typer, rich, pydantic, yaml", median_seconds(floor, args.runs)),
+        ("floor + one pydantic model", median_seconds(floor_model, args.runs)),
+        ("ebcheck --version", median_seconds([*EBCHECK, "--version"], args.runs)),
+        (f"ebcheck audit {EXAMPLE.name}",
+         median_seconds([*EBCHECK, "audit", str(EXAMPLE), "--fail-on", "never"], args.runs)),
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        make_deals(Path(folder), args.deals)
+        for jobs in ("1", "0"):
+            command = [*EBCHECK, "audit", folder, "-f", "json", "-j", jobs, "--fail-on", "never"]
+            seconds = median_seconds(command, max(1, args.runs // 2))
+            rows.append((f"audit {args.deals} deals -j {jobs} "
+                         f"({args.deals / seconds:,.0f} deals/s)", seconds))
+    fast, slow = loader_speed(200)
+    print(f"{'what':<58} {'median':>9}")
+    for label, seconds in rows:
+        print(f"{label:<58} {seconds * 1000:>7.0f}ms")
+    print(f"{'compose one deal: CSafeLoader':<58} {fast * 1e6:>7.0f}us")
+    print(f"{'compose one deal: SafeLoader (pure Python)':<58} {slow * 1e6:>7.0f}us"
+          f"  ({slow / fast:.1f}x slower)")
+
+
+if __name__ == "__main__":
+    main()
