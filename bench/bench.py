@@ -28,7 +28,7 @@ def median_seconds(command: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
+        subprocess.run(command, capture_output=True, check=False)  # noqa: S603 - our own commands
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -61,30 +61,40 @@ def main() -> None:
     args = parser.parse_args()
 
     floor = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
-    floor_model = [sys.executable, "-c",
-                   "import typer, rich, yaml\nfrom pydantic import BaseModel\n"
-                   "class M(BaseModel):\n    x: int"]
+    floor_model = [
+        sys.executable,
+        "-c",
+        "import typer, rich, yaml\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int",
+    ]
     rows = [
         ("floor: import typer, rich, pydantic, yaml", median_seconds(floor, args.runs)),
         ("floor + one pydantic model", median_seconds(floor_model, args.runs)),
         ("ebcheck --version", median_seconds([*EBCHECK, "--version"], args.runs)),
-        (f"ebcheck audit {EXAMPLE.name}",
-         median_seconds([*EBCHECK, "audit", str(EXAMPLE), "--fail-on", "never"], args.runs)),
+        (
+            f"ebcheck audit {EXAMPLE.name}",
+            median_seconds([*EBCHECK, "audit", str(EXAMPLE), "--fail-on", "never"], args.runs),
+        ),
     ]
     with tempfile.TemporaryDirectory() as folder:
         make_deals(Path(folder), args.deals)
         for jobs in ("1", "0"):
             command = [*EBCHECK, "audit", folder, "-f", "json", "-j", jobs, "--fail-on", "never"]
             seconds = median_seconds(command, max(1, args.runs // 2))
-            rows.append((f"audit {args.deals} deals -j {jobs} "
-                         f"({args.deals / seconds:,.0f} deals/s)", seconds))
+            rows.append(
+                (
+                    f"audit {args.deals} deals -j {jobs} ({args.deals / seconds:,.0f} deals/s)",
+                    seconds,
+                )
+            )
     fast, slow = loader_speed(200)
     print(f"{'what':<58} {'median':>9}")
     for label, seconds in rows:
         print(f"{label:<58} {seconds * 1000:>7.0f}ms")
     print(f"{'compose one deal: CSafeLoader':<58} {fast * 1e6:>7.0f}us")
-    print(f"{'compose one deal: SafeLoader (pure Python)':<58} {slow * 1e6:>7.0f}us"
-          f"  ({slow / fast:.1f}x slower)")
+    print(
+        f"{'compose one deal: SafeLoader (pure Python)':<58} {slow * 1e6:>7.0f}us"
+        f"  ({slow / fast:.1f}x slower)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,11 @@ deal:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite the golden files of tests/golden from the current output")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files of tests/golden from the current output",
+    )
 
 
 @pytest.fixture

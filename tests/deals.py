@@ -28,7 +28,8 @@ stakeholders:
     authority: confirmed
   - {name: 李工, title: 总工程师, roles: [TB], stance: supporter, met: 2026-11-05}
   - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}
-  - {name: 刘经理, title: IT经理, roles: [coach], stance: champion, met: 2026-11-12, validated: true}
+  - {name: 刘经理, title: IT经理, roles: [coach], stance: champion, met: 2026-11-12,
+     validated: true}
 eb_access:
   analysis: 张总关注交付周期和库存周转;王秘书安排日程
   referral: {via: 刘总, relation: 老同学, status: introduced}

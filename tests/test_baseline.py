@@ -27,8 +27,11 @@ def test_editing_an_unrelated_field_keeps_the_run_green(
     base = tmp_path / "baseline.json"
     record(runner, deal, base)
     entry = json.loads(base.read_text(encoding="utf-8"))["entries"][0]
-    assert (entry["rule"], entry["deal"], entry["path"]) == ("EB002", "HD-2026-031",
-                                                             "stakeholders[张伟]")
+    assert (entry["rule"], entry["deal"], entry["path"]) == (
+        "EB002",
+        "HD-2026-031",
+        "stakeholders[张伟]",
+    )
     assert "line" not in entry
     # Lines move: a new first stakeholder and a longer note above the EB.
     moved = EB_NEVER_MET.replace(
@@ -50,7 +53,8 @@ def test_a_new_critical_finding_fails(runner: CliRunner, write: Write, tmp_path:
     base = tmp_path / "baseline.json"
     record(runner, deal, base)
     worse = EB_NEVER_MET.replace("committed_days: 50", "committed_days: 20").replace(
-        "      raised_with: 张伟\n", "")
+        "      raised_with: 张伟\n", ""
+    )
     deal.write_text(worse, encoding="utf-8")
     result = runner.invoke(app, ["audit", str(deal), "--baseline", str(base), "-f", "json"])
     assert result.exit_code == 1
@@ -65,14 +69,18 @@ def test_entries_that_no_longer_match_are_reported(
     deal = write("d.yaml", EB_NEVER_MET)
     base = tmp_path / "baseline.json"
     record(runner, deal, base)
-    deal.write_text(EB_NEVER_MET.replace("    authority: confirmed\n",
-                                         "    met: 2026-11-10\n    authority: confirmed\n"),
-                    encoding="utf-8")
+    deal.write_text(
+        EB_NEVER_MET.replace(
+            "    authority: confirmed\n", "    met: 2026-11-10\n    authority: confirmed\n"
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["audit", str(deal), "--baseline", str(base), "-f", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["summary"]["baseline_unmatched"] == 1
-    text = runner.invoke(app, ["audit", str(deal), "--baseline", str(base)],
-                         env={"NO_COLOR": "1"}).stdout
+    text = runner.invoke(
+        app, ["audit", str(deal), "--baseline", str(base)], env={"NO_COLOR": "1"}
+    ).stdout
     assert "1 baseline entr" in text
 
 

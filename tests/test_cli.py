@@ -43,8 +43,19 @@ def test_terminal_report_shows_the_facts(runner: CliRunner, write: Write) -> Non
     path = write("deal.yaml", EB_NEVER_MET)
     result = runner.invoke(app, ["audit", str(path)], env={"COLUMNS": "80", "NO_COLOR": "1"})
     out = result.stdout
-    for fact in ("HD-2026-031", "华东精密制造有限公司", "proposal", "CNY 1,200,000", "2026-12-31",
-                 "70/100", "NOT READY", "EB002", "critical", "never", "[initial 35%]"):
+    for fact in (
+        "HD-2026-031",
+        "华东精密制造有限公司",
+        "proposal",
+        "CNY 1,200,000",
+        "2026-12-31",
+        "70/100",
+        "NOT READY",
+        "EB002",
+        "critical",
+        "never",
+        "[initial 35%]",
+    ):
         assert fact in out, fact
     assert "\x1b[" not in out
     assert max(len(line) for line in out.splitlines()) <= 80 + 20  # CJK are wide; no overflow
@@ -109,8 +120,9 @@ def test_output_file_is_written_and_stdout_is_empty(
     runner: CliRunner, write: Write, tmp_path: Path
 ) -> None:
     target = tmp_path / "report.json"
-    result = runner.invoke(app, ["audit", str(write("d.yaml", READY)), "-f", "json", "-o",
-                                 str(target)])
+    result = runner.invoke(
+        app, ["audit", str(write("d.yaml", READY)), "-f", "json", "-o", str(target)]
+    )
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["deals"][0]["verdict"] == "ready"
@@ -183,7 +195,12 @@ def test_schema_is_json_schema_that_accepts_the_ready_deal(runner: CliRunner) ->
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     deal = tmp_path / "d.yaml"
     deal.write_text(EB_NEVER_MET, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "ebcheck", "audit", str(deal), "-f", "json"],
-                          capture_output=True, text=True, check=False, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "ebcheck", "audit", str(deal), "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert json.loads(done.stdout)["deals"][0]["verdict"] == "not_ready"

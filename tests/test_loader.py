@@ -54,45 +54,136 @@ BROKEN = [
     ("top-level list", "- a\n- b\n", "E001", 1, 1, "the top level is a list"),
     ("top-level text", "hello\n", "E001", 1, 1, "the top level is text 'hello'"),
     ("two documents", GOOD + "---\nebcheck: 1\n", "E001", 8, 1, "more than one YAML document"),
-    ("python tag", "ebcheck: 1\ndeal: !!python/object:os.system {}\n", "E001", 2, 7,
-     "unsupported YAML tag tag:yaml.org,2002:python/object:os.system"),
-    ("python name tag", "ebcheck: !!python/name:os.system ''\n", "E001", 1, 10, "unsupported YAML tag"),
-    ("unknown version", GOOD.replace("ebcheck: 1", "ebcheck: 2"), "E002", 1, 10,
-     "unsupported format version '2'"),
-    ("duplicate key", GOOD + "deal: {}\n", "E002", 8, 1,
-     "duplicate key 'deal' (first written at line 2)"),
-    ("slashed date", GOOD.replace("2026-12-31", "2026/12/31"), "E002", 7, 15,
-     "found '2026/12/31'; write 2026-12-31"),
-    ("impossible date", GOOD.replace("2026-12-31", "2026-02-30"), "E002", 7, 15,
-     "'2026-02-30' is written YYYY-MM-DD but is not a real date"),
-    ("time of day", GOOD.replace("2026-12-31", "2026-12-31 10:00:00"), "E002", 7, 15,
-     "without a time of day"),
-    ("unknown key", GOOD + "stakeholder: []\n", "E002", 8, 1,
-     "unknown key 'stakeholder' at the top level; did you mean 'stakeholders'?"),
-    ("unknown nested key", GOOD.replace("  stage:", "  stgae: x\n  stage:"), "E002", 6, 3,
-     "unknown key 'stgae' in 'deal'; did you mean 'stage'?"),
+    (
+        "python tag",
+        "ebcheck: 1\ndeal: !!python/object:os.system {}\n",
+        "E001",
+        2,
+        7,
+        "unsupported YAML tag tag:yaml.org,2002:python/object:os.system",
+    ),
+    (
+        "python name tag",
+        "ebcheck: !!python/name:os.system ''\n",
+        "E001",
+        1,
+        10,
+        "unsupported YAML tag",
+    ),
+    (
+        "unknown version",
+        GOOD.replace("ebcheck: 1", "ebcheck: 2"),
+        "E002",
+        1,
+        10,
+        "unsupported format version '2'",
+    ),
+    (
+        "duplicate key",
+        GOOD + "deal: {}\n",
+        "E002",
+        8,
+        1,
+        "duplicate key 'deal' (first written at line 2)",
+    ),
+    (
+        "slashed date",
+        GOOD.replace("2026-12-31", "2026/12/31"),
+        "E002",
+        7,
+        15,
+        "found '2026/12/31'; write 2026-12-31",
+    ),
+    (
+        "impossible date",
+        GOOD.replace("2026-12-31", "2026-02-30"),
+        "E002",
+        7,
+        15,
+        "'2026-02-30' is written YYYY-MM-DD but is not a real date",
+    ),
+    (
+        "time of day",
+        GOOD.replace("2026-12-31", "2026-12-31 10:00:00"),
+        "E002",
+        7,
+        15,
+        "without a time of day",
+    ),
+    (
+        "unknown key",
+        GOOD + "stakeholder: []\n",
+        "E002",
+        8,
+        1,
+        "unknown key 'stakeholder' at the top level; did you mean 'stakeholders'?",
+    ),
+    (
+        "unknown nested key",
+        GOOD.replace("  stage:", "  stgae: x\n  stage:"),
+        "E002",
+        6,
+        3,
+        "unknown key 'stgae' in 'deal'; did you mean 'stage'?",
+    ),
     ("wrong type", GOOD + "stakeholders: {name: x}\n", "E002", 8, 15, "expected a list"),
     ("chinese amount", GOOD + "  amount: 120万\n", "E002", 8, 11, "write 1200000"),
     ("amount as exponent text", GOOD + "  amount: 1.2e6\n", "E002", 8, 11, "write 1200000"),
     ("negative amount", GOOD + "  amount: -5\n", "E002", 8, 11, "0 or more"),
-    ("bad stage", GOOD.replace("stage: proposal", "stage: won"), "E002", 6, 10,
-     "expected one of prospecting, qualification"),
-    ("missing close date", GOOD.replace("  close_date: 2026-12-31\n", ""), "E002", 3, 3,
-     "missing required field 'close_date'"),
-    ("missing name", GOOD.replace("  name: 华东精密 MES 升级\n", ""), "E002", 3, 3,
-     "missing required field 'name'"),
-    ("share as percent number", GOOD + "relationship: {stage: initial, share_of_wallet: 35}\n",
-     "E002", 8, 49, 'write 0.35 or "35%"'),
-    ("repeated stakeholder", GOOD + "stakeholders:\n  - name: 张伟\n  - name: 张伟\n", "E002", 10, 11,
-     "stakeholder '张伟' is listed twice (first at line 9)"),
-    ("comma in flow mapping",
-     GOOD + "commitments:\n  risks:\n    - {risk: 工期压缩一半, 需要增加资源, severity: high}\n",
-     "E002", 10, 22, "an ASCII comma inside {…} probably ended the text"),
+    (
+        "bad stage",
+        GOOD.replace("stage: proposal", "stage: won"),
+        "E002",
+        6,
+        10,
+        "expected one of prospecting, qualification",
+    ),
+    (
+        "missing close date",
+        GOOD.replace("  close_date: 2026-12-31\n", ""),
+        "E002",
+        3,
+        3,
+        "missing required field 'close_date'",
+    ),
+    (
+        "missing name",
+        GOOD.replace("  name: 华东精密 MES 升级\n", ""),
+        "E002",
+        3,
+        3,
+        "missing required field 'name'",
+    ),
+    (
+        "share as percent number",
+        GOOD + "relationship: {stage: initial, share_of_wallet: 35}\n",
+        "E002",
+        8,
+        49,
+        'write 0.35 or "35%"',
+    ),
+    (
+        "repeated stakeholder",
+        GOOD + "stakeholders:\n  - name: 张伟\n  - name: 张伟\n",
+        "E002",
+        10,
+        11,
+        "stakeholder '张伟' is listed twice (first at line 9)",
+    ),
+    (
+        "comma in flow mapping",
+        GOOD + "commitments:\n  risks:\n    - {risk: 工期压缩一半, 需要增加资源, severity: high}\n",
+        "E002",
+        10,
+        22,
+        "an ASCII comma inside {…} probably ended the text",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("label", "text", "code", "line", "column", "words"),
-                         BROKEN, ids=[c[0] for c in BROKEN])
+@pytest.mark.parametrize(
+    ("label", "text", "code", "line", "column", "words"), BROKEN, ids=[c[0] for c in BROKEN]
+)
 def test_malformed_input_is_located(
     label: str, text: str, code: str, line: int, column: int, words: str
 ) -> None:
@@ -181,14 +272,18 @@ def test_extension_keys_are_kept_and_anchors_merge() -> None:
 
 
 def test_closed_deals_need_no_close_date() -> None:
-    loaded = load(GOOD.replace("stage: proposal", "stage: closed_lost").replace(
-        "  close_date: 2026-12-31\n", ""))
+    loaded = load(
+        GOOD.replace("stage: proposal", "stage: closed_lost").replace(
+            "  close_date: 2026-12-31\n", ""
+        )
+    )
     assert loaded.deal is not None
 
 
 def test_stage_names_of_the_team_are_mapped() -> None:
-    loaded = load_bytes(GOOD.replace("stage: proposal", "stage: 方案").encode(),
-                        {"方案": Stage.PROPOSAL})
+    loaded = load_bytes(
+        GOOD.replace("stage: proposal", "stage: 方案").encode(), {"方案": Stage.PROPOSAL}
+    )
     assert loaded.deal is not None
     assert loaded.deal.deal.stage is Stage.PROPOSAL
 

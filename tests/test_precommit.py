@@ -28,14 +28,22 @@ def entry_command() -> list[str]:
     words = shlex.split(str(hook()["entry"]))
     assert words[0] == "ebcheck"
     installed = Path(sys.executable).with_name("ebcheck")
-    return [str(installed) if installed.exists() else shutil.which("ebcheck") or "ebcheck",
-            *words[1:]]
+    return [
+        str(installed) if installed.exists() else shutil.which("ebcheck") or "ebcheck",
+        *words[1:],
+    ]
 
 
 def run_hook(repo: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
     # pre-commit passes the staged files of the hook's types as arguments.
-    return subprocess.run([*entry_command(), *files], cwd=repo, capture_output=True, text=True,
-                          check=False, timeout=60)
+    return subprocess.run(
+        [*entry_command(), *files],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -54,8 +62,9 @@ def test_hook_passes_on_a_ready_deal_and_ignores_other_yaml(git_repo: Path) -> N
 
 
 def test_hook_fails_on_a_deal_that_is_not_ready(git_repo: Path) -> None:
-    (git_repo / "deals" / "late.yaml").write_text(EB_NEVER_MET.replace("HD-2026-031", "L-1"),
-                                                  encoding="utf-8")
+    (git_repo / "deals" / "late.yaml").write_text(
+        EB_NEVER_MET.replace("HD-2026-031", "L-1"), encoding="utf-8"
+    )
     done = run_hook(git_repo, ["deals/late.yaml", "ci.yaml"])
     assert done.returncode == 1
     assert "deals/late.yaml:" in done.stdout

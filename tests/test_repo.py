@@ -29,10 +29,14 @@ def repo(tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository of deals with the usual clutter around them."""
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     write("deals/east/hd-031.yaml", READY)
-    write("deals/east/hd-031-copy.yaml", EB_NEVER_MET.replace("name: 华东精密 MES 升级", "name: copy"))
+    write(
+        "deals/east/hd-031-copy.yaml", EB_NEVER_MET.replace("name: 华东精密 MES 升级", "name: copy")
+    )
     write("deals/west/broken.yaml", "ebcheck: 1\ndeal: {id: W-1\n")
-    write("deals/west/old.yml", READY.replace("HD-2026-031", "W-2").replace(
-        "stage: proposal", "stage: closed_won"))
+    write(
+        "deals/west/old.yml",
+        READY.replace("HD-2026-031", "W-2").replace("stage: proposal", "stage: closed_won"),
+    )
     write(".github/workflows/audit.yaml", WORKFLOW)  # hidden folder: never walked
     write("ci/release.yaml", WORKFLOW)
     write("deals/.drafts/hidden.yaml", READY.replace("HD-2026-031", "HIDDEN"))
@@ -58,8 +62,10 @@ def test_the_walk_finds_every_deal_and_skips_the_rest(runner: CliRunner) -> None
     code, report = audit_json(runner)
     deals = by_path(report)
     assert list(deals) == [
-        "deals/east/hd-031-copy.yaml", "deals/east/hd-031.yaml",
-        "deals/west/broken.yaml", "deals/west/old.yml",
+        "deals/east/hd-031-copy.yaml",
+        "deals/east/hd-031.yaml",
+        "deals/west/broken.yaml",
+        "deals/west/old.yml",
     ]
     assert code == 1
     assert deals["deals/west/broken.yaml"]["verdict"] == "invalid"
@@ -90,11 +96,11 @@ def test_a_file_named_explicitly_is_always_a_deal(runner: CliRunner) -> None:
 
 
 @pytest.mark.usefixtures("repo")
-@pytest.mark.parametrize("fmt", ["terminal", "concise", "json", "markdown", "sarif", "github",
-                                 "junit"])
+@pytest.mark.parametrize(
+    "fmt", ["terminal", "concise", "json", "markdown", "sarif", "github", "junit"]
+)
 def test_every_format_reports_every_deal_and_exits_1(runner: CliRunner, fmt: str) -> None:
-    result = runner.invoke(app, ["audit", "--format", fmt], env={"NO_COLOR": "1",
-                                                               "COLUMNS": "120"})
+    result = runner.invoke(app, ["audit", "--format", fmt], env={"NO_COLOR": "1", "COLUMNS": "120"})
     assert result.exit_code == 1, result.stderr
     out = result.stdout
     assert "broken.yaml" in out
@@ -111,8 +117,9 @@ def test_jobs_do_not_change_the_output(runner: CliRunner) -> None:
     assert one == two
 
 
-def test_parallel_pool_gives_the_same_report(runner: CliRunner, write: Write, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_pool_gives_the_same_report(
+    runner: CliRunner, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for i in range(30):
         write(f"many/d{i:02}.yaml", EB_NEVER_MET.replace("HD-2026-031", f"D-{i % 25}"))
     monkeypatch.chdir(tmp_path)
@@ -123,14 +130,17 @@ def test_parallel_pool_gives_the_same_report(runner: CliRunner, write: Write, tm
 
 
 def test_config_is_discovered_and_applied(runner: CliRunner, repo: Path, write: Write) -> None:
-    write(".ebcheck.yaml", """\
+    write(
+        ".ebcheck.yaml",
+        """\
         fail_on: never
         exclude: ["deals/west/**"]
         ignore: [HY005]
         rules:
           EB002: {severity: low}
         stages: {方案: proposal}
-        """)
+        """,
+    )
     write("deals/east/hd-031-copy.yaml", EB_NEVER_MET.replace("stage: proposal", "stage: 方案"))
     (repo / "sub").mkdir()
     os.chdir(repo / "sub")
@@ -186,8 +196,11 @@ def test_select_and_ignore_on_the_command_line(runner: CliRunner) -> None:
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t",
-                    *args], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_changed_since_audits_only_changed_files_but_sees_every_id(
@@ -196,7 +209,7 @@ def test_changed_since_audits_only_changed_files_but_sees_every_id(
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "deals")
     write("deals/east/new.yaml", READY.replace("name: 华东精密 MES 升级", "name: new"))
-    code, report = audit_json(runner, "--changed-since", "HEAD")
+    _, report = audit_json(runner, "--changed-since", "HEAD")
     deals = by_path(report)
     assert list(deals) == ["deals/east/new.yaml"]
     assert "HY005" in {f["rule"] for f in deals["deals/east/new.yaml"]["findings"]}  # type: ignore[attr-defined]

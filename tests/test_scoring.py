@@ -7,14 +7,14 @@ import pytest
 from ebcheck.enums import Severity, Verdict
 from ebcheck.scoring import DEFAULT_WEIGHTS, score, verdict
 
-C, H, M, L, I = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
+C, H, M, L, N = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 
 
 @pytest.mark.parametrize(
     ("severities", "points", "expected"),
     [
         ([], 100, Verdict.READY),
-        ([I, I, I], 100, Verdict.READY),
+        ([N, N, N], 100, Verdict.READY),
         ([L], 97, Verdict.READY),
         ([M, M], 86, Verdict.READY),
         ([M, M, L], 83, Verdict.READY),

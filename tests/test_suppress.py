@@ -20,12 +20,16 @@ def with_suppress(entries: str, text: str = EB_NEVER_MET) -> str:
 
 
 def test_a_suppression_with_a_future_until_hides_the_finding() -> None:
-    report = audit_text(with_suppress(
-        "  - {rule: EB002, reason: 张总下周二见面, until: 2026-12-01}\n"))
+    report = audit_text(
+        with_suppress("  - {rule: EB002, reason: 张总下周二见面, until: 2026-12-01}\n")
+    )
     assert [f.rule for f in report.findings] == []
     (hidden,) = report.suppressed
     assert (hidden.finding.rule, hidden.reason, str(hidden.until)) == (
-        "EB002", "张总下周二见面", "2026-12-01")
+        "EB002",
+        "张总下周二见面",
+        "2026-12-01",
+    )
     assert (report.score, report.verdict.value) == (100, "ready")
 
 
@@ -35,8 +39,9 @@ def test_the_rule_may_be_named_by_name_in_any_case() -> None:
 
 
 def test_after_until_the_finding_is_back_and_the_report_says_why() -> None:
-    report = audit_text(with_suppress(
-        "  - {rule: EB002, reason: 张总下周二见面, until: 2026-11-19}\n"))
+    report = audit_text(
+        with_suppress("  - {rule: EB002, reason: 张总下周二见面, until: 2026-11-19}\n")
+    )
     rules = [(f.rule, f.severity.value) for f in report.findings]
     assert rules == [("EB002", "critical"), ("S002", "info")]
     s002 = report.findings[1]
@@ -69,7 +74,8 @@ def test_an_unused_or_unknown_suppression_is_reported_where_it_is_written() -> N
 
 def test_file_errors_and_suppression_findings_cannot_be_suppressed() -> None:
     text = with_suppress(
-        "  - {rule: S001, reason: r}\n  - {rule: XX1, reason: r}\n  - {rule: E002, reason: r}\n")
+        "  - {rule: S001, reason: r}\n  - {rule: XX1, reason: r}\n  - {rule: E002, reason: r}\n"
+    )
     report = audit_text(text)
     assert sorted(f.rule for f in report.findings) == ["EB002", "S001", "S001", "S001"]
 

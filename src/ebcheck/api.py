@@ -115,7 +115,9 @@ class Auditor:
         )
         shown_ids = {r.deal_id for r in reports if r.deal_id is not None}
         stale = tuple(baseline.unmatched(shown_ids)) if baseline is not None else ()
-        return AuditReport(self.settings.as_of or self.settings.today, reports, stale_baseline=stale)
+        return AuditReport(
+            self.settings.as_of or self.settings.today, reports, stale_baseline=stale
+        )
 
     def duplicate_ids(self, audits: Sequence[FileAudit]) -> dict[str, list[Finding]]:
         """HY005: one finding in every loaded file whose deal id another file shares."""
@@ -136,31 +138,65 @@ class Auditor:
     def context(self, rule_id: str, audit: FileAudit) -> Context[Any]:
         active = self.core[rule_id]
         assert audit.loaded.deal is not None  # noqa: S101 - only loaded deals get here
-        return Context(active.rule, audit.loaded.deal, audit.as_of, active.options,
-                       self.catalogue, audit.loaded.source, active.severity)
+        return Context(
+            active.rule,
+            audit.loaded.deal,
+            audit.as_of,
+            active.options,
+            self.catalogue,
+            audit.loaded.source,
+            active.severity,
+        )
 
-    def judge(self, audit: FileAudit, findings: list[Finding], baseline: Baseline | None) -> DealReport:
+    def judge(
+        self, audit: FileAudit, findings: list[Finding], baseline: Baseline | None
+    ) -> DealReport:
         deal = audit.loaded.deal
         if deal is None:
-            return DealReport(audit.shown, audit.as_of, Verdict.INVALID, None,
-                              sort_findings(findings), deal_id=audit.loaded.deal_id)
+            return DealReport(
+                audit.shown,
+                audit.as_of,
+                Verdict.INVALID,
+                None,
+                sort_findings(findings),
+                deal_id=audit.loaded.deal_id,
+            )
         suppressed: list[Suppressed] = []
         if not deal.deal.is_closed:
-            outcome = apply_suppressions(deal, findings, audit.as_of, self.is_rule,
-                                         self._note_maker(audit))
+            outcome = apply_suppressions(
+                deal, findings, audit.as_of, self.is_rule, self._note_maker(audit)
+            )
             findings, suppressed = outcome.kept + outcome.notes, outcome.suppressed
         new, known = self._split_baselined(findings, deal, baseline)
         if deal.deal.is_closed:
-            return DealReport(audit.shown, audit.as_of, Verdict.CLOSED, None, sort_findings(new),
-                              tuple(suppressed), sort_findings(known), deal=deal,
-                              deal_id=deal.deal.id)
+            return DealReport(
+                audit.shown,
+                audit.as_of,
+                Verdict.CLOSED,
+                None,
+                sort_findings(new),
+                tuple(suppressed),
+                sort_findings(known),
+                deal=deal,
+                deal_id=deal.deal.id,
+            )
         everything = [f.severity for f in (*new, *known)]
         points = score(everything, self.settings.weights)
-        gate = verdict([f.severity for f in new], score([f.severity for f in new],
-                                                         self.settings.weights))
+        gate = verdict(
+            [f.severity for f in new], score([f.severity for f in new], self.settings.weights)
+        )
         return DealReport(
-            audit.shown, audit.as_of, verdict(everything, points), points, sort_findings(new),
-            tuple(suppressed), sort_findings(known), audit.crashes, deal, deal.deal.id, gate,
+            audit.shown,
+            audit.as_of,
+            verdict(everything, points),
+            points,
+            sort_findings(new),
+            tuple(suppressed),
+            sort_findings(known),
+            audit.crashes,
+            deal,
+            deal.deal.id,
+            gate,
         )
 
     def _split_baselined(
@@ -172,7 +208,8 @@ class Auditor:
         known: list[Finding] = []
         for finding in sort_findings(findings):
             recorded = baselinable(finding) and baseline.take(
-                finding_key(finding, deal.deal.id, deal))
+                finding_key(finding, deal.deal.id, deal)
+            )
             (known if recorded else new).append(finding)
         return new, known
 
@@ -180,7 +217,9 @@ class Auditor:
         return find_rule(self.all_rules, key) is not None
 
     def _note_maker(self, audit: FileAudit) -> Any:
-        def note(rule_id: str, index: int, entry: Suppression, facts: dict[str, Any]) -> Finding | None:
+        def note(
+            rule_id: str, index: int, entry: Suppression, facts: dict[str, Any]
+        ) -> Finding | None:
             if rule_id not in self.core:
                 return None
             ctx = self.context(rule_id, audit)
@@ -249,16 +288,15 @@ def worker_count(jobs: int, files: int) -> int:
     return max(1, min(wanted, files))
 
 
-def check_files(
-    auditor: Auditor, tasks: Sequence[tuple[Path, bool]], jobs: int
-) -> list[FileAudit]:
+def check_files(auditor: Auditor, tasks: Sequence[tuple[Path, bool]], jobs: int) -> list[FileAudit]:
     """The first pass over every file, in the order given, whatever the job count."""
     workers = worker_count(jobs, len(tasks))
     if workers == 1:
         return [auditor.check_file(path, reported) for path, reported in tasks]
     chunk = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(workers, initializer=_init_worker,
-                             initargs=(auditor.settings,)) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(auditor.settings,)
+    ) as pool:
         return list(pool.map(_check_in_worker, tasks, chunksize=chunk))
 
 
@@ -276,8 +314,13 @@ def audit_request(request: AuditRequest, settings: Settings) -> AuditResult:
     baseline_file = settings.baseline
     baseline = load_baseline(baseline_file) if baseline_file is not None else None
     auditor = Auditor.create(settings)
-    files = collect(request.paths, settings.config_root or settings.root, settings.include,
-                    settings.exclude, classify_named=request.skip_non_deals)
+    files = collect(
+        request.paths,
+        settings.config_root or settings.root,
+        settings.include,
+        settings.exclude,
+        classify_named=request.skip_non_deals,
+    )
     changed = changed_files(request.changed_since, Path.cwd()) if request.changed_since else None
     tasks = [(p, changed is None or p.resolve() in changed) for p in files.deals]
     audits = check_files(auditor, tasks, request.jobs)

@@ -93,16 +93,24 @@ def build_entries(items: Iterable[tuple[str, DealFile | None, Finding]]) -> list
         counts[key] += 1
         messages.setdefault(key, finding.message)
     return [
-        {"rule": rule, "deal": deal_id, "path": path, "subject": subject or None,
-         "count": counts[(rule, deal_id, path, subject)],
-         "message": messages[(rule, deal_id, path, subject)]}
+        {
+            "rule": rule,
+            "deal": deal_id,
+            "path": path,
+            "subject": subject or None,
+            "count": counts[(rule, deal_id, path, subject)],
+            "message": messages[(rule, deal_id, path, subject)],
+        }
         for rule, deal_id, path, subject in sorted(counts)
     ]
 
 
 def baseline_text(entries: list[dict[str, Any]]) -> str:
-    document = {"ebcheck_baseline": FORMAT_VERSION, "generated_by": f"ebcheck {__version__}",
-                "entries": entries}
+    document = {
+        "ebcheck_baseline": FORMAT_VERSION,
+        "generated_by": f"ebcheck {__version__}",
+        "entries": entries,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -111,8 +119,9 @@ def load_baseline(path: Path) -> Baseline:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(f"baseline file not found: {path} "
-                            "(create it with `ebcheck baseline PATH -o FILE`)") from None
+        raise BaselineError(
+            f"baseline file not found: {path} (create it with `ebcheck baseline PATH -o FILE`)"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BaselineError(f"{path}: not a readable baseline file: {exc}") from None
     if not isinstance(document, dict) or document.get("ebcheck_baseline") != FORMAT_VERSION:
@@ -132,8 +141,9 @@ def _entry_key(entry: Any, path: Path, number: int) -> Key:
     ):
         raise BaselineError(f"{path}: entry {number} needs text 'rule', 'deal' and 'path'")
     subject = entry.get("subject")
-    return entry_key(entry["rule"], entry["deal"], entry["path"],
-                     subject if isinstance(subject, str) else None)
+    return entry_key(
+        entry["rule"], entry["deal"], entry["path"], subject if isinstance(subject, str) else None
+    )
 
 
 def _count(entry: dict[str, Any], path: Path, number: int) -> int:

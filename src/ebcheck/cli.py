@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from enum import StrEnum
 from pathlib import Path
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -49,7 +49,9 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """ebcheck: a deal-readiness auditor for complex B2B sales."""
@@ -87,31 +89,55 @@ def audit(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TERMINAL,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically)."
+        ),
     ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", metavar="LEVEL", help=f"Exit 1 at this level: {', '.join(FAIL_ON_CHOICES)}."),
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help=f"Exit 1 at this level: {', '.join(FAIL_ON_CHOICES)}.",
+        ),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD)."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery.")
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", metavar="RULES", help="Only these rules, names or areas (comma-separated).")
+        list[str] | None,
+        typer.Option(
+            "--select", metavar="RULES", help="Only these rules, names or areas (comma-separated)."
+        ),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", metavar="RULES", help="Skip these rules, names or areas (comma-separated).")
+        list[str] | None,
+        typer.Option(
+            "--ignore", metavar="RULES", help="Skip these rules, names or areas (comma-separated)."
+        ),
     ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", metavar="FILE", help="Report findings recorded in FILE as baselined.")
+        Path | None,
+        typer.Option(
+            "--baseline", metavar="FILE", help="Report findings recorded in FILE as baselined."
+        ),
     ] = None,
     changed_since: Annotated[
-        str | None, typer.Option("--changed-since", metavar="REF", help="Audit only deal files changed since REF.")
+        str | None,
+        typer.Option(
+            "--changed-since", metavar="REF", help="Audit only deal files changed since REF."
+        ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes; 0 = one per CPU.")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes; 0 = one per CPU."),
+    ] = 0,
     lang: Annotated[
         str | None, typer.Option("--lang", metavar="LANG", help="Report language: en or zh.")
     ] = None,
@@ -153,7 +179,7 @@ def audit(
     raise typer.Exit(int(run_audit(request)))
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     MARKDOWN = "markdown"
@@ -161,7 +187,9 @@ class ListFormat(str, Enum):
 
 @app.command("rules")
 def list_rules(
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.TABLE,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.TABLE,
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
 ) -> None:
     """List every rule: id, name, area, default severity, summary."""
@@ -234,20 +262,25 @@ def baseline(
     paths: Annotated[list[Path], typer.Argument(help="Deal files and folders to record.")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Baseline file (default: config, else .ebcheck-baseline.json)."),
+        typer.Option(
+            "--output", "-o", help="Baseline file (default: config, else .ebcheck-baseline.json)."
+        ),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD)."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery.")
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
     ] = None,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""
     from ebcheck.run import AuditRequest, run_baseline
 
-    request = AuditRequest(paths=tuple(paths), output=output, config=config,
-                           as_of=_parse_date(as_of, "--as-of"))
+    request = AuditRequest(
+        paths=tuple(paths), output=output, config=config, as_of=_parse_date(as_of, "--as-of")
+    )
     raise typer.Exit(int(run_baseline(request)))
 
 

@@ -23,8 +23,18 @@ if TYPE_CHECKING:
     from ebcheck.run import AuditRequest
 
 CONFIG_NAME = ".ebcheck.yaml"
-KEYS = ("fail_on", "include", "exclude", "select", "ignore", "lang", "baseline", "stages",
-        "weights", "rules")
+KEYS = (
+    "fail_on",
+    "include",
+    "exclude",
+    "select",
+    "ignore",
+    "lang",
+    "baseline",
+    "stages",
+    "weights",
+    "rules",
+)
 RULE_KEYS = ("off", "severity")
 
 
@@ -63,8 +73,9 @@ class _Reader:
                 close = difflib.get_close_matches(key.replace("-", "_"), allowed, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 allowed_text = ", ".join(allowed)
-                raise self.fail((*at, key), f"unknown key '{key}'{hint}; known keys: {allowed_text}",
-                                key=True)
+                raise self.fail(
+                    (*at, key), f"unknown key '{key}'{hint}; known keys: {allowed_text}", key=True
+                )
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -75,8 +86,9 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
     except ReadFailure as failure:
         pos = failure.problem.position
-        raise ConfigError(f"{path}:{pos.line}:{pos.column}: not valid YAML "
-                          f"({failure.problem.key})") from None
+        raise ConfigError(
+            f"{path}:{pos.line}:{pos.column}: not valid YAML ({failure.problem.key})"
+        ) from None
     reader = _Reader(path, source)
     if problems:
         first = problems[0]
@@ -124,7 +136,9 @@ def _stages(value: Any, reader: _Reader) -> dict[str, Stage]:
             stages[str(name)] = Stage(str(target).lower())
         except ValueError:
             choices = ", ".join(s.value for s in Stage)
-            raise reader.fail(("stages", name), f"'{target}' is not a stage; use one of {choices}") from None
+            raise reader.fail(
+                ("stages", name), f"'{target}' is not a stage; use one of {choices}"
+            ) from None
     return stages
 
 

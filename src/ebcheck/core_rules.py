@@ -60,12 +60,30 @@ suppress:
 
 E001 = Rule("E001", "invalid-yaml", Severity.CRITICAL, _engine_applied, scope="file-error")
 E002 = Rule("E002", "invalid-deal", Severity.CRITICAL, _engine_applied, scope="file-error")
-HY005 = Rule("HY005", "duplicate-deal-id", Severity.HIGH, _engine_applied, scope="repo",
-             example=Example(_HY005_FAILS, _HY005_PASSES))
-S001 = Rule("S001", "suppression-unused", Severity.LOW, _engine_applied, scope="repo",
-            example=Example(_S001_FAILS, _S001_PASSES))
-S002 = Rule("S002", "suppression-expired", Severity.INFO, _engine_applied, scope="repo",
-            example=Example(_S002_FAILS, _S002_PASSES))
+HY005 = Rule(
+    "HY005",
+    "duplicate-deal-id",
+    Severity.HIGH,
+    _engine_applied,
+    scope="repo",
+    example=Example(_HY005_FAILS, _HY005_PASSES),
+)
+S001 = Rule(
+    "S001",
+    "suppression-unused",
+    Severity.LOW,
+    _engine_applied,
+    scope="repo",
+    example=Example(_S001_FAILS, _S001_PASSES),
+)
+S002 = Rule(
+    "S002",
+    "suppression-expired",
+    Severity.INFO,
+    _engine_applied,
+    scope="repo",
+    example=Example(_S002_FAILS, _S002_PASSES),
+)
 
 FILE_ERRORS = (E001, E002)
 SELECTABLE = (HY005, S001, S002)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 
-class _Ordered(str, Enum):
+class _Ordered(StrEnum):
     """A str enum whose members compare by declaration order."""
 
     @property

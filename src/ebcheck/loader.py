@@ -39,7 +39,9 @@ def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> L
         return Loaded(None, problems=[failure.problem])
     if not isinstance(tree, dict):
         found = _found(tree)
-        return Loaded(None, source, [Problem("E001", "E001.not_mapping", START, (), {"found": found})])
+        return Loaded(
+            None, source, [Problem("E001", "E001.not_mapping", START, (), {"found": found})]
+        )
     deal_id = _raw_deal_id(tree)
     if stage_names:
         _apply_stage_names(tree, stage_names)
@@ -62,7 +64,9 @@ def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) ->
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return Loaded(None, problems=[Problem("E001", "E001.unreadable", START, (), {"reason": reason})])
+        return Loaded(
+            None, problems=[Problem("E001", "E001.unreadable", START, (), {"reason": reason})]
+        )
     return load_bytes(data, stage_names)
 
 
@@ -99,8 +103,9 @@ def _version_problem(tree: dict[str, Any], source: SourceMap) -> Problem | None:
         return None
     if isinstance(value.value, bool):
         return None  # reported as a type error with the rest
-    return Problem("E002", "E002.version", source.locate(("ebcheck",)), ("ebcheck",),
-                   {"found": value.raw})
+    return Problem(
+        "E002", "E002.version", source.locate(("ebcheck",)), ("ebcheck",), {"found": value.raw}
+    )
 
 
 def _raw_checks(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
@@ -121,8 +126,15 @@ def _repeated_names(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
         path: Path = ("stakeholders", index, "name")
         if name.raw in first_seen:
             first = source.locate(("stakeholders", first_seen[name.raw], "name"))
-            problems.append(Problem("E002", "E002.repeated_stakeholder", source.locate(path), path,
-                                    {"name": name.raw, "first_line": first.line}))
+            problems.append(
+                Problem(
+                    "E002",
+                    "E002.repeated_stakeholder",
+                    source.locate(path),
+                    path,
+                    {"name": name.raw, "first_line": first.line},
+                )
+            )
         else:
             first_seen[name.raw] = index
     return problems
@@ -141,8 +153,15 @@ def _close_date_missing(tree: dict[str, Any], source: SourceMap) -> list[Problem
         return []
     if parsed.is_closed:
         return []
-    return [Problem("E002", "E002.close_date_required", source.locate(("deal",)), ("deal",),
-                    {"stage": parsed.value})]
+    return [
+        Problem(
+            "E002",
+            "E002.close_date_required",
+            source.locate(("deal",)),
+            ("deal",),
+            {"stage": parsed.value},
+        )
+    ]
 
 
 def _is_null(value: Any) -> bool:
@@ -159,8 +178,9 @@ def _problem(error: Any, source: SourceMap) -> Problem:
     if kind.startswith("E002."):
         return Problem("E002", kind, source.locate(path), path, dict(error.get("ctx") or {}))
     if kind == "missing":
-        return Problem("E002", "E002.missing", source.locate(path[:-1]), path,
-                       {"field": str(path[-1])})
+        return Problem(
+            "E002", "E002.missing", source.locate(path[:-1]), path, {"field": str(path[-1])}
+        )
     if kind == "extra_forbidden":
         return _unknown_key(path, source)
     found = _found_at(path, source, error.get("input"))

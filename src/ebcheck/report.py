@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ebcheck.enums import Verdict
@@ -71,8 +71,8 @@ class AuditReport:
 
     def summary(self) -> Summary:
         verdicts = Counter(report.verdict.value for report in self.deals)
-        amount: Counter[str] = Counter()
-        at_risk: Counter[str] = Counter()
+        amount: dict[str, float] = defaultdict(float)
+        at_risk: dict[str, float] = defaultdict(float)
         for report in self.deals:
             if not report.is_open or report.deal is None or report.deal.deal.amount is None:
                 continue

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebcheck import __version__
 from ebcheck.errors import EbcheckError
 from ebcheck.outcome import Exit, exit_code
 from ebcheck.reports import Format, RenderOptions, render
+
+if TYPE_CHECKING:
+    from ebcheck.report import AuditReport
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ def run_audit(request: AuditRequest) -> Exit:
     return exit_code(report, settings.fail_on)
 
 
-def _deliver(text: str, request: AuditRequest, report: object, options: RenderOptions) -> None:
+def _deliver(text: str, request: AuditRequest, report: AuditReport, options: RenderOptions) -> None:
     from ebcheck.output import write_atomically, write_stdout
 
     if request.output is not None:
@@ -109,13 +113,18 @@ def run_baseline(request: AuditRequest) -> Exit:
     target = request.output or settings_target(settings)
     entries = build_entries(
         (deal.deal_id, deal.deal, finding)
-        for deal in report.deals if deal.deal_id is not None and deal.deal is not None
-        for finding in deal.findings if baselinable(finding)
+        for deal in report.deals
+        if deal.deal_id is not None and deal.deal is not None
+        for finding in deal.findings
+        if baselinable(finding)
     )
     write_atomically(target, baseline_text(entries))
     invalid = [d.path for d in report.deals if d.deal is None]
-    print(f"ebcheck: recorded {sum(e['count'] for e in entries)} finding(s) of "
-          f"{len(report.deals) - len(invalid)} deal(s) in {target}", file=sys.stderr)
+    print(
+        f"ebcheck: recorded {sum(e['count'] for e in entries)} finding(s) of "
+        f"{len(report.deals) - len(invalid)} deal(s) in {target}",
+        file=sys.stderr,
+    )
     for path in invalid:
         _error(f"{path}: could not be loaded; its problems are never baselined")
     return Exit.FAIL if invalid else Exit.OK

@@ -34,8 +34,11 @@ def deal_schema() -> dict[str, Any]:
         defs["Role"]["enum"] = _role_values()
     share = defs.get("Relationship", {}).get("properties", {}).get("share_of_wallet")
     if isinstance(share, dict):
-        share["anyOf"] = [{"type": "number", "minimum": 0, "maximum": 1}, _SHARE_AS_TEXT,
-                          {"type": "null"}]
+        share["anyOf"] = [
+            {"type": "number", "minimum": 0, "maximum": 1},
+            _SHARE_AS_TEXT,
+            {"type": "null"},
+        ]
     for person in ("role", "roles"):
         field = defs.get("Stakeholder", {}).get("properties", {}).get(person)
         if isinstance(field, dict):

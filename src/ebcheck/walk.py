@@ -31,8 +31,10 @@ def glob_match(relative: str, pattern: str) -> bool:
     """Match a '/'-separated path against a glob where `**` spans folders."""
     if pattern.endswith("/**"):
         prefix = pattern[:-3]
-        return relative == prefix or relative.startswith(prefix + "/") or fnmatchcase(
-            relative, pattern
+        return (
+            relative == prefix
+            or relative.startswith(prefix + "/")
+            or fnmatchcase(relative, pattern)
         )
     if pattern.startswith("**/"):
         return glob_match(relative, pattern[3:]) or any(

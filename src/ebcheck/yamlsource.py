@@ -77,7 +77,9 @@ def compose(text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         raise ReadFailure(_syntax_problem(exc)) from None
     except yaml.YAMLError as exc:  # reader errors without a mark
-        raise ReadFailure(Problem("E001", "E001.syntax", START, params={"problem": str(exc)})) from None
+        raise ReadFailure(
+            Problem("E001", "E001.syntax", START, params={"problem": str(exc)})
+        ) from None
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
@@ -107,20 +109,27 @@ class _Builder:
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise ReadFailure(
-                Problem("E001", "E001.too_many_nodes", _position(node.start_mark), path,
-                        {"limit": f"{MAX_NODES:,}"})
+                Problem(
+                    "E001",
+                    "E001.too_many_nodes",
+                    _position(node.start_mark),
+                    path,
+                    {"limit": f"{MAX_NODES:,}"},
+                )
             )
         self.source.values.setdefault(path, _position(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
             raise ReadFailure(
-                Problem("E001", "E001.too_deep", _position(node.start_mark), path,
-                        {"limit": MAX_DEPTH})
+                Problem(
+                    "E001", "E001.too_deep", _position(node.start_mark), path, {"limit": MAX_DEPTH}
+                )
             )
         self._check_tag(node, "seq" if isinstance(node, yaml.SequenceNode) else "map", path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)  # noqa: S101 - the composer makes no other kind
         return self._mapping(node, path, depth)
 
     def _check_tag(self, node: yaml.Node, expected: str, path: Path) -> None:
@@ -164,8 +173,13 @@ class _Builder:
             if key in result:
                 first = self.source.keys[child]
                 self.problems.append(
-                    Problem("E002", "E002.duplicate_key", _position(key_node.start_mark), child,
-                            {"key": key, "first_line": first.line})
+                    Problem(
+                        "E002",
+                        "E002.duplicate_key",
+                        _position(key_node.start_mark),
+                        child,
+                        {"key": key, "first_line": first.line},
+                    )
                 )
                 continue
             self.source.keys[child] = _position(key_node.start_mark)

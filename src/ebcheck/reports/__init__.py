@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ebcheck.ruleapi import Rule
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     TERMINAL = "terminal"
     CONCISE = "concise"
     JSON = "json"

@@ -1,52 +1,211 @@
-"""The pipeline table that opens a report of several deals."""
+"""The pipeline table that opens a terminal report of several deals.
+
+The table fits the width it is printed at, one line per deal: short columns
+(stage, amount, close date, score, verdict) never wrap; long ones (deal,
+account, owner, top finding) share what is left and end in an ellipsis. When
+even that does not fit, the least useful columns go first: owner, then close
+date, account, stage, score and top finding; deal, amount and verdict always
+stay. At 80 columns that leaves deal, account, stage, amount, score, verdict
+and the top finding's rule; from 120 every column shows, the top finding with
+the rule's name. The totals per currency (pipeline amount, amount at risk)
+close the table, under the amount column.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from ebcheck.catalogue import Catalogue
-from ebcheck.report import AuditReport
+from ebcheck.report import AuditReport, DealReport
 from ebcheck.reports.common import money, worst_first
 from ebcheck.textsafe import clean
 
+WIDE = 120
+"""From this width on, the top finding shows the rule's name as well as its id."""
+DROP_ORDER = ("owner", "close_date", "account", "stage", "score", "top_finding")
+"""Columns left out, in this order, while the table does not fit."""
+FLEX_MINIMUM = {"deal": 10, "account": 10, "owner": 8, "top_finding": 10}
+"""Columns that shrink (with an ellipsis), and how far."""
+GAP = 2
+"""Spaces between two columns (a divider and one space of padding)."""
 
-def pipeline_table(report: AuditReport, words: Catalogue) -> Table:
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    header: str
+    cells: list[Text]
+    justify: str = "left"
+
+    @property
+    def flexible(self) -> bool:
+        return self.key in FLEX_MINIMUM
+
+    @property
+    def natural(self) -> int:
+        """Width that shows every cell whole; the header may wrap between words."""
+        header = max((cell_len(word) for word in self.header.split()), default=1)
+        return max([header, *(cell_len(c.plain) for c in self.cells)])
+
+    @property
+    def minimum(self) -> int:
+        return min(self.natural, FLEX_MINIMUM.get(self.key, self.natural))
+
+
+def _text(value: object, style: str = "") -> Text:
+    """A one-line cell: user text made safe, cut with an ellipsis, never wrapped."""
+    return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]:
     from ebcheck.reports.terminal_format import SEVERITY_STYLE, verdict_text
 
-    table = Table(title=words.text("report.pipeline"), title_justify="left",
-                  box=box.SIMPLE_HEAD, padding=(0, 1))
-    for key in ("deal", "account", "owner", "stage", "amount", "close_date", "score",
-                "verdict", "top_finding"):
-        table.add_column(words.text(f"report.{key}"), overflow="fold")
-    for deal in worst_first(report):
-        info = deal.deal.deal if deal.deal else None
-        top = deal.top_finding
-        top_text = Text(top.rule, style=SEVERITY_STYLE[top.severity]) if top else Text("—")
-        table.add_row(
-            Text(clean(deal.deal_id or deal.path)),
-            Text(clean(info.account)) if info else Text("—"),
-            Text(clean(info.owner or "—")) if info else Text("—"),
-            info.stage.value if info else "—",
-            money(info.amount, info.currency) if info else "—",
-            info.close_date.isoformat() if info and info.close_date else "—",
-            str(deal.score) if deal.score is not None else "—",
-            verdict_text(deal.verdict, words),
-            top_text,
+    deals = worst_first(report)
+    summary = report.summary()
+    totals: list[tuple[str, str]] = []  # (label, amount) rows under the deals
+    for currency, amount in summary.amount.items():
+        shown = None if currency == "unknown" else currency
+        totals.append((words.text("report.total"), money(amount, shown)))
+        at_risk = summary.amount_at_risk.get(currency, 0)
+        totals.append((words.text("report.at_risk_amount"), money(at_risk, shown)))
+
+    def info_cells(get: Callable[[DealReport], str]) -> list[Text]:
+        return [_text(get(d)) for d in deals] + [_text("") for _ in totals]
+
+    def top(deal: DealReport) -> Text:
+        finding = deal.top_finding
+        if finding is None:
+            return _text("—")
+        label = f"{finding.rule} {finding.name}" if wide else finding.rule
+        return _text(label, SEVERITY_STYLE[finding.severity])
+
+    def verdict(deal: DealReport) -> Text:
+        cell = verdict_text(deal.verdict, words)
+        cell.no_wrap = True
+        return cell
+
+    blank = [_text("") for _ in totals]
+    head = {key: words.text(f"report.{key}") for key in ("deal",) + DROP_ORDER}
+    return [
+        _Column(
+            "deal",
+            head["deal"],
+            [_text(d.deal_id or d.path) for d in deals]
+            + [_text(label, "bold") for label, _ in totals],
+        ),
+        _Column("account", head["account"], info_cells(lambda d: _field(d, "account"))),
+        _Column("owner", head["owner"], info_cells(lambda d: _field(d, "owner"))),
+        _Column("stage", head["stage"], info_cells(lambda d: _field(d, "stage"))),
+        _Column(
+            "amount",
+            words.text("report.amount"),
+            [_text(_field(d, "amount")) for d in deals]
+            + [_text(amount, "bold") for _, amount in totals],
+            justify="right",
+        ),
+        _Column("close_date", head["close_date"], info_cells(lambda d: _field(d, "close_date"))),
+        _Column(
+            "score",
+            head["score"],
+            [_text(d.score if d.score is not None else "—") for d in deals] + blank,
+            justify="right",
+        ),
+        _Column("verdict", words.text("report.verdict"), [verdict(d) for d in deals] + blank),
+        _Column("top_finding", head["top_finding"], [top(d) for d in deals] + blank),
+    ]
+
+
+def _field(deal: DealReport, key: str) -> str:
+    info = deal.deal.deal if deal.deal else None
+    if info is None:
+        return "—"
+    if key == "account":
+        return info.account
+    if key == "owner":
+        return info.owner or "—"
+    if key == "stage":
+        return info.stage.value
+    if key == "amount":
+        return money(info.amount, info.currency)
+    return info.close_date.isoformat() if info.close_date else "—"
+
+
+def _share(available: int, columns: list[_Column]) -> list[int]:
+    """Widths of the flexible columns: each its minimum, then what is left in equal shares."""
+    widths = [c.minimum for c in columns]
+    remaining = available - sum(widths)
+    growing = [i for i, c in enumerate(columns) if widths[i] < c.natural]
+    while remaining > 0 and growing:
+        step = max(1, remaining // len(growing))
+        for i in list(growing):
+            give = min(step, columns[i].natural - widths[i], remaining)
+            widths[i] += give
+            remaining -= give
+            if widths[i] >= columns[i].natural:
+                growing.remove(i)
+            if not remaining:
+                break
+    return widths
+
+
+def layout(columns: list[_Column], width: int) -> list[tuple[_Column, int]]:
+    """The columns that fit in `width`, each with its width."""
+    kept = list(columns)
+    for key in DROP_ORDER:
+        needed = sum(c.minimum for c in kept) + GAP * (len(kept) - 1)
+        if needed <= width:
+            break
+        kept = [c for c in kept if c.key != key]
+    fixed = sum(c.natural for c in kept if not c.flexible)
+    flexible = [c for c in kept if c.flexible]
+    available = width - fixed - GAP * (len(kept) - 1)
+    shares = iter(_share(available, flexible))
+    return [(c, next(shares) if c.flexible else c.natural) for c in kept]
+
+
+def build_table(report: AuditReport, words: Catalogue, width: int) -> Table:
+    """The pipeline table laid out for `width` terminal columns."""
+    columns = _columns(report, words, wide=width >= WIDE)
+    table = Table(
+        title=words.text("report.pipeline"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
+    )
+    placed = layout(columns, width)
+    for column, column_width in placed:
+        table.add_column(
+            column.header,
+            justify="right" if column.justify == "right" else "left",
+            width=column_width,
+            overflow="fold",
         )
-    _totals(table, report, words)
+    deals = len(report.deals)
+    rows = len(columns[0].cells)
+    for index in range(rows):
+        table.add_row(*(c.cells[index] for c, _ in placed), end_section=index == deals - 1)
     return table
 
 
-def _totals(table: Table, report: AuditReport, words: Catalogue) -> None:
-    summary = report.summary()
-    for currency, amount in summary.amount.items():
-        at_risk = summary.amount_at_risk.get(currency, 0)
-        shown = None if currency == "unknown" else currency
-        table.add_row(
-            Text(words.text("report.total"), style="bold"), "", "", "",
-            Text(money(amount, shown), style="bold"), "", "",
-            Text(f"{words.text('report.at_risk_amount')} {money(at_risk, shown)}", style="bold"),
-            "",
-        )
+class PipelineTable:
+    """The pipeline table, laid out when it is printed, for the width it gets."""
+
+    def __init__(self, report: AuditReport, words: Catalogue) -> None:
+        self.report = report
+        self.words = words
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield build_table(self.report, self.words, options.max_width)
+
+
+def pipeline_table(report: AuditReport, words: Catalogue) -> PipelineTable:
+    return PipelineTable(report, words)

@@ -76,8 +76,13 @@ def _met_cell(person: Stakeholder, report: DealReport, words: Catalogue) -> Text
 
 
 def buying_centre(deal: DealFile, report: DealReport, words: Catalogue) -> Table:
-    table = Table(title=words.text("report.buying_centre"), title_justify="left",
-                  box=box.SIMPLE_HEAD, expand=False, padding=(0, 1))
+    table = Table(
+        title=words.text("report.buying_centre"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        expand=False,
+        padding=(0, 1),
+    )
     for key in ("role", "who", "met", "stance"):
         table.add_column(words.text(f"report.{key}"), overflow="fold")
     for role in ROLE_ORDER:
@@ -124,8 +129,11 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
         body.append("\n→ ", style="dim")
         body.append(clean(finding.fix), style="dim")
         body.append(f"\n{clean(report.path)}:{finding.line}:{finding.column}", style="dim")
-        table.add_row(Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity]),
-                      Text(finding.rule, style="bold"), body)
+        table.add_row(
+            Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity]),
+            Text(finding.rule, style="bold"),
+            body,
+        )
     return table
 
 
@@ -133,15 +141,26 @@ def _extras(report: DealReport, words: Catalogue) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for entry in report.suppressed:
         until = words.text("report.until", date=entry.until.isoformat()) if entry.until else ""
-        parts.append(_t(words.text("report.suppressed_line", rule=entry.finding.rule,
-                                   message=entry.finding.message, reason=entry.reason,
-                                   until=until), "dim"))
+        parts.append(
+            _t(
+                words.text(
+                    "report.suppressed_line",
+                    rule=entry.finding.rule,
+                    message=entry.finding.message,
+                    reason=entry.reason,
+                    until=until,
+                ),
+                "dim",
+            )
+        )
     if report.baselined:
-        parts.append(Text(words.text("report.baselined_count", count=len(report.baselined)),
-                          style="dim"))
+        parts.append(
+            Text(words.text("report.baselined_count", count=len(report.baselined)), style="dim")
+        )
     for crash in report.crashes:
-        parts.append(_t(words.text("report.crashed", rule=crash.rule, error=crash.error),
-                        "bold magenta"))
+        parts.append(
+            _t(words.text("report.crashed", rule=crash.rule, error=crash.error), "bold magenta")
+        )
     return parts
 
 
@@ -159,13 +178,18 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
     extras = _extras(report, words)
     if extras:
         parts += [Text(), *extras]
-    title = _t(report.deal_id or report.path, "bold")
+    heading = _t(report.deal_id or report.path, "bold")
     if report.name:
-        title.append("  ")
-        title.append_text(_t(report.name))
-    return Panel(Group(*parts), title=title, title_align="left",
-                 subtitle=_t(report.path, "dim"), subtitle_align="right",
-                 border_style=VERDICT_STYLE[report.verdict].replace("bold ", ""))
+        heading.append("  ")
+        heading.append_text(_t(report.name))
+    return Panel(
+        Group(*parts),
+        title=heading,
+        title_align="left",
+        subtitle=_t(report.path, "dim"),
+        subtitle_align="right",
+        border_style=VERDICT_STYLE[report.verdict].replace("bold ", ""),
+    )
 
 
 def summary_line(report: AuditReport, words: Catalogue) -> Text:
@@ -177,8 +201,10 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
     if summary.skipped:
         line.append("; " + words.text("report.summary_skipped", count=summary.skipped), "dim")
     if report.stale_baseline:
-        line.append("\n" + words.text("report.baseline_unmatched",
-                                      count=len(report.stale_baseline)), "yellow")
+        line.append(
+            "\n" + words.text("report.baseline_unmatched", count=len(report.stale_baseline)),
+            "yellow",
+        )
     return line
 
 
