@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,16 +289,34 @@ def worker_count(jobs: int, files: int) -> int:
     return max(1, min(wanted, files))
 
 
-def check_files(auditor: Auditor, tasks: Sequence[tuple[Path, bool]], jobs: int) -> list[FileAudit]:
+Progress = Callable[[int, int], None]
+"""Called with (files done, files in all) as the first pass advances."""
+
+
+def check_files(
+    auditor: Auditor,
+    tasks: Sequence[tuple[Path, bool]],
+    jobs: int,
+    progress: Progress | None = None,
+) -> list[FileAudit]:
     """The first pass over every file, in the order given, whatever the job count."""
     workers = worker_count(jobs, len(tasks))
-    if workers == 1:
-        return [auditor.check_file(path, reported) for path, reported in tasks]
-    chunk = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(
-        workers, initializer=_init_worker, initargs=(auditor.settings,)
-    ) as pool:
-        return list(pool.map(_check_in_worker, tasks, chunksize=chunk))
+    audits: list[FileAudit] = []
+    with ExitStack() as stack:
+        results: Iterator[FileAudit]
+        if workers == 1:
+            results = (auditor.check_file(path, reported) for path, reported in tasks)
+        else:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(auditor.settings,))
+            )
+            chunk = max(1, len(tasks) // (workers * 4))
+            results = pool.map(_check_in_worker, tasks, chunksize=chunk)
+        for audit in results:
+            audits.append(audit)
+            if progress is not None:
+                progress(len(audits), len(tasks))
+    return audits
 
 
 @dataclass(frozen=True)
@@ -307,7 +326,9 @@ class AuditResult:
     audits: tuple[FileAudit, ...] = field(default=())
 
 
-def audit_request(request: AuditRequest, settings: Settings) -> AuditResult:
+def audit_request(
+    request: AuditRequest, settings: Settings, progress: Progress | None = None
+) -> AuditResult:
     """Find the deal files a request names and audit them."""
     from ebcheck.gitchanges import changed_files
 
@@ -323,7 +344,7 @@ def audit_request(request: AuditRequest, settings: Settings) -> AuditResult:
     )
     changed = changed_files(request.changed_since, Path.cwd()) if request.changed_since else None
     tasks = [(p, changed is None or p.resolve() in changed) for p in files.deals]
-    audits = check_files(auditor, tasks, request.jobs)
+    audits = check_files(auditor, tasks, request.jobs, progress)
     report = auditor.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
     report = AuditReport(report.as_of, report.deals, skipped, report.stale_baseline)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +47,8 @@ def run_audit(request: AuditRequest) -> Exit:
 
     try:
         settings = settings_for(request)
-        result = audit_request(request, settings)
+        with progress_bar() as progress:
+            result = audit_request(request, settings, progress)
     except EbcheckError as exc:
         _error(str(exc))
         return Exit.USAGE
@@ -67,6 +70,28 @@ def run_audit(request: AuditRequest) -> Exit:
     for path, crash in report.crashes:
         _error(f"{path}: rule {crash.rule} crashed: {crash.error}")
     return exit_code(report, settings.fail_on)
+
+
+# Long runs on a terminal get a progress bar on stderr; short or piped ones none.
+PROGRESS_AFTER = 200
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("auditing deals", total=None, visible=False)
+
+        def advance(done: int, total: int) -> None:
+            if total >= PROGRESS_AFTER:
+                bar.update(task, completed=done, total=total, visible=True)
+
+        yield advance
 
 
 def _deliver(text: str, request: AuditRequest, report: AuditReport, options: RenderOptions) -> None:

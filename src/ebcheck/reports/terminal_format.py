@@ -130,7 +130,10 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
         body.append(clean(finding.fix), style="dim")
         body.append(f"\n{clean(report.path)}:{finding.line}:{finding.column}", style="dim")
         table.add_row(
-            Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity]),
+            Text(
+                words.text(f"severity.{finding.severity.value}"),
+                style=SEVERITY_STYLE[finding.severity],
+            ),
             Text(finding.rule, style="bold"),
             body,
         )
