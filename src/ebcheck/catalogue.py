@@ -62,8 +62,12 @@ class Catalogue:
     def __contains__(self, key: str) -> bool:
         return key in self._strings
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         return sorted(self._strings)
+
+    def template(self, key: str) -> str | None:
+        """The string of `key` with its placeholders unfilled."""
+        return self._strings.get(key)
 
     def text(self, key: str, /, **params: Any) -> str:
         template = self._strings.get(key)

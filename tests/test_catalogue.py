@@ -1,0 +1,59 @@
+"""The message catalogue: named placeholders, a second language, English behind it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ebcheck.catalogue import Catalogue
+from ebcheck.cli import app
+from ebcheck.pack import builtin_pack
+from tests.deals import EB_NEVER_MET
+
+Write = Callable[..., Path]
+PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
+
+
+def test_missing_facts_stay_visible_instead_of_crashing() -> None:
+    assert Catalogue("en").text("E002.missing") == "missing required field '{field}'"
+
+
+def test_an_unknown_language_falls_back_to_english() -> None:
+    assert Catalogue("fr").lang == "en"
+
+
+def test_chinese_keeps_the_placeholders_of_english() -> None:
+    folders = [builtin_pack().locale]
+    english, chinese = Catalogue("en", folders), Catalogue("zh", folders)
+    for key in english.all_keys():
+        raw_en, raw_zh = english.template(key) or "", chinese.template(key) or ""
+        assert set(PLACEHOLDER.findall(raw_zh)) <= set(PLACEHOLDER.findall(raw_en)), key
+
+
+def test_the_report_speaks_chinese(runner: CliRunner, write: Write) -> None:
+    result = runner.invoke(
+        app,
+        ["audit", str(write("d.yaml", EB_NEVER_MET)), "--lang", "zh"],
+        env={"NO_COLOR": "1", "COLUMNS": "100"},
+    )
+    assert result.exit_code == 1
+    for words in ("采购决策圈", "未就绪", "严重", "客户关系"):
+        assert words in result.stdout
+
+
+def test_lang_from_the_environment(runner: CliRunner, write: Write) -> None:
+    result = runner.invoke(
+        app,
+        ["audit", str(write("d.yaml", EB_NEVER_MET))],
+        env={"NO_COLOR": "1", "LANG": "zh_CN.UTF-8", "LC_ALL": ""},
+    )
+    assert "采购决策圈" in result.stdout
+
+
+def test_a_bad_lang_is_a_usage_error(runner: CliRunner, write: Write) -> None:
+    result = runner.invoke(app, ["audit", str(write("d.yaml", EB_NEVER_MET)), "--lang", "de"])
+    assert result.exit_code == 2
+    assert "--lang must be one of en, zh" in result.stderr
