@@ -59,6 +59,11 @@ class Summary:
 AT_RISK = (Verdict.AT_RISK, Verdict.NOT_READY)
 
 
+def _whole(amount: float) -> float:
+    """Sums of whole amounts stay whole numbers (1200000, not 1200000.0)."""
+    return int(amount) if amount == int(amount) else amount
+
+
 @dataclass(frozen=True)
 class AuditReport:
     """Every deal audited in one run, in a deterministic order."""
@@ -86,8 +91,8 @@ class AuditReport:
             invalid=verdicts.get(Verdict.INVALID.value, 0),
             skipped=len(self.skipped),
             by_verdict={verdict: verdicts[verdict] for verdict in ordered},
-            amount=dict(sorted(amount.items())),
-            amount_at_risk={c: at_risk.get(c, 0) for c in sorted(amount)},
+            amount={c: _whole(amount[c]) for c in sorted(amount)},
+            amount_at_risk={c: _whole(at_risk.get(c, 0)) for c in sorted(amount)},
         )
 
     @property
