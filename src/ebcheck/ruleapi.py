@@ -17,7 +17,7 @@ pack's catalogue under ``<ID>.message`` and ``<ID>.fix`` (or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -79,7 +79,7 @@ class NoOptions(RuleOptions):
     pass
 
 
-O = TypeVar("O", bound=RuleOptions)
+OptionsT = TypeVar("OptionsT", bound=RuleOptions)
 
 CheckFunction = Callable[[DealFile, "Context[Any]"], Iterable[Finding]]
 
@@ -126,7 +126,7 @@ class Rule:
 
 
 def rule(
-    id: str,  # noqa: A002 - the catalog calls it id
+    id: str,  # shadows the builtin: the catalog calls it id
     name: str,
     *,
     severity: Severity,
@@ -140,20 +140,21 @@ def rule(
     ladder = tuple(sorted((escalation or {}).items(), key=lambda item: item[0].rank))
 
     def declare(check: Callable[[DealFile, Context[Any]], Iterable[Finding]]) -> Rule:
-        return Rule(id, name, severity, check, ladder, applies_from, options,
-                    tuple(doctrine), example)
+        return Rule(
+            id, name, severity, check, ladder, applies_from, options, tuple(doctrine), example
+        )
 
     return declare
 
 
 @dataclass
-class Context(Generic[O]):
+class Context(Generic[OptionsT]):
     """What a rule's check sees besides the deal, and how it makes findings."""
 
     rule: Rule
     deal: DealFile
     as_of: dt.date
-    options: O
+    options: OptionsT
     catalogue: Catalogue
     source: SourceMap = field(default_factory=SourceMap)
     severity_override: Severity | None = None
@@ -237,8 +238,20 @@ class Context(Generic[O]):
 
 
 def no_value(value: Any) -> bool:
-    """"No X" in the catalog: missing, or empty."""
+    """Missing or empty: what the catalog means by "no X"."""
     return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0)
 
 
-__all__ += ["no_value"]
+def number(value: float) -> str:
+    """A count or an amount as a fact in a message: `1,200,000`, `45`, `45.5`."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def percent(share: float) -> str:
+    """A share (0.35) as a percentage for a message: `35%`, `33.3%`."""
+    return f"{round(share * 100, 1):g}%"
+
+
+__all__ += ["no_value", "number", "percent"]

@@ -1,0 +1,141 @@
+"""CT001-CT005: the client team."""
+
+from __future__ import annotations
+
+import pytest
+
+EB = {"name": "张伟", "roles": ["EB"], "met": "2026-11-10", "authority": "confirmed"}
+SPONSOR = {"name": "王芳", "title": "质量总监", "roles": ["coach"], "validated": True}
+TEAM = {"sponsor": "王芳", "shared_goals": ["报废率降低15%"], "implementation_owner": "孙丽"}
+
+
+def team(**changes):
+    return {k: v for k, v in {**TEAM, **changes}.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("rule", "stage", "client_team", "fires"),
+    [
+        ("CT001", "qualification", None, False),
+        ("CT001", "discovery", None, True),
+        ("CT001", "negotiation", team(sponsor=None), True),
+        ("CT001", "negotiation", team(sponsor=""), True),
+        ("CT001", "discovery", team(), False),
+        ("CT002", "discovery", None, False),
+        ("CT002", "proposal", None, True),
+        ("CT002", "proposal", team(shared_goals=[]), True),
+        ("CT002", "negotiation", team(shared_goals=None), True),
+        ("CT002", "proposal", team(), False),
+        ("CT003", "proposal", None, False),
+        ("CT003", "negotiation", None, True),
+        ("CT003", "negotiation", team(implementation_owner=None), True),
+        ("CT003", "negotiation", team(), False),
+    ],
+)
+def test_ct001_to_ct003_missing_team_facts_by_stage(build, found, rule, stage, client_team, fires):
+    people = [EB, dict(SPONSOR, met="2026-11-15")]
+    got = found(build(stage, stakeholders=people, client_team=client_team), rule)
+    assert [f.severity.value for f in got] == (["medium"] if fires else [])
+    if fires:
+        assert "华东精密制造有限公司" in got[0].message
+        assert stage in got[0].message
+
+
+@pytest.mark.parametrize(
+    ("rule", "path"),
+    [
+        ("CT001", "client_team.sponsor"),
+        ("CT002", "client_team.shared_goals"),
+        ("CT003", "client_team.implementation_owner"),
+    ],
+)
+def test_ct001_to_ct003_point_at_the_missing_field(build, found, rule, path):
+    (finding,) = found(build("negotiation", client_team={"sponsor": "", "shared_goals": []}), rule)
+    assert finding.path == path
+    assert finding.line > 1
+
+
+# --- CT004 sponsor-not-a-stakeholder ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sponsor", "fires"),
+    [
+        ("王芳", False),
+        ("刘总", True),
+        ("  王芳 ", False),
+        (None, False),
+    ],
+    ids=["listed", "not-listed", "extra-spaces", "no-sponsor"],
+)
+def test_ct004_sponsor_must_be_a_stakeholder(build, found, sponsor, fires):
+    text = build("prospecting", stakeholders=[EB, SPONSOR], client_team=team(sponsor=sponsor))
+    got = found(text, "CT004")
+    assert [f.severity.value for f in got] == (["low"] if fires else [])
+    if fires:
+        assert got[0].subject == "刘总"
+        assert got[0].message.startswith("The sponsor 刘总 is not among the stakeholders")
+
+
+def test_ct004_names_compare_without_case(build, found):
+    people = [EB, {"name": "Wang Fang", "roles": ["coach"], "last_contact": "2026-11-18"}]
+    text = build(stakeholders=people, client_team=team(sponsor="wang fang"))
+    assert found(text, "CT004") == []
+    assert found(text, "CT005") == []
+
+
+# --- CT005 sponsor-neglected ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ({"met": "2026-10-21"}, None),  # exactly 30 days
+        ({"met": "2026-10-20"}, "2026-10-20, 31 days ago (more than 30)"),
+        ({"met": "2026-08-01", "last_contact": "2026-11-01"}, None),
+        ({"met": "2026-10-01", "last_contact": "2026-09-01"}, "2026-10-01, 50 days ago"),
+        ({}, "has no recorded meeting or contact"),
+        # A future contact is a plan: the last real touch is what counts.
+        ({"met": "2026-09-01", "last_contact": "2026-11-25"}, "2026-09-01, 80 days ago"),
+        ({"last_contact": "2026-11-25"}, "has no recorded meeting or contact"),
+    ],
+    ids=[
+        "30-days",
+        "31-days",
+        "recent-contact",
+        "met-is-latest",
+        "never",
+        "future-contact",
+        "only-future",
+    ],
+)
+def test_ct005_sponsor_touched_within_30_days(build, found, dates, expected):
+    text = build("prospecting", stakeholders=[EB, dict(SPONSOR, **dates)], client_team=team())
+    got = found(text, "CT005")
+    if expected is None:
+        assert got == []
+    else:
+        (finding,) = got
+        assert finding.severity.value == "medium"
+        assert finding.subject == "王芳"
+        assert finding.message.startswith("The sponsor 王芳 ")
+        assert expected in finding.message
+
+
+def test_ct005_points_at_the_latest_touch(build, found):
+    dates = {"met": "2026-08-01", "last_contact": "2026-09-01"}
+    text = build(stakeholders=[EB, dict(SPONSOR, **dates)], client_team=team())
+    (finding,) = found(text, "CT005")
+    assert finding.path == "stakeholders[1].last_contact"
+
+
+def test_ct005_leaves_an_unknown_sponsor_to_ct004(build, found):
+    text = build(stakeholders=[EB], client_team=team())
+    assert found(text, "CT005") == []
+    assert len(found(text, "CT004")) == 1
+
+
+def test_ct005_max_days_is_an_option(build, found):
+    text = build(stakeholders=[EB, dict(SPONSOR, met="2026-10-01")], client_team=team())
+    assert len(found(text, "CT005")) == 1
+    assert found(text, "CT005", CT005={"max_days": 60}) == []
