@@ -4,10 +4,11 @@ The table fits the width it is printed at, one line per deal: short columns
 (stage, amount, close date, score, verdict) never wrap; long ones (deal,
 account, owner, top finding) share what is left and end in an ellipsis. When
 even that does not fit, the least useful columns go first: owner, then close
-date, account, stage, score and top finding; deal, amount and verdict always
-stay. At 80 columns that leaves deal, account, stage, amount, score, verdict
-and the top finding's rule; from 120 every column shows, the top finding with
-the rule's name. The totals per currency (pipeline amount, amount at risk)
+date, stage, account (the customer tells a deal apart better than its stage),
+score and top finding; deal, amount and verdict always stay. At 80 columns that
+usually leaves deal, account, stage, amount, score, verdict and the top
+finding's rule; from 120 every column shows, the top finding with the rule's
+name. The totals per currency (pipeline amount, amount at risk)
 close the table, under the amount column.
 """
 
@@ -29,9 +30,9 @@ from ebcheck.textsafe import clean
 
 WIDE = 120
 """From this width on, the top finding shows the rule's name as well as its id."""
-DROP_ORDER = ("owner", "close_date", "account", "stage", "score", "top_finding")
+DROP_ORDER = ("owner", "close_date", "stage", "account", "score", "top_finding")
 """Columns left out, in this order, while the table does not fit."""
-FLEX_MINIMUM = {"deal": 10, "account": 10, "owner": 8, "top_finding": 10}
+FLEX_MINIMUM = {"deal": 12, "account": 10, "owner": 8, "top_finding": 10}
 """Columns that shrink (with an ellipsis), and how far."""
 GAP = 2
 """Spaces between two columns (a divider and one space of padding)."""
@@ -92,7 +93,7 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
         return cell
 
     blank = [_text("") for _ in totals]
-    head = {key: words.text(f"report.{key}") for key in ("deal",) + DROP_ORDER}
+    head = {key: words.text(f"report.{key}") for key in ("deal", *DROP_ORDER)}
     return [
         _Column(
             "deal",
@@ -138,9 +139,18 @@ def _field(deal: DealReport, key: str) -> str:
 
 
 def _share(available: int, columns: list[_Column]) -> list[int]:
-    """Widths of the flexible columns: each its minimum, then what is left in equal shares."""
+    """Widths of the flexible columns.
+
+    Each gets its minimum; the deal column (what people look for) then grows to
+    its natural width if it can, and what is left goes in equal shares.
+    """
     widths = [c.minimum for c in columns]
     remaining = available - sum(widths)
+    for i, column in enumerate(columns):
+        if column.key == "deal" and remaining > 0:
+            give = min(column.natural - widths[i], remaining)
+            widths[i] += give
+            remaining -= give
     growing = [i for i, c in enumerate(columns) if widths[i] < c.natural]
     while remaining > 0 and growing:
         step = max(1, remaining // len(growing))

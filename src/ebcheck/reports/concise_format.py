@@ -1,0 +1,65 @@
+"""The concise report: one line per finding, for editors, grep and problem matchers.
+
+    deals/hd-2026-031.yaml:5:5: EB002 [critical] 张伟 (EB) has never been met; …
+    Found 3 finding(s) in 4 deal(s) (1 invalid, 2 not ready, 1 ready); 1 suppressed …
+
+Deals come in report order and findings in their order (severity, then line).
+Suppressed and baselined findings are left out, as ruff leaves out `noqa`'d
+diagnostics: every line of this format is something to act on, so a problem
+matcher or `grep -c` counts exactly what fails the build; the summary line says
+how many were hidden, and `--format json` or `markdown` lists them. The summary
+line never has the `path:line:col:` shape, so no matcher mistakes it for a
+finding. No colour; control characters in user text are replaced.
+"""
+
+from __future__ import annotations
+
+from ebcheck.catalogue import Catalogue
+from ebcheck.findings import Finding
+from ebcheck.report import AuditReport
+from ebcheck.reports import RenderOptions
+from ebcheck.textsafe import clean
+
+
+def finding_line(path: str, finding: Finding) -> str:
+    """`path:line:col: EB002 [critical] message`, user text made safe."""
+    return (
+        f"{clean(path)}:{finding.line}:{finding.column}: "
+        f"{clean(finding.rule)} [{finding.severity.value}] {clean(finding.message)}"
+    )
+
+
+def verdicts_text(report: AuditReport, words: Catalogue) -> str:
+    summary = report.summary()
+    return ", ".join(
+        f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
+    )
+
+
+def summary_line(report: AuditReport, words: Catalogue) -> str:
+    """One closing sentence: findings, deals, verdicts, and what was not shown."""
+    findings = sum(len(deal.findings) for deal in report.deals)
+    suppressed = sum(len(deal.suppressed) for deal in report.deals)
+    baselined = sum(len(deal.baselined) for deal in report.deals)
+    key = "reports.concise.summary" if findings else "reports.concise.summary_clean"
+    line = words.text(
+        key, findings=findings, deals=len(report.deals), verdicts=verdicts_text(report, words)
+    )
+    hidden = []
+    if suppressed:
+        hidden.append(words.text("reports.count_suppressed", count=suppressed))
+    if baselined:
+        hidden.append(words.text("reports.count_baselined", count=baselined))
+    if hidden:
+        line += words.text("reports.concise.not_shown", what=words.join(hidden))
+    crashes = len(report.crashes)
+    if crashes:
+        line += words.text("reports.concise.crashed", count=crashes)
+    return line
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    words = options.catalogue
+    lines = [finding_line(deal.path, f) for deal in report.deals for f in deal.findings]
+    lines.append(summary_line(report, words))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,158 @@
+"""JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure, CircleCI).
+
+    <testsuites name="ebcheck" tests="3" failures="1" errors="1">
+      <testsuite name="deals/a.yaml" tests="1" failures="1" errors="0" skipped="0">
+        <testcase classname="deals/a.yaml" name="EB002 eb-not-met (张伟)" file="deals/a.yaml" …>
+          <failure message="张伟 (EB) has never been met; …" type="EB002">…</failure>
+
+One `<testsuite>` per deal file, named by its path. What fails follows
+`--fail-on`, read as the exit code reads it:
+
+- a verdict (`not_ready`, `at_risk`): every finding of a deal whose verdict
+  reaches it fails (the verdict comes from all of its findings together; as
+  for the exit code, it is the verdict without baselined findings);
+- a severity (`critical` … `info`): each finding at or above it fails;
+- `never`: no finding fails.
+
+Each failing finding is one `<testcase>` with a `<failure type="RULE">` whose
+body gives the location, severity, message and fix. A file that could not be
+loaded (E001/E002) is an `<error>` whatever `--fail-on` says: the deal could
+not be audited at all. A rule that crashed is an `<error>` too. A deal with no
+failing finding gets one passing testcase named after the deal; the findings
+that did not fail, and suppressed and baselined ones, are listed in the
+suite's `<system-out>`, so nothing is lost. Built with ElementTree (so quoting
+is right); characters XML 1.0 forbids are removed; no timestamps.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ebcheck.catalogue import Catalogue
+from ebcheck.enums import Severity, Verdict
+from ebcheck.findings import Finding
+from ebcheck.report import AuditReport, DealReport
+from ebcheck.reports import RenderOptions
+
+VERDICT_LEVELS = {"not_ready": Verdict.NOT_READY, "at_risk": Verdict.AT_RISK}
+_FAILING_VERDICTS = (Verdict.NOT_READY, Verdict.AT_RISK)
+
+# Not allowed in XML 1.0 (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF), and
+# what should not be shown anyway (C1 controls, bidirectional overrides).
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def xml_text(text: object, *, one_line: bool = False) -> str:
+    """`text` with the characters XML 1.0 cannot carry removed."""
+    value = _NOT_XML.sub("", str(text))
+    if one_line:
+        value = " ".join(value.split())
+    return value
+
+
+def fails(deal: DealReport, finding: Finding, fail_on: str) -> bool:
+    """Whether `finding` of `deal` fails under `--fail-on fail_on` (see the module doc)."""
+    if fail_on == "never":
+        return False
+    if fail_on in VERDICT_LEVELS:
+        worst = VERDICT_LEVELS[fail_on]
+        return deal.gate in _FAILING_VERDICTS and deal.gate.rank <= worst.rank
+    return finding.severity.at_least(Severity(fail_on))
+
+
+def testcase_name(finding: Finding) -> str:
+    about = finding.subject or finding.path
+    name = f"{finding.rule} {finding.name}"
+    return f"{name} ({about})" if about else name
+
+
+def deal_name(deal: DealReport) -> str:
+    if deal.deal_id and deal.name:
+        return f"{deal.deal_id} {deal.name}"
+    return deal.deal_id or deal.name or deal.path
+
+
+def finding_body(deal: DealReport, finding: Finding, words: Catalogue) -> str:
+    return "\n".join(
+        [
+            f"{deal.path}:{finding.line}:{finding.column}: {finding.rule} {finding.name} "
+            f"[{finding.severity.value}]",
+            finding.message,
+            f"{words.text('report.fix')}: {finding.fix}",
+        ]
+    )
+
+
+def _case(suite: ET.Element, deal: DealReport, name: str, line: int | None = None) -> ET.Element:
+    attrs = {"classname": xml_text(deal.path, one_line=True), "name": xml_text(name, one_line=True)}
+    attrs["file"] = attrs["classname"]
+    if line is not None:
+        attrs["line"] = str(line)
+    return ET.SubElement(suite, "testcase", attrs)
+
+
+def _outcome(case: ET.Element, tag: str, finding: Finding, body: str) -> None:
+    element = ET.SubElement(
+        case,
+        tag,
+        {"message": xml_text(finding.message, one_line=True), "type": xml_text(finding.rule)},
+    )
+    element.text = xml_text(body)
+
+
+def deal_suite(deal: DealReport, fail_on: str, words: Catalogue) -> ET.Element:
+    suite = ET.Element("testsuite", {"name": xml_text(deal.path, one_line=True)})
+    failures = errors = 0
+    notes: list[str] = []
+    for finding in deal.findings:
+        body = finding_body(deal, finding, words)
+        if deal.verdict is Verdict.INVALID:
+            _outcome(
+                _case(suite, deal, testcase_name(finding), finding.line), "error", finding, body
+            )
+            errors += 1
+        elif fails(deal, finding, fail_on):
+            case = _case(suite, deal, testcase_name(finding), finding.line)
+            _outcome(case, "failure", finding, body)
+            failures += 1
+        else:
+            notes.append(body)
+    for crash in deal.crashes:
+        text = words.text("report.crashed", rule=crash.rule, error=crash.error)
+        case = _case(suite, deal, f"{crash.rule} {words.text('reports.junit.crashed')}")
+        element = ET.SubElement(
+            case, "error", {"message": xml_text(text, one_line=True), "type": "internal"}
+        )
+        element.text = xml_text(text)
+        errors += 1
+    if not failures and not errors:
+        _case(suite, deal, deal_name(deal))
+    for entry in deal.suppressed:
+        mark = words.text("reports.suppressed_mark", reason=entry.reason)
+        notes.append(f"({mark}) {finding_body(deal, entry.finding, words)}")
+    for finding in deal.baselined:
+        mark = words.text("reports.baselined_mark")
+        notes.append(f"({mark}) {finding_body(deal, finding, words)}")
+    if notes:
+        ET.SubElement(suite, "system-out").text = xml_text("\n\n".join(notes))
+    tests = len(suite.findall("testcase"))
+    suite.attrib.update(tests=str(tests), failures=str(failures), errors=str(errors), skipped="0")
+    return suite
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    root = ET.Element("testsuites", {"name": "ebcheck"})
+    totals = dict.fromkeys(("tests", "failures", "errors"), 0)
+    for deal in report.deals:
+        suite = deal_suite(deal, options.fail_on, options.catalogue)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    root.attrib.update({key: str(value) for key, value in totals.items()})
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

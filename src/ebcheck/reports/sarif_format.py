@@ -1,0 +1,243 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer), as plain dicts.
+
+One run, `tool.driver` named `ebcheck` with one rule descriptor for every
+active rule, E001/E002 and any other rule id that appears in the report
+(`ruleIndex` points into that list). Every finding is a result, invalid files'
+E001/E002 included: active findings with `baselineState: "new"`, suppressed
+ones with an `inSource` suppression carrying the reason (and also `"new"`),
+baselined ones `"unchanged"`.
+
+Locations are the report's paths (relative, '/'-separated, percent-encoded as
+a URI) under `%SRCROOT%`, with 1-based line and column (`columnKind`
+`unicodeCodePoints`: YAML columns count code points); findings point at one
+position, so a region spans one column.
+
+`partialFingerprints["ebcheckFingerprint/v1"]` is the sha256 of
+`rule | path | field path | subject`: never a line number, so an alert
+survives edits above it. The field path is the baseline's stable one
+(`stakeholders[张伟].met`, not `stakeholders[0].met`), so inserting or
+reordering people or risks does not renew alerts either. When a file has
+several findings with the same key, the second and later get `|2`, `|3`…
+appended, in report order, so each stays distinct. ebcheck never writes
+`primaryLocationLineHash`: GitHub's upload action computes it only when it
+is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ebcheck.baseline import stable_path
+from ebcheck.catalogue import Catalogue
+from ebcheck.enums import Severity
+from ebcheck.findings import Finding
+from ebcheck.report import AuditReport, DealReport
+from ebcheck.reports import RenderOptions
+
+if TYPE_CHECKING:
+    from ebcheck.ruleapi import Rule
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://pypi.org/project/ebcheck/"
+FINGERPRINT_KEY = "ebcheckFingerprint/v1"
+SOURCE_ROOT = "%SRCROOT%"
+LOAD_RULES = ("E001", "E002")
+"""The rules of the loader: a file that is not valid YAML, or not a valid deal."""
+
+LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+def fingerprint(path: str, finding: Finding, occurrence: int = 1, field: str | None = None) -> str:
+    """sha256 hex of `rule | path | field path | subject` (`| n` from the 2nd occurrence).
+
+    `field` is the stable field path (`baseline.stable_path`); default `finding.path`.
+    """
+    parts = [finding.rule, path, finding.path if field is None else field, finding.subject or ""]
+    if occurrence > 1:
+        parts.append(str(occurrence))
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A relative path under %SRCROOT%; an absolute one (outside the root) as a file URI."""
+    if path.startswith("/") or _WINDOWS_DRIVE.match(path):
+        return {"uri": "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:")}
+    return {"uri": quote(path, safe="/"), "uriBaseId": SOURCE_ROOT}
+
+
+# --- rule descriptors ---------------------------------------------------------------------
+
+
+def _text(words: Catalogue, key: str) -> str | None:
+    text = words.get(key)
+    return text.strip() if text and text.strip() else None
+
+
+def help_texts(rule_id: str, words: Catalogue) -> tuple[str, str]:
+    """Plain text and markdown help: what the rule checks, why it matters, the fix."""
+    sections = [
+        (words.text(f"reports.sarif.{part}"), _text(words, f"{rule_id}.{part}"))
+        for part in ("checks", "why", "fix")
+    ]
+    present = [(title, body) for title, body in sections if body]
+    if not present:
+        summary = _text(words, f"{rule_id}.summary") or rule_id
+        return summary, summary
+    text = "\n\n".join(f"{title}: {body}" for title, body in present)
+    markdown = "\n\n".join(f"## {title}\n\n{body}" for title, body in present)
+    return text, markdown
+
+
+def descriptor(rule_id: str, name: str, severity: Severity, words: Catalogue) -> dict[str, Any]:
+    summary = _text(words, f"{rule_id}.summary") or name or rule_id
+    text, markdown = help_texts(rule_id, words)
+    return {
+        "id": rule_id,
+        "name": name or rule_id,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": _text(words, f"{rule_id}.why") or summary},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVEL[severity]},
+        "properties": {"tags": [rule_id.rstrip("0123456789") or rule_id]},
+    }
+
+
+def all_findings(deal: DealReport) -> list[Finding]:
+    return [*deal.findings, *(s.finding for s in deal.suppressed), *deal.baselined]
+
+
+def descriptors(
+    report: AuditReport, rules: tuple[Rule, ...], words: Catalogue
+) -> list[dict[str, Any]]:
+    """Active rules in their order, then E001/E002, then other ids seen in the report."""
+    found: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        found.setdefault(rule.id, descriptor(rule.id, rule.name, rule.severity, words))
+    for rule_id in LOAD_RULES:
+        name = _text(words, f"{rule_id}.name") or rule_id
+        found.setdefault(rule_id, descriptor(rule_id, name, Severity.CRITICAL, words))
+    seen = sorted(
+        {f.rule: f for deal in report.deals for f in all_findings(deal)}.values(),
+        key=lambda f: f.rule,
+    )
+    for finding in seen:
+        if finding.rule not in found:
+            found[finding.rule] = descriptor(finding.rule, finding.name, finding.severity, words)
+    return list(found.values())
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def result(
+    deal: DealReport, finding: Finding, rule_index: int, occurrence: int, field: str
+) -> dict[str, Any]:
+    line = max(1, finding.line)
+    column = max(1, finding.column)
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message or finding.rule},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(deal.path),
+                    "region": {
+                        "startLine": line,
+                        "startColumn": column,
+                        "endLine": line,
+                        "endColumn": column + 1,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: fingerprint(deal.path, finding, occurrence, field)
+        },
+        "properties": {"severity": finding.severity.value},
+    }
+
+
+def deal_results(deal: DealReport, index: dict[str, int]) -> list[dict[str, Any]]:
+    seen: Counter[tuple[str, str, str]] = Counter()
+
+    def make(finding: Finding) -> dict[str, Any]:
+        field = stable_path(finding, deal.deal)
+        key = (finding.rule, field, finding.subject or "")
+        seen[key] += 1
+        return result(deal, finding, index[finding.rule], seen[key], field)
+
+    results = []
+    for finding in deal.findings:
+        results.append({**make(finding), "baselineState": "new"})
+    for entry in deal.suppressed:
+        suppression: dict[str, Any] = {"kind": "inSource", "justification": entry.reason}
+        if entry.until:
+            suppression["properties"] = {"until": entry.until.isoformat()}
+        results.append(
+            {**make(entry.finding), "suppressions": [suppression], "baselineState": "new"}
+        )
+    for finding in deal.baselined:
+        results.append({**make(finding), "baselineState": "unchanged"})
+    return results
+
+
+def invocation(report: AuditReport, words: Catalogue) -> dict[str, Any]:
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": words.text("report.crashed", rule=crash.rule, error=crash.error)},
+            "descriptor": {"id": crash.rule},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}],
+        }
+        for path, crash in report.crashes
+    ]
+    run: dict[str, Any] = {"executionSuccessful": not notifications}
+    if notifications:
+        run["toolExecutionNotifications"] = notifications
+    return run
+
+
+def sarif_log(report: AuditReport, options: RenderOptions) -> dict[str, Any]:
+    words = options.catalogue
+    rules = descriptors(report, options.rules, words)
+    index = {rule["id"]: number for number, rule in enumerate(rules)}
+    driver: dict[str, Any] = {"name": "ebcheck", "informationUri": INFORMATION_URI}
+    if options.version:
+        driver["semanticVersion"] = options.version
+        driver["version"] = options.version
+    driver["rules"] = rules
+    results = [r for deal in report.deals for r in deal_results(deal, index)]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "automationDetails": {"id": "ebcheck/"},
+                "invocations": [invocation(report, words)],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    return json.dumps(sarif_log(report, options), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,137 @@
+"""The terminal pipeline table: one line per deal at any width, totals per currency."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
+
+from ebcheck.catalogue import Catalogue
+from ebcheck.enums import Verdict
+from ebcheck.report import AuditReport
+from ebcheck.reports import Format, RenderOptions, render
+from ebcheck.reports.pipeline_table import pipeline_table
+from tests.reports.report_samples import AS_OF, Builder, yaml_deal
+
+
+def draw(report: AuditReport, words: Catalogue, width: int) -> list[str]:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, no_color=True)
+    console.print(pipeline_table(report, words))
+    return buffer.getvalue().splitlines()
+
+
+def header(lines: list[str]) -> str:
+    """The header lines (above the rule), joined."""
+    rule = next(i for i, line in enumerate(lines) if line.startswith("──"))
+    return " ".join(lines[1:rule])
+
+
+def deal_lines(lines: list[str], report: AuditReport) -> dict[str, list[str]]:
+    return {
+        key: [line for line in lines if line.startswith(key[:8])]
+        for key in (d.deal_id or d.path for d in report.deals)
+    }
+
+
+def test_80_columns_drop_owner_and_close(pipeline: AuditReport, engine_words: Catalogue) -> None:
+    lines = draw(pipeline, engine_words, 80)
+    assert max(cell_len(line) for line in lines) <= 80
+    head = header(lines)
+    for kept in ("Deal", "Account", "Stage", "Amount", "Score", "Verdict", "Top"):
+        assert kept in head
+    assert "Owner" not in head
+    assert "Close" not in head
+    for deal, found in deal_lines(lines, pipeline).items():
+        assert len(found) == 1, (deal, found)
+
+
+def test_120_columns_show_everything(pipeline: AuditReport, engine_words: Catalogue) -> None:
+    lines = draw(pipeline, engine_words, 120)
+    assert max(cell_len(line) for line in lines) <= 120
+    head = header(lines)
+    for column in ("Deal", "Account", "Owner", "Stage", "Amount", "Close", "Score", "Verdict"):
+        assert column in head
+    assert "Top finding" in head
+    hd = next(line for line in lines if line.startswith("HD-2026-031"))
+    assert "Chen Mo" in hd and "2026-12-31" in hd and "EB002 eb-not" in hd
+    assert "deals/broken.yaml" in lines[3]  # the deal id column gets its full width first
+
+
+def test_worst_first_then_totals(pipeline: AuditReport, engine_words: Catalogue) -> None:
+    lines = draw(pipeline, engine_words, 100)
+    starts = ("HD", "AC", "OK", "WO", "de")
+    order = [line.split()[0] for line in lines if line.startswith(starts)]
+    assert order[0].startswith("deals/broke")
+    assert order[1:] == ["HD-2026-031", "ACME-7", "OK-9", "WON-1"]
+    totals = [" ".join(line.split()) for line in lines if line.startswith(("Total", "At risk"))]
+    assert totals == [
+        "Total CNY 1,200,000",
+        "At risk CNY 1,200,000",
+        "Total EUR 10,000",
+        "At risk EUR 0",
+        "Total USD 250,000",
+        "At risk USD 250,000",
+    ]
+
+
+def test_narrow_terminal_keeps_deal_amount_verdict(
+    pipeline: AuditReport, engine_words: Catalogue
+) -> None:
+    lines = draw(pipeline, engine_words, 50)
+    assert max(cell_len(line) for line in lines) <= 50
+    head = header(lines)
+    assert "Deal" in head and "Amount" in head and "Verdict" in head
+    assert "Account" not in head
+
+
+def test_terminal_report_at_80_columns(pipeline: AuditReport, engine_words: Catalogue) -> None:
+    options = RenderOptions(catalogue=engine_words, width=80, summary_only=True)
+    text = render(pipeline, Format.TERMINAL, options)
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    assert "HD-2026-031" in text
+
+
+NAMES = st.text(
+    alphabet=st.sampled_from([*"abcXYZ- |[]", "华", "东", "精", "密", "\x1b", "é"]),
+    min_size=1,
+    max_size=60,
+)
+
+
+@given(
+    width=st.integers(min_value=56, max_value=200),
+    ids=st.lists(NAMES, min_size=2, max_size=4),
+    accounts=st.lists(NAMES, min_size=4, max_size=4),
+)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_names_fit_one_line_per_deal(
+    width: int, ids: list[str], accounts: list[str], build: Builder, engine_words: Catalogue
+) -> None:
+    base = build(
+        yaml_deal("X-1", "Deal", amount=123456789, currency="CNY"),
+        "deals/x.yaml",
+        findings=(),
+        verdict=Verdict.AT_RISK,
+        score=55,
+    )
+    deals = []
+    for number, (deal_id, account) in enumerate(zip(ids, accounts, strict=False)):
+        assert base.deal is not None
+        info = base.deal.deal.model_copy(update={"account": account, "owner": account * 2})
+        deal_file = base.deal.model_copy(update={"deal": info})
+        deals.append(replace(base, deal_id=deal_id, deal=deal_file, path=f"deals/{number}.yaml"))
+    report = AuditReport(AS_OF, tuple(deals))
+    lines = draw(report, engine_words, width)
+    assert max(cell_len(line) for line in lines) <= width
+    assert not any("\x1b" in line for line in lines)
+    rule = next(i for i, line in enumerate(lines) if line.startswith("──"))
+    body = lines[rule + 1 :]
+    # One line per deal, then a blank section line, then two totals lines.
+    assert len(body) == len(deals) + 1 + 2
