@@ -21,7 +21,7 @@ from ebcheck.reports import Format
 
 if TYPE_CHECKING:
     from ebcheck.catalogue import Catalogue
-    from ebcheck.pack import Pack
+    from ebcheck.ruleapi import Rule
 
 app = typer.Typer(
     name="ebcheck",
@@ -196,13 +196,13 @@ def list_rules(
     from ebcheck import ruledocs
     from ebcheck.output import terminal_width, use_color, write_stdout
 
-    pack, words = _pack_and_words(lang)
+    rules, words = _pack_and_words(lang)
     if fmt is ListFormat.JSON:
-        write_stdout(ruledocs.rules_json(pack.rules, words))
+        write_stdout(ruledocs.rules_json(rules, words))
     elif fmt is ListFormat.MARKDOWN:
-        write_stdout(ruledocs.rules_markdown(pack.rules, words))
+        write_stdout(ruledocs.rules_markdown(rules, words))
     else:
-        write_stdout(ruledocs.rules_table(pack.rules, words, terminal_width(), use_color()))
+        write_stdout(ruledocs.rules_table(rules, words, terminal_width(), use_color()))
 
 
 @app.command()
@@ -215,22 +215,24 @@ def explain(
     from ebcheck.output import terminal_width, use_color, write_stdout
     from ebcheck.rulesel import find_rule
 
-    pack, words = _pack_and_words(lang)
-    found = find_rule(pack.rules, rule)
+    rules, words = _pack_and_words(lang)
+    found = find_rule(rules, rule)
     if found is None:
         fail(f"no rule '{rule}'; `ebcheck rules` lists them all")
     write_stdout(ruledocs.explain(found, words, terminal_width(), use_color()))
 
 
-def _pack_and_words(lang: str | None) -> tuple[Pack, Catalogue]:
+def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
     from ebcheck.catalogue import LANGUAGES, Catalogue
     from ebcheck.config import language_from_environment
+    from ebcheck.core_rules import catalogue_rules
     from ebcheck.pack import builtin_pack
 
     if lang is not None and lang not in LANGUAGES:
         fail(f"--lang must be one of {', '.join(LANGUAGES)}; got '{lang}'")
     pack = builtin_pack()
-    return pack, Catalogue(lang or language_from_environment(), [pack.locale])
+    words = Catalogue(lang or language_from_environment(), [pack.locale])
+    return catalogue_rules(pack.rules), words
 
 
 @app.command()

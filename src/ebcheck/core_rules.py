@@ -7,7 +7,7 @@ selection and severity overrides treat every rule alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ebcheck.enums import Severity
@@ -66,7 +66,7 @@ HY005 = Rule(
     Severity.HIGH,
     _engine_applied,
     scope="repo",
-    example=Example(_HY005_FAILS, _HY005_PASSES),
+    example=Example(_HY005_FAILS, _HY005_PASSES, files=2),
 )
 S001 = Rule(
     "S001",
@@ -89,3 +89,17 @@ FILE_ERRORS = (E001, E002)
 SELECTABLE = (HY005, S001, S002)
 CORE_RULES = (*FILE_ERRORS, *SELECTABLE)
 UNSUPPRESSIBLE_AREAS = ("E", "S")
+
+# The catalog's order of areas: how rules are listed and documented.
+AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "HY", "E", "S")
+
+
+def catalogue_rules(pack_rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """Every rule of an audit, the pack's and the engine's, in catalog order."""
+    rules = [*pack_rules, *CORE_RULES]
+
+    def position(rule: Rule) -> tuple[int, str]:
+        area = AREA_ORDER.index(rule.area) if rule.area in AREA_ORDER else len(AREA_ORDER)
+        return (area, rule.id)
+
+    return tuple(sorted(rules, key=position))

@@ -91,6 +91,8 @@ class Example:
     fails: str
     passes: str
     as_of: dt.date | None = None
+    files: int = 1
+    """How many files the example stands for (a repository rule may need several)."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ebcheck.enums import Severity
 from ebcheck.findings import Finding
 from ebcheck.loader import load_bytes
 from ebcheck.reports.terminal_format import SEVERITY_STYLE
-from ebcheck.ruleapi import Rule
+from ebcheck.ruleapi import Example, Rule
 
 # --- facts about a rule -------------------------------------------------------
 
@@ -56,6 +56,9 @@ def ladder_text(rule: Rule, words: Catalogue) -> str:
 
 
 def applies_text(rule: Rule, words: Catalogue) -> str:
+    scope = words.get(f"{rule.id}.applies")
+    if scope is not None:
+        return scope
     if rule.applies_from is None:
         return words.text("ruledocs.all_stages")
     return words.text("ruledocs.applies_from", stage=rule.applies_from.value)
@@ -70,12 +73,27 @@ def example_findings(rule: Rule, words: Catalogue) -> list[Finding]:
     """What the rule says about its own failing example, in the catalogue's language."""
     if rule.example is None:
         return []
+    if rule.scope != "file":
+        return _engine_example_findings(rule, rule.example, words)
     loaded = load_bytes(rule.example.fails.encode("utf-8"))
     if loaded.deal is None:
         return []
     as_of = rule.example.as_of or loaded.deal.as_of or dt.date.today()
     found, _ = run_rules(loaded.deal, loaded.source, activate([rule]), as_of, words)
     return found
+
+
+def _engine_example_findings(rule: Rule, example: Example, words: Catalogue) -> list[Finding]:
+    """Rules the engine applies need a whole audit: `files` copies of the example."""
+    from ebcheck.api import Auditor
+    from ebcheck.settings import Settings
+
+    settings = Settings(lang=words.lang, as_of=example.as_of)
+    auditor = Auditor.create(settings)
+    loaded = load_bytes(example.fails.encode("utf-8"))
+    audits = [auditor.check_loaded(loaded, f"deal-{n + 1}.yaml") for n in range(example.files)]
+    report = auditor.finish(audits)
+    return [f for f in report.deals[0].findings if f.rule == rule.id]
 
 
 def _rule_words(rule: Rule, words: Catalogue, part: str) -> str:
