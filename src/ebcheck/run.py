@@ -62,7 +62,7 @@ def run_audit(request: AuditRequest) -> Exit:
         color=_color(request),
         summary_only=request.summary_only,
         fail_on=settings.fail_on,
-        rules=tuple(active.rule for active in auditor.rules),
+        rules=tuple(active.rule for active in (*auditor.rules, *auditor.core.values())),
         version=__version__,
     )
     text = render(report, request.fmt, options)
