@@ -57,6 +57,17 @@ def main_options(
     """ebcheck: a deal-readiness auditor for complex B2B sales."""
 
 
+# Options shared by `audit` and `baseline`.
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
+]
+
+
 def _parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
@@ -102,14 +113,8 @@ def audit(
             help=f"Exit 1 at this level: {', '.join(FAIL_ON_CHOICES)}.",
         ),
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD)."),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
-    ] = None,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -268,14 +273,8 @@ def baseline(
             "--output", "-o", help="Baseline file (default: config, else .ebcheck-baseline.json)."
         ),
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", metavar="DATE", help="The date rules treat as today (YYYY-MM-DD)."),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
-    ] = None,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""
     from ebcheck.run import AuditRequest, run_baseline
