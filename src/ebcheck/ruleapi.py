@@ -214,7 +214,9 @@ class Context(Generic[OptionsT]):
         path = parse_path(at) if isinstance(at, str) else at
         position = self.source.locate(path)
         effective = self.severity_override or severity or self.rule.severity_at(self.stage)
-        facts.setdefault("stage", self.stage.value)
+        facts.setdefault(
+            "stage", self.catalogue.get(f"stage.{self.stage.value}") or self.stage.value
+        )
         facts.setdefault("as_of", self.as_of.isoformat())
         if subject is not None:
             facts.setdefault("subject", subject)

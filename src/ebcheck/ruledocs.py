@@ -56,12 +56,18 @@ def ladder_text(rule: Rule, words: Catalogue) -> str:
 
 
 def applies_text(rule: Rule, words: Catalogue) -> str:
-    scope = words.get(f"{rule.id}.applies")
-    if scope is not None:
-        return scope
     if rule.applies_from is None:
         return words.text("ruledocs.all_stages")
     return words.text("ruledocs.applies_from", stage=rule.applies_from.value)
+
+
+def severity_sentence(rule: Rule, words: Catalogue) -> str:
+    """The severity ladder and where the rule applies, in one sentence."""
+    ladder = ladder_text(rule, words)
+    scope = words.get(f"{rule.id}.applies")  # rules the engine applies say it themselves
+    if scope is not None:
+        return words.text("ruledocs.severity_line_scoped", ladder=ladder, applies=scope)
+    return words.text("ruledocs.severity_line", ladder=ladder, applies=applies_text(rule, words))
 
 
 def doctrine_titles(rule: Rule, words: Catalogue) -> list[tuple[str, str]]:
@@ -206,11 +212,7 @@ def explain_parts(rule: Rule, words: Catalogue, color: bool) -> list[RenderableT
     title = Text()
     title.append(rule.id, style="bold")
     title.append(f"  {rule.name}", style="bold cyan")
-    severity = words.text(
-        "ruledocs.severity_line",
-        ladder=ladder_text(rule, words),
-        applies=applies_text(rule, words),
-    )
+    severity = severity_sentence(rule, words)
     why = Text(_rule_words(rule, words, "why"))
     if rule.doctrine:
         why.append("\n\n")
@@ -301,9 +303,7 @@ def _markdown_rule(rule: Rule, words: Catalogue) -> list[str]:
             f"{point} “{title}”" for point, title in doctrine_titles(rule, words)
         )
         lines += [f"**{words.text('ruledocs.doctrine')}:** {cited}", ""]
-    severity = words.text(
-        "ruledocs.severity_line", ladder=ladder_text(rule, words), applies=applies_text(rule, words)
-    )
+    severity = severity_sentence(rule, words)
     lines += [f"**{words.text('ruledocs.severity')}.** {severity}", ""]
     defaults = option_defaults(rule)
     options = ", ".join(f"`{name}` = {value}" for name, value in defaults.items())

@@ -31,7 +31,7 @@ def severities(found_findings):
 def test_eb001_fires_without_an_eb_high_then_critical_from_discovery(build, found, stage, expected):
     got = found(build(stage, stakeholders=[TB_MET]), "EB001")
     assert severities(got) == [expected]
-    assert "1 stakeholder" in got[0].message
+    assert "stakeholders listed: 1" in got[0].message
     assert stage in got[0].message
 
 
@@ -52,7 +52,7 @@ def test_eb001_silent_when_anyone_holds_the_eb_role(build, found, eb):
 def test_eb001_without_stakeholders_section_points_at_line_1(build, found):
     (finding,) = found(build("discovery", stakeholders=None), "EB001")
     assert (finding.line, finding.path) == (1, "stakeholders")
-    assert "0 stakeholder" in finding.message
+    assert "stakeholders listed: 0" in finding.message
 
 
 # --- EB002 eb-not-met ---------------------------------------------------------

@@ -92,7 +92,9 @@ def help_texts(rule_id: str, words: Catalogue) -> tuple[str, str]:
     """Plain text and markdown help: what the rule checks, why it matters, the fix."""
     sections = [
         (words.text(f"reports.sarif.{part}"), _text(words, f"{rule_id}.{part}"))
-        for part in ("checks", "why", "fix")
+        # The fix is per finding (it names this deal's people), so it goes with each
+        # result; the rule's help says what is checked and why.
+        for part in ("checks", "why")
     ]
     present = [(title, body) for title, body in sections if body]
     if not present:
@@ -170,7 +172,7 @@ def result(
         "partialFingerprints": {
             FINGERPRINT_KEY: fingerprint(deal.path, finding, occurrence, field)
         },
-        "properties": {"severity": finding.severity.value},
+        "properties": {"severity": finding.severity.value, "fix": finding.fix},
     }
 
 

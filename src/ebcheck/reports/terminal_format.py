@@ -54,7 +54,8 @@ def header(report: DealReport, words: Catalogue) -> Table:
         grid.add_row(words.text("report.account"), _t(info.account))
         if info.owner:
             grid.add_row(words.text("report.owner"), _t(info.owner))
-        grid.add_row(words.text("report.stage"), _t(info.stage.value))
+        stage = words.get(f"stage.{info.stage.value}") or info.stage.value
+        grid.add_row(words.text("report.stage"), _t(stage))
         grid.add_row(words.text("report.amount"), _t(money(info.amount, info.currency)))
         close = info.close_date.isoformat() if info.close_date else "—"
         grid.add_row(words.text("report.close_date"), _t(close))
