@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ebcheck.catalogue import Catalogue
 from ebcheck.enums import Role, Verdict
 from ebcheck.models import DealFile, Stakeholder
 from ebcheck.report import AuditReport, DealReport
@@ -14,6 +15,13 @@ def money(amount: float | None, currency: str | None) -> str:
         return "—"
     number = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
     return f"{currency} {number}" if currency else number
+
+
+def stance_word(person: Stakeholder, words: Catalogue) -> str | None:
+    """The person's stance in the report's language (None when not recorded)."""
+    if person.stance is None:
+        return None
+    return words.get(f"stance.{person.stance.value}") or person.stance.value
 
 
 def worst_first(report: AuditReport) -> list[DealReport]:

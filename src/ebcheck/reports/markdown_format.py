@@ -28,7 +28,7 @@ from ebcheck.models import DealFile, Stakeholder
 from ebcheck.outcome import Exit, exit_code
 from ebcheck.report import AuditReport, DealReport
 from ebcheck.reports import RenderOptions
-from ebcheck.reports.common import ROLE_ORDER, money, worst_first
+from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
 from ebcheck.reports.escape import markdown_text, mermaid_label
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -222,7 +222,7 @@ def buying_centre_table(deal_file: DealFile, deal: DealReport, words: Catalogue)
             who = cell(person.name, limit=NAME_LIMIT)
             if person.title:
                 who += " · " + cell(person.title, limit=NAME_LIMIT)
-            stance = person.stance.value if person.stance else DASH
+            stance = stance_word(person, words) or DASH
             rows.append([label, who, met_text(person, deal, words, diagram=False), stance])
     header = [words.text(f"report.{key}") for key in ("role", "who", "met", "stance")]
     return table(header, rows)
@@ -274,7 +274,7 @@ def person_node(person: Stakeholder, deal: DealReport, words: Catalogue) -> str:
         name += " · " + mermaid_label(person.title, limit=NAME_LIMIT)
     status = mermaid_label(met_text(person, deal, words, diagram=True))
     if person.stance:
-        status += " · " + mermaid_label(person.stance.value)
+        status += " · " + mermaid_label(stance_word(person, words) or "")
     if person.met is None:
         style = "notmet"
     elif person.met > deal.as_of:

@@ -17,7 +17,7 @@ from ebcheck.findings import Finding
 from ebcheck.models import DealFile, Stakeholder
 from ebcheck.report import AuditReport, DealReport
 from ebcheck.reports import RenderOptions
-from ebcheck.reports.common import ROLE_ORDER, money, worst_first
+from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
 from ebcheck.textsafe import clean
 
 VERDICT_STYLE = {
@@ -95,7 +95,7 @@ def buying_centre(deal: DealFile, report: DealReport, words: Catalogue) -> Table
             who = _t(person.name)
             if person.title:
                 who.append(f" · {clean(person.title)}", style="dim")
-            stance = person.stance.value if person.stance else "—"
+            stance = stance_word(person, words) or "—"
             table.add_row(label, who, _met_cell(person, report, words), stance)
     return table
 
@@ -127,7 +127,9 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     table.add_column(ratio=1, overflow="fold")
     for finding in findings:
         body = _t(finding.message)
-        body.append("\n→ ", style="dim")
+        # No space after the arrow before CJK text: it would be the only place to
+        # break, leaving the arrow alone on its line.
+        body.append("\n→ " if finding.fix[:1].isascii() else "\n→", style="dim")
         body.append(clean(finding.fix), style="dim")
         body.append(f"\n{clean(report.path)}:{finding.line}:{finding.column}", style="dim")
         table.add_row(
