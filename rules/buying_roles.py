@@ -17,6 +17,7 @@ from ebcheck.ruleapi import (
     Context,
     DealFile,
     Example,
+    Field,
     Finding,
     Influence,
     NoOptions,
@@ -164,7 +165,7 @@ def ub_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
 
 
 class ThreadOptions(RuleOptions):
-    min_met: int = 2
+    min_met: int = Field(default=2, ge=1)
 
 
 _SINGLE_THREADED_FAILS = """\

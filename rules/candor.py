@@ -17,6 +17,7 @@ from ebcheck.ruleapi import (
     Context,
     DealFile,
     Example,
+    Field,
     Finding,
     NoOptions,
     Risk,
@@ -37,7 +38,7 @@ def _voiced(risk: Risk) -> bool:
 
 
 class CompressionOptions(RuleOptions):
-    max_compression: float = 0.25
+    max_compression: float = Field(default=0.25, ge=0, lt=1)
 
 
 _COMPRESSION_FAILS = """\

@@ -14,6 +14,7 @@ from ebcheck.ruleapi import (
     Context,
     DealFile,
     Example,
+    Field,
     Finding,
     NoOptions,
     RuleOptions,
@@ -164,7 +165,7 @@ def sponsor_not_a_stakeholder(deal: DealFile, ctx: Context[NoOptions]) -> Iterat
 
 
 class NeglectOptions(RuleOptions):
-    max_days: int = 30
+    max_days: int = Field(default=30, ge=0)
 
 
 _NEGLECTED_FAILS = """\

@@ -20,6 +20,7 @@ from ebcheck.ruleapi import (
     Context,
     DealFile,
     Example,
+    Field,
     Finding,
     NoOptions,
     Outcome,
@@ -196,7 +197,7 @@ def eb_no_access_plan(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Findi
 
 
 class ChasingOptions(RuleOptions):
-    max_attempts: int = 3
+    max_attempts: int = Field(default=3, ge=1)
 
 
 _FAILED = frozenset({Outcome.NO_ANSWER, Outcome.DECLINED, Outcome.DEFERRED})
@@ -271,7 +272,7 @@ def eb_chasing(deal: DealFile, ctx: Context[ChasingOptions]) -> Iterator[Finding
 
 
 class StaleOptions(RuleOptions):
-    max_days: int = 90
+    max_days: int = Field(default=90, ge=0)
 
 
 _EB_STALE_FAILS = """\

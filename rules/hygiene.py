@@ -16,6 +16,7 @@ from ebcheck.ruleapi import (
     Context,
     DealFile,
     Example,
+    Field,
     Finding,
     NoOptions,
     RuleOptions,
@@ -131,7 +132,7 @@ def next_step_overdue(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Findi
 
 
 class QuietOptions(RuleOptions):
-    max_days: int = 30
+    max_days: int = Field(default=30, ge=0)
 
 
 _QUIET_FAILS = """\

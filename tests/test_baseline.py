@@ -44,8 +44,8 @@ def test_editing_an_unrelated_field_keeps_the_run_green(
     report = json.loads(result.stdout)
     assert report["deals"][0]["findings"] == []
     assert [f["rule"] for f in report["deals"][0]["baselined"]] == ["EB002"]
-    # The deal is still not ready; the baseline only decides what fails the run.
-    assert report["deals"][0]["verdict"] == "not_ready"
+    # Baselined findings weigh nothing, like suppressed ones: the verdict is what fails.
+    assert (report["deals"][0]["score"], report["deals"][0]["verdict"]) == (100, "ready")
 
 
 def test_a_new_critical_finding_fails(runner: CliRunner, write: Write, tmp_path: Path) -> None:

@@ -298,3 +298,86 @@ def test_the_deal_id_is_known_even_when_the_file_is_invalid() -> None:
     loaded = load(GOOD + "bogus: 1\n")
     assert loaded.deal is None
     assert loaded.deal_id == "D-1"
+
+
+MORE = [
+    ("infinite amount", GOOD + "  amount: .inf\n", "E002", 8, 11, "expected a finite number"),
+    ("huge amount", GOOD + "  amount: 1.0e+400\n", "E002", 8, 11, "expected a finite number"),
+    ("not a number", GOOD + "  amount: .nan\n", "E002", 8, 11, "expected a finite number"),
+    ("quoted number", GOOD + "  amount: '1200000'\n", "E002", 8, 11, "remove the quotes"),
+    (
+        "quoted share",
+        GOOD + "relationship: {stage: initial, share_of_wallet: '0.35'}\n",
+        "E002",
+        8,
+        49,
+        "remove the quotes",
+    ),
+    (
+        "percent over 100",
+        GOOD + "relationship: {stage: initial, share_of_wallet: '101%'}\n",
+        "E002",
+        8,
+        49,
+        "between 0% and 100%",
+    ),
+    (
+        "null required text",
+        GOOD.replace("  account: 华东精密制造有限公司", "  account:"),
+        "E002",
+        5,
+        11,
+        "expected text, found nothing",
+    ),
+    (
+        "null stage",
+        GOOD.replace("stage: proposal", "stage: ~"),
+        "E002",
+        6,
+        10,
+        "'stage' has no value",
+    ),
+    (
+        "version as text",
+        GOOD.replace("ebcheck: 1", "ebcheck: '1'"),
+        "E002",
+        1,
+        10,
+        "write it as a number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "code", "line", "column", "words"), MORE, ids=[c[0] for c in MORE]
+)
+def test_values_close_to_valid_ones_are_explained(
+    label: str, text: str, code: str, line: int, column: int, words: str
+) -> None:
+    found = messages(load_bytes(text.encode("utf-8")))
+    assert any(
+        c == code and ln == line and col == column and words in msg for c, ln, col, msg in found
+    ), found
+
+
+def test_sections_written_with_nothing_under_them_are_absent() -> None:
+    loaded = load(GOOD + "  next_step:\ninsights:\n  # to fill\nclient_team:\neb_access: null\n")
+    assert loaded.problems == []
+    assert loaded.deal is not None
+    assert loaded.deal.insights is None
+    assert loaded.deal.deal.next_step is None
+
+
+def test_a_bare_competitors_key_is_not_an_explicit_empty_list() -> None:
+    loaded = load(GOOD + "insights:\n  competitors:\n")
+    assert loaded.deal is not None and loaded.deal.insights is not None
+    assert loaded.deal.insights.competitors is None
+    explicit = load(GOOD + "insights:\n  competitors: []\n")
+    assert explicit.deal is not None and explicit.deal.insights is not None
+    assert explicit.deal.insights.competitors == []
+
+
+def test_block_scalars_lose_their_final_line_break() -> None:
+    loaded = load(GOOD + "commitments:\n  risks:\n    - risk: |\n        工期压缩一半\n")
+    assert loaded.deal is not None and loaded.deal.commitments is not None
+    assert loaded.deal.commitments.risks[0].risk == "工期压缩一半"

@@ -33,8 +33,8 @@ from ebcheck.ruleapi import Context, Rule
 from ebcheck.rulesel import active_rules, find_rule
 from ebcheck.scoring import score, verdict
 from ebcheck.settings import Settings
-from ebcheck.sourcemap import format_path
-from ebcheck.suppress import apply_suppressions
+from ebcheck.sourcemap import START, format_path
+from ebcheck.suppress import RuleState, apply_suppressions
 from ebcheck.walk import collect
 
 if TYPE_CHECKING:
@@ -91,8 +91,21 @@ class Auditor:
     # --- first pass: one file ---------------------------------------------
 
     def check_file(self, path: Path, reported: bool = True) -> FileAudit:
-        loaded = load_file(path, self.settings.stages)
-        return self.check_loaded(loaded, display_path(path, self.settings.root), reported)
+        shown = display_path(path, self.settings.root)
+        try:
+            loaded = load_file(path, self.settings.stages)
+        except Exception as exc:  # a loader bug must cost one file, never the run
+            problem = Problem("E001", "E001.unreadable", START, (), {"reason": "internal error"})
+            crash = RuleCrash("loader", f"{type(exc).__name__}: {exc}")
+            return FileAudit(
+                shown,
+                Loaded(None, problems=[problem]),
+                self.as_of(None),
+                (problem_finding(problem, self.catalogue),),
+                (crash,),
+                reported,
+            )
+        return self.check_loaded(loaded, shown, reported)
 
     def check_loaded(self, loaded: Loaded, shown: str, reported: bool = True) -> FileAudit:
         deal = loaded.deal
@@ -152,6 +165,12 @@ class Auditor:
     def judge(
         self, audit: FileAudit, findings: list[Finding], baseline: Baseline | None
     ) -> DealReport:
+        """Suppressions, baseline, score and verdict of one file.
+
+        Suppressed and baselined findings weigh nothing: both were accepted,
+        with a reason or by recording them, and the verdict is what `--fail-on`
+        judges.
+        """
         deal = audit.loaded.deal
         if deal is None:
             return DealReport(
@@ -160,36 +179,25 @@ class Auditor:
                 Verdict.INVALID,
                 None,
                 sort_findings(findings),
+                crashes=audit.crashes,
                 deal_id=audit.loaded.deal_id,
             )
         suppressed: list[Suppressed] = []
         if not deal.deal.is_closed:
             outcome = apply_suppressions(
-                deal, findings, audit.as_of, self.is_rule, self._note_maker(audit)
+                deal, findings, audit.as_of, self.rule_state, self._note_maker(audit)
             )
             findings, suppressed = outcome.kept + outcome.notes, outcome.suppressed
         new, known = self._split_baselined(findings, deal, baseline)
-        if deal.deal.is_closed:
-            return DealReport(
-                audit.shown,
-                audit.as_of,
-                Verdict.CLOSED,
-                None,
-                sort_findings(new),
-                tuple(suppressed),
-                sort_findings(known),
-                deal=deal,
-                deal_id=deal.deal.id,
-            )
-        everything = [f.severity for f in (*new, *known)]
-        points = score(everything, self.settings.weights)
-        gate = verdict(
-            [f.severity for f in new], score([f.severity for f in new], self.settings.weights)
-        )
+        points: int | None = None
+        judged = Verdict.CLOSED
+        if not deal.deal.is_closed:
+            points = score([f.severity for f in new], self.settings.weights)
+            judged = verdict([f.severity for f in new], points)
         return DealReport(
             audit.shown,
             audit.as_of,
-            verdict(everything, points),
+            judged,
             points,
             sort_findings(new),
             tuple(suppressed),
@@ -197,7 +205,6 @@ class Auditor:
             audit.crashes,
             deal,
             deal.deal.id,
-            gate,
         )
 
     def _split_baselined(
@@ -214,8 +221,13 @@ class Auditor:
             (known if recorded else new).append(finding)
         return new, known
 
-    def is_rule(self, key: str) -> bool:
-        return find_rule(self.all_rules, key) is not None
+    def rule_state(self, key: str) -> RuleState:
+        """Whether a rule named in a suppression runs in this audit."""
+        found = find_rule(self.all_rules, key)
+        if found is None:
+            return "unknown"
+        running = {a.rule.id for a in self.rules} | set(self.core)
+        return "active" if found.id in running or found.scope == "file-error" else "inactive"
 
     def _note_maker(self, audit: FileAudit) -> Any:
         def note(
@@ -241,8 +253,15 @@ class Auditor:
         return self.finish([self.check_file(path)]).deals[0]
 
 
+# Messages that already name the key they are about.
+_NAMES_ITS_KEY = ("E002.unknown_key", "E002.unknown_top_key", "E002.duplicate_key")
+
+
 def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
     message = catalogue.text(problem.key, **problem.params)
+    if problem.code == "E002" and problem.path and problem.key not in _NAMES_ITS_KEY:
+        # Concise and GitHub lines show no field path: say which field it is.
+        message = f"{format_path(problem.path)}: {message}"
     if problem.hint:
         message += "; " + catalogue.text(problem.hint, **problem.params)
     return Finding(

@@ -9,6 +9,7 @@ catalogue key, so the loader can explain them in the user's language.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from enum import Enum
@@ -54,7 +55,8 @@ def to_text(value: Any) -> Any:
     if _null(value):
         return None
     if isinstance(value, Scalar):
-        return value.raw
+        # A block scalar (`|`, `>`) ends with a line break nobody means as text.
+        return value.raw.rstrip("\n") if value.tag == "str" else value.raw
     if isinstance(value, dict | list):
         raise error("expected_text", found=_describe(value))
     if isinstance(value, bool | int | float | dt.date):
@@ -64,7 +66,7 @@ def to_text(value: Any) -> Any:
 
 def to_required_text(value: Any) -> Any:
     text = to_text(value)
-    if isinstance(text, str) and not text.strip():
+    if text is None or (isinstance(text, str) and not text.strip()):
         raise error("empty_text")
     return text
 
@@ -88,18 +90,23 @@ def _number_hint(text: str) -> str | None:
     """How to write a value that is almost a number (`120万`, `1,200,000`, `1.2e6`)."""
     compact = text.strip().replace(",", "").replace("，", "").replace(" ", "")
     match = _CN_NUMBER.match(compact)
-    if match:
-        number = float(match.group(1)) * _CN_UNITS[match.group(2).lower()]
-    else:
-        try:
+    try:
+        if match:
+            number = float(match.group(1)) * _CN_UNITS[match.group(2).lower()]
+        else:
             number = float(compact.removesuffix("元"))
-        except ValueError:
-            return None
-    return _plain_number(number)
+    except ValueError:
+        return None
+    return _plain_number(number) if math.isfinite(number) else None
 
 
 def _plain_number(number: float) -> str:
     return str(int(number)) if number == int(number) else repr(number)
+
+
+def _finite(value: Any, raw: Any) -> None:
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise error("not_finite", found=_describe(value))
 
 
 def _to_number(value: Any) -> Any:
@@ -109,9 +116,12 @@ def _to_number(value: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         found = _describe(value)
         hint = _number_hint(found) if isinstance(raw, str) else None
+        if hint is not None and hint == found.strip():
+            raise error("quoted_number", found=found)
         if hint is not None:
             raise error("number_hint", found=found, suggestion=hint)
         raise error("expected_number", found=found)
+    _finite(value, raw)
     return raw
 
 
@@ -133,20 +143,26 @@ def to_fraction(value: Any) -> Any:
     if _null(value):
         return None
     raw = value.value if isinstance(value, Scalar) else value
-    if isinstance(raw, str) and raw.strip().endswith("%"):
+    found = _describe(value)
+    percent = isinstance(raw, str) and raw.strip().endswith("%")
+    if percent:
         try:
             number: float = float(raw.strip()[:-1]) / 100
         except ValueError:
-            raise error("expected_fraction", found=_describe(value)) from None
+            raise error("expected_fraction", found=found) from None
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
         number = float(raw)
+    elif isinstance(raw, str) and _number_hint(raw) == raw.strip():
+        raise error("quoted_number", found=found)
     else:
-        raise error("expected_fraction", found=_describe(value))
+        raise error("expected_fraction", found=found)
+    _finite(value, number)
+    if percent and not 0 <= number <= 1:
+        raise error("percent_range", found=found)
     if not 0 <= number <= 1:
-        suggestion = f"{number / 100:g}" if 1 < number <= 100 else None
-        if suggestion is not None:
-            raise error("fraction_hint", found=_describe(value), suggestion=suggestion)
-        raise error("expected_fraction", found=_describe(value))
+        if 1 < number <= 100:
+            raise error("fraction_hint", found=found, suggestion=f"{number / 100:g}")
+        raise error("expected_fraction", found=found)
     return number
 
 

@@ -83,6 +83,8 @@ def _apply_stage_names(tree: dict[str, Any], stage_names: Mapping[str, Stage]) -
 
 
 def _found(value: Any) -> str:
+    if value is None:
+        return "nothing"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, Scalar):
@@ -103,9 +105,8 @@ def _version_problem(tree: dict[str, Any], source: SourceMap) -> Problem | None:
         return None
     if isinstance(value.value, bool):
         return None  # reported as a type error with the rest
-    return Problem(
-        "E002", "E002.version", source.locate(("ebcheck",)), ("ebcheck",), {"found": value.raw}
-    )
+    key = "E002.version_text" if value.raw.strip() == "1" else "E002.version"
+    return Problem("E002", key, source.locate(("ebcheck",)), ("ebcheck",), {"found": value.raw})
 
 
 def _raw_checks(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
@@ -183,6 +184,14 @@ def _problem(error: Any, source: SourceMap) -> Problem:
         )
     if kind == "extra_forbidden":
         return _unknown_key(path, source)
+    if error.get("input", ...) is None:
+        return Problem(
+            "E002",
+            "E002.empty_value",
+            source.locate(path),
+            path,
+            {"field": str(path[-1]) if path else "ebcheck"},
+        )
     found = _found_at(path, source, error.get("input"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return Problem("E002", "E002.expected_mapping", source.locate(path), path, {"found": found})

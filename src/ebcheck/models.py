@@ -26,7 +26,7 @@ from ebcheck.enums import (
     Stage,
     Stance,
 )
-from ebcheck.yamlsource import plain
+from ebcheck.yamlsource import Scalar, plain
 
 EXTENSION_KEY = "x-"
 
@@ -47,6 +47,8 @@ class Model(BaseModel):
     def _collect_extensions(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        # A key written with nothing after it (`insights:`) is the same as no key.
+        data = {k: None if isinstance(v, Scalar) and v.is_null else v for k, v in data.items()}
         extensions = {k: plain(v) for k, v in data.items() if str(k).startswith(EXTENSION_KEY)}
         if not extensions:
             return data

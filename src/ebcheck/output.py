@@ -8,15 +8,46 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ebcheck.errors import EbcheckError
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    folder = path.parent if str(path.parent) else Path()
+    if path.is_dir():
+        raise EbcheckError(f"cannot write {path}: it is a folder")
+    if not folder.is_dir():
+        raise EbcheckError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise EbcheckError(f"cannot write {path}: folder {folder} is not writable")
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the mode of the file we replace; a new one gets the usual 0666 less umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file, so a failure leaves no half report."""
+    check_writable(path)
     folder = path.parent if str(path.parent) else Path()
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise EbcheckError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         Path(temp).replace(path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise EbcheckError(f"cannot write {path}: {exc.strerror}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

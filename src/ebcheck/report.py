@@ -26,12 +26,11 @@ class DealReport:
     crashes: tuple[RuleCrash, ...] = ()
     deal: DealFile | None = None
     deal_id: str | None = None
-    gate_verdict: Verdict | None = None
-    """The verdict without baselined findings: what `--fail-on` judges (None: `verdict`)."""
 
     @property
     def gate(self) -> Verdict:
-        return self.gate_verdict or self.verdict
+        """The verdict `--fail-on` judges (baselined findings already weigh nothing)."""
+        return self.verdict
 
     @property
     def name(self) -> str | None:

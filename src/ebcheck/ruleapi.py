@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ebcheck.catalogue import Catalogue
 from ebcheck.enums import (
@@ -48,6 +48,7 @@ __all__ = [
     "Context",
     "DealFile",
     "Example",
+    "Field",
     "Finding",
     "Influence",
     "NoOptions",

@@ -44,9 +44,12 @@ def _error(message: str) -> None:
 def run_audit(request: AuditRequest) -> Exit:
     from ebcheck.api import audit_request
     from ebcheck.config import settings_for
+    from ebcheck.output import check_writable
 
     try:
         settings = settings_for(request)
+        if request.output is not None:
+            check_writable(request.output)
         with progress_bar() as progress:
             result = audit_request(request, settings, progress)
     except EbcheckError as exc:
@@ -66,7 +69,11 @@ def run_audit(request: AuditRequest) -> Exit:
         version=__version__,
     )
     text = render(report, request.fmt, options)
-    _deliver(text, request, report, options)
+    try:
+        _deliver(text, request, report, options)
+    except EbcheckError as exc:
+        _error(str(exc))
+        return Exit.USAGE
     for path, crash in report.crashes:
         _error(f"{path}: rule {crash.rule} crashed: {crash.error}")
     return exit_code(report, settings.fail_on)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ebcheck.core_rules import UNSUPPRESSIBLE_AREAS
 from ebcheck.findings import Finding, Suppressed
 from ebcheck.models import DealFile, Suppression
+
+RuleState = Literal["active", "inactive", "unknown"]
 
 # Makes an S001/S002 finding about `suppress[index]`, or None when that rule is off.
 NoteMaker = Callable[[str, int, Suppression, dict[str, object]], Finding | None]
@@ -39,7 +42,7 @@ def apply_suppressions(
     deal: DealFile,
     findings: Sequence[Finding],
     as_of: dt.date,
-    is_rule: Callable[[str], bool],
+    rule_state: Callable[[str], RuleState],
     note: NoteMaker,
 ) -> SuppressionOutcome:
     """Hide what unexpired entries cover; say which entries expired or match nothing."""
@@ -52,8 +55,11 @@ def apply_suppressions(
             facts.update(until=entry.until, count=len(matching))
             _add(outcome.notes, note("S002", index, entry, facts))
         elif not matching:
-            facts["unknown"] = not is_rule(entry.rule)
-            _add(outcome.notes, note("S001", index, entry, facts))
+            state = rule_state(entry.rule)
+            # A rule switched off for this run finds nothing by design: not unused.
+            if state != "inactive":
+                facts["unknown"] = state == "unknown"
+                _add(outcome.notes, note("S001", index, entry, facts))
         else:
             for i in matching:
                 hidden.setdefault(i, Suppressed(findings[i], entry.reason, entry.until))

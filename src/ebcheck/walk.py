@@ -58,6 +58,8 @@ def _walk(folder: Path) -> Iterable[Path]:
             path = Path(current, name)
             if name.startswith(".") or not name.endswith(SUFFIXES) or path.is_symlink():
                 continue
+            if not path.is_file():  # a FIFO or device would block or never end
+                continue
             yield path
 
 
@@ -68,24 +70,32 @@ def top_level_keys(path: Path) -> set[str] | None:
     costs little and a multi-document file is still classified.
     """
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        text = path.read_bytes().decode("utf-8-sig")
-        return _first_document_keys(yaml.parse(text, Loader=yaml.CSafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        with path.open("rb") as stream:
+            head = stream.read(MAX_BYTES + 1)
+        # A file over the limit is a deal only if its first document says so;
+        # read that much of it, as far as the limit allows.
+        truncated = len(head) > MAX_BYTES
+        text = head[:MAX_BYTES].decode("utf-8-sig", errors="ignore" if truncated else "strict")
+    except (OSError, UnicodeDecodeError):
         return None
-
-
-def _first_document_keys(events: Iterable[yaml.Event]) -> set[str]:
     keys: set[str] = set()
+    try:
+        _first_document_keys(yaml.parse(text, Loader=yaml.CSafeLoader), keys)
+    except yaml.YAMLError:
+        return keys if truncated else None
+    return keys
+
+
+def _first_document_keys(events: Iterable[yaml.Event], keys: set[str]) -> None:
+    """Collect into `keys` the top-level keys of the first document."""
     depth = 0
     expect_key = False
     for event in events:
-        if isinstance(event, yaml.DocumentEndEvent):
+        if isinstance(event, yaml.DocumentEndEvent) or (depth == 1 and keys & DEAL_KEYS):
             break
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if depth == 0 and isinstance(event, yaml.SequenceStartEvent):
-                return set()
+                return
             depth += 1
             expect_key = isinstance(event, yaml.MappingStartEvent) and depth == 1
             continue
@@ -97,7 +107,6 @@ def _first_document_keys(events: Iterable[yaml.Event]) -> set[str]:
             if expect_key and isinstance(event, yaml.ScalarEvent):
                 keys.add(event.value)
             expect_key = not expect_key
-    return keys
 
 
 def is_deal_file(path: Path) -> bool:
@@ -124,15 +133,19 @@ def collect(
         raise MissingPathError(f"path does not exist: {', '.join(missing)}")
     deals: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
+    seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     for given in paths:
-        if not given.is_dir() and not classify_named:
-            deals.setdefault(given, None)
-            continue
         for path in _walk(given) if given.is_dir() else [given]:
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            if not given.is_dir() and not classify_named:
+                deals[path] = None
+                continue
             relative = _relative(path, root)
             if include and not any(glob_match(relative, g) for g in include):
                 continue
             if any(glob_match(relative, g) for g in exclude):
                 continue
-            (deals if is_deal_file(path) else skipped).setdefault(path, None)
-    return FileSet(tuple(deals), tuple(p for p in skipped if p not in deals))
+            (deals if is_deal_file(path) else skipped)[path] = None
+    return FileSet(tuple(deals), tuple(skipped))

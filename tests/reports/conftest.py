@@ -92,8 +92,6 @@ def build(auditor: Auditor) -> Builder:
             **more,
         }
         if verdict is not None:
-            # The verdict the test gives is also what --fail-on judges, unless it says otherwise.
-            changes.setdefault("gate_verdict", None)
             changes["verdict"] = verdict
         if score is not None:
             changes["score"] = score

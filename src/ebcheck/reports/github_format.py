@@ -27,6 +27,7 @@ older `##[`), so no user text can become a workflow command.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,14 +154,21 @@ def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
     from ebcheck.reports.markdown_format import STEP_SUMMARY_LIMIT, render_markdown, size
 
     path = Path(target)
-    used = path.stat().st_size if path.exists() else 0
+    used = path.stat().st_size if path.is_file() else 0
     room = STEP_SUMMARY_LIMIT - used - (1 if used else 0)
     text = render_markdown(report, options, limit=room)
     if size(text) > room:
         text = options.catalogue.text("reports.markdown.summary_full") + "\n"
         if size(text) > room:
             return
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        if used:
-            handle.write("\n")
-        handle.write(text)
+    try:
+        with path.open("a", encoding="utf-8", newline="") as handle:
+            if used:
+                handle.write("\n")
+            handle.write(text)
+    except OSError as exc:
+        # The report itself is out; a summary that cannot be written is a warning.
+        print(
+            f"ebcheck: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc.strerror}",
+            file=sys.stderr,
+        )

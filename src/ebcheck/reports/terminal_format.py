@@ -143,26 +143,39 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     return table
 
 
-def _extras(report: DealReport, words: Catalogue) -> list[RenderableType]:
-    parts: list[RenderableType] = []
+def _suppressed(report: DealReport, words: Catalogue) -> list[RenderableType]:
+    if not report.suppressed:
+        return []
+    title = f"{words.text('report.suppressed')} ({len(report.suppressed)})"
+    parts: list[RenderableType] = [Text(title, style="bold")]
     for entry in report.suppressed:
         until = words.text("report.until", date=entry.until.isoformat()) if entry.until else ""
-        parts.append(
-            _t(
-                words.text(
-                    "report.suppressed_line",
-                    rule=entry.finding.rule,
-                    message=entry.finding.message,
-                    reason=entry.reason,
-                    until=until,
-                ),
-                "dim",
-            )
+        line = words.text(
+            "report.suppressed_line",
+            rule=entry.finding.rule,
+            message=entry.finding.message,
+            reason=entry.reason,
+            until=until,
         )
-    if report.baselined:
-        parts.append(
-            Text(words.text("report.baselined_count", count=len(report.baselined)), style="dim")
-        )
+        parts.append(_t(f"  {line}", "dim"))
+    return parts
+
+
+def _baselined(report: DealReport, words: Catalogue) -> list[RenderableType]:
+    if not report.baselined:
+        return []
+    title = f"{words.text('report.baselined')} ({len(report.baselined)})"
+    parts: list[RenderableType] = [
+        Text(title, style="bold"),
+        Text(words.text("report.baselined_count"), style="dim"),
+    ]
+    for finding in report.baselined:
+        parts.append(_t(f"  {finding.rule} {finding.message}", "dim"))
+    return parts
+
+
+def _extras(report: DealReport, words: Catalogue) -> list[RenderableType]:
+    parts = [*_suppressed(report, words), *_baselined(report, words)]
     for crash in report.crashes:
         parts.append(
             _t(words.text("report.crashed", rule=crash.rule, error=crash.error), "bold magenta")
@@ -179,6 +192,8 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
     elif report.findings:
         title = f"{words.text('report.findings')} ({len(report.findings)})"
         parts += [Text(), Text(title, style="bold"), findings_table(report.findings, report, words)]
+    elif report.baselined:
+        parts += [Text(), Text(words.text("report.no_new_findings"), style="green")]
     else:
         parts += [Text(), Text(words.text("report.no_findings"), style="green")]
     extras = _extras(report, words)
