@@ -45,5 +45,5 @@ def test_rules_are_listed_in_catalog_order() -> None:
 
 def test_explain_shows_what_the_engine_says_about_the_example() -> None:
     text = ruledocs.explain(next(r for r in CORE_RULES if r.id == "HY005"), WORDS, 100, False)
-    assert "deal id 'HD-2026-031' is also used by deal-2.yaml" in text
+    assert "Deal id 'HD-2026-031' is also used by deal-2.yaml" in text
     assert "closed deals included" in text

@@ -8,6 +8,7 @@ opens, calls and prints. Imports are deferred into the commands so that
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -72,6 +73,8 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{option} expects a date written YYYY-MM-DD, got '{value}'")
@@ -233,6 +236,7 @@ def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
     from ebcheck.core_rules import catalogue_rules
     from ebcheck.pack import builtin_pack
 
+    lang = lang.lower() if lang else None
     if lang is not None and lang not in LANGUAGES:
         fail(f"--lang must be one of {', '.join(LANGUAGES)}; got '{lang}'")
     pack = builtin_pack()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck.catalogue import LANGUAGES
+from ebcheck.catalogue import LANGUAGES, Catalogue
 from ebcheck.enums import Severity, Stage
 from ebcheck.errors import ConfigError
 from ebcheck.outcome import parse_fail_on
@@ -16,7 +16,7 @@ from ebcheck.problems import ReadFailure
 from ebcheck.scoring import DEFAULT_WEIGHTS
 from ebcheck.settings import RuleSetting, Settings
 from ebcheck.sourcemap import Path as KeyPath
-from ebcheck.sourcemap import SourceMap
+from ebcheck.sourcemap import SourceMap, format_path
 from ebcheck.yamlsource import plain, read_yaml
 
 if TYPE_CHECKING:
@@ -85,21 +85,31 @@ def read_config(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
     except ReadFailure as failure:
-        pos = failure.problem.position
+        problem = failure.problem
+        if problem.key == "E001.empty":
+            return {"config_file": path}
+        pos, words = problem.position, Catalogue("en")
         raise ConfigError(
-            f"{path}:{pos.line}:{pos.column}: not valid YAML ({failure.problem.key})"
+            f"{path}:{pos.line}:{pos.column}: {words.text(problem.key, **problem.params)}"
         ) from None
     reader = _Reader(path, source)
     if problems:
         first = problems[0]
-        raise reader.fail(first.path, f"duplicate key '{first.path[-1]}'", key=True)
+        pos = first.position
+        raise ConfigError(f"{path}:{pos.line}:{pos.column}: duplicate key '{first.path[-1]}'")
     values = plain(data)
     if values is None:
         return {}
     if not isinstance(values, dict):
         raise reader.fail((), "the config file must be a mapping of settings")
     reader.check_keys(values, KEYS, ())
-    return _settings_from(values, reader, path.parent)
+    settings = _settings_from(values, reader, path.parent)
+    settings["origins"] = {
+        format_path(key): f"{path}:{pos.line}:{pos.column}"
+        for key, pos in (*source.values.items(), *source.keys.items())
+        if key
+    }
+    return settings
 
 
 def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dict[str, Any]:
@@ -117,7 +127,9 @@ def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dic
             raise reader.fail(("lang",), f"lang must be one of {', '.join(LANGUAGES)}")
         out["lang"] = values["lang"]
     if "baseline" in values:
-        out["baseline"] = folder / reader.strings(values["baseline"], ("baseline",))[0]
+        if not isinstance(values["baseline"], str) or not values["baseline"]:
+            raise reader.fail(("baseline",), "baseline expects the path of a baseline file")
+        out["baseline"] = folder / values["baseline"]
     if "stages" in values:
         out["stages"] = _stages(values["stages"], reader)
     if "weights" in values:
@@ -198,14 +210,19 @@ def settings_for(request: AuditRequest) -> Settings:
     overrides: dict[str, Any] = {
         "fail_on": request.fail_on,
         "as_of": request.as_of,
-        "lang": request.lang,
+        "lang": request.lang.lower() if request.lang else None,
         "select": request.select or None,
         "ignore": request.ignore or None,
         "baseline": request.baseline,
     }
-    if request.lang is not None and request.lang not in LANGUAGES:
+    if request.lang is not None and request.lang.lower() not in LANGUAGES:
         raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}; got '{request.lang}'")
     values.update({k: v for k, v in overrides.items() if v is not None})
+    origins = values.get("origins", {})
+    for kind in ("select", "ignore"):
+        if overrides[kind] is not None:  # given on the command line, not in the file
+            origins = {k: v for k, v in origins.items() if not k.startswith(kind)}
+    values["origins"] = origins
     if path is not None:
         values["config_root"] = path.parent
     return Settings(**values)

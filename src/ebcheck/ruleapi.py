@@ -256,7 +256,8 @@ def number(value: float) -> str:
 
 def percent(share: float) -> str:
     """A share (0.35) as a percentage for a message: `35%`, `33.3%`."""
-    return f"{round(share * 100, 1):g}%"
+    # Two decimals, so that a cut just over a 25% threshold never reads "25%".
+    return f"{round(share * 100, 2):g}%"
 
 
 __all__ += ["no_value", "number", "percent"]

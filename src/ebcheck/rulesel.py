@@ -26,16 +26,34 @@ def find_rule(rules: Iterable[Rule], key: str) -> Rule | None:
     return next((r for r in rules if key.upper() == r.id or key.lower() == r.name), None)
 
 
-def check_selectors(rules: Sequence[Rule], selectors: Iterable[str], origin: str) -> None:
-    for selector in selectors:
+# Files that cannot be audited are always reported: E001/E002 take no settings.
+_ALWAYS_ON = ("E", "E001", "E002", "invalid-yaml", "invalid-deal")
+
+
+def _where(settings: Settings, key_path: str, fallback: str) -> str:
+    """`file:line:col` of a config key when it came from the config file."""
+    return settings.origins.get(key_path) or fallback
+
+
+def check_selectors(rules: Sequence[Rule], settings: Settings, kind: str) -> None:
+    for index, selector in enumerate(getattr(settings, kind)):
+        where = _where(settings, f"{kind}[{index}]", kind)
+        if selector.strip().upper() in _ALWAYS_ON or selector.strip().lower() in _ALWAYS_ON:
+            raise ConfigError(
+                f"{where}: '{selector}': files that cannot be audited (E001, "
+                "E002) are always reported; they cannot be selected or ignored"
+            )
         if not any(matches(r, selector) for r in rules):
-            raise ConfigError(f"{origin}: '{selector}' names no rule, rule name or area")
+            raise ConfigError(
+                f"{where}: '{selector}' names no rule, rule name or area "
+                "(`ebcheck rules` lists them)"
+            )
 
 
 def active_rules(rules: Sequence[Rule], settings: Settings) -> list[ActiveRule]:
     """The rules of this audit, in pack order, configured."""
-    check_selectors(rules, settings.select, "select")
-    check_selectors(rules, settings.ignore, "ignore")
+    check_selectors(rules, settings, "select")
+    check_selectors(rules, settings, "ignore")
     configured = _rule_settings(rules, settings)
     active = []
     for rule in rules:
@@ -46,26 +64,39 @@ def active_rules(rules: Sequence[Rule], settings: Settings) -> list[ActiveRule]:
         setting = configured.get(rule.id, RuleSetting())
         if setting.off:
             continue
-        active.append(ActiveRule(rule, _options(rule, setting), setting.severity))
+        active.append(ActiveRule(rule, _options(rule, setting, settings), setting.severity))
     return active
 
 
 def _rule_settings(rules: Sequence[Rule], settings: Settings) -> dict[str, RuleSetting]:
     by_id: dict[str, RuleSetting] = {}
     for key, setting in settings.rules.items():
+        where = _where(settings, f"rules.{key}", "rules")
+        if key.upper() in _ALWAYS_ON or key.lower() in _ALWAYS_ON:
+            raise ConfigError(
+                f"{where}: {key}: files that cannot be audited are always "
+                "reported; E001/E002 take no settings"
+            )
         rule = find_rule(rules, key)
         if rule is None:
-            raise ConfigError(f"rules: '{key}' is not a rule id or name")
+            raise ConfigError(
+                f"{where}: '{key}' is not a rule id or name (`ebcheck rules` lists them)"
+            )
         by_id[rule.id] = setting
     return by_id
 
 
-def _options(rule: Rule, setting: RuleSetting) -> RuleOptions:
+def _options(rule: Rule, setting: RuleSetting, settings: Settings) -> RuleOptions:
     try:
         return rule.options.model_validate(dict(setting.options))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'options'}: {err['msg']}"
-            for err in exc.errors(include_url=False)
-        )
-        raise ConfigError(f"rules: {rule.id} ({rule.name}): invalid option {problems}") from None
+        error = exc.errors(include_url=False)[0]
+        name = ".".join(str(p) for p in error["loc"]) or "options"
+        key = next((k for k in settings.rules if find_rule([rule], k)), rule.id)
+        where = _where(settings, f"rules.{key}.{name}", f"rules.{key}")
+        known = ", ".join(rule.options.model_fields) or "none"
+        if error["type"] == "extra_forbidden":
+            problem = f"unknown option '{name}' (known: {known})"
+        else:
+            problem = f"invalid option {name}: {error['msg']}"
+        raise ConfigError(f"{where}: {rule.id} ({rule.name}): {problem}") from None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ebcheck import __version__
 from ebcheck.errors import EbcheckError
@@ -16,6 +16,7 @@ from ebcheck.reports import Format, RenderOptions, render
 
 if TYPE_CHECKING:
     from ebcheck.report import AuditReport
+    from ebcheck.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -132,25 +133,19 @@ DEFAULT_BASELINE = Path(".ebcheck-baseline.json")
 def run_baseline(request: AuditRequest) -> Exit:
     """Audit without a baseline and record every unsuppressed finding."""
     from ebcheck.api import audit_request
-    from ebcheck.baseline import baselinable, baseline_text, build_entries
+    from ebcheck.baseline import baseline_text
     from ebcheck.config import settings_for
     from ebcheck.output import write_atomically
 
     try:
-        settings = replace(settings_for(request), baseline=None)
-        report = audit_request(request, settings).report
+        configured = settings_for(request)
+        target = request.output or settings_target(configured)
+        report = audit_request(request, replace(configured, baseline=None)).report
+        entries = _entries(report)
+        write_atomically(target, baseline_text(entries))
     except EbcheckError as exc:
         _error(str(exc))
         return Exit.USAGE
-    target = request.output or settings_target(settings)
-    entries = build_entries(
-        (deal.deal_id, deal.deal, finding)
-        for deal in report.deals
-        if deal.deal_id is not None and deal.deal is not None
-        for finding in deal.findings
-        if baselinable(finding)
-    )
-    write_atomically(target, baseline_text(entries))
     invalid = [d.path for d in report.deals if d.deal is None]
     print(
         f"ebcheck: recorded {sum(e['count'] for e in entries)} finding(s) of "
@@ -162,6 +157,18 @@ def run_baseline(request: AuditRequest) -> Exit:
     return Exit.FAIL if invalid else Exit.OK
 
 
-def settings_target(settings: object) -> Path:
-    configured = getattr(settings, "baseline", None)
-    return configured if isinstance(configured, Path) else DEFAULT_BASELINE
+def _entries(report: AuditReport) -> list[dict[str, Any]]:
+    from ebcheck.baseline import baselinable, build_entries
+
+    return build_entries(
+        (deal.deal_id, deal.deal, finding)
+        for deal in report.deals
+        if deal.deal_id is not None and deal.deal is not None
+        for finding in deal.findings
+        if baselinable(finding)
+    )
+
+
+def settings_target(settings: Settings) -> Path:
+    """Where `ebcheck baseline` writes without `-o`: the config's `baseline`, or the default."""
+    return settings.baseline or DEFAULT_BASELINE

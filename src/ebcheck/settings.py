@@ -40,4 +40,6 @@ class Settings:
     """The folder paths in reports are relative to."""
     config_file: Path | None = None
     config_root: Path | None = None
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """Where each config key was written (`rules.EB006.max_days` -> `file:line:col`)."""
     """The folder of the config file: `include`/`exclude` globs are relative to it."""

@@ -33,7 +33,7 @@ def without(risk, *keys):
         (promise(100, 75), None),  # exactly 25%
         (promise(100, 74), "26%"),
         (promise(90, 67.5), None),  # exactly 25% again, with a fraction
-        (promise(90, 60), "33.3%"),
+        (promise(90, 60), "33.33%"),
         (promise(90, 120), None),  # more time than estimated
         (promise(90, None), None),
         (promise(None, 45), None),
