@@ -203,3 +203,35 @@ def test_lang_is_case_insensitive(runner: CliRunner, write: Write) -> None:
     result = audit(runner, str(write("d.yaml", EB_NEVER_MET)), "--lang", "ZH")
     assert result.exit_code == 1
     assert "采购决策圈" in result.stdout
+
+
+def test_an_empty_folder_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    result = audit(runner, str(tmp_path), env={"NO_COLOR": "1"})
+    assert result.exit_code == 0
+    assert "No deal files found." in result.stdout
+    assert "no deal files found in" in result.stderr
+
+
+def test_amounts_add_up_exactly(runner: CliRunner, write: Write, tmp_path: Path) -> None:
+    write("a.yaml", READY.replace("HD-2026-031", "A").replace("amount: 1200000", "amount: 0.1"))
+    write("b.yaml", READY.replace("HD-2026-031", "B").replace("amount: 1200000", "amount: 0.2"))
+    summary = json.loads(audit(runner, str(tmp_path), "-f", "json").stdout)["summary"]
+    assert summary["amount"] == {"CNY": 0.3}
+
+
+def test_suppression_targets_ignore_case_and_spaces(runner: CliRunner, write: Write) -> None:
+    text = EB_NEVER_MET.replace("张伟", "Zhang Wei") + (
+        "suppress:\n  - {rule: EB002, reason: meeting on Tuesday, target: ' zhang wei '}\n"
+    )
+    deal = json.loads(audit(runner, str(write("d.yaml", text)), "-f", "json").stdout)["deals"][0]
+    assert [s["rule"] for s in deal["suppressed"]] == ["EB002"]
+
+
+def test_a_blank_plan_is_no_plan(runner: CliRunner, write: Write) -> None:
+    text = READY.replace(
+        "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}",
+        "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: opponent, met: 2026-11-01,\n"
+        "     plan: '   '}",
+    )
+    deal = json.loads(audit(runner, str(write("d.yaml", text)), "-f", "json").stdout)["deals"][0]
+    assert [f["rule"] for f in deal["findings"]] == ["BI006"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ebcheck.enums import Verdict
 from ebcheck.findings import Finding, RuleCrash, Suppressed
@@ -58,9 +59,9 @@ class Summary:
 AT_RISK = (Verdict.AT_RISK, Verdict.NOT_READY)
 
 
-def _whole(amount: float) -> float:
+def _whole(amount: Decimal) -> float:
     """Sums of whole amounts stay whole numbers (1200000, not 1200000.0)."""
-    return int(amount) if amount == int(amount) else amount
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,17 @@ class AuditReport:
 
     def summary(self) -> Summary:
         verdicts = Counter(report.verdict.value for report in self.deals)
-        amount: dict[str, float] = defaultdict(float)
-        at_risk: dict[str, float] = defaultdict(float)
+        # Decimal: money must add up exactly (0.1 + 0.2 is 0.3, and big sums stay whole).
+        amount: dict[str, Decimal] = defaultdict(Decimal)
+        at_risk: dict[str, Decimal] = defaultdict(Decimal)
         for report in self.deals:
             if not report.is_open or report.deal is None or report.deal.deal.amount is None:
                 continue
             currency = report.deal.deal.currency or "unknown"
-            amount[currency] += report.deal.deal.amount
+            value = Decimal(str(report.deal.deal.amount))
+            amount[currency] += value
             if report.verdict in AT_RISK:
-                at_risk[currency] += report.deal.deal.amount
+                at_risk[currency] += value
         ordered = sorted(verdicts, key=lambda v: Verdict(v).rank)
         return Summary(
             deals=len(self.deals),
@@ -91,7 +94,7 @@ class AuditReport:
             skipped=len(self.skipped),
             by_verdict={verdict: verdicts[verdict] for verdict in ordered},
             amount={c: _whole(amount[c]) for c in sorted(amount)},
-            amount_at_risk={c: _whole(at_risk.get(c, 0)) for c in sorted(amount)},
+            amount_at_risk={c: _whole(at_risk.get(c, Decimal(0))) for c in sorted(amount)},
         )
 
     @property

@@ -244,7 +244,9 @@ class Context(Generic[OptionsT]):
 
 def no_value(value: Any) -> bool:
     """Missing or empty: what the catalog means by "no X"."""
-    return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0)
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | tuple | dict) and len(value) == 0)
 
 
 def number(value: float) -> str:

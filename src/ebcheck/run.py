@@ -57,6 +57,10 @@ def run_audit(request: AuditRequest) -> Exit:
         _error(str(exc))
         return Exit.USAGE
     report, auditor = result.report, result.auditor
+    if not report.deals:
+        named = ", ".join(str(p) for p in request.paths)
+        skipped = f" ({len(report.skipped)} other YAML file(s) skipped)" if report.skipped else ""
+        print(f"ebcheck: no deal files found in {named}{skipped}", file=sys.stderr)
     if request.verbose:
         for path in report.skipped:
             print(f"ebcheck: skipped (not a deal file): {path}", file=sys.stderr)

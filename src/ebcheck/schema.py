@@ -11,6 +11,14 @@ from ebcheck.models import EXTENSION_KEY, DealFile
 _SHARE_AS_TEXT = {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"}
 
 
+def _loosen_text(node: dict[str, Any]) -> None:
+    """Text fields take any scalar as written (`id: 0042`), so editors must not flag them."""
+    for field in (node.get("properties") or {}).values():
+        for option in field.get("anyOf", [field]):
+            if option.get("type") == "string" and not {"format", "enum", "pattern"} & set(option):
+                option["type"] = ["string", "number", "boolean"]
+
+
 def _allow_extensions(node: dict[str, Any]) -> None:
     """Every mapping takes `x-` keys; pydantic only knows the alias that collects them."""
     properties = node.get("properties")
@@ -29,6 +37,7 @@ def deal_schema() -> dict[str, Any]:
     schema = DealFile.model_json_schema(mode="validation")
     for node in [schema, *schema.get("$defs", {}).values()]:
         _allow_extensions(node)
+        _loosen_text(node)
     defs = schema.get("$defs", {})
     if "Role" in defs:
         defs["Role"]["enum"] = _role_values()

@@ -31,7 +31,14 @@ def covers(entry: Suppression, finding: Finding) -> bool:
     wanted = entry.rule.strip()
     if wanted.upper() != finding.rule and wanted.lower() != finding.name:
         return False
-    return entry.target is None or entry.target == finding.subject
+    if entry.target is None:
+        return True
+    # People are named loosely in practice: ignore case and surrounding spaces.
+    return finding.subject is not None and _same(entry.target, finding.subject)
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def expired(entry: Suppression, as_of: dt.date) -> bool:

@@ -215,7 +215,9 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
 
 def summary_line(report: AuditReport, words: Catalogue) -> Text:
     summary = report.summary()
-    verdicts = ", ".join(
+    if not summary.deals:
+        return Text(words.text("report.no_deals"), style="bold")
+    verdicts = words.text("list.separator").join(
         f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
     )
     line = Text(words.text("report.summary", deals=summary.deals, verdicts=verdicts), "bold")
