@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum, StrEnum
+from functools import cache
 
 
 class _Ordered(StrEnum):
@@ -10,7 +11,13 @@ class _Ordered(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(type(self)).index(self)
+        return _ranks(type(self))[self]
+
+
+@cache
+def _ranks(enum: type[_Ordered]) -> dict[_Ordered, int]:
+    """Declaration order of an enum's members, computed once: rules compare a lot."""
+    return {member: index for index, member in enumerate(enum)}
 
 
 class Severity(_Ordered):

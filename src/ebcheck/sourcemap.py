@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Path = tuple[str | int, ...]
 
 _PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
+    """1-based line and column (a tuple: one is made for every node of every file)."""
+
     line: int
     column: int
 
