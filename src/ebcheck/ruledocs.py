@@ -287,15 +287,20 @@ def _areas(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
     return grouped
 
 
+def _label(words: Catalogue, key: str) -> str:
+    """A run-in heading: "What it checks." / "检查内容："."""
+    return words.text(f"ruledocs.{key}") + words.text("ruledocs.heading_end")
+
+
 def _markdown_rule(rule: Rule, words: Catalogue) -> list[str]:
     lines = [
         f"### {rule.id} `{rule.name}`",
         "",
         _rule_words(rule, words, "summary"),
         "",
-        f"**{words.text('ruledocs.checks')}.** {_rule_words(rule, words, 'checks')}",
+        f"**{_label(words, 'checks')}** {_rule_words(rule, words, 'checks')}",
         "",
-        f"**{words.text('ruledocs.why')}.** {_rule_words(rule, words, 'why')}",
+        f"**{_label(words, 'why')}** {_rule_words(rule, words, 'why')}",
         "",
     ]
     if rule.doctrine:
@@ -304,7 +309,10 @@ def _markdown_rule(rule: Rule, words: Catalogue) -> list[str]:
         )
         lines += [f"**{words.text('ruledocs.doctrine')}:** {cited}", ""]
     severity = severity_sentence(rule, words)
-    lines += [f"**{words.text('ruledocs.severity')}.** {severity}", ""]
+    lines += [
+        f"**{words.text('ruledocs.severity')}{words.text('ruledocs.heading_end')}** {severity}",
+        "",
+    ]
     defaults = option_defaults(rule)
     options = ", ".join(f"`{name}` = {value}" for name, value in defaults.items())
     options = options or words.text("ruledocs.no_options")

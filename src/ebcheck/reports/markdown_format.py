@@ -79,7 +79,7 @@ def size(text: str) -> int:
 
 def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
     counts = Counter(f.severity for f in findings)
-    return ", ".join(
+    return words.text("list.separator").join(
         f"{counts[s]} {words.text(f'severity.{s.value}')}" for s in Severity if counts[s]
     )
 
@@ -92,7 +92,7 @@ def headline(report: AuditReport, options: RenderOptions) -> str:
         f"reports.markdown.headline_{key}", deals=len(report.deals), fail_on=options.fail_on
     )
     summary = report.summary()
-    verdicts = ", ".join(
+    verdicts = words.text("list.separator").join(
         f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
     )
     findings = [f for deal in report.deals for f in deal.findings]
