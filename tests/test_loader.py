@@ -381,3 +381,19 @@ def test_block_scalars_lose_their_final_line_break() -> None:
     loaded = load(GOOD + "commitments:\n  risks:\n    - risk: |\n        工期压缩一半\n")
     assert loaded.deal is not None and loaded.deal.commitments is not None
     assert loaded.deal.commitments.risks[0].risk == "工期压缩一半"
+
+
+def test_aliases_are_measured_before_anything_is_built() -> None:
+    # 10^9 values if expanded: refused from the composed graph, without building any.
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    loaded = load_bytes(("\n".join(lines) + "\n").encode())
+    (problem,) = messages(loaded)
+    assert problem[:2] == ("E001", 5)
+
+
+def test_deep_nesting_never_exhausts_the_stack() -> None:
+    text = "x: " + "[" * 990 + "]" * 990 + "\n"
+    (problem,) = messages(load_bytes(text.encode()))
+    assert problem[0] == "E001"
+    assert "64 levels" in problem[3]

@@ -259,9 +259,11 @@ _NAMES_ITS_KEY = ("E002.unknown_key", "E002.unknown_top_key", "E002.duplicate_ke
 
 def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
     message = catalogue.text(problem.key, **problem.params)
-    if problem.code == "E002" and problem.path and problem.key not in _NAMES_ITS_KEY:
-        # Concise and GitHub lines show no field path: say which field it is.
-        message = f"{format_path(problem.path)}: {message}"
+    # Concise and GitHub lines show no field path: say which field it is (for a
+    # missing field, the mapping that lacks it).
+    where = problem.path[:-1] if problem.key == "E002.missing" else problem.path
+    if problem.code == "E002" and where and problem.key not in _NAMES_ITS_KEY:
+        message = f"{format_path(where)}: {message}"
     if problem.hint:
         message += "; " + catalogue.text(problem.hint, **problem.params)
     return Finding(

@@ -227,6 +227,46 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
     node = compose(text)
     if node is None:
         raise ReadFailure(Problem("E001", "E001.empty", START))
+    _check_expansion(node)
     builder = _Builder()
     value = builder.build(node, (), 0)
     return value, builder.source, builder.problems
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand past the limit, before building anything.
+
+    Aliases share nodes, so the composed graph stays small while its expansion
+    can be astronomically large; sizes are counted per node, once.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise ReadFailure(
+                Problem(
+                    "E001", "E001.too_deep", _position(node.start_mark), (), {"limit": MAX_DEPTH}
+                )
+            )
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        sizes[id(node)] = total
+        if total > MAX_NODES:
+            raise ReadFailure(
+                Problem(
+                    "E001",
+                    "E001.too_many_nodes",
+                    _position(node.start_mark),
+                    (),
+                    {"limit": f"{MAX_NODES:,}"},
+                )
+            )
+        return total
+
+    size(root, 0)
