@@ -216,3 +216,29 @@ def test_changed_since_audits_only_changed_files_but_sees_every_id(
     bad = runner.invoke(app, ["audit", "--changed-since", "no-such-ref"])
     assert bad.exit_code == 2
     assert "unknown git ref 'no-such-ref'" in bad.stderr
+
+
+def test_ci_formats_use_repository_relative_paths_from_any_folder(
+    runner: CliRunner, repo: Path
+) -> None:
+    from_root = json.loads(runner.invoke(app, ["audit", "deals/east", "-f", "sarif"]).stdout)
+    os.chdir(repo / "deals")
+    from_sub = json.loads(runner.invoke(app, ["audit", "east", "-f", "sarif"]).stdout)
+    github = runner.invoke(app, ["audit", "east", "-f", "github"]).stdout
+
+    def located(log: dict[str, object]) -> list[tuple[str, str]]:
+        results = log["runs"][0]["results"]  # type: ignore[index]
+        return [
+            (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["partialFingerprints"]["ebcheckFingerprint/v1"],
+            )
+            for r in results  # type: ignore[union-attr]
+        ]
+
+    assert located(from_sub) == located(from_root)
+    assert {uri for uri, _ in located(from_sub)} == {
+        "deals/east/hd-031-copy.yaml",
+        "deals/east/hd-031.yaml",
+    }
+    assert "file=deals/east/hd-031.yaml," in github

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,8 @@ class FileAudit:
     crashes: tuple[RuleCrash, ...] = ()
     reported: bool = True
     """False for files loaded only so repository rules see them (`--changed-since`)."""
+    repo_path: str = ""
+    """The file relative to the repository root, for SARIF and GitHub annotations."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ class Auditor:
     # --- first pass: one file ---------------------------------------------
 
     def check_file(self, path: Path, reported: bool = True) -> FileAudit:
+        audit = self._check_path(path, reported)
+        repo_path = display_path(path, self.settings.repo_root or self.settings.root)
+        return replace(audit, repo_path=repo_path)
+
+    def _check_path(self, path: Path, reported: bool) -> FileAudit:
         shown = display_path(path, self.settings.root)
         try:
             loaded = load_file(path, self.settings.stages)
@@ -181,6 +188,7 @@ class Auditor:
                 sort_findings(findings),
                 crashes=audit.crashes,
                 deal_id=audit.loaded.deal_id,
+                repo_path=audit.repo_path,
             )
         suppressed: list[Suppressed] = []
         if not deal.deal.is_closed:
@@ -205,6 +213,7 @@ class Auditor:
             audit.crashes,
             deal,
             deal.deal.id,
+            audit.repo_path,
         )
 
     def _split_baselined(

@@ -38,6 +38,15 @@ KEYS = (
 RULE_KEYS = ("off", "severity")
 
 
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder from `start` up that holds `.git`."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
 def discover(start: Path) -> Path | None:
     """The nearest `.ebcheck.yaml` from `start` up to the repository root."""
     folder = start.resolve()
@@ -225,4 +234,5 @@ def settings_for(request: AuditRequest) -> Settings:
     values["origins"] = origins
     if path is not None:
         values["config_root"] = path.parent
+    values["repo_root"] = repository_root(Path.cwd())
     return Settings(**values)

@@ -27,6 +27,13 @@ class DealReport:
     crashes: tuple[RuleCrash, ...] = ()
     deal: DealFile | None = None
     deal_id: str | None = None
+    repo_path: str = ""
+    """The file relative to the repository root (empty: same as `path`)."""
+
+    @property
+    def repo_location(self) -> str:
+        """Where CI tools (SARIF, GitHub annotations) expect the file: repo-relative."""
+        return self.repo_path or self.path
 
     @property
     def gate(self) -> Verdict:

@@ -109,21 +109,21 @@ def deal_lines(
     lines = []
     for index, finding in enumerate(deal.findings):
         if (number, index) in chosen:
-            lines.append(annotation(deal.path, finding))
+            lines.append(annotation(deal.repo_location, finding))
         else:
-            lines.append(plain(finding_line(deal.path, finding)))
+            lines.append(plain(finding_line(deal.repo_location, finding)))
     for entry in deal.suppressed:
         mark = words.text("reports.suppressed_mark", reason=entry.reason)
-        lines.append(plain(f"{finding_line(deal.path, entry.finding)} ({mark})"))
+        lines.append(plain(f"{finding_line(deal.repo_location, entry.finding)} ({mark})"))
     for finding in deal.baselined:
         mark = words.text("reports.baselined_mark")
-        lines.append(plain(f"{finding_line(deal.path, finding)} ({mark})"))
+        lines.append(plain(f"{finding_line(deal.repo_location, finding)} ({mark})"))
     for crash in deal.crashes:
         text = words.text("report.crashed", rule=crash.rule, error=crash.error)
-        lines.append(command("error", text, file=deal.path, title=f"ebcheck {crash.rule}"))
+        lines.append(command("error", text, file=deal.repo_location, title=f"ebcheck {crash.rule}"))
     if not lines:
         return []
-    return [f"::group::{workflow_data(deal.path)}", *lines, "::endgroup::"]
+    return [f"::group::{workflow_data(deal.repo_location)}", *lines, "::endgroup::"]
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:

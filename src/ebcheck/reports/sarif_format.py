@@ -159,7 +159,7 @@ def result(
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(deal.path),
+                    "artifactLocation": artifact_location(deal.repo_location),
                     "region": {
                         "startLine": line,
                         "startColumn": column,
@@ -170,7 +170,7 @@ def result(
             }
         ],
         "partialFingerprints": {
-            FINGERPRINT_KEY: fingerprint(deal.path, finding, occurrence, field)
+            FINGERPRINT_KEY: fingerprint(deal.repo_location, finding, occurrence, field)
         },
         "properties": {"severity": finding.severity.value, "fix": finding.fix},
     }
