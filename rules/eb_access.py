@@ -129,6 +129,7 @@ stakeholders:
     # The ladder is that of a claimed authority; an unknown one stays medium.
     severity=Severity.MEDIUM,
     escalation={Stage.PROPOSAL: Severity.HIGH},
+    conditions={"unknown": Severity.MEDIUM},
     doctrine=("D1", "D2", "D4"),
     example=Example(_EB_AUTHORITY_FAILS, _EB_AUTHORITY_PASSES),
 )

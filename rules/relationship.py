@@ -188,6 +188,7 @@ relationship:
     "stage-regressed",
     # High without a repair plan; the rule lowers it to info when there is one.
     severity=Severity.HIGH,
+    conditions={"repair_plan": Severity.INFO},
     doctrine=("D12", "D13"),
     example=Example(_REGRESSED_FAILS, _REGRESSED_PASSES),
 )

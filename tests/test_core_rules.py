@@ -47,3 +47,19 @@ def test_explain_shows_what_the_engine_says_about_the_example() -> None:
     text = ruledocs.explain(next(r for r in CORE_RULES if r.id == "HY005"), WORDS, 100, False)
     assert "Deal id 'HD-2026-031' is also used by deal-2.yaml" in text
     assert "closed deals included" in text
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "ladder"),
+    [
+        (
+            "EB003",
+            "medium, high from proposal, medium at every stage when `authority` is `unknown`",
+        ),
+        ("RS003", "high, info when a `repair_plan` is recorded"),
+        ("EB002", "medium, high from discovery, critical from proposal"),
+    ],
+)
+def test_severity_ladders_include_conditions_the_check_decides(rule_id: str, ladder: str) -> None:
+    rule = next(r for r in builtin_pack().rules if r.id == rule_id)
+    assert ruledocs.ladder_text(rule, WORDS) == ladder

@@ -108,6 +108,9 @@ class Rule:
     doctrine: tuple[str, ...] = ()
     example: Example | None = None
     scope: str = "file"
+    conditions: tuple[tuple[str, Severity], ...] = ()
+    """Severities the check chooses on facts other than the stage, documented by key
+    (words under `<ID>.severity_when.<key>`), such as RS003's info with a repair plan."""
     """`file`: checks one deal; `repo`: sees every deal of the audit; `file-error`: E001/E002."""
 
     @property
@@ -138,13 +141,23 @@ def rule(
     options: type[RuleOptions] = NoOptions,
     doctrine: Iterable[str] = (),
     example: Example | None = None,
+    conditions: Mapping[str, Severity] | None = None,
 ) -> Callable[[Callable[[DealFile, Context[Any]], Iterable[Finding]]], Rule]:
     """Declare a rule; the decorated function is its check."""
     ladder = tuple(sorted((escalation or {}).items(), key=lambda item: item[0].rank))
 
     def declare(check: Callable[[DealFile, Context[Any]], Iterable[Finding]]) -> Rule:
         return Rule(
-            id, name, severity, check, ladder, applies_from, options, tuple(doctrine), example
+            id,
+            name,
+            severity,
+            check,
+            ladder,
+            applies_from,
+            options,
+            tuple(doctrine),
+            example,
+            conditions=tuple((conditions or {}).items()),
         )
 
     return declare

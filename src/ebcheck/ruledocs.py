@@ -47,6 +47,9 @@ def severity_ladder(rule: Rule, words: Catalogue) -> list[tuple[Severity, str]]:
         label = words.text(f"severity.{severity.value}")
         step = words.text("ruledocs.from_stage", severity=label, stage=stage.value)
         steps.append((severity, step))
+    for key, severity in rule.conditions:
+        label = words.text(f"severity.{severity.value}")
+        steps.append((severity, words.text(f"{rule.id}.severity_when.{key}", severity=label)))
     return steps
 
 
@@ -261,6 +264,7 @@ def rule_record(rule: Rule, words: Catalogue) -> dict[str, Any]:
         "area": rule.area,
         "severity": rule.severity.value,
         "escalation": {stage.value: severity.value for stage, severity in rule.escalation},
+        "conditions": {key: severity.value for key, severity in rule.conditions},
         "applies_from": rule.applies_from.value if rule.applies_from else None,
         "doctrine": list(rule.doctrine),
         "options": option_defaults(rule),
