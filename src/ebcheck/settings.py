@@ -39,7 +39,7 @@ class Settings:
     root: Path = field(default_factory=Path.cwd)
     """The folder paths in reports are relative to."""
     repo_root: Path | None = None
-    """The repository root (the folder holding `.git`): SARIF and GitHub paths are relative to it."""
+    """The repository root (holding `.git`): SARIF and GitHub paths are relative to it."""
     config_file: Path | None = None
     config_root: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
