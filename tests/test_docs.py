@@ -48,3 +48,25 @@ def test_every_format_has_a_section_with_a_sample() -> None:
 def test_every_exit_code_is_documented() -> None:
     for code in Exit:
         assert f"| {code.value} |" in README
+
+
+def yaml_blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.+?)\n```", README, flags=re.S)
+
+
+def test_the_readme_deal_and_suppressions_work_together() -> None:
+    from ebcheck.api import audit_text
+
+    deal = next(b for b in yaml_blocks() if b.startswith("ebcheck: 1"))
+    suppress = next(b for b in yaml_blocks() if b.startswith("suppress:"))
+    report = audit_text(deal + "\n" + suppress + "\n")
+    assert report.verdict.value != "invalid", report.findings
+    assert {s.finding.rule for s in report.suppressed} == {"BI004", "EB002"}
+    assert not [f for f in report.findings if f.rule.startswith("S")]
+
+
+def test_every_yaml_snippet_in_the_readme_parses() -> None:
+    import yaml
+
+    for block in yaml_blocks():
+        yaml.safe_load(block)

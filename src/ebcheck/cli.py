@@ -99,7 +99,10 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 def audit(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Deal files and folders to audit (default: the current folder)."),
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Deal files and folders to audit (default: the current folder).",
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TERMINAL,
     output: Annotated[
@@ -270,7 +273,9 @@ def init(
 
 @app.command()
 def baseline(
-    paths: Annotated[list[Path], typer.Argument(help="Deal files and folders to record.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Deal files and folders to record.")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(

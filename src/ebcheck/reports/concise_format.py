@@ -41,6 +41,8 @@ def summary_line(report: AuditReport, words: Catalogue) -> str:
     findings = sum(len(deal.findings) for deal in report.deals)
     suppressed = sum(len(deal.suppressed) for deal in report.deals)
     baselined = sum(len(deal.baselined) for deal in report.deals)
+    if not report.deals:
+        return words.text("report.no_deals")
     key = "reports.concise.summary" if findings else "reports.concise.summary_clean"
     line = words.text(
         key, findings=findings, deals=len(report.deals), verdicts=verdicts_text(report, words)
