@@ -57,3 +57,19 @@ def test_a_bad_lang_is_a_usage_error(runner: CliRunner, write: Write) -> None:
     result = runner.invoke(app, ["audit", str(write("d.yaml", EB_NEVER_MET)), "--lang", "de"])
     assert result.exit_code == 2
     assert "--lang must be one of en, zh" in result.stderr
+
+
+def test_format_errors_name_kinds_of_values_in_the_report_language(
+    runner: CliRunner, write: Write, tmp_path: Path
+) -> None:
+    bad = (
+        "ebcheck: 1\ndeal: {id: a, name: b, account: c, stage: proposal, close_date: 2027-01-01}\n"
+    )
+    for n in range(25):  # enough files for worker processes: the words survive pickling
+        write(f"d{n:02}.yaml", bad + "stakeholders: {name: x}\n")
+    result = runner.invoke(
+        app, ["audit", str(tmp_path), "-f", "concise", "--lang", "zh", "-j", "2"]
+    )
+    assert result.stdout.count("stakeholders: 应为列表，实际是 一个映射") == 25
+    english = runner.invoke(app, ["audit", str(tmp_path / "d00.yaml"), "-f", "concise"])
+    assert "stakeholders: expected a list, found a mapping" in english.stdout

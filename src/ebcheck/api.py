@@ -27,7 +27,7 @@ from ebcheck.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.loader import Loaded, load_bytes, load_file
 from ebcheck.models import DealFile, Suppression
 from ebcheck.pack import Pack, builtin_pack
-from ebcheck.problems import Problem
+from ebcheck.problems import Found, Problem
 from ebcheck.report import AuditReport, DealReport
 from ebcheck.ruleapi import Context, Rule
 from ebcheck.rulesel import active_rules, find_rule
@@ -266,15 +266,26 @@ class Auditor:
 _NAMES_ITS_KEY = ("E002.unknown_key", "E002.unknown_top_key", "E002.duplicate_key")
 
 
+def _in_language(params: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
+    """Kinds of values ("a list") in the catalogue's language."""
+    return {
+        key: catalogue.get(f"found.{value.kind}", value=value.value) or value
+        if isinstance(value, Found)
+        else value
+        for key, value in params.items()
+    }
+
+
 def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
-    message = catalogue.text(problem.key, **problem.params)
+    params = _in_language(problem.params, catalogue)
+    message = catalogue.text(problem.key, **params)
     # Concise and GitHub lines show no field path: say which field it is (for a
     # missing field, the mapping that lacks it).
     where = problem.path[:-1] if problem.key == "E002.missing" else problem.path
     if problem.code == "E002" and where and problem.key not in _NAMES_ITS_KEY:
         message = f"{format_path(where)}: {message}"
     if problem.hint:
-        message += "; " + catalogue.text(problem.hint, **problem.params)
+        message += "; " + catalogue.text(problem.hint, **params)
     return Finding(
         rule=problem.code,
         name=catalogue.text(f"{problem.code}.name"),

@@ -19,6 +19,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from ebcheck.enums import ALIASES
+from ebcheck.problems import A_LIST, A_MAPPING, NOTHING
 from ebcheck.yamlsource import Scalar
 
 E = TypeVar("E", bound=Enum)
@@ -36,11 +37,11 @@ def error(kind: str, **params: Any) -> PydanticCustomError:
 
 def _describe(value: Any) -> str:
     if isinstance(value, Scalar):
-        return value.raw if not value.is_null else "nothing"
+        return value.raw if not value.is_null else NOTHING
     if isinstance(value, dict):
-        return "a mapping"
+        return A_MAPPING
     if isinstance(value, list):
-        return "a list"
+        return A_LIST
     return str(value)
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ebcheck.enums import Stage
 from ebcheck.models import DealFile
-from ebcheck.problems import Problem, ReadFailure
+from ebcheck.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
 from ebcheck.sourcemap import START, Path, SourceMap, format_path
 from ebcheck.yamlsource import Scalar, read_yaml
 
@@ -84,12 +84,12 @@ def _apply_stage_names(tree: dict[str, Any], stage_names: Mapping[str, Stage]) -
 
 def _found(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return NOTHING
     if isinstance(value, list):
-        return "a list"
+        return A_LIST
     if isinstance(value, Scalar):
-        return f"text '{value.raw}'" if not value.is_null else "nothing"
-    return "a mapping"
+        return found_text(value.raw) if not value.is_null else NOTHING
+    return A_MAPPING
 
 
 def _raw_deal_id(tree: dict[str, Any]) -> str | None:
@@ -203,7 +203,7 @@ def _problem(error: Any, source: SourceMap) -> Problem:
 def _found_at(path: Path, source: SourceMap, value: Any) -> str:
     if path in source.raw:
         raw = source.raw[path]
-        return f"text '{raw}'" if raw else "nothing"
+        return found_text(raw) if raw else NOTHING
     return _found(value)
 
 
