@@ -204,3 +204,12 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert json.loads(done.stdout)["deals"][0]["verdict"] == "not_ready"
+
+
+def test_a_fix_repeated_by_a_run_of_findings_is_shown_once(runner: CliRunner, write: Write) -> None:
+    text = READY.replace("amount: 1200000", "amount: 120万").replace(
+        "  owner: 陈默\n", "  ownr: x\n"
+    )
+    result = runner.invoke(app, ["audit", str(write("d.yaml", text))], env={"NO_COLOR": "1"})
+    assert result.stdout.count("E002") == 2
+    assert result.stdout.count("Correct the field at the line shown") == 1

@@ -125,12 +125,15 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, overflow="fold")
+    previous_fix = None
     for finding in findings:
         body = _t(finding.message)
-        # No space after the arrow before CJK text: it would be the only place to
-        # break, leaving the arrow alone on its line.
-        body.append("\n→ " if finding.fix[:1].isascii() else "\n→", style="dim")
-        body.append(clean(finding.fix), style="dim")
+        if finding.fix != previous_fix:  # a fix said once for a run of findings (E002s)
+            # No space after the arrow before CJK text: it would be the only place to
+            # break, leaving the arrow alone on its line.
+            body.append("\n→ " if finding.fix[:1].isascii() else "\n→", style="dim")
+            body.append(clean(finding.fix), style="dim")
+        previous_fix = finding.fix
         body.append(f"\n{clean(report.path)}:{finding.line}:{finding.column}", style="dim")
         table.add_row(
             Text(
