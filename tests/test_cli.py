@@ -207,8 +207,9 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
 
 
 def test_a_fix_repeated_by_a_run_of_findings_is_shown_once(runner: CliRunner, write: Write) -> None:
+    # Two format errors: a typo'd key and an amount in 万.
     text = READY.replace("amount: 1200000", "amount: 120万").replace(
-        "  owner: 陈默\n", "  ownr: x\n"
+        "  owner: 陈默\n", "  ownr: x\n", 1
     )
     result = runner.invoke(app, ["audit", str(write("d.yaml", text))], env={"NO_COLOR": "1"})
     assert result.stdout.count("E002") == 2
