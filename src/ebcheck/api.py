@@ -258,9 +258,6 @@ class Auditor:
         loaded = load_bytes(text.encode("utf-8"), self.settings.stages)
         return self.finish([self.check_loaded(loaded, shown)]).deals[0]
 
-    def audit_file(self, path: Path) -> DealReport:
-        return self.finish([self.check_file(path)]).deals[0]
-
 
 # Messages that already name the key they are about.
 _NAMES_ITS_KEY = ("E002.unknown_key", "E002.unknown_top_key", "E002.duplicate_key")
@@ -401,9 +398,3 @@ def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:
 def audit_text(text: str, settings: Settings | None = None) -> DealReport:
     """Audit one deal given as YAML text with the built-in rules."""
     return Auditor.create(settings or Settings()).audit_text(text)
-
-
-def iter_findings(report: AuditReport) -> Iterator[tuple[DealReport, Finding]]:
-    for deal in report.deals:
-        for finding in deal.findings:
-            yield deal, finding

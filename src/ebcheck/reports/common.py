@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Role, Verdict
-from ebcheck.models import DealFile, Stakeholder
+from ebcheck.enums import Role
+from ebcheck.models import Stakeholder
 from ebcheck.report import AuditReport, DealReport
 
 ROLE_ORDER = (Role.EB, Role.TB, Role.UB, Role.COACH)
@@ -30,12 +30,3 @@ def worst_first(report: AuditReport) -> list[DealReport]:
         report.deals,
         key=lambda d: (d.verdict.rank, d.score if d.score is not None else 101, d.path),
     )
-
-
-def people_in_role(deal: DealFile, role: Role) -> list[Stakeholder]:
-    return deal.with_role(role)
-
-
-def verdict_counts(report: AuditReport) -> list[tuple[Verdict, int]]:
-    summary = report.summary()
-    return [(Verdict(v), n) for v, n in summary.by_verdict.items()]
