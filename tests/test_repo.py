@@ -242,3 +242,29 @@ def test_ci_formats_use_repository_relative_paths_from_any_folder(
         "deals/east/hd-031.yaml",
     }
     assert "file=deals/east/hd-031.yaml," in github
+
+
+def test_the_first_pass_reports_progress(write: Write, tmp_path: Path) -> None:
+    from ebcheck.api import Auditor, check_files
+    from ebcheck.settings import Settings
+
+    paths = [write(f"d{i}.yaml", READY.replace("HD-2026-031", f"D{i}")) for i in range(3)]
+    seen: list[tuple[int, int]] = []
+    audits = check_files(
+        Auditor.create(Settings()),
+        [(p, True) for p in paths],
+        1,
+        lambda done, total: seen.append((done, total)),
+    )
+    assert len(audits) == 3
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from ebcheck.run import progress_bar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with progress_bar() as advance:
+        assert advance is None
