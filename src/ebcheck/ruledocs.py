@@ -29,6 +29,7 @@ from ebcheck.engine import activate, run_rules
 from ebcheck.enums import Severity
 from ebcheck.findings import Finding
 from ebcheck.loader import load_bytes
+from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.terminal_format import SEVERITY_STYLE
 from ebcheck.ruleapi import Example, Rule
 
@@ -159,8 +160,9 @@ def rules_table(rules: Sequence[Rule], words: Catalogue, width: int, color: bool
             Text(_rule_words(rule, words, "summary")),
         )
     console, buffer = _console(width, color)
-    console.print(table)
-    console.print(Text(words.text("ruledocs.footer"), style="dim"))
+    with cjk_line_breaks():
+        console.print(table)
+        console.print(Text(words.text("ruledocs.footer"), style="dim"))
     return _trimmed(buffer)
 
 
@@ -248,8 +250,9 @@ def explain_parts(rule: Rule, words: Catalogue, color: bool) -> list[RenderableT
 def explain(rule: Rule, words: Catalogue, width: int, color: bool) -> str:
     """One rule in full: what it checks, why, severity, options, examples, the fix."""
     console, buffer = _console(width, color)
-    for part in explain_parts(rule, words, color):
-        console.print(part)
+    with cjk_line_breaks():
+        for part in explain_parts(rule, words, color):
+            console.print(part)
     return _trimmed(buffer)
 
 

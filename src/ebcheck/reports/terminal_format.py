@@ -17,6 +17,7 @@ from ebcheck.findings import Finding
 from ebcheck.models import DealFile, Stakeholder
 from ebcheck.report import AuditReport, DealReport
 from ebcheck.reports import RenderOptions
+from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
 from ebcheck.textsafe import clean
 
@@ -259,6 +260,7 @@ def render(report: AuditReport, options: RenderOptions) -> str:
         emoji=False,
         legacy_windows=False,
     )
-    for part in renderables(report, options):
-        console.print(part)
+    with cjk_line_breaks():
+        for part in renderables(report, options):
+            console.print(part)
     return buffer.getvalue()
