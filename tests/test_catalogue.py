@@ -73,3 +73,14 @@ def test_format_errors_name_kinds_of_values_in_the_report_language(
     assert result.stdout.count("stakeholders: 应为列表，实际是 一个映射") == 25
     english = runner.invoke(app, ["audit", str(tmp_path / "d00.yaml"), "-f", "concise"])
     assert "stakeholders: expected a list, found a mapping" in english.stdout
+
+
+def test_diagnostics_speak_the_users_language(runner: CliRunner, tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    chinese = runner.invoke(app, ["audit", missing, "--lang", "zh"])
+    assert chinese.exit_code == 2
+    assert chinese.stderr.startswith("ebcheck：错误：路径不存在：")
+    english = runner.invoke(app, ["audit", missing], env={"LANG": "C", "LC_ALL": ""})
+    assert english.stderr.startswith("ebcheck: error: path does not exist: ")
+    unknown = runner.invoke(app, ["explain", "XX1"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
+    assert "没有规则 'XX1'" in unknown.stderr

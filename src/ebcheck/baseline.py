@@ -119,16 +119,14 @@ def load_baseline(path: Path) -> Baseline:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(
-            f"baseline file not found: {path} (create it with `ebcheck baseline PATH -o FILE`)"
-        ) from None
+        raise BaselineError("baseline_missing", path=str(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"{path}: not a readable baseline file: {exc}") from None
+        raise BaselineError("baseline_unreadable", where=str(path), reason=str(exc)) from None
     if not isinstance(document, dict) or document.get("ebcheck_baseline") != FORMAT_VERSION:
-        raise BaselineError(f"{path}: not an ebcheck baseline (version {FORMAT_VERSION})")
+        raise BaselineError("baseline_not_ours", where=str(path), version=FORMAT_VERSION)
     entries = document.get("entries")
     if not isinstance(entries, list):
-        raise BaselineError(f"{path}: 'entries' must be a list")
+        raise BaselineError("baseline_entries", where=str(path))
     counts: Counter[Key] = Counter()
     for number, entry in enumerate(entries, 1):
         counts[_entry_key(entry, path, number)] += _count(entry, path, number)
@@ -139,7 +137,7 @@ def _entry_key(entry: Any, path: Path, number: int) -> Key:
     if not isinstance(entry, dict) or not all(
         isinstance(entry.get(k), str) for k in ("rule", "deal", "path")
     ):
-        raise BaselineError(f"{path}: entry {number} needs text 'rule', 'deal' and 'path'")
+        raise BaselineError("baseline_entry", where=str(path), number=number)
     subject = entry.get("subject")
     return entry_key(
         entry["rule"], entry["deal"], entry["path"], subject if isinstance(subject, str) else None
@@ -149,5 +147,5 @@ def _entry_key(entry: Any, path: Path, number: int) -> Key:
 def _count(entry: dict[str, Any], path: Path, number: int) -> int:
     count = entry.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise BaselineError(f"{path}: entry {number} has an invalid count")
+        raise BaselineError("baseline_count", where=str(path), number=number)
     return count

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from ebcheck import __version__
+from ebcheck.errors import EbcheckError
 from ebcheck.outcome import FAIL_ON_CHOICES, Exit
 from ebcheck.reports import Format
 
@@ -34,10 +35,12 @@ app = typer.Typer(
 )
 
 
-def fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
-    """A diagnostic on stderr and the exit code; never a traceback."""
-    typer.echo(f"ebcheck: error: {message}", err=True)
-    raise typer.Exit(int(code))
+def fail(problem: EbcheckError, lang: str | None = None) -> NoReturn:
+    """A diagnostic on stderr, in the user's language, and exit 2; never a traceback."""
+    from ebcheck import diagnostics
+
+    diagnostics.error(problem, lang)
+    raise typer.Exit(int(Exit.USAGE))
 
 
 def _version(value: bool) -> None:
@@ -77,7 +80,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(f"{option} expects a date written YYYY-MM-DD, got '{value}'")
+        fail(EbcheckError("bad_date_option", option=option, found=value))
 
 
 def _fail_on_value(value: str | None) -> str | None:
@@ -87,8 +90,8 @@ def _fail_on_value(value: str | None) -> str | None:
         return None
     try:
         return parse_fail_on(value)
-    except ValueError as exc:
-        fail(str(exc))
+    except EbcheckError as exc:
+        fail(exc)
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:
@@ -229,7 +232,7 @@ def explain(
     rules, words = _pack_and_words(lang)
     found = find_rule(rules, rule)
     if found is None:
-        fail(f"no rule '{rule}'; `ebcheck rules` lists them all")
+        fail(EbcheckError("no_such_rule", rule=rule), lang)
     write_stdout(ruledocs.explain(found, words, terminal_width(), use_color()))
 
 
@@ -241,7 +244,7 @@ def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
 
     lang = lang.lower() if lang else None
     if lang is not None and lang not in LANGUAGES:
-        fail(f"--lang must be one of {', '.join(LANGUAGES)}; got '{lang}'")
+        fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
     pack = builtin_pack()
     words = Catalogue(lang or language_from_environment(), [pack.locale])
     return catalogue_rules(pack.rules), words
@@ -261,14 +264,14 @@ def init(
     file: Annotated[Path, typer.Argument(help="The deal file to create.")] = Path("deal.yaml"),
 ) -> None:
     """Write a commented deal template; never overwrites an existing file."""
-    from ebcheck.errors import EbcheckError
+    from ebcheck import diagnostics
     from ebcheck.template import write_template
 
     try:
         write_template(file, dt.date.today())
     except EbcheckError as exc:
-        fail(str(exc))
-    typer.echo(f"ebcheck: wrote {file}; fill it in, then run: ebcheck audit {file}", err=True)
+        fail(exc)
+    diagnostics.say("note", "init_wrote", None, file=str(file))
 
 
 @app.command()

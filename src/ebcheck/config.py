@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck.catalogue import LANGUAGES, Catalogue
+from ebcheck.catalogue import LANGUAGES
 from ebcheck.enums import Severity, Stage
-from ebcheck.errors import ConfigError
-from ebcheck.outcome import parse_fail_on
+from ebcheck.errors import ConfigError, Words
+from ebcheck.outcome import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.problems import ReadFailure
 from ebcheck.scoring import DEFAULT_WEIGHTS
 from ebcheck.settings import RuleSetting, Settings
@@ -66,24 +66,32 @@ class _Reader:
         self.path = path
         self.source = source
 
-    def fail(self, at: KeyPath, message: str, key: bool = False) -> ConfigError:
+    def fail(self, at: KeyPath, error: str, *, key: bool = False, **facts: Any) -> ConfigError:
         pos = self.source.locate_key(at) if key else self.source.locate(at)
-        return ConfigError(f"{self.path}:{pos.line}:{pos.column}: {message}")
+        return ConfigError(error, where=f"{self.path}:{pos.line}:{pos.column}", **facts)
 
     def strings(self, value: Any, at: KeyPath) -> tuple[str, ...]:
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(item, str) and item for item in items):
-            raise self.fail(at, f"'{at[-1]}' expects a list of text values")
+            raise self.fail(at, "config_text_list", key_name=str(at[-1]))
         return tuple(items)
 
     def check_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], at: KeyPath) -> None:
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(key.replace("-", "_"), allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                allowed_text = ", ".join(allowed)
+                known = ", ".join(allowed)
+                if close:
+                    raise self.fail(
+                        (*at, key),
+                        "config_unknown_key_hint",
+                        key=True,
+                        key_name=key,
+                        suggestion=close[0],
+                        known=known,
+                    )
                 raise self.fail(
-                    (*at, key), f"unknown key '{key}'{hint}; known keys: {allowed_text}", key=True
+                    (*at, key), "config_unknown_key", key=True, key_name=key, known=known
                 )
 
 
@@ -92,25 +100,31 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data, source, problems = read_yaml(path.read_bytes())
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
+        raise ConfigError("config_unreadable", where=str(path), reason=exc.strerror) from None
     except ReadFailure as failure:
         problem = failure.problem
         if problem.key == "E001.empty":
             return {"config_file": path}
-        pos, words = problem.position, Catalogue("en")
+        pos = problem.position
         raise ConfigError(
-            f"{path}:{pos.line}:{pos.column}: {words.text(problem.key, **problem.params)}"
+            "config_not_yaml",
+            where=f"{path}:{pos.line}:{pos.column}",
+            problem=Words(problem.key, problem.params),
         ) from None
     reader = _Reader(path, source)
     if problems:
         first = problems[0]
         pos = first.position
-        raise ConfigError(f"{path}:{pos.line}:{pos.column}: duplicate key '{first.path[-1]}'")
+        raise ConfigError(
+            "config_duplicate_key",
+            where=f"{path}:{pos.line}:{pos.column}",
+            key_name=str(first.path[-1]),
+        )
     values = plain(data)
     if values is None:
         return {}
     if not isinstance(values, dict):
-        raise reader.fail((), "the config file must be a mapping of settings")
+        raise reader.fail((), "config_not_mapping")
     reader.check_keys(values, KEYS, ())
     settings = _settings_from(values, reader, path.parent)
     settings["origins"] = {
@@ -126,18 +140,23 @@ def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dic
     if "fail_on" in values:
         try:
             out["fail_on"] = parse_fail_on(str(values["fail_on"]))
-        except ValueError as exc:
-            raise reader.fail(("fail_on",), str(exc).replace("--fail-on", "fail_on")) from None
+        except ConfigError:
+            raise reader.fail(
+                ("fail_on",),
+                "config_fail_on",
+                choices=", ".join(FAIL_ON_CHOICES),
+                found=str(values["fail_on"]),
+            ) from None
     for key in ("include", "exclude", "select", "ignore"):
         if key in values:
             out[key] = reader.strings(values[key], (key,))
     if "lang" in values:
         if values["lang"] not in LANGUAGES:
-            raise reader.fail(("lang",), f"lang must be one of {', '.join(LANGUAGES)}")
+            raise reader.fail(("lang",), "config_lang", choices=", ".join(LANGUAGES))
         out["lang"] = values["lang"]
     if "baseline" in values:
         if not isinstance(values["baseline"], str) or not values["baseline"]:
-            raise reader.fail(("baseline",), "baseline expects the path of a baseline file")
+            raise reader.fail(("baseline",), "config_baseline")
         out["baseline"] = folder / values["baseline"]
     if "stages" in values:
         out["stages"] = _stages(values["stages"], reader)
@@ -150,7 +169,7 @@ def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dic
 
 def _stages(value: Any, reader: _Reader) -> dict[str, Stage]:
     if not isinstance(value, dict):
-        raise reader.fail(("stages",), "stages maps your stage names to ebcheck stages")
+        raise reader.fail(("stages",), "config_stages")
     stages: dict[str, Stage] = {}
     for name, target in value.items():
         try:
@@ -158,26 +177,26 @@ def _stages(value: Any, reader: _Reader) -> dict[str, Stage]:
         except ValueError:
             choices = ", ".join(s.value for s in Stage)
             raise reader.fail(
-                ("stages", name), f"'{target}' is not a stage; use one of {choices}"
+                ("stages", name), "config_stage", found=target, choices=choices
             ) from None
     return stages
 
 
 def _weights(value: Any, reader: _Reader) -> dict[Severity, int]:
     if not isinstance(value, dict):
-        raise reader.fail(("weights",), "weights maps severities to points")
+        raise reader.fail(("weights",), "config_weights")
     reader.check_keys(value, tuple(s.value for s in Severity), ("weights",))
     weights = dict(DEFAULT_WEIGHTS)
     for name, points in value.items():
         if isinstance(points, bool) or not isinstance(points, int) or points < 0:
-            raise reader.fail(("weights", name), f"weight of {name} must be a whole number >= 0")
+            raise reader.fail(("weights", name), "config_weight", severity=name)
         weights[Severity(name)] = points
     return weights
 
 
 def _rules(value: Any, reader: _Reader) -> dict[str, RuleSetting]:
     if not isinstance(value, dict):
-        raise reader.fail(("rules",), "rules maps rule ids or names to their settings")
+        raise reader.fail(("rules",), "config_rules")
     return {str(key): _rule_setting(entry, reader, ("rules", key)) for key, entry in value.items()}
 
 
@@ -188,7 +207,7 @@ def _rule_setting(entry: Any, reader: _Reader, at: KeyPath) -> RuleSetting:
     if entry is True or entry == "on" or entry is None:
         return RuleSetting()
     if not isinstance(entry, dict):
-        raise reader.fail(at, "a rule takes off, or a mapping of severity and options")
+        raise reader.fail(at, "config_rule")
     options = {k: v for k, v in entry.items() if k not in RULE_KEYS}
     severity = entry.get("severity")
     if severity is not None:
@@ -196,7 +215,7 @@ def _rule_setting(entry: Any, reader: _Reader, at: KeyPath) -> RuleSetting:
             severity = Severity(str(severity).lower())
         except ValueError:
             choices = ", ".join(s.value for s in Severity)
-            raise reader.fail((*at, "severity"), f"severity must be one of {choices}") from None
+            raise reader.fail((*at, "severity"), "config_severity", choices=choices) from None
     off = entry.get("off", False)
     return RuleSetting(off=off is True or off == "on", severity=severity, options=options)
 
@@ -213,7 +232,7 @@ def settings_for(request: AuditRequest) -> Settings:
     """Command line over config file over defaults."""
     path = request.config if request.config is not None else discover(Path.cwd())
     if request.config is not None and not request.config.is_file():
-        raise ConfigError(f"config file not found: {request.config}")
+        raise ConfigError("config_missing", where=str(request.config))
     values = read_config(path) if path is not None else {}
     values.setdefault("lang", language_from_environment())
     overrides: dict[str, Any] = {
@@ -225,7 +244,7 @@ def settings_for(request: AuditRequest) -> Settings:
         "baseline": request.baseline,
     }
     if request.lang is not None and request.lang.lower() not in LANGUAGES:
-        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}; got '{request.lang}'")
+        raise ConfigError("bad_lang", choices=", ".join(LANGUAGES), found=request.lang)
     values.update({k: v for k, v in overrides.items() if v is not None})
     origins = values.get("origins", {})
     for kind in ("select", "ignore"):

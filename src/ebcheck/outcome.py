@@ -6,6 +6,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from ebcheck.enums import Severity, Verdict
+from ebcheck.errors import ConfigError
 
 if TYPE_CHECKING:
     from ebcheck.report import AuditReport
@@ -23,7 +24,7 @@ class Exit(IntEnum):
 def parse_fail_on(value: str) -> str:
     normalised = value.strip().lower().replace("-", "_")
     if normalised not in FAIL_ON_CHOICES:
-        raise ValueError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}; got '{value}'")
+        raise ConfigError("bad_fail_on", choices=", ".join(FAIL_ON_CHOICES), found=value)
     return normalised
 
 

@@ -15,11 +15,11 @@ def check_writable(path: Path) -> None:
     """Refuse an output path that cannot be written, before any work is done."""
     folder = path.parent if str(path.parent) else Path()
     if path.is_dir():
-        raise EbcheckError(f"cannot write {path}: it is a folder")
+        raise EbcheckError("output_is_folder", where=str(path))
     if not folder.is_dir():
-        raise EbcheckError(f"cannot write {path}: folder {folder} does not exist")
+        raise EbcheckError("output_no_folder", where=str(path), folder=str(folder))
     if not os.access(folder, os.W_OK):
-        raise EbcheckError(f"cannot write {path}: folder {folder} is not writable")
+        raise EbcheckError("output_not_writable", where=str(path), folder=str(folder))
 
 
 def _mode_for(path: Path) -> int:
@@ -39,7 +39,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise EbcheckError(f"cannot write {path}: {exc.strerror}") from None
+        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     try:
         os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -47,7 +47,7 @@ def write_atomically(path: Path, text: str) -> None:
         Path(temp).replace(path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise EbcheckError(f"cannot write {path}: {exc.strerror}") from None
+        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -38,7 +38,7 @@ def builtin_folder() -> Path:
     for folder in (_SHIPPED, _CHECKOUT):
         if folder.is_dir():
             return folder
-    raise PackError(f"the built-in rules are missing (looked in {_SHIPPED} and {_CHECKOUT})")
+    raise PackError("pack_missing", shipped=str(_SHIPPED), checkout=str(_CHECKOUT))
 
 
 def module_files(folder: Path) -> list[Path]:
@@ -50,7 +50,7 @@ def _import(path: Path, namespace: str) -> ModuleType:
     name = f"{namespace}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise PackError(f"cannot load rule module {path}")
+        raise PackError("module_unloadable", where=str(path))
     module = importlib.util.module_from_spec(spec)
     # Registered so that dataclasses and pickling can find the module again.
     sys.modules[name] = module
@@ -58,14 +58,16 @@ def _import(path: Path, namespace: str) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[name]
-        raise PackError(f"rule module {path} failed to load: {exc}") from exc
+        raise PackError(
+            "module_failed", where=str(path), reason=f"{type(exc).__name__}: {exc}"
+        ) from exc
     return module
 
 
 def _rules_of(module: ModuleType, path: Path) -> list[Rule]:
     declared = getattr(module, "RULES", None)
     if not isinstance(declared, list | tuple) or not all(isinstance(r, Rule) for r in declared):
-        raise PackError(f"rule module {path} must declare RULES, a list of @rule functions")
+        raise PackError("module_without_rules", where=str(path))
     return list(declared)
 
 
@@ -87,7 +89,7 @@ def _check_unique(rules: list[Rule], folder: Path) -> None:
     for item in rules:
         for key in (item.id.upper(), item.name.lower()):
             if key in seen:
-                raise PackError(f"rule pack {folder}: '{key}' is declared twice")
+                raise PackError("declared_twice", where=str(folder), key=key)
             seen.add(key)
 
 

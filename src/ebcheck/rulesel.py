@@ -39,15 +39,9 @@ def check_selectors(rules: Sequence[Rule], settings: Settings, kind: str) -> Non
     for index, selector in enumerate(getattr(settings, kind)):
         where = _where(settings, f"{kind}[{index}]", kind)
         if selector.strip().upper() in _ALWAYS_ON or selector.strip().lower() in _ALWAYS_ON:
-            raise ConfigError(
-                f"{where}: '{selector}': files that cannot be audited (E001, "
-                "E002) are always reported; they cannot be selected or ignored"
-            )
+            raise ConfigError("select_always_on", where=where, selector=selector)
         if not any(matches(r, selector) for r in rules):
-            raise ConfigError(
-                f"{where}: '{selector}' names no rule, rule name or area "
-                "(`ebcheck rules` lists them)"
-            )
+            raise ConfigError("select_unknown", where=where, selector=selector)
 
 
 def active_rules(rules: Sequence[Rule], settings: Settings) -> list[ActiveRule]:
@@ -73,15 +67,10 @@ def _rule_settings(rules: Sequence[Rule], settings: Settings) -> dict[str, RuleS
     for key, setting in settings.rules.items():
         where = _where(settings, f"rules.{key}", "rules")
         if key.upper() in _ALWAYS_ON or key.lower() in _ALWAYS_ON:
-            raise ConfigError(
-                f"{where}: {key}: files that cannot be audited are always "
-                "reported; E001/E002 take no settings"
-            )
+            raise ConfigError("rule_always_on", where=where, rule=key)
         rule = find_rule(rules, key)
         if rule is None:
-            raise ConfigError(
-                f"{where}: '{key}' is not a rule id or name (`ebcheck rules` lists them)"
-            )
+            raise ConfigError("rule_unknown", where=where, rule=key)
         by_id[rule.id] = setting
     return by_id
 
@@ -94,9 +83,21 @@ def _options(rule: Rule, setting: RuleSetting, settings: Settings) -> RuleOption
         name = ".".join(str(p) for p in error["loc"]) or "options"
         key = next((k for k in settings.rules if find_rule([rule], k)), rule.id)
         where = _where(settings, f"rules.{key}.{name}", f"rules.{key}")
-        known = ", ".join(rule.options.model_fields) or "none"
+        known = ", ".join(rule.options.model_fields) or "-"
         if error["type"] == "extra_forbidden":
-            problem = f"unknown option '{name}' (known: {known})"
-        else:
-            problem = f"invalid option {name}: {error['msg']}"
-        raise ConfigError(f"{where}: {rule.id} ({rule.name}): {problem}") from None
+            raise ConfigError(
+                "option_unknown",
+                where=where,
+                rule=rule.id,
+                name=rule.name,
+                option=name,
+                known=known,
+            ) from None
+        raise ConfigError(
+            "option_invalid",
+            where=where,
+            rule=rule.id,
+            name=rule.name,
+            option=name,
+            detail=error["msg"],
+        ) from None

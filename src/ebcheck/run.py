@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck import __version__
+from ebcheck import __version__, diagnostics
 from ebcheck.errors import EbcheckError
 from ebcheck.outcome import Exit, exit_code
 from ebcheck.reports import Format, RenderOptions, render
@@ -38,10 +38,6 @@ class AuditRequest:
     skip_non_deals: bool = False
 
 
-def _error(message: str) -> None:
-    print(f"ebcheck: error: {message}", file=sys.stderr)
-
-
 def run_audit(request: AuditRequest) -> Exit:
     from ebcheck.api import audit_request
     from ebcheck.config import settings_for
@@ -54,16 +50,16 @@ def run_audit(request: AuditRequest) -> Exit:
         with progress_bar() as progress:
             result = audit_request(request, settings, progress)
     except EbcheckError as exc:
-        _error(str(exc))
+        diagnostics.error(exc, request.lang)
         return Exit.USAGE
     report, auditor = result.report, result.auditor
+    lang = settings.lang
     if not report.deals:
         named = ", ".join(str(p) for p in request.paths)
-        skipped = f" ({len(report.skipped)} other YAML file(s) skipped)" if report.skipped else ""
-        print(f"ebcheck: no deal files found in {named}{skipped}", file=sys.stderr)
+        diagnostics.say("note", "no_deals", lang, paths=named, skipped=len(report.skipped))
     if request.verbose:
         for path in report.skipped:
-            print(f"ebcheck: skipped (not a deal file): {path}", file=sys.stderr)
+            diagnostics.say("note", "skipped", lang, path=path)
     options = RenderOptions(
         catalogue=auditor.catalogue,
         width=_width(request),
@@ -77,10 +73,10 @@ def run_audit(request: AuditRequest) -> Exit:
     try:
         _deliver(text, request, report, options)
     except EbcheckError as exc:
-        _error(str(exc))
+        diagnostics.error(exc, request.lang)
         return Exit.USAGE
     for path, crash in report.crashes:
-        _error(f"{path}: rule {crash.rule} crashed: {crash.error}")
+        diagnostics.say("error", "crashed", lang, path=path, rule=crash.rule, error=crash.error)
     return exit_code(report, settings.fail_on)
 
 
@@ -148,16 +144,16 @@ def run_baseline(request: AuditRequest) -> Exit:
         entries = _entries(report)
         write_atomically(target, baseline_text(entries))
     except EbcheckError as exc:
-        _error(str(exc))
+        diagnostics.error(exc, request.lang)
         return Exit.USAGE
     invalid = [d.path for d in report.deals if d.deal is None]
-    print(
-        f"ebcheck: recorded {sum(e['count'] for e in entries)} finding(s) of "
-        f"{len(report.deals) - len(invalid)} deal(s) in {target}",
-        file=sys.stderr,
+    recorded = sum(e["count"] for e in entries)
+    deals = len(report.deals) - len(invalid)
+    diagnostics.say(
+        "note", "recorded", configured.lang, count=recorded, deals=deals, target=str(target)
     )
     for path in invalid:
-        _error(f"{path}: could not be loaded; its problems are never baselined")
+        diagnostics.say("error", "not_baselined", configured.lang, path=path)
     return Exit.FAIL if invalid else Exit.OK
 
 

@@ -71,6 +71,6 @@ def write_template(path: Path, today: dt.date) -> None:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise EbcheckError(f"{path} already exists; ebcheck init never overwrites a file") from None
+        raise EbcheckError("init_exists", where=str(path)) from None
     except OSError as exc:
-        raise EbcheckError(f"cannot write {path}: {exc.strerror}") from None
+        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None

@@ -130,7 +130,7 @@ def collect(
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        raise MissingPathError(f"path does not exist: {', '.join(missing)}")
+        raise MissingPathError("missing_path", paths=", ".join(missing))
     deals: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
     seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once

@@ -27,7 +27,6 @@ older `##[`), so no user text can become a workflow command.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,7 +167,8 @@ def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
             handle.write(text)
     except OSError as exc:
         # The report itself is out; a summary that cannot be written is a warning.
-        print(
-            f"ebcheck: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc.strerror}",
-            file=sys.stderr,
+        from ebcheck import diagnostics
+
+        diagnostics.say(
+            "warning", "step_summary", options.catalogue.lang, path=str(path), reason=exc.strerror
         )
