@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,12 +93,8 @@ class Auditor:
     # --- first pass: one file ---------------------------------------------
 
     def check_file(self, path: Path, reported: bool = True) -> FileAudit:
-        audit = self._check_path(path, reported)
-        repo_path = display_path(path, self.settings.repo_root or self.settings.root)
-        return replace(audit, repo_path=repo_path)
-
-    def _check_path(self, path: Path, reported: bool) -> FileAudit:
         shown = display_path(path, self.settings.root)
+        repo_path = display_path(path, self.settings.repo_root or self.settings.root)
         try:
             loaded = load_file(path, self.settings.stages)
         except Exception as exc:  # a loader bug must cost one file, never the run
@@ -111,19 +107,24 @@ class Auditor:
                 (problem_finding(problem, self.catalogue),),
                 (crash,),
                 reported,
+                repo_path,
             )
-        return self.check_loaded(loaded, shown, reported)
+        return self.check_loaded(loaded, shown, reported, repo_path)
 
-    def check_loaded(self, loaded: Loaded, shown: str, reported: bool = True) -> FileAudit:
+    def check_loaded(
+        self, loaded: Loaded, shown: str, reported: bool = True, repo_path: str = ""
+    ) -> FileAudit:
         deal = loaded.deal
         as_of = self.as_of(deal)
         if deal is None:
             found = [problem_finding(p, self.catalogue) for p in loaded.problems]
-            return FileAudit(shown, loaded, as_of, tuple(found), reported=reported)
+            return FileAudit(
+                shown, loaded, as_of, tuple(found), reported=reported, repo_path=repo_path
+            )
         if not reported or deal.deal.is_closed:
-            return FileAudit(shown, loaded, as_of, reported=reported)
+            return FileAudit(shown, loaded, as_of, reported=reported, repo_path=repo_path)
         found, crashes = run_rules(deal, loaded.source, self.rules, as_of, self.catalogue)
-        return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported)
+        return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
 
     # --- second pass: every file --------------------------------------------
 
@@ -361,7 +362,6 @@ def check_files(
 class AuditResult:
     report: AuditReport
     auditor: Auditor
-    audits: tuple[FileAudit, ...] = field(default=())
 
 
 def audit_request(
@@ -386,7 +386,7 @@ def audit_request(
     report = auditor.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
     report = AuditReport(report.as_of, report.deals, skipped, report.stale_baseline)
-    return AuditResult(report, auditor, tuple(audits))
+    return AuditResult(report, auditor)
 
 
 def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:

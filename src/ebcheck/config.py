@@ -104,7 +104,7 @@ def read_config(path: Path) -> dict[str, Any]:
     except ReadFailure as failure:
         problem = failure.problem
         if problem.key == "E001.empty":
-            return {"config_file": path}
+            return {}
         pos = problem.position
         raise ConfigError(
             "config_not_yaml",
@@ -136,7 +136,7 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {"config_file": reader.path}
+    out: dict[str, Any] = {}
     if "fail_on" in values:
         try:
             out["fail_on"] = parse_fail_on(str(values["fail_on"]))

@@ -40,7 +40,6 @@ class Settings:
     """The folder paths in reports are relative to."""
     repo_root: Path | None = None
     """The repository root (holding `.git`): SARIF and GitHub paths are relative to it."""
-    config_file: Path | None = None
     config_root: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
     """Where each config key was written (`rules.EB006.max_days` -> `file:line:col`)."""

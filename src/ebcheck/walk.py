@@ -136,9 +136,10 @@ def collect(
     seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     for given in paths:
         for path in _walk(given) if given.is_dir() else [given]:
-            if path.resolve() in seen:
+            real = path.resolve()
+            if real in seen:
                 continue
-            seen.add(path.resolve())
+            seen.add(real)
             if not given.is_dir() and not classify_named:
                 deals[path] = None
                 continue

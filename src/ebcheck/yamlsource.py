@@ -102,21 +102,11 @@ class _Builder:
     def __init__(self) -> None:
         self.source = SourceMap()
         self.problems: list[Problem] = []
-        self._nodes = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise ReadFailure(
-                Problem(
-                    "E001",
-                    "E001.too_many_nodes",
-                    _position(node.start_mark),
-                    path,
-                    {"limit": f"{MAX_NODES:,}"},
-                )
-            )
+        # Size was measured by `_check_expansion`; depth is checked here as well
+        # because an alias can put a shallow anchor deep down.
         self.source.values.setdefault(path, _position(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
