@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ebcheck.cli import app
+from ebcheck.cli.app import app
 from tests.deals import EB_NEVER_MET
 
 Write = Callable[..., Path]

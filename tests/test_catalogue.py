@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.cli import app
-from ebcheck.pack import builtin_pack
+from ebcheck.audit.pack import builtin_pack
+from ebcheck.cli.app import app
+from ebcheck.i18n import Catalogue
 from tests.deals import EB_NEVER_MET
 
 Write = Callable[..., Path]

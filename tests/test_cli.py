@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ebcheck import __version__, api
-from ebcheck.cli import app
-from ebcheck.enums import Severity
-from ebcheck.pack import Pack, builtin_pack
+from ebcheck.audit import engine as api
+from ebcheck.audit.pack import Pack, builtin_pack
+from ebcheck.cli.app import app
+from ebcheck.deal.enums import Severity
 from ebcheck.ruleapi import Context, DealFile, Finding, rule
+from ebcheck.version import __version__
 from tests.deals import EB_NEVER_MET, READY
 
 Write = Callable[..., Path]

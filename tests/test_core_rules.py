@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ebcheck import ruledocs
-from ebcheck.api import Auditor
-from ebcheck.catalogue import Catalogue
-from ebcheck.core_rules import CORE_RULES, SELECTABLE, catalogue_rules
-from ebcheck.loader import load_bytes
-from ebcheck.pack import builtin_pack
+from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE, catalogue_rules
+from ebcheck.audit.engine import Auditor
+from ebcheck.audit.pack import builtin_pack
+from ebcheck.audit.settings import Settings
+from ebcheck.deal.load import load_bytes
+from ebcheck.i18n import Catalogue
+from ebcheck.reports import ruledocs
 from ebcheck.ruleapi import Rule
-from ebcheck.settings import Settings
 
 WORDS = Catalogue("en", [builtin_pack().locale])
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer.main
 
-from ebcheck.cli import app
-from ebcheck.outcome import Exit
+from ebcheck.cli.app import app
+from ebcheck.cli.exits import Exit
 from ebcheck.reports import Format
 from tests.conftest import REPO
 
@@ -55,7 +55,7 @@ def yaml_blocks() -> list[str]:
 
 
 def test_the_readme_deal_and_suppressions_work_together() -> None:
-    from ebcheck.api import audit_text
+    from ebcheck.audit.engine import audit_text
 
     deal = next(b for b in yaml_blocks() if b.startswith("ebcheck: 1"))
     suppress = next(b for b in yaml_blocks() if b.startswith("suppress:"))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ebcheck.api import Auditor
+from ebcheck.audit.engine import Auditor
+from ebcheck.audit.settings import Settings
 from ebcheck.reports import Format, RenderOptions, render
-from ebcheck.settings import Settings
 from tests.conftest import EXAMPLES, REPO
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Role, Stage
-from ebcheck.loader import Loaded, load_bytes
-from ebcheck.yamlsource import MAX_NODES
+from ebcheck.deal.enums import Role, Stage
+from ebcheck.deal.load import Loaded, load_bytes
+from ebcheck.deal.source import MAX_NODES
+from ebcheck.i18n import Catalogue
 
 WORDS = Catalogue("en")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ebcheck import pack
+from ebcheck.audit import pack
+from ebcheck.audit.pack import load_pack, module_files
 from ebcheck.errors import PackError
-from ebcheck.pack import load_pack, module_files
 from tests.conftest import REPO
 
 AREAS = {"eb_access", "buying_roles", "relationship", "client_team", "candor", "hygiene"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ebcheck.cli import app
+from ebcheck.cli.app import app
 from tests.deals import EB_NEVER_MET, READY
 
 Write = Callable[..., Path]
@@ -245,8 +245,8 @@ def test_ci_formats_use_repository_relative_paths_from_any_folder(
 
 
 def test_the_first_pass_reports_progress(write: Write, tmp_path: Path) -> None:
-    from ebcheck.api import Auditor, check_files
-    from ebcheck.settings import Settings
+    from ebcheck.audit.engine import Auditor, check_files
+    from ebcheck.audit.settings import Settings
 
     paths = [write(f"d{i}.yaml", READY.replace("HD-2026-031", f"D{i}")) for i in range(3)]
     seen: list[tuple[int, int]] = []
@@ -263,7 +263,7 @@ def test_the_first_pass_reports_progress(write: Write, tmp_path: Path) -> None:
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from ebcheck.run import progress_bar
+    from ebcheck.cli.audit import progress_bar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     with progress_bar() as advance:

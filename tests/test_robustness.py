@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ebcheck import api
-from ebcheck.cli import app
+from ebcheck.audit import engine as api
+from ebcheck.cli.app import app
 from tests.deals import EB_NEVER_MET, READY
 
 Write = Callable[..., Path]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ebcheck.enums import Severity, Verdict
-from ebcheck.scoring import DEFAULT_WEIGHTS, score, verdict
+from ebcheck.audit.scoring import DEFAULT_WEIGHTS, score, verdict
+from ebcheck.deal.enums import Severity, Verdict
 
 C, H, M, L, N = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ebcheck.api import audit_text
-from ebcheck.cli import app
+from ebcheck.audit.engine import audit_text
+from ebcheck.cli.app import app
 from tests.deals import EB_NEVER_MET
 
 Write = Callable[..., Path]

@@ -1,3 +1,9 @@
-"""ebcheck: a deal-readiness auditor for complex B2B sales."""
+"""ebcheck: a deal-readiness auditor for complex B2B sales.
 
-__version__ = "0.1.0"
+The public library API is re-exported here; rule packs import
+`ebcheck.ruleapi` instead.
+"""
+
+from ebcheck.version import __version__
+
+__all__ = ["__version__"]

@@ -1,3 +1,3 @@
-from ebcheck.cli import main
+from ebcheck.cli.app import main
 
 main()

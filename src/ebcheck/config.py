@@ -8,19 +8,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck.catalogue import LANGUAGES
-from ebcheck.enums import Severity, Stage
+from ebcheck.audit.scoring import DEFAULT_WEIGHTS
+from ebcheck.audit.settings import RuleSetting, Settings
+from ebcheck.cli.exits import FAIL_ON_CHOICES, parse_fail_on
+from ebcheck.deal.enums import Severity, Stage
+from ebcheck.deal.problems import ReadFailure
+from ebcheck.deal.source import plain, read_yaml
+from ebcheck.deal.sourcemap import Path as KeyPath
+from ebcheck.deal.sourcemap import SourceMap, format_path
 from ebcheck.errors import ConfigError, Words
-from ebcheck.outcome import FAIL_ON_CHOICES, parse_fail_on
-from ebcheck.problems import ReadFailure
-from ebcheck.scoring import DEFAULT_WEIGHTS
-from ebcheck.settings import RuleSetting, Settings
-from ebcheck.sourcemap import Path as KeyPath
-from ebcheck.sourcemap import SourceMap, format_path
-from ebcheck.yamlsource import plain, read_yaml
+from ebcheck.i18n import LANGUAGES
 
 if TYPE_CHECKING:
-    from ebcheck.run import AuditRequest
+    from ebcheck.cli.audit import AuditRequest
 
 CONFIG_NAME = ".ebcheck.yaml"
 KEYS = (

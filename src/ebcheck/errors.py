@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ebcheck.catalogue import Catalogue
+    from ebcheck.i18n import Catalogue
 
 
 class Words:
@@ -42,7 +42,7 @@ class EbcheckError(Exception):
         return f"{self.where}: {text}" if self.where else text
 
     def __str__(self) -> str:
-        from ebcheck.catalogue import Catalogue
+        from ebcheck.i18n import Catalogue
 
         return self.describe(Catalogue("en"))
 

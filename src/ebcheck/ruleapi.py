@@ -23,8 +23,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import (
+from ebcheck.audit.findings import Finding
+from ebcheck.deal.enums import (
     Authority,
     Channel,
     Influence,
@@ -38,9 +38,9 @@ from ebcheck.enums import (
     Stage,
     Stance,
 )
-from ebcheck.findings import Finding
-from ebcheck.models import DealFile, Risk, Stakeholder
-from ebcheck.sourcemap import Path, SourceMap, format_path, parse_path
+from ebcheck.deal.models import DealFile, Risk, Stakeholder
+from ebcheck.deal.sourcemap import Path, SourceMap, format_path, parse_path
+from ebcheck.i18n import Catalogue
 
 __all__ = [
     "Authority",

@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from ebcheck.api import Auditor
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding, Suppressed
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.engine import Auditor
+from ebcheck.audit.findings import Finding, Suppressed
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.settings import Settings
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.ruleapi import Rule
-from ebcheck.settings import Settings
 from tests.reports.report_samples import AS_OF, STAKEHOLDERS, VERSION, Builder, finding, yaml_deal
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from ebcheck.enums import Severity
-from ebcheck.findings import Finding
-from ebcheck.report import DealReport
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import DealReport
+from ebcheck.deal.enums import Severity
 
 AS_OF = dt.date(2026, 11, 20)
 VERSION = "0.0.0-test"

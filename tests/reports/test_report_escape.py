@@ -19,7 +19,7 @@ from ebcheck.reports.escape import (
     workflow_data,
     workflow_property,
 )
-from ebcheck.textsafe import clean
+from ebcheck.reports.textsafe import clean
 
 GFM = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 

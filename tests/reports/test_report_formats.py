@@ -10,10 +10,10 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import RuleCrash, Suppressed
-from ebcheck.report import AuditReport
+from ebcheck.audit.findings import RuleCrash, Suppressed
+from ebcheck.audit.results import AuditReport
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, formatter, render
 from ebcheck.reports.pipeline_table import pipeline_table
 from tests.reports.report_samples import (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding, Suppressed
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding, Suppressed
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.escape import unescape_workflow
 from ebcheck.reports.github_format import ANNOTATION_CAP, append_step_summary, render

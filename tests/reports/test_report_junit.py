@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import RuleCrash
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import RuleCrash
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.junit_format import render
 from tests.reports.report_samples import AS_OF, finding

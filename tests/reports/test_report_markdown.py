@@ -9,8 +9,8 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ebcheck.enums import Severity, Verdict
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.markdown_format import render, render_markdown, size
 from tests.reports.report_samples import AS_OF, HOSTILE, Builder, finding, quote, yaml_deal

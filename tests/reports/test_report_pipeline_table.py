@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Verdict
-from ebcheck.report import AuditReport
+from ebcheck.audit.results import AuditReport
+from ebcheck.deal.enums import Verdict
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.reports.pipeline_table import pipeline_table
 from tests.reports.report_samples import AS_OF, Builder, yaml_deal

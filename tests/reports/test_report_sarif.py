@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding, RuleCrash, Suppressed
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding, RuleCrash, Suppressed
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.sarif_format import FINGERPRINT_KEY, fingerprint, render
 from ebcheck.ruleapi import Rule

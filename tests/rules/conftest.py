@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from ebcheck.api import audit_text
-from ebcheck.findings import Finding
-from ebcheck.report import DealReport
-from ebcheck.settings import RuleSetting, Settings
+from ebcheck.audit.engine import audit_text
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import DealReport
+from ebcheck.audit.settings import RuleSetting, Settings
 
 AS_OF = "2026-11-20"
 

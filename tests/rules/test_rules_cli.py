@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ebcheck.cli import app
+from ebcheck.cli.app import app
 
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
 README = Path(__file__).resolve().parents[2] / "rules" / "README.md"

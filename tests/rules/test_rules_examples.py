@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ebcheck.api import audit_files
-from ebcheck.settings import Settings
+from ebcheck.audit.engine import audit_files
+from ebcheck.audit.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

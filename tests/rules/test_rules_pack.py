@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from ebcheck import ruledocs
-from ebcheck.catalogue import Catalogue
-from ebcheck.core_rules import catalogue_rules
-from ebcheck.pack import builtin_pack, module_files
+from ebcheck.audit.core_rules import catalogue_rules
+from ebcheck.audit.pack import builtin_pack, module_files
+from ebcheck.audit.settings import Settings
+from ebcheck.i18n import Catalogue
+from ebcheck.reports import ruledocs
 from ebcheck.ruleapi import Rule
-from ebcheck.settings import Settings
 
 PACK = builtin_pack()
 WORDS = Catalogue("en", [PACK.locale])
@@ -168,7 +168,7 @@ def test_documented_example_fires_on_fails_and_not_on_passes(run, rule_id):
     rule = RULES[rule_id]
     assert rule.example is not None
     settings = Settings(select=(rule_id,), as_of=rule.example.as_of)
-    from ebcheck.api import audit_text
+    from ebcheck.audit.engine import audit_text
 
     failing = audit_text(rule.example.fails, settings)
     passing = audit_text(rule.example.passes, settings)

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from ebcheck import catalogue
-from ebcheck.api import Auditor
-from ebcheck.catalogue import read_catalogue_file
-from ebcheck.pack import builtin_pack
-from ebcheck.settings import Settings
+from ebcheck import i18n as catalogue
+from ebcheck.audit.engine import Auditor
+from ebcheck.audit.pack import builtin_pack
+from ebcheck.audit.settings import Settings
+from ebcheck.i18n import read_catalogue_file
 
 PACK = builtin_pack()
 ENGINE_LOCALE = Path(catalogue.__file__).parent / "locale"

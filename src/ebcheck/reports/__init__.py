@@ -8,8 +8,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from ebcheck.catalogue import Catalogue
-    from ebcheck.report import AuditReport
+    from ebcheck.audit.results import AuditReport
+    from ebcheck.i18n import Catalogue
     from ebcheck.ruleapi import Rule
 
 

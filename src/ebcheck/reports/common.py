@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Role
-from ebcheck.models import Stakeholder
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Role
+from ebcheck.deal.models import Stakeholder
+from ebcheck.i18n import Catalogue
 
 ROLE_ORDER = (Role.EB, Role.TB, Role.UB, Role.COACH)
 

@@ -14,11 +14,11 @@ finding. No colour; control characters in user text are replaced.
 
 from __future__ import annotations
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.findings import Finding
-from ebcheck.report import AuditReport
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import AuditReport
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
-from ebcheck.textsafe import clean
+from ebcheck.reports.textsafe import clean
 
 
 def finding_line(path: str, finding: Finding) -> str:

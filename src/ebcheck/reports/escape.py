@@ -3,7 +3,7 @@
 Everything a user wrote (deal and account names, people, paths, messages that
 quote them) goes through one of these functions before it reaches a format
 that would otherwise read it as syntax. Each function first removes what no
-format should carry (`ebcheck.textsafe.clean`: control characters, escape
+format should carry (`ebcheck.reports.textsafe.clean`: control characters, escape
 sequences, bidirectional overrides), then escapes what is left.
 
 - `markdown_text`: GitHub-flavoured markdown inline text. Safe in a table cell,
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ebcheck.textsafe import clean
+from ebcheck.reports.textsafe import clean
 
 # Characters with inline meaning in CommonMark/GFM, escaped with a backslash.
 _MARKDOWN_PUNCTUATION = frozenset("\\`*_[]|~$#")

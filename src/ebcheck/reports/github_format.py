@@ -30,14 +30,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity
-from ebcheck.findings import Finding
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.concise_format import finding_line, summary_line
 from ebcheck.reports.escape import workflow_data, workflow_property
-from ebcheck.textsafe import clean
+from ebcheck.reports.textsafe import clean
 
 ANNOTATION_CAP = 10
 """Annotations of one level GitHub shows per step (errors, warnings, notices apart)."""
@@ -167,7 +167,7 @@ def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
             handle.write(text)
     except OSError as exc:
         # The report itself is out; a summary that cannot be written is a warning.
-        from ebcheck import diagnostics
+        from ebcheck.cli import diagnostics
 
         diagnostics.say(
             "warning", "step_summary", options.catalogue.lang, path=str(path), reason=exc.strerror

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ebcheck.findings import Finding, Suppressed
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding, Suppressed
+from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.reports import RenderOptions
 
 REPORT_VERSION = 1

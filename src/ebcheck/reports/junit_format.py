@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 
 VERDICT_LEVELS = {"not_ready": Verdict.NOT_READY, "at_risk": Verdict.AT_RISK}

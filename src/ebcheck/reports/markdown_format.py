@@ -21,12 +21,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding
-from ebcheck.models import DealFile, Stakeholder
-from ebcheck.outcome import Exit, exit_code
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.cli.exits import Exit, exit_code
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.deal.models import DealFile, Stakeholder
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
 from ebcheck.reports.escape import markdown_text, mermaid_label

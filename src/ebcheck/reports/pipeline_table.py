@@ -23,10 +23,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.i18n import Catalogue
 from ebcheck.reports.common import money, worst_first
-from ebcheck.textsafe import clean
+from ebcheck.reports.textsafe import clean
 
 WIDE = 120
 """From this width on, the top finding shows the rule's name as well as its id."""

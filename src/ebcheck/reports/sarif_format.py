@@ -32,11 +32,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ebcheck.baseline import stable_path
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity
-from ebcheck.findings import Finding
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.baseline import stable_path
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import Severity
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 
 if TYPE_CHECKING:

@@ -11,15 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import RelationshipStage, Severity, Verdict
-from ebcheck.findings import Finding
-from ebcheck.models import DealFile, Stakeholder
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.deal.enums import RelationshipStage, Severity, Verdict
+from ebcheck.deal.models import DealFile, Stakeholder
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
-from ebcheck.textsafe import clean
+from ebcheck.reports.textsafe import clean
 
 VERDICT_STYLE = {
     Verdict.READY: "bold green",

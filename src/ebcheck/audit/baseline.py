@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ebcheck import __version__
+from ebcheck.audit.findings import Finding
+from ebcheck.deal.models import DealFile
+from ebcheck.deal.sourcemap import parse_path
 from ebcheck.errors import BaselineError
-from ebcheck.findings import Finding
-from ebcheck.models import DealFile
-from ebcheck.sourcemap import parse_path
+from ebcheck.version import __version__
 
 FORMAT_VERSION = 1
 NOT_BASELINED = ("E",)

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.enums import Severity
-from ebcheck.findings import Finding, RuleCrash
-from ebcheck.models import DealFile
+from ebcheck.audit.findings import Finding, RuleCrash
+from ebcheck.deal.enums import Severity
+from ebcheck.deal.models import DealFile
+from ebcheck.deal.sourcemap import SourceMap
+from ebcheck.i18n import Catalogue
 from ebcheck.ruleapi import Context, Rule, RuleOptions
-from ebcheck.sourcemap import SourceMap
 
 
 @dataclass(frozen=True)

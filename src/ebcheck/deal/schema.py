@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ebcheck.enums import ALIASES, Role
-from ebcheck.models import EXTENSION_KEY, DealFile
+from ebcheck.deal.enums import ALIASES, Role
+from ebcheck.deal.models import EXTENSION_KEY, DealFile
 
 _SHARE_AS_TEXT = {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"}
 

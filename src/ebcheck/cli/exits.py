@@ -5,11 +5,11 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from ebcheck.enums import Severity, Verdict
+from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.errors import ConfigError
 
 if TYPE_CHECKING:
-    from ebcheck.report import AuditReport
+    from ebcheck.audit.results import AuditReport
 
 FAIL_ON_CHOICES = ("not_ready", "at_risk", *(s.value for s in Severity), "never")
 

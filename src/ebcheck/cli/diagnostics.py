@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ebcheck.catalogue import Catalogue
 from ebcheck.errors import EbcheckError
+from ebcheck.i18n import Catalogue
 
 
 def _words(lang: str | None) -> Catalogue:

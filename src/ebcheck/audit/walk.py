@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from ebcheck.deal.source import MAX_BYTES
 from ebcheck.errors import EbcheckError
-from ebcheck.yamlsource import MAX_BYTES
 
 SUFFIXES = (".yaml", ".yml")
 DEAL_KEYS = frozenset({"ebcheck", "deal"})

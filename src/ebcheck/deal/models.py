@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ebcheck import fields as f
-from ebcheck.enums import (
+from ebcheck.deal import fields as f
+from ebcheck.deal.enums import (
     Authority,
     Channel,
     Influence,
@@ -26,7 +26,7 @@ from ebcheck.enums import (
     Stage,
     Stance,
 )
-from ebcheck.yamlsource import Scalar, plain
+from ebcheck.deal.source import Scalar, plain
 
 EXTENSION_KEY = "x-"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ebcheck.sourcemap import Path, Position
+from ebcheck.deal.sourcemap import Path, Position
 
 
 class Found(str):

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from ebcheck.problems import Problem, ReadFailure
-from ebcheck.sourcemap import START, Path, Position, SourceMap
+from ebcheck.deal.problems import Problem, ReadFailure
+from ebcheck.deal.sourcemap import START, Path, Position, SourceMap
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64

@@ -9,14 +9,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck import __version__, diagnostics
+from ebcheck.cli import diagnostics
+from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.errors import EbcheckError
-from ebcheck.outcome import Exit, exit_code
 from ebcheck.reports import Format, RenderOptions, render
+from ebcheck.version import __version__
 
 if TYPE_CHECKING:
-    from ebcheck.report import AuditReport
-    from ebcheck.settings import Settings
+    from ebcheck.audit.results import AuditReport
+    from ebcheck.audit.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ class AuditRequest:
 
 
 def run_audit(request: AuditRequest) -> Exit:
-    from ebcheck.api import audit_request
+    from ebcheck.audit.engine import audit_request
+    from ebcheck.cli.output import check_writable
     from ebcheck.config import settings_for
-    from ebcheck.output import check_writable
 
     try:
         settings = settings_for(request)
@@ -103,7 +104,7 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _deliver(text: str, request: AuditRequest, report: AuditReport, options: RenderOptions) -> None:
-    from ebcheck.output import write_atomically, write_stdout
+    from ebcheck.cli.output import write_atomically, write_stdout
 
     if request.output is not None:
         write_atomically(request.output, text)
@@ -116,13 +117,13 @@ def _deliver(text: str, request: AuditRequest, report: AuditReport, options: Ren
 
 
 def _width(request: AuditRequest) -> int:
-    from ebcheck.output import terminal_width
+    from ebcheck.cli.output import terminal_width
 
     return terminal_width() if request.output is None else 100
 
 
 def _color(request: AuditRequest) -> bool:
-    from ebcheck.output import use_color
+    from ebcheck.cli.output import use_color
 
     return request.fmt is Format.TERMINAL and request.output is None and use_color()
 
@@ -132,10 +133,10 @@ DEFAULT_BASELINE = Path(".ebcheck-baseline.json")
 
 def run_baseline(request: AuditRequest) -> Exit:
     """Audit without a baseline and record every unsuppressed finding."""
-    from ebcheck.api import audit_request
-    from ebcheck.baseline import baseline_text
+    from ebcheck.audit.baseline import baseline_text
+    from ebcheck.audit.engine import audit_request
+    from ebcheck.cli.output import write_atomically
     from ebcheck.config import settings_for
-    from ebcheck.output import write_atomically
 
     try:
         configured = settings_for(request)
@@ -158,7 +159,7 @@ def run_baseline(request: AuditRequest) -> Exit:
 
 
 def _entries(report: AuditReport) -> list[dict[str, Any]]:
-    from ebcheck.baseline import baselinable, build_entries
+    from ebcheck.audit.baseline import baselinable, build_entries
 
     return build_entries(
         (deal.deal_id, deal.deal, finding)

@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ebcheck.enums import Stage
-from ebcheck.models import DealFile
-from ebcheck.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
-from ebcheck.sourcemap import START, Path, SourceMap, format_path
-from ebcheck.yamlsource import Scalar, read_yaml
+from ebcheck.deal.enums import Stage
+from ebcheck.deal.models import DealFile
+from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
+from ebcheck.deal.source import Scalar, read_yaml
+from ebcheck.deal.sourcemap import START, Path, SourceMap, format_path
 
 
 @dataclass

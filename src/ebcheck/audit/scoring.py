@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ebcheck.enums import Severity, Verdict
+from ebcheck.deal.enums import Severity, Verdict
 
 DEFAULT_WEIGHTS: Mapping[Severity, int] = {
     Severity.CRITICAL: 30,

@@ -18,9 +18,9 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from ebcheck.enums import ALIASES
-from ebcheck.problems import A_LIST, A_MAPPING, NOTHING
-from ebcheck.yamlsource import Scalar
+from ebcheck.deal.enums import ALIASES
+from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING
+from ebcheck.deal.source import Scalar
 
 E = TypeVar("E", bound=Enum)
 

@@ -19,8 +19,8 @@ from types import ModuleType
 from ebcheck.errors import PackError
 from ebcheck.ruleapi import Rule
 
-_SHIPPED = Path(__file__).parent / "_builtin_rules"
-_CHECKOUT = Path(__file__).resolve().parents[2] / "rules"
+_SHIPPED = Path(__file__).parents[1] / "_builtin_rules"
+_CHECKOUT = Path(__file__).resolve().parents[3] / "rules"
 
 
 @dataclass(frozen=True)

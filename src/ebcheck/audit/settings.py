@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ebcheck.enums import Severity, Stage
-from ebcheck.scoring import DEFAULT_WEIGHTS
+from ebcheck.audit.scoring import DEFAULT_WEIGHTS
+from ebcheck.deal.enums import Severity, Stage
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ebcheck.enums import Severity
+from ebcheck.deal.enums import Severity
 
 
 @dataclass(frozen=True, slots=True)

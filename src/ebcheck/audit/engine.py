@@ -18,27 +18,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck.baseline import Baseline, baselinable, finding_key, load_baseline
-from ebcheck.catalogue import Catalogue
-from ebcheck.core_rules import CORE_RULES, SELECTABLE
-from ebcheck.engine import ActiveRule, run_rules
-from ebcheck.enums import Severity, Verdict
-from ebcheck.findings import Finding, RuleCrash, Suppressed, sort_findings
-from ebcheck.loader import Loaded, load_bytes, load_file
-from ebcheck.models import DealFile, Suppression
-from ebcheck.pack import Pack, builtin_pack
-from ebcheck.problems import Found, Problem
-from ebcheck.report import AuditReport, DealReport
+from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
+from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE
+from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
+from ebcheck.audit.pack import Pack, builtin_pack
+from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.runner import ActiveRule, run_rules
+from ebcheck.audit.scoring import score, verdict
+from ebcheck.audit.select import active_rules, find_rule
+from ebcheck.audit.settings import Settings
+from ebcheck.audit.suppress import RuleState, apply_suppressions
+from ebcheck.audit.walk import collect
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.deal.load import Loaded, load_bytes, load_file
+from ebcheck.deal.models import DealFile, Suppression
+from ebcheck.deal.problems import Found, Problem
+from ebcheck.deal.sourcemap import START, format_path
+from ebcheck.i18n import Catalogue
 from ebcheck.ruleapi import Context, Rule
-from ebcheck.rulesel import active_rules, find_rule
-from ebcheck.scoring import score, verdict
-from ebcheck.settings import Settings
-from ebcheck.sourcemap import START, format_path
-from ebcheck.suppress import RuleState, apply_suppressions
-from ebcheck.walk import collect
 
 if TYPE_CHECKING:
-    from ebcheck.run import AuditRequest
+    from ebcheck.cli.audit import AuditRequest
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -368,7 +368,7 @@ def audit_request(
     request: AuditRequest, settings: Settings, progress: Progress | None = None
 ) -> AuditResult:
     """Find the deal files a request names and audit them."""
-    from ebcheck.gitchanges import changed_files
+    from ebcheck.audit.gitchanges import changed_files
 
     baseline_file = settings.baseline
     baseline = load_baseline(baseline_file) if baseline_file is not None else None

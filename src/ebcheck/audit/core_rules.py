@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ebcheck.enums import Severity
-from ebcheck.findings import Finding
-from ebcheck.models import DealFile
+from ebcheck.audit.findings import Finding
+from ebcheck.deal.enums import Severity
+from ebcheck.deal.models import DealFile
 from ebcheck.ruleapi import Context, Example, Rule
 
 

@@ -24,11 +24,11 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from ebcheck.catalogue import Catalogue
-from ebcheck.engine import activate, run_rules
-from ebcheck.enums import Severity
-from ebcheck.findings import Finding
-from ebcheck.loader import load_bytes
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.runner import activate, run_rules
+from ebcheck.deal.enums import Severity
+from ebcheck.deal.load import load_bytes
+from ebcheck.i18n import Catalogue
 from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.terminal_format import SEVERITY_STYLE
 from ebcheck.ruleapi import Example, Rule
@@ -95,8 +95,8 @@ def example_findings(rule: Rule, words: Catalogue) -> list[Finding]:
 
 def _engine_example_findings(rule: Rule, example: Example, words: Catalogue) -> list[Finding]:
     """Rules the engine applies need a whole audit: `files` copies of the example."""
-    from ebcheck.api import Auditor
-    from ebcheck.settings import Settings
+    from ebcheck.audit.engine import Auditor
+    from ebcheck.audit.settings import Settings
 
     settings = Settings(lang=words.lang, as_of=example.as_of)
     auditor = Auditor.create(settings)

@@ -1,6 +1,6 @@
 """The command line: parse options, call the library, print, choose the exit code.
 
-Business logic lives in `ebcheck.api` and friends; each command here only
+Business logic lives in `ebcheck.audit.engine` and friends; each command here only
 opens, calls and prints. Imports are deferred into the commands so that
 `ebcheck --version` and `--help` stay fast.
 """
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ebcheck import __version__
+from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
 from ebcheck.errors import EbcheckError
-from ebcheck.outcome import FAIL_ON_CHOICES, Exit
 from ebcheck.reports import Format
+from ebcheck.version import __version__
 
 if TYPE_CHECKING:
-    from ebcheck.catalogue import Catalogue
+    from ebcheck.i18n import Catalogue
     from ebcheck.ruleapi import Rule
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ app = typer.Typer(
 
 def fail(problem: EbcheckError, lang: str | None = None) -> NoReturn:
     """A diagnostic on stderr, in the user's language, and exit 2; never a traceback."""
-    from ebcheck import diagnostics
+    from ebcheck.cli import diagnostics
 
     diagnostics.error(problem, lang)
     raise typer.Exit(int(Exit.USAGE))
@@ -84,7 +84,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 def _fail_on_value(value: str | None) -> str | None:
-    from ebcheck.outcome import parse_fail_on
+    from ebcheck.cli.exits import parse_fail_on
 
     if value is None:
         return None
@@ -171,7 +171,7 @@ def audit(
     ] = False,
 ) -> None:
     """Audit deal files and folders; the main job."""
-    from ebcheck.run import AuditRequest, run_audit
+    from ebcheck.cli.audit import AuditRequest, run_audit
 
     request = AuditRequest(
         paths=tuple(paths or [Path()]),
@@ -207,8 +207,8 @@ def list_rules(
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
 ) -> None:
     """List every rule: id, name, area, default severity, summary."""
-    from ebcheck import ruledocs
-    from ebcheck.output import terminal_width, use_color, write_stdout
+    from ebcheck.cli.output import terminal_width, use_color, write_stdout
+    from ebcheck.reports import ruledocs
 
     rules, words = _pack_and_words(lang)
     if fmt is ListFormat.JSON:
@@ -225,9 +225,9 @@ def explain(
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
 ) -> None:
     """Explain one rule: what it checks, why it matters, options, examples, the fix."""
-    from ebcheck import ruledocs
-    from ebcheck.output import terminal_width, use_color, write_stdout
-    from ebcheck.rulesel import find_rule
+    from ebcheck.audit.select import find_rule
+    from ebcheck.cli.output import terminal_width, use_color, write_stdout
+    from ebcheck.reports import ruledocs
 
     rules, words = _pack_and_words(lang)
     found = find_rule(rules, rule)
@@ -237,10 +237,10 @@ def explain(
 
 
 def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
-    from ebcheck.catalogue import LANGUAGES, Catalogue
+    from ebcheck.audit.core_rules import catalogue_rules
+    from ebcheck.audit.pack import builtin_pack
     from ebcheck.config import language_from_environment
-    from ebcheck.core_rules import catalogue_rules
-    from ebcheck.pack import builtin_pack
+    from ebcheck.i18n import LANGUAGES, Catalogue
 
     lang = lang.lower() if lang else None
     if lang is not None and lang not in LANGUAGES:
@@ -253,8 +253,8 @@ def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the deal format (for editors)."""
-    from ebcheck.output import write_stdout
-    from ebcheck.schema import schema_text
+    from ebcheck.cli.output import write_stdout
+    from ebcheck.deal.schema import schema_text
 
     write_stdout(schema_text())
 
@@ -264,8 +264,8 @@ def init(
     file: Annotated[Path, typer.Argument(help="The deal file to create.")] = Path("deal.yaml"),
 ) -> None:
     """Write a commented deal template; never overwrites an existing file."""
-    from ebcheck import diagnostics
-    from ebcheck.template import write_template
+    from ebcheck.cli import diagnostics
+    from ebcheck.deal.template import write_template
 
     try:
         write_template(file, dt.date.today())
@@ -289,7 +289,7 @@ def baseline(
     config: ConfigOption = None,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""
-    from ebcheck.run import AuditRequest, run_baseline
+    from ebcheck.cli.audit import AuditRequest, run_baseline
 
     request = AuditRequest(
         paths=tuple(paths), output=output, config=config, as_of=_parse_date(as_of, "--as-of")

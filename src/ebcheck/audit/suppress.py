@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ebcheck.core_rules import UNSUPPRESSIBLE_AREAS
-from ebcheck.findings import Finding, Suppressed
-from ebcheck.models import DealFile, Suppression
+from ebcheck.audit.core_rules import UNSUPPRESSIBLE_AREAS
+from ebcheck.audit.findings import Finding, Suppressed
+from ebcheck.deal.models import DealFile, Suppression
 
 RuleState = Literal["active", "inactive", "unknown"]
 

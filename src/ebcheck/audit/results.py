@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ebcheck.enums import Verdict
-from ebcheck.findings import Finding, RuleCrash, Suppressed
-from ebcheck.models import DealFile
+from ebcheck.audit.findings import Finding, RuleCrash, Suppressed
+from ebcheck.deal.enums import Verdict
+from ebcheck.deal.models import DealFile
 
 
 @dataclass(frozen=True)

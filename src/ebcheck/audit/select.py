@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import ValidationError
 
-from ebcheck.engine import ActiveRule
+from ebcheck.audit.runner import ActiveRule
+from ebcheck.audit.settings import RuleSetting, Settings
 from ebcheck.errors import ConfigError
 from ebcheck.ruleapi import Rule, RuleOptions
-from ebcheck.settings import RuleSetting, Settings
 
 
 def matches(rule: Rule, selector: str) -> bool:

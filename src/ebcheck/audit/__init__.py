@@ -1,0 +1,1 @@
+"""The audit: rule packs, selection, the engine, suppressions, baseline, score and results."""

@@ -1,0 +1,1 @@
+"""The command line: options to settings, delivery of reports, exit codes."""

@@ -1,0 +1,1 @@
+"""The deal file: YAML with a source map, the model, loading, schema and template."""
