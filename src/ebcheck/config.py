@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS
-from ebcheck.audit.settings import RuleSetting, Settings
+from ebcheck.audit.settings import RuleSetting
 from ebcheck.cli.exits import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.deal.enums import Severity, Stage
 from ebcheck.deal.problems import ReadFailure
@@ -18,9 +17,6 @@ from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap, format_path
 from ebcheck.errors import ConfigError, Words
 from ebcheck.i18n import LANGUAGES
-
-if TYPE_CHECKING:
-    from ebcheck.cli.audit import AuditRequest
 
 CONFIG_NAME = ".ebcheck.yaml"
 KEYS = (
@@ -218,40 +214,3 @@ def _rule_setting(entry: Any, reader: _Reader, at: KeyPath) -> RuleSetting:
             raise reader.fail((*at, "severity"), "config_severity", choices=choices) from None
     off = entry.get("off", False)
     return RuleSetting(off=off is True or off == "on", severity=severity, options=options)
-
-
-def language_from_environment() -> str:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
-
-
-def settings_for(request: AuditRequest) -> Settings:
-    """Command line over config file over defaults."""
-    path = request.config if request.config is not None else discover(Path.cwd())
-    if request.config is not None and not request.config.is_file():
-        raise ConfigError("config_missing", where=str(request.config))
-    values = read_config(path) if path is not None else {}
-    values.setdefault("lang", language_from_environment())
-    overrides: dict[str, Any] = {
-        "fail_on": request.fail_on,
-        "as_of": request.as_of,
-        "lang": request.lang.lower() if request.lang else None,
-        "select": request.select or None,
-        "ignore": request.ignore or None,
-        "baseline": request.baseline,
-    }
-    if request.lang is not None and request.lang.lower() not in LANGUAGES:
-        raise ConfigError("bad_lang", choices=", ".join(LANGUAGES), found=request.lang)
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    origins = values.get("origins", {})
-    for kind in ("select", "ignore"):
-        if overrides[kind] is not None:  # given on the command line, not in the file
-            origins = {k: v for k, v in origins.items() if not k.startswith(kind)}
-    values["origins"] = origins
-    if path is not None:
-        values["config_root"] = path.parent
-    values["repo_root"] = repository_root(Path.cwd())
-    return Settings(**values)

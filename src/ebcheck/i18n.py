@@ -8,6 +8,7 @@ translation can grow one file at a time without touching rule logic.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,11 @@ def catalogue_files(folder: Path, lang: str) -> list[Path]:
 class Catalogue:
     """Messages in one language, with English behind every missing key."""
 
-    def __init__(self, lang: str, folders: Iterable[Path] = ()) -> None:
+    def __init__(
+        self, lang: str, folders: Iterable[Path] = (), english: Mapping[str, str] | None = None
+    ) -> None:
+        """Messages of the engine and of `folders`; `english` adds English strings
+        written in code (a rule's declaration), which translations then override."""
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANG
         self._strings: dict[str, str] = {}
         languages = (DEFAULT_LANG,) if self.lang == DEFAULT_LANG else (DEFAULT_LANG, self.lang)
@@ -58,6 +63,8 @@ class Catalogue:
             for folder in (_HERE, *folders):
                 for path in catalogue_files(folder, lang):
                     self._strings.update(read_catalogue_file(path))
+            if lang == DEFAULT_LANG and english:
+                self._strings.update(english)
 
     def __contains__(self, key: str) -> bool:
         return key in self._strings
@@ -86,3 +93,11 @@ class Catalogue:
         sep = self.text("list.separator")
         last = self.text("list.last_separator")
         return sep.join(words[:-1]) + last + words[-1]
+
+
+def language_from_environment() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

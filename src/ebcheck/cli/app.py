@@ -239,8 +239,7 @@ def explain(
 def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
     from ebcheck.audit.core_rules import catalogue_rules
     from ebcheck.audit.pack import builtin_pack
-    from ebcheck.config import language_from_environment
-    from ebcheck.i18n import LANGUAGES, Catalogue
+    from ebcheck.i18n import LANGUAGES, Catalogue, language_from_environment
 
     lang = lang.lower() if lang else None
     if lang is not None and lang not in LANGUAGES:

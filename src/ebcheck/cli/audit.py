@@ -42,7 +42,7 @@ class AuditRequest:
 def run_audit(request: AuditRequest) -> Exit:
     from ebcheck.audit.engine import audit_request
     from ebcheck.cli.output import check_writable
-    from ebcheck.config import settings_for
+    from ebcheck.cli.settings import settings_for
 
     try:
         settings = settings_for(request)
@@ -136,7 +136,7 @@ def run_baseline(request: AuditRequest) -> Exit:
     from ebcheck.audit.baseline import baseline_text
     from ebcheck.audit.engine import audit_request
     from ebcheck.cli.output import write_atomically
-    from ebcheck.config import settings_for
+    from ebcheck.cli.settings import settings_for
 
     try:
         configured = settings_for(request)

@@ -10,7 +10,7 @@ from ebcheck.i18n import Catalogue
 
 
 def _words(lang: str | None) -> Catalogue:
-    from ebcheck.config import language_from_environment
+    from ebcheck.i18n import language_from_environment
 
     return Catalogue(lang or language_from_environment())
 

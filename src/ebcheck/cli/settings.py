@@ -1,0 +1,43 @@
+"""Settings of one command: command line over config file over defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ebcheck.audit.settings import Settings
+from ebcheck.config import discover, read_config, repository_root
+from ebcheck.errors import ConfigError
+from ebcheck.i18n import LANGUAGES, language_from_environment
+
+if TYPE_CHECKING:
+    from ebcheck.cli.audit import AuditRequest
+
+
+def settings_for(request: AuditRequest) -> Settings:
+    """The settings of an audit request: its options over the config file over defaults."""
+    path = request.config if request.config is not None else discover(Path.cwd())
+    if request.config is not None and not request.config.is_file():
+        raise ConfigError("config_missing", where=str(request.config))
+    values = read_config(path) if path is not None else {}
+    values.setdefault("lang", language_from_environment())
+    overrides: dict[str, Any] = {
+        "fail_on": request.fail_on,
+        "as_of": request.as_of,
+        "lang": request.lang.lower() if request.lang else None,
+        "select": request.select or None,
+        "ignore": request.ignore or None,
+        "baseline": request.baseline,
+    }
+    if request.lang is not None and request.lang.lower() not in LANGUAGES:
+        raise ConfigError("bad_lang", choices=", ".join(LANGUAGES), found=request.lang)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    origins = values.get("origins", {})
+    for kind in ("select", "ignore"):
+        if overrides[kind] is not None:  # given on the command line, not in the file
+            origins = {k: v for k, v in origins.items() if not k.startswith(kind)}
+    values["origins"] = origins
+    if path is not None:
+        values["config_root"] = path.parent
+    values["repo_root"] = repository_root(Path.cwd())
+    return Settings(**values)
