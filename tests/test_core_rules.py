@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE, catalogue_rules
-from ebcheck.audit.engine import Auditor
+from ebcheck.audit.engine import Engine
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.load import load_bytes
@@ -17,9 +17,9 @@ WORDS = Catalogue("en", [builtin_pack().locale])
 
 
 def findings_of(rule: Rule, text: str, files: int) -> list[str]:
-    auditor = Auditor.create(Settings())
+    engine = Engine.create(Settings())
     loaded = load_bytes(text.encode("utf-8"))
-    report = auditor.finish([auditor.check_loaded(loaded, f"d{n}.yaml") for n in range(files)])
+    report = engine.finish([engine.check_loaded(loaded, f"d{n}.yaml") for n in range(files)])
     return [f.rule for f in report.deals[0].findings if f.rule == rule.id]
 
 

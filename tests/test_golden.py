@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ebcheck.audit.engine import Auditor
+from ebcheck.audit.engine import Engine
 from ebcheck.audit.settings import Settings
 from ebcheck.reports import Format, RenderOptions, render
 from tests.conftest import EXAMPLES, REPO
@@ -22,9 +22,9 @@ CASES = sorted(EXAMPLES.glob("*.yaml"))
 
 
 def report_text(paths: list[Path], fmt: Format, width: int = 80, summary: bool = False) -> str:
-    auditor = Auditor.create(Settings(today=TODAY, root=REPO))
-    report = auditor.finish([auditor.check_file(p) for p in paths])
-    options = RenderOptions(auditor.catalogue, width=width, summary_only=summary)
+    engine = Engine.create(Settings(today=TODAY, root=REPO))
+    report = engine.finish([engine.check_file(p) for p in paths])
+    options = RenderOptions(engine.catalogue, width=width, summary_only=summary)
     return render(report, fmt, options)
 
 

@@ -245,13 +245,13 @@ def test_ci_formats_use_repository_relative_paths_from_any_folder(
 
 
 def test_the_first_pass_reports_progress(write: Write, tmp_path: Path) -> None:
-    from ebcheck.audit.engine import Auditor, check_files
+    from ebcheck.audit.engine import Engine, check_files
     from ebcheck.audit.settings import Settings
 
     paths = [write(f"d{i}.yaml", READY.replace("HD-2026-031", f"D{i}")) for i in range(3)]
     seen: list[tuple[int, int]] = []
     audits = check_files(
-        Auditor.create(Settings()),
+        Engine.create(Settings()),
         [(p, True) for p in paths],
         1,
         lambda done, total: seen.append((done, total)),

@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from ebcheck.audit.engine import Auditor
+from ebcheck.audit.engine import Engine
 from ebcheck.audit.findings import Finding, Suppressed
+from ebcheck.audit.gate import decide, decide_deal
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.enums import Severity, Verdict
@@ -46,14 +47,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def auditor() -> Auditor:
-    return Auditor.create(Settings(today=AS_OF))
+def engine() -> Engine:
+    return Engine.create(Settings(today=AS_OF))
 
 
 @pytest.fixture(scope="session")
-def words(auditor: Auditor) -> Catalogue:
+def words(engine: Engine) -> Catalogue:
     """The real catalogue: engine words, report words and the rule pack."""
-    return auditor.catalogue
+    return engine.catalogue
 
 
 @pytest.fixture(scope="session")
@@ -63,12 +64,12 @@ def engine_words() -> Catalogue:
 
 
 @pytest.fixture(scope="session")
-def pack_rules(auditor: Auditor) -> tuple[Rule, ...]:
-    return tuple(active.rule for active in auditor.rules)
+def pack_rules(engine: Engine) -> tuple[Rule, ...]:
+    return tuple(active.rule for active in engine.rules)
 
 
 @pytest.fixture(scope="session")
-def build(auditor: Auditor) -> Builder:
+def build(engine: Engine) -> Builder:
     """A DealReport from YAML, with the findings (and verdict) the test says."""
 
     def make(
@@ -82,7 +83,7 @@ def build(auditor: Auditor) -> Builder:
         score: int | None = None,
         **more: Any,
     ) -> DealReport:
-        report = auditor.audit_text(text, shown=shown)
+        report = engine.audit_text(text, shown=shown)
         if report.verdict in (Verdict.INVALID, Verdict.CLOSED):
             return report
         changes: dict[str, Any] = {
@@ -95,13 +96,13 @@ def build(auditor: Auditor) -> Builder:
             changes["verdict"] = verdict
         if score is not None:
             changes["score"] = score
-        return replace(report, **changes)
+        return decide_deal(replace(report, **changes), "not_ready")
 
     return make
 
 
 @pytest.fixture(scope="session")
-def pipeline(build: Builder) -> AuditReport:
+def pipeline(build: Builder, golden_rules: tuple[Rule, ...]) -> AuditReport:
     """Five deals: not ready, at risk, invalid, closed, ready; in three currencies."""
     hd = build(
         yaml_deal(
@@ -216,7 +217,7 @@ def pipeline(build: Builder) -> AuditReport:
         verdict=Verdict.READY,
         score=97,
     )
-    return AuditReport(AS_OF, (hd, acme, broken, won, ok))
+    return decide(AuditReport(AS_OF, (hd, acme, broken, won, ok), rules=golden_rules), "not_ready")
 
 
 @pytest.fixture(scope="session")
@@ -227,7 +228,7 @@ def golden_rules(pack_rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
 
 @pytest.fixture
 def options(engine_words: Catalogue, golden_rules: tuple[Rule, ...]) -> RenderOptions:
-    return RenderOptions(catalogue=engine_words, width=100, rules=golden_rules, version=VERSION)
+    return RenderOptions(catalogue=engine_words, width=100, version=VERSION)
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ import pytest
 
 from ebcheck.audit.findings import Finding, Suppressed
 from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.cli.audit import append_step_summary
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.escape import unescape_workflow
-from ebcheck.reports.github_format import ANNOTATION_CAP, append_step_summary, render
+from ebcheck.reports.github_format import ANNOTATION_CAP, render
 from tests.reports.report_samples import AS_OF, finding
 
 COMMAND = re.compile(r"^::(?P<name>[a-z]+)(?: (?P<props>[^:]*))?::(?P<data>.*)$")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 
 import pytest
 
 from ebcheck.audit.findings import RuleCrash
+from ebcheck.audit.gate import decide
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.reports import RenderOptions
@@ -21,7 +21,7 @@ def xml(text: str) -> ET.Element:
 
 
 def parse(report: AuditReport, options: RenderOptions, fail_on: str = "not_ready") -> ET.Element:
-    text = render(report, replace(options, fail_on=fail_on))
+    text = render(decide(report, fail_on), options)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     return xml(text)
 
@@ -163,7 +163,7 @@ def test_control_characters_are_removed(options: RenderOptions) -> None:
         40,
         (finding(message=nasty, subject=nasty, fix=nasty),),
     )
-    text = render(AuditReport(AS_OF, (deal,)), options)
+    text = render(decide(AuditReport(AS_OF, (deal,)), "not_ready"), options)
     for char in ("\x1b", "\x00", "\x07", "\x0b", "\u202e"):
         assert char not in text
     root = xml(text)
@@ -176,7 +176,9 @@ def test_control_characters_are_removed(options: RenderOptions) -> None:
 def test_markup_in_names_is_quoted(options: RenderOptions) -> None:
     name = 'a<b>&"c"]]>'
     deal = DealReport("deals/x.yaml", AS_OF, Verdict.READY, 100, deal_id=name)
-    case = xml(render(AuditReport(AS_OF, (deal,)), options)).find("testsuite/testcase")
+    case = xml(render(decide(AuditReport(AS_OF, (deal,)), "not_ready"), options)).find(
+        "testsuite/testcase"
+    )
     assert case is not None and case.get("name") == name
 
 

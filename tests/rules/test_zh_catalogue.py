@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ebcheck import i18n as catalogue
-from ebcheck.audit.engine import Auditor
+from ebcheck.audit.engine import Engine
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.settings import Settings
 from ebcheck.i18n import read_catalogue_file
@@ -119,7 +119,7 @@ def test_the_failing_example_speaks_chinese(rule):
     example = rule.example
     assert example is not None
     settings = Settings(lang="zh", select=(rule.id,), as_of=example.as_of)
-    report = Auditor.create(settings).audit_text(example.fails)
+    report = Engine.create(settings).audit_text(example.fails)
     found = [f for f in report.findings if f.rule == rule.id]
     assert found, f"{rule.id}: its failing example gives no finding"
     for finding in found:

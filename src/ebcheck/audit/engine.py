@@ -1,9 +1,10 @@
-"""The library API: audit files and folders, never print, never exit.
+"""The engine: audit files and folders, never print, never exit.
 
 An audit runs in two passes. First each file is loaded and its deal checked
 by the file rules (in parallel when there are many). Then what needs every
-deal is applied: duplicate ids (HY005), suppressions (S001/S002), the
-baseline, and finally score and verdict.
+deal is applied: the repository rules (duplicate ids, HY005), suppressions
+(S001/S002), the baseline, score and verdict, and the `--fail-on` decision.
+The result is an `AuditReport` that carries everything formatters need.
 """
 
 from __future__ import annotations
@@ -14,31 +15,30 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
 from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
+from ebcheck.audit.gate import decide
+from ebcheck.audit.gitchanges import changed_files
 from ebcheck.audit.pack import Pack, builtin_pack
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.runner import ActiveRule, run_rules
 from ebcheck.audit.scoring import score, verdict
 from ebcheck.audit.select import active_rules, find_rule
 from ebcheck.audit.settings import Settings
-from ebcheck.audit.suppress import RuleState, apply_suppressions
+from ebcheck.audit.suppress import EntryNote, RuleState, apply_suppressions
 from ebcheck.audit.walk import collect
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.load import Loaded, load_bytes, load_file
-from ebcheck.deal.models import DealFile, Suppression
+from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Found, Problem
 from ebcheck.deal.sourcemap import START, format_path
 from ebcheck.i18n import Catalogue
 from ebcheck.ruleapi import Context, Rule
-
-if TYPE_CHECKING:
-    from ebcheck.cli.audit import AuditRequest
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -60,7 +60,7 @@ class FileAudit:
 
 
 @dataclass(frozen=True)
-class Auditor:
+class Engine:
     """Everything one audit needs, prepared once and reused for every file."""
 
     settings: Settings
@@ -70,12 +70,12 @@ class Auditor:
     catalogue: Catalogue
 
     @classmethod
-    def create(cls, settings: Settings) -> Auditor:
+    def create(cls, settings: Settings) -> Engine:
         pack = builtin_pack()
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
         rules = tuple(a for a in selected if a.rule.scope == "file")
         core = {a.rule.id: a for a in selected if a.rule.scope != "file"}
-        catalogue = Catalogue(settings.lang, [pack.locale])
+        catalogue = words_for(settings.lang)
         return cls(settings, pack, rules, core, catalogue)
 
     @property
@@ -137,9 +137,13 @@ class Auditor:
         )
         shown_ids = {r.deal_id for r in reports if r.deal_id is not None}
         stale = tuple(baseline.unmatched(shown_ids)) if baseline is not None else ()
-        return AuditReport(
-            self.settings.as_of or self.settings.today, reports, stale_baseline=stale
+        report = AuditReport(
+            self.settings.as_of or self.settings.today,
+            reports,
+            stale_baseline=stale,
+            rules=tuple(active.rule for active in (*self.rules, *self.core.values())),
         )
+        return decide(report, self.settings.fail_on)
 
     def duplicate_ids(self, audits: Sequence[FileAudit]) -> dict[str, list[Finding]]:
         """HY005: one finding in every loaded file whose deal id another file shares."""
@@ -193,10 +197,12 @@ class Auditor:
             )
         suppressed: list[Suppressed] = []
         if not deal.deal.is_closed:
-            outcome = apply_suppressions(
-                deal, findings, audit.as_of, self.rule_state, self._note_maker(audit)
-            )
-            findings, suppressed = outcome.kept + outcome.notes, outcome.suppressed
+            outcome = apply_suppressions(deal, findings, audit.as_of, self.rule_state)
+            notes = [
+                *self._entry_notes("S002", outcome.expired, audit),
+                *self._entry_notes("S001", outcome.unused, audit),
+            ]
+            findings, suppressed = outcome.kept + notes, outcome.suppressed
         new, known = self._split_baselined(findings, deal, baseline)
         points: int | None = None
         judged = Verdict.CLOSED
@@ -239,18 +245,23 @@ class Auditor:
         running = {a.rule.id for a in self.rules} | set(self.core)
         return "active" if found.id in running or found.scope == "file-error" else "inactive"
 
-    def _note_maker(self, audit: FileAudit) -> Any:
-        def note(
-            rule_id: str, index: int, entry: Suppression, facts: dict[str, Any]
-        ) -> Finding | None:
-            if rule_id not in self.core:
-                return None
-            ctx = self.context(rule_id, audit)
+    def _entry_notes(
+        self, rule_id: str, notes: Sequence[EntryNote], audit: FileAudit
+    ) -> list[Finding]:
+        """S001/S002 findings about `suppress` entries, unless that rule is off."""
+        if rule_id not in self.core:
+            return []
+        ctx = self.context(rule_id, audit)
+        found = []
+        for note in notes:
+            entry = note.entry
             target = ctx.text("target", target=entry.target) if entry.target else ""
-            variant = "unknown" if facts.pop("unknown", False) else None
-            return ctx.finding(("suppress", index), variant=variant, target=target, **facts)
-
-        return note
+            facts: dict[str, Any] = {"rule": entry.rule, "reason": entry.reason, "target": target}
+            if rule_id == "S002":
+                facts.update(until=entry.until, count=note.count)
+            variant = "unknown" if note.unknown else None
+            found.append(ctx.finding(("suppress", note.index), variant=variant, **facts))
+        return found
 
     # --- convenience --------------------------------------------------------
 
@@ -258,6 +269,11 @@ class Auditor:
         """Audit deal YAML given as text (tests, editors, the rule examples)."""
         loaded = load_bytes(text.encode("utf-8"), self.settings.stages)
         return self.finish([self.check_loaded(loaded, shown)]).deals[0]
+
+
+def words_for(lang: str) -> Catalogue:
+    """The messages of an audit in `lang`: the engine's and the built-in pack's."""
+    return Catalogue(lang, [builtin_pack().locale])
 
 
 # Messages that already name the key they are about.
@@ -306,17 +322,17 @@ def display_path(path: Path, root: Path) -> str:
 
 # --- parallel first pass ------------------------------------------------------
 
-# A worker process builds its Auditor once, in the pool initializer; there is
+# A worker process builds its Engine once, in the pool initializer; there is
 # no other way to hand a process-pool task state that is costly to rebuild.
-_worker: dict[str, Auditor] = {}
+_worker: dict[str, Engine] = {}
 
 
 def _init_worker(settings: Settings) -> None:
-    _worker["auditor"] = Auditor.create(settings)
+    _worker["engine"] = Engine.create(settings)
 
 
 def _check_in_worker(task: tuple[Path, bool]) -> FileAudit:
-    return _worker["auditor"].check_file(*task)
+    return _worker["engine"].check_file(*task)
 
 
 def worker_count(jobs: int, files: int) -> int:
@@ -333,7 +349,7 @@ Progress = Callable[[int, int], None]
 
 
 def check_files(
-    auditor: Auditor,
+    engine: Engine,
     tasks: Sequence[tuple[Path, bool]],
     jobs: int,
     progress: Progress | None = None,
@@ -344,10 +360,10 @@ def check_files(
     with ExitStack() as stack:
         results: Iterator[FileAudit]
         if workers == 1:
-            results = (auditor.check_file(path, reported) for path, reported in tasks)
+            results = (engine.check_file(path, reported) for path, reported in tasks)
         else:
             pool = stack.enter_context(
-                ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(auditor.settings,))
+                ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(engine.settings,))
             )
             chunk = max(1, len(tasks) // (workers * 4))
             results = pool.map(_check_in_worker, tasks, chunksize=chunk)
@@ -358,43 +374,44 @@ def check_files(
     return audits
 
 
-@dataclass(frozen=True)
-class AuditResult:
-    report: AuditReport
-    auditor: Auditor
+def audit_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    changed_since: str | None = None,
+    skip_non_deals: bool = False,
+    jobs: int = 0,
+    progress: Progress | None = None,
+) -> AuditReport:
+    """Find the deal files under `paths` and audit them.
 
-
-def audit_request(
-    request: AuditRequest, settings: Settings, progress: Progress | None = None
-) -> AuditResult:
-    """Find the deal files a request names and audit them."""
-    from ebcheck.audit.gitchanges import changed_files
-
-    baseline_file = settings.baseline
-    baseline = load_baseline(baseline_file) if baseline_file is not None else None
-    auditor = Auditor.create(settings)
+    `changed_since` audits only the files changed since that git ref (the
+    others are still loaded, so repository rules see every deal);
+    `skip_non_deals` judges named files like walked ones (for pre-commit).
+    """
+    baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
+    engine = Engine.create(settings)
     files = collect(
-        request.paths,
+        paths,
         settings.config_root or settings.root,
         settings.include,
         settings.exclude,
-        classify_named=request.skip_non_deals,
+        classify_named=skip_non_deals,
     )
-    changed = changed_files(request.changed_since, Path.cwd()) if request.changed_since else None
+    changed = changed_files(changed_since, settings.root) if changed_since else None
     tasks = [(p, changed is None or p.resolve() in changed) for p in files.deals]
-    audits = check_files(auditor, tasks, request.jobs, progress)
-    report = auditor.finish(audits, baseline)
+    audits = check_files(engine, tasks, jobs, progress)
+    report = engine.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
-    report = AuditReport(report.as_of, report.deals, skipped, report.stale_baseline)
-    return AuditResult(report, auditor)
+    return replace(report, skipped=skipped)
 
 
 def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:
     """Audit each file as a deal, in the order given."""
-    auditor = Auditor.create(settings)
-    return auditor.finish([auditor.check_file(path) for path in paths])
+    engine = Engine.create(settings)
+    return engine.finish([engine.check_file(path) for path in paths])
 
 
 def audit_text(text: str, settings: Settings | None = None) -> DealReport:
     """Audit one deal given as YAML text with the built-in rules."""
-    return Auditor.create(settings or Settings()).audit_text(text)
+    return Engine.create(settings or Settings()).audit_text(text)

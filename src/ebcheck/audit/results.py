@@ -6,10 +6,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed
 from ebcheck.deal.enums import Verdict
 from ebcheck.deal.models import DealFile
+
+if TYPE_CHECKING:
+    from ebcheck.ruleapi import Rule
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,10 @@ class DealReport:
     deal_id: str | None = None
     repo_path: str = ""
     """The file relative to the repository root (empty: same as `path`)."""
+    failing: tuple[Finding, ...] = ()
+    """The findings that fail under `--fail-on` (see `ebcheck.audit.gate`)."""
+    fails: bool = False
+    """Whether this deal fails the run under `--fail-on`."""
 
     @property
     def repo_location(self) -> str:
@@ -39,6 +47,9 @@ class DealReport:
     def gate(self) -> Verdict:
         """The verdict `--fail-on` judges (baselined findings already weigh nothing)."""
         return self.verdict
+
+    def finding_fails(self, finding: Finding) -> bool:
+        return any(finding is failed for failed in self.failing)
 
     @property
     def name(self) -> str | None:
@@ -80,6 +91,15 @@ class AuditReport:
     skipped: tuple[str, ...] = ()
     stale_baseline: tuple[tuple[str, str, str, str], ...] = field(default=())
     """Baseline entries that matched no finding of this run."""
+    fail_on: str = "not_ready"
+    """The `--fail-on` level the deals' `failing` and `fails` were decided at."""
+    rules: tuple[Rule, ...] = ()
+    """The rules that ran (SARIF describes them)."""
+
+    @property
+    def fails(self) -> bool:
+        """Whether the run fails (exit 1), before internal errors are counted."""
+        return any(deal.fails for deal in self.deals)
 
     def summary(self) -> Summary:
         verdicts = Counter(report.verdict.value for report in self.deals)

@@ -13,15 +13,25 @@ from ebcheck.deal.models import DealFile, Suppression
 
 RuleState = Literal["active", "inactive", "unknown"]
 
-# Makes an S001/S002 finding about `suppress[index]`, or None when that rule is off.
-NoteMaker = Callable[[str, int, Suppression, dict[str, object]], Finding | None]
+
+@dataclass(frozen=True)
+class EntryNote:
+    """A `suppress` entry that expired (S002) or matches no finding (S001)."""
+
+    index: int
+    entry: Suppression
+    count: int = 0
+    """Expired: how many findings it would have covered."""
+    unknown: bool = False
+    """Unused: the entry names no rule at all."""
 
 
 @dataclass
 class SuppressionOutcome:
     kept: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
-    notes: list[Finding] = field(default_factory=list)
+    expired: list[EntryNote] = field(default_factory=list)
+    unused: list[EntryNote] = field(default_factory=list)
 
 
 def covers(entry: Suppression, finding: Finding) -> bool:
@@ -50,31 +60,22 @@ def apply_suppressions(
     findings: Sequence[Finding],
     as_of: dt.date,
     rule_state: Callable[[str], RuleState],
-    note: NoteMaker,
 ) -> SuppressionOutcome:
     """Hide what unexpired entries cover; say which entries expired or match nothing."""
     outcome = SuppressionOutcome()
     hidden: dict[int, Suppressed] = {}
     for index, entry in enumerate(deal.suppress):
         matching = [i for i, f in enumerate(findings) if covers(entry, f)]
-        facts: dict[str, object] = {"rule": entry.rule, "reason": entry.reason}
         if expired(entry, as_of):
-            facts.update(until=entry.until, count=len(matching))
-            _add(outcome.notes, note("S002", index, entry, facts))
+            outcome.expired.append(EntryNote(index, entry, count=len(matching)))
         elif not matching:
             state = rule_state(entry.rule)
             # A rule switched off for this run finds nothing by design: not unused.
             if state != "inactive":
-                facts["unknown"] = state == "unknown"
-                _add(outcome.notes, note("S001", index, entry, facts))
+                outcome.unused.append(EntryNote(index, entry, unknown=state == "unknown"))
         else:
             for i in matching:
                 hidden.setdefault(i, Suppressed(findings[i], entry.reason, entry.until))
     outcome.kept = [f for i, f in enumerate(findings) if i not in hidden]
     outcome.suppressed = [hidden[i] for i in sorted(hidden)]
     return outcome
-
-
-def _add(notes: list[Finding], finding: Finding | None) -> None:
-    if finding is not None:
-        notes.append(finding)

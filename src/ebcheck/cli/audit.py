@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.cli import diagnostics
 from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.errors import EbcheckError
@@ -16,6 +18,7 @@ from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.version import __version__
 
 if TYPE_CHECKING:
+    from ebcheck.audit.engine import Progress
     from ebcheck.audit.results import AuditReport
     from ebcheck.audit.settings import Settings
 
@@ -40,7 +43,6 @@ class AuditRequest:
 
 
 def run_audit(request: AuditRequest) -> Exit:
-    from ebcheck.audit.engine import audit_request
     from ebcheck.cli.output import check_writable
     from ebcheck.cli.settings import settings_for
 
@@ -49,11 +51,10 @@ def run_audit(request: AuditRequest) -> Exit:
         if request.output is not None:
             check_writable(request.output)
         with progress_bar() as progress:
-            result = audit_request(request, settings, progress)
+            report = _audit(request, settings, progress)
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
-    report, auditor = result.report, result.auditor
     lang = settings.lang
     if not report.deals:
         named = ", ".join(str(p) for p in request.paths)
@@ -62,12 +63,10 @@ def run_audit(request: AuditRequest) -> Exit:
         for path in report.skipped:
             diagnostics.say("note", "skipped", lang, path=path)
     options = RenderOptions(
-        catalogue=auditor.catalogue,
+        catalogue=words_for(lang),
         width=_width(request),
         color=_color(request),
         summary_only=request.summary_only,
-        fail_on=settings.fail_on,
-        rules=tuple(active.rule for active in (*auditor.rules, *auditor.core.values())),
         version=__version__,
     )
     text = render(report, request.fmt, options)
@@ -78,7 +77,20 @@ def run_audit(request: AuditRequest) -> Exit:
         return Exit.USAGE
     for path, crash in report.crashes:
         diagnostics.say("error", "crashed", lang, path=path, rule=crash.rule, error=crash.error)
-    return exit_code(report, settings.fail_on)
+    return exit_code(report)
+
+
+def _audit(
+    request: AuditRequest, settings: Settings, progress: Progress | None = None
+) -> AuditReport:
+    return audit_paths(
+        request.paths,
+        settings,
+        changed_since=request.changed_since,
+        skip_non_deals=request.skip_non_deals,
+        jobs=request.jobs,
+        progress=progress,
+    )
 
 
 # Long runs on a terminal get a progress bar on stderr; short or piped ones none.
@@ -111,9 +123,34 @@ def _deliver(text: str, request: AuditRequest, report: AuditReport, options: Ren
     else:
         write_stdout(text)
     if request.fmt is Format.GITHUB:
-        from ebcheck.reports.github_format import append_step_summary
-
         append_step_summary(report, replace(options, color=False))
+
+
+def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
+    """Append the markdown report to the file `$GITHUB_STEP_SUMMARY` names, if any.
+
+    Never overwrites: other steps' and tools' summaries stay. A summary that
+    cannot be written is a warning: the report itself is already out.
+    """
+    from ebcheck.reports.github_format import STEP_SUMMARY_LIMIT, step_summary
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    path = Path(target)
+    used = path.stat().st_size if path.is_file() else 0
+    text = step_summary(report, options, room=STEP_SUMMARY_LIMIT - used - (1 if used else 0))
+    if text is None:
+        return
+    try:
+        with path.open("a", encoding="utf-8", newline="") as handle:
+            if used:
+                handle.write("\n")
+            handle.write(text)
+    except OSError as exc:
+        diagnostics.say(
+            "warning", "step_summary", options.catalogue.lang, path=str(path), reason=exc.strerror
+        )
 
 
 def _width(request: AuditRequest) -> int:
@@ -134,14 +171,13 @@ DEFAULT_BASELINE = Path(".ebcheck-baseline.json")
 def run_baseline(request: AuditRequest) -> Exit:
     """Audit without a baseline and record every unsuppressed finding."""
     from ebcheck.audit.baseline import baseline_text
-    from ebcheck.audit.engine import audit_request
     from ebcheck.cli.output import write_atomically
     from ebcheck.cli.settings import settings_for
 
     try:
         configured = settings_for(request)
         target = request.output or settings_target(configured)
-        report = audit_request(request, replace(configured, baseline=None)).report
+        report = _audit(request, replace(configured, baseline=None, fail_on="never"))
         entries = _entries(report)
         write_atomically(target, baseline_text(entries))
     except EbcheckError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from ebcheck.audit.results import AuditReport
     from ebcheck.i18n import Catalogue
-    from ebcheck.ruleapi import Rule
 
 
 class Format(StrEnum):
@@ -31,8 +30,6 @@ class RenderOptions:
     width: int = 100
     color: bool = False
     summary_only: bool = False
-    fail_on: str = "not_ready"
-    rules: tuple[Rule, ...] = field(default=())
     version: str = ""
 
 

@@ -26,9 +26,7 @@ older `##[`), so no user text can become a workflow command.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
@@ -37,7 +35,10 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.concise_format import finding_line, summary_line
 from ebcheck.reports.escape import workflow_data, workflow_property
+from ebcheck.reports.markdown_format import STEP_SUMMARY_LIMIT, render_markdown, size
 from ebcheck.reports.textsafe import clean
+
+__all__ = ["STEP_SUMMARY_LIMIT", "render", "step_summary"]
 
 ANNOTATION_CAP = 10
 """Annotations of one level GitHub shows per step (errors, warnings, notices apart)."""
@@ -140,35 +141,15 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
-    """Append the markdown report to the file `$GITHUB_STEP_SUMMARY` names, if any.
+def step_summary(report: AuditReport, options: RenderOptions, room: int) -> str | None:
+    """The markdown report for GitHub's step summary, in at most `room` bytes.
 
-    Never overwrites: other steps' and tools' summaries stay. The report is
-    shortened to fit what is left of GitHub's 1 MiB per step; when not even
-    the headline fits, a one-line note is written instead (or nothing).
+    The report is shortened to fit what is left of GitHub's 1 MiB per step;
+    when not even the headline fits, a one-line note instead, or None.
     """
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    from ebcheck.reports.markdown_format import STEP_SUMMARY_LIMIT, render_markdown, size
-
-    path = Path(target)
-    used = path.stat().st_size if path.is_file() else 0
-    room = STEP_SUMMARY_LIMIT - used - (1 if used else 0)
     text = render_markdown(report, options, limit=room)
     if size(text) > room:
         text = options.catalogue.text("reports.markdown.summary_full") + "\n"
         if size(text) > room:
-            return
-    try:
-        with path.open("a", encoding="utf-8", newline="") as handle:
-            if used:
-                handle.write("\n")
-            handle.write(text)
-    except OSError as exc:
-        # The report itself is out; a summary that cannot be written is a warning.
-        from ebcheck.cli import diagnostics
-
-        diagnostics.say(
-            "warning", "step_summary", options.catalogue.lang, path=str(path), reason=exc.strerror
-        )
+            return None
+    return text

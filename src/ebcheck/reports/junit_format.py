@@ -31,12 +31,9 @@ import xml.etree.ElementTree as ET
 
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
-from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
-
-VERDICT_LEVELS = {"not_ready": Verdict.NOT_READY, "at_risk": Verdict.AT_RISK}
-_FAILING_VERDICTS = (Verdict.NOT_READY, Verdict.AT_RISK)
 
 # Not allowed in XML 1.0 (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF), and
 # what should not be shown anyway (C1 controls, bidirectional overrides).
@@ -52,16 +49,6 @@ def xml_text(text: object, *, one_line: bool = False) -> str:
     if one_line:
         value = " ".join(value.split())
     return value
-
-
-def fails(deal: DealReport, finding: Finding, fail_on: str) -> bool:
-    """Whether `finding` of `deal` fails under `--fail-on fail_on` (see the module doc)."""
-    if fail_on == "never":
-        return False
-    if fail_on in VERDICT_LEVELS:
-        worst = VERDICT_LEVELS[fail_on]
-        return deal.gate in _FAILING_VERDICTS and deal.gate.rank <= worst.rank
-    return finding.severity.at_least(Severity(fail_on))
 
 
 def testcase_name(finding: Finding) -> str:
@@ -104,7 +91,7 @@ def _outcome(case: ET.Element, tag: str, finding: Finding, body: str) -> None:
     element.text = xml_text(body)
 
 
-def deal_suite(deal: DealReport, fail_on: str, words: Catalogue) -> ET.Element:
+def deal_suite(deal: DealReport, words: Catalogue) -> ET.Element:
     suite = ET.Element("testsuite", {"name": xml_text(deal.path, one_line=True)})
     failures = errors = 0
     notes: list[str] = []
@@ -115,7 +102,7 @@ def deal_suite(deal: DealReport, fail_on: str, words: Catalogue) -> ET.Element:
                 _case(suite, deal, testcase_name(finding), finding.line), "error", finding, body
             )
             errors += 1
-        elif fails(deal, finding, fail_on):
+        elif deal.finding_fails(finding):
             case = _case(suite, deal, testcase_name(finding), finding.line)
             _outcome(case, "failure", finding, body)
             failures += 1
@@ -148,7 +135,7 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     root = ET.Element("testsuites", {"name": "ebcheck"})
     totals = dict.fromkeys(("tests", "failures", "errors"), 0)
     for deal in report.deals:
-        suite = deal_suite(deal, options.fail_on, options.catalogue)
+        suite = deal_suite(deal, options.catalogue)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))

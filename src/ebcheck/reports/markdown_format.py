@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
-from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
@@ -48,7 +47,7 @@ VERDICT_ICON = {
     Verdict.READY: "🟢",
     Verdict.CLOSED: "⚪",
 }
-STATUS_ICON = {Exit.OK: "✅", Exit.FAIL: "❌", Exit.INTERNAL: "⚠️", Exit.USAGE: "⚠️"}
+STATUS_ICON = {"passed": "✅", "failed": "❌", "crashed": "⚠️"}
 DASH = "—"
 
 
@@ -86,10 +85,9 @@ def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
 
 def headline(report: AuditReport, options: RenderOptions) -> str:
     words = options.catalogue
-    status = exit_code(report, options.fail_on)
-    key = {Exit.OK: "passed", Exit.FAIL: "failed"}.get(status, "crashed")
+    key = "crashed" if report.crashes else "failed" if report.fails else "passed"
     title = words.text(
-        f"reports.markdown.headline_{key}", deals=len(report.deals), fail_on=options.fail_on
+        f"reports.markdown.headline_{key}", deals=len(report.deals), fail_on=report.fail_on
     )
     summary = report.summary()
     verdicts = words.text("list.separator").join(
@@ -110,7 +108,7 @@ def headline(report: AuditReport, options: RenderOptions) -> str:
         facts.append(words.text("reports.count_suppressed", count=suppressed))
     if baselined:
         facts.append(words.text("reports.count_baselined", count=baselined))
-    return f"## {STATUS_ICON[status]} {title}\n\n" + " · ".join(facts)
+    return f"## {STATUS_ICON[key]} {title}\n\n" + " · ".join(facts)
 
 
 # --- pipeline ----------------------------------------------------------------------

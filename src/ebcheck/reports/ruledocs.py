@@ -95,11 +95,11 @@ def example_findings(rule: Rule, words: Catalogue) -> list[Finding]:
 
 def _engine_example_findings(rule: Rule, example: Example, words: Catalogue) -> list[Finding]:
     """Rules the engine applies need a whole audit: `files` copies of the example."""
-    from ebcheck.audit.engine import Auditor
+    from ebcheck.audit.engine import Engine
     from ebcheck.audit.settings import Settings
 
     settings = Settings(lang=words.lang, as_of=example.as_of)
-    auditor = Auditor.create(settings)
+    auditor = Engine.create(settings)
     loaded = load_bytes(example.fails.encode("utf-8"))
     audits = [auditor.check_loaded(loaded, f"deal-{n + 1}.yaml") for n in range(example.files)]
     report = auditor.finish(audits)

@@ -218,7 +218,7 @@ def invocation(report: AuditReport, words: Catalogue) -> dict[str, Any]:
 
 def sarif_log(report: AuditReport, options: RenderOptions) -> dict[str, Any]:
     words = options.catalogue
-    rules = descriptors(report, options.rules, words)
+    rules = descriptors(report, report.rules, words)
     index = {rule["id"]: number for number, rule in enumerate(rules)}
     driver: dict[str, Any] = {"name": "ebcheck", "informationUri": INFORMATION_URI}
     if options.version:
