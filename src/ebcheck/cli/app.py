@@ -171,7 +171,8 @@ def audit(
     ] = False,
 ) -> None:
     """Audit deal files and folders; the main job."""
-    from ebcheck.cli.audit import AuditRequest, run_audit
+    from ebcheck.cli.audit import run_audit
+    from ebcheck.cli.request import AuditRequest
 
     request = AuditRequest(
         paths=tuple(paths or [Path()]),
@@ -288,7 +289,8 @@ def baseline(
     config: ConfigOption = None,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""
-    from ebcheck.cli.audit import AuditRequest, run_baseline
+    from ebcheck.cli.audit import run_baseline
+    from ebcheck.cli.request import AuditRequest
 
     request = AuditRequest(
         paths=tuple(paths), output=output, config=config, as_of=_parse_date(as_of, "--as-of")

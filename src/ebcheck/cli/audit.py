@@ -6,13 +6,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.cli import diagnostics
 from ebcheck.cli.exits import Exit, exit_code
+from ebcheck.cli.request import AuditRequest
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.version import __version__
@@ -21,25 +22,6 @@ if TYPE_CHECKING:
     from ebcheck.audit.engine import Progress
     from ebcheck.audit.results import AuditReport
     from ebcheck.audit.settings import Settings
-
-
-@dataclass(frozen=True)
-class AuditRequest:
-    paths: tuple[Path, ...]
-    fmt: Format = Format.TERMINAL
-    output: Path | None = None
-    fail_on: str | None = None
-    as_of: object | None = None
-    config: Path | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    baseline: Path | None = None
-    changed_since: str | None = None
-    jobs: int = 0
-    lang: str | None = None
-    summary_only: bool = False
-    verbose: bool = False
-    skip_non_deals: bool = False
 
 
 def run_audit(request: AuditRequest) -> Exit:

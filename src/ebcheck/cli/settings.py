@@ -11,7 +11,7 @@ from ebcheck.errors import ConfigError
 from ebcheck.i18n import LANGUAGES, language_from_environment
 
 if TYPE_CHECKING:
-    from ebcheck.cli.audit import AuditRequest
+    from ebcheck.cli.request import AuditRequest
 
 
 def settings_for(request: AuditRequest) -> Settings:

@@ -66,7 +66,7 @@ def _text(value: object, style: str = "") -> Text:
 
 
 def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]:
-    from ebcheck.reports.terminal_format import SEVERITY_STYLE, verdict_text
+    from ebcheck.reports.styles import SEVERITY_STYLE, verdict_text
 
     deals = worst_first(report)
     summary = report.summary()

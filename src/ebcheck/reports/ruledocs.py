@@ -30,7 +30,7 @@ from ebcheck.deal.enums import Severity
 from ebcheck.deal.load import load_bytes
 from ebcheck.i18n import Catalogue
 from ebcheck.reports.cjkwrap import cjk_line_breaks
-from ebcheck.reports.terminal_format import SEVERITY_STYLE
+from ebcheck.reports.styles import SEVERITY_STYLE
 from ebcheck.ruleapi import Example, Rule
 
 # --- facts about a rule -------------------------------------------------------

@@ -13,37 +13,19 @@ from rich.text import Text
 
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
-from ebcheck.deal.enums import RelationshipStage, Severity, Verdict
+from ebcheck.deal.enums import RelationshipStage, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
+from ebcheck.reports.styles import SEVERITY_STYLE, VERDICT_STYLE, verdict_text
 from ebcheck.reports.textsafe import clean
-
-VERDICT_STYLE = {
-    Verdict.READY: "bold green",
-    Verdict.AT_RISK: "bold yellow",
-    Verdict.NOT_READY: "bold red",
-    Verdict.INVALID: "bold magenta",
-    Verdict.CLOSED: "bold blue",
-}
-SEVERITY_STYLE = {
-    Severity.CRITICAL: "bold red",
-    Severity.HIGH: "red",
-    Severity.MEDIUM: "yellow",
-    Severity.LOW: "cyan",
-    Severity.INFO: "dim",
-}
 
 
 def _t(text: object, style: str = "") -> Text:
     """User text as a literal: never read as markup, no control characters."""
     return Text(clean(str(text)), style=style)
-
-
-def verdict_text(verdict: Verdict, words: Catalogue) -> Text:
-    return Text(words.text(f"verdict.{verdict.value}").upper(), style=VERDICT_STYLE[verdict])
 
 
 def header(report: DealReport, words: Catalogue) -> Table:

@@ -1,0 +1,27 @@
+"""Colours of the terminal formats: one place for what a verdict or severity looks like."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.i18n import Catalogue
+
+VERDICT_STYLE = {
+    Verdict.READY: "bold green",
+    Verdict.AT_RISK: "bold yellow",
+    Verdict.NOT_READY: "bold red",
+    Verdict.INVALID: "bold magenta",
+    Verdict.CLOSED: "bold blue",
+}
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def verdict_text(verdict: Verdict, words: Catalogue) -> Text:
+    return Text(words.text(f"verdict.{verdict.value}").upper(), style=VERDICT_STYLE[verdict])
