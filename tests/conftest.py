@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +29,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
         action="store_true",
-        help="rewrite the golden files of tests/golden from the current output",
+        help="rewrite every golden file (tests/golden, tests/reports/golden) from the current output",
     )
 
 
@@ -56,3 +57,8 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A message key no catalogue defines raises in tests instead of showing the key.
+    os.environ["EBCHECK_STRICT_MESSAGES"] = "1"

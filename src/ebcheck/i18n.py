@@ -1,15 +1,27 @@
 """The message catalogue: every user-facing string, keyed by id.
 
 Strings live in YAML files per language (`locale/<lang>.yaml` here for the
-engine, and in each rule pack for its rules), with named placeholders
-(`{name}`). A key missing in one language falls back to English, so a
-translation can grow one file at a time without touching rule logic.
+engine; a rule's English in its declaration, its translations in the pack),
+with named placeholders (`{name}`). A key missing in one language falls back
+to English, so a translation can grow one file at a time.
+
+Plurals follow CLDR: English has `one` and `other`, Chinese none. A template
+writes the forms inline after the number they follow, `{days} {days|day|days}`:
+the first form when `days` is 1, the second otherwise. Chinese templates have
+no such markers.
+
+A key missing in every language is shown as the key itself, so a report is
+never lost to a missing word; with `EBCHECK_STRICT_MESSAGES=1` (the test
+suite sets it) it raises instead.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import string
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +50,38 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def read_catalogue_file(path: Path) -> dict[str, str]:
+@cache
+def read_catalogue_file(path: Path) -> Mapping[str, str]:
+    """The strings of one locale file, read once per process."""
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return _flatten(data or {})
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _plural_forms(template: str, params: Mapping[str, Any]) -> str:
+    """`{n|one|other}` replaced by the form `params[n]` asks for (English rules)."""
+
+    def form(match: re.Match[str]) -> str:
+        count = params.get(match.group(1))
+        return match.group(2) if count == 1 else match.group(3)
+
+    return _PLURAL.sub(form, template)
+
+
+def placeholders(template: str) -> set[str]:
+    """The named facts a template uses; a plural marker `{n|a|b}` uses `n`."""
+    template = _PLURAL.sub(lambda m: "{" + m.group(1) + "}", template)
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+class MissingMessage(KeyError):
+    """A message key that no catalogue defines (raised only in strict mode)."""
+
+
+def _strict() -> bool:
+    return os.environ.get("EBCHECK_STRICT_MESSAGES", "") not in ("", "0")
 
 
 def catalogue_files(folder: Path, lang: str) -> list[Path]:
@@ -79,7 +120,11 @@ class Catalogue:
     def text(self, key: str, /, **params: Any) -> str:
         template = self._strings.get(key)
         if template is None:
+            if _strict():
+                raise MissingMessage(key)
             return key
+        if "|" in template:
+            template = _plural_forms(template, params)
         return template.format_map(_Missing(params))
 
     def get(self, key: str, /, **params: Any) -> str | None:

@@ -2,7 +2,7 @@
 
 Golden files live in `golden/`; regenerate them with
 
-    pytest tests/reports --update-report-golden
+    pytest --update-golden
 
 (pytest reads this option only when `tests/reports` or a file in it is named on
 the command line; without it, the goldens are compared, never written.)
@@ -34,16 +34,7 @@ from ebcheck.ruleapi import Rule
 from tests.reports.report_samples import AS_OF, STAKEHOLDERS, VERSION, Builder, finding, yaml_deal
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = "pytest tests/reports --update-report-golden"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-report-golden",
-        action="store_true",
-        default=False,
-        help="rewrite the report-format golden files in tests/reports/golden",
-    )
+UPDATE = "pytest --update-golden"
 
 
 @pytest.fixture(scope="session")
@@ -233,8 +224,8 @@ def options(engine_words: Catalogue, golden_rules: tuple[Rule, ...]) -> RenderOp
 
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
-    """Compare `text` with `golden/<name>`, or rewrite it with --update-report-golden."""
-    update = bool(request.config.getoption("--update-report-golden", default=False))
+    """Compare `text` with `golden/<name>`, or rewrite it with --update-golden."""
+    update = bool(request.config.getoption("--update-golden"))
 
     def check(name: str, text: str) -> None:
         path = GOLDEN / name

@@ -115,7 +115,7 @@ def test_concise_leaves_out_suppressed_and_baselined_but_counts_them(
     assert "HY002" not in text  # baselined
     summary = text.splitlines()[-1]
     assert summary == (
-        "Found 5 finding(s) in 5 deal(s) (1 invalid, 1 not ready, 1 at risk, 1 ready, 1 closed)"
+        "Found 5 findings in 5 deals (1 invalid, 1 not ready, 1 at risk, 1 ready, 1 closed)"
         "; 1 suppressed and 1 baselined not shown"
     )
 
@@ -123,7 +123,7 @@ def test_concise_leaves_out_suppressed_and_baselined_but_counts_them(
 def test_concise_clean_run(build: Builder, options: RenderOptions) -> None:
     deal = build(yaml_deal("D-1", "Fine"), "deals/d.yaml", findings=(), verdict=Verdict.READY)
     text = render(AuditReport(AS_OF, (deal,)), Format.CONCISE, options)
-    assert text == "No findings in 1 deal(s) (1 ready)\n"
+    assert text == "No findings in 1 deal (1 ready)\n"
 
 
 def test_concise_summary_counts_crashes(build: Builder, options: RenderOptions) -> None:
@@ -135,7 +135,7 @@ def test_concise_summary_counts_crashes(build: Builder, options: RenderOptions) 
         crashes=(RuleCrash("EB005", "boom"),),
     )
     summary = render(AuditReport(AS_OF, (deal,)), Format.CONCISE, options).splitlines()[-1]
-    assert summary.endswith("; 1 rule crash(es): some findings are missing")
+    assert summary.endswith("; 1 rule crash: some findings are missing")
 
 
 # --- hostile text, every format ------------------------------------------------------------

@@ -198,7 +198,7 @@ def test_step_summary_is_appended(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     append_step_summary(pipeline, options)
     first = summary.read_text(encoding="utf-8")
-    assert first.startswith("## Earlier step\n\n## ❌ ebcheck: 5 deal(s)")
+    assert first.startswith("## Earlier step\n\n## ❌ ebcheck: 5 deals")
     assert "### Pipeline" in first
     append_step_summary(pipeline, options)
     second = summary.read_text(encoding="utf-8")

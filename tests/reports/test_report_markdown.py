@@ -156,7 +156,7 @@ def test_pipeline_table_worst_first_with_totals(
     assert "| EUR | 10,000 | 0 |" in section
     assert "| USD | 250,000 | 250,000 |" in section
     headline = text.splitlines()[0]
-    assert headline == "## ❌ ebcheck: 5 deal(s), failing `--fail-on not_ready`"
+    assert headline == "## ❌ ebcheck: 5 deals, failing `--fail-on not_ready`"
     assert "1 invalid, 1 not ready, 1 at risk, 1 ready, 1 closed" in text
     assert (
         "**Findings:** 5 (2 critical, 1 high, 1 medium, 1 low) · 1 suppressed · 1 baselined" in text
@@ -182,7 +182,7 @@ def test_deal_sections(pipeline: AuditReport, options: RenderOptions) -> None:
 def test_passing_headline(build: Builder, options: RenderOptions) -> None:
     deal = build(yaml_deal("D-1", "Fine"), "deals/d.yaml", findings=(), verdict=Verdict.READY)
     text = render(AuditReport(AS_OF, (deal,)), options)
-    assert text.startswith("## ✅ ebcheck: 1 deal(s), nothing reaches `--fail-on not_ready`")
+    assert text.startswith("## ✅ ebcheck: 1 deal, nothing reaches `--fail-on not_ready`")
     assert "### Pipeline" not in text  # one deal: no pipeline table
     assert "No findings" in text
 
@@ -220,14 +220,14 @@ def test_long_report_is_cut_to_the_limit_with_a_footer(
     assert size(full) > limit
     text = render_markdown(report, options, limit=limit)
     assert size(text) <= limit
-    assert text.startswith("## ❌ ebcheck: 60 deal(s)")
+    assert text.startswith("## ❌ ebcheck: 60 deals")
     assert "| USD |" in text  # the totals are always kept
     assert text.count("| **D-") == 60  # every pipeline row still fits
     footer = text.rstrip().splitlines()[-1]
     kept = text.count("\n### 🔴 ")
     assert 0 < kept < 60
     assert footer.startswith("> ✂️ This report was shortened")
-    assert f"{60 - kept} deal section(s) left out: " in footer
+    assert f"{60 - kept} deal sections left out: " in footer
     assert "and " in footer and " more." in footer
     # Whole sections only: every Mermaid block that opens also closes.
     assert text.count("```mermaid") * 2 == text.count("```")
@@ -242,7 +242,7 @@ def test_pipeline_rows_are_cut_when_even_they_do_not_fit(
     assert size(text) <= limit
     rows = text.count("| **D-")
     assert 0 < rows < 300
-    assert f"{300 - rows} pipeline row(s) left out." in text
+    assert f"{300 - rows} pipeline rows left out." in text
 
 
 def test_real_audit_renders(auditor_report: AuditReport, options: RenderOptions) -> None:

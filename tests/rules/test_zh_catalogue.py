@@ -10,7 +10,6 @@ in Chinese, with every placeholder filled in.
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from ebcheck import i18n as catalogue
 from ebcheck.audit.engine import Engine
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.settings import Settings
-from ebcheck.i18n import read_catalogue_file
+from ebcheck.i18n import placeholders, read_catalogue_file
 
 PACK = builtin_pack()
 ENGINE_LOCALE = Path(catalogue.__file__).parent / "locale"
@@ -38,11 +37,6 @@ FOLDED = re.compile(r"[\u4e00-\u9fff\u3000-\u303f,;:] [\u4e00-\u9fff\u3000-\u303
 
 def chinese_file(english: Path) -> Path:
     return english.with_name("zh" + english.name.removeprefix("en"))
-
-
-def placeholders(template: str) -> set[str]:
-    """The named fields of a `str.format` template; `{{` and `}}` are literal braces."""
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 
 
 def test_the_english_files_are_found():

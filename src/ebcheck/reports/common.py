@@ -17,6 +17,14 @@ def money(amount: float | None, currency: str | None) -> str:
     return f"{currency} {number}" if currency else number
 
 
+def verdict_counts(report: AuditReport, words: Catalogue) -> str:
+    """How many deals got each verdict, worst first: "1 not ready, 2 ready"."""
+    return words.text("list.separator").join(
+        f"{count} {words.text(f'verdict.{name}')}"
+        for name, count in report.summary().by_verdict.items()
+    )
+
+
 def stance_word(person: Stakeholder, words: Catalogue) -> str | None:
     """The person's stance in the report's language (None when not recorded)."""
     if person.stance is None:

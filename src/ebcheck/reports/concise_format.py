@@ -18,6 +18,7 @@ from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
+from ebcheck.reports.common import verdict_counts
 from ebcheck.reports.textsafe import clean
 
 
@@ -26,13 +27,6 @@ def finding_line(path: str, finding: Finding) -> str:
     return (
         f"{clean(path)}:{finding.line}:{finding.column}: "
         f"{clean(finding.rule)} [{finding.severity.value}] {clean(finding.message)}"
-    )
-
-
-def verdicts_text(report: AuditReport, words: Catalogue) -> str:
-    summary = report.summary()
-    return ", ".join(
-        f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
     )
 
 
@@ -45,7 +39,7 @@ def summary_line(report: AuditReport, words: Catalogue) -> str:
         return words.text("report.no_deals")
     key = "reports.concise.summary" if findings else "reports.concise.summary_clean"
     line = words.text(
-        key, findings=findings, deals=len(report.deals), verdicts=verdicts_text(report, words)
+        key, findings=findings, deals=len(report.deals), verdicts=verdict_counts(report, words)
     )
     hidden = []
     if suppressed:

@@ -27,7 +27,7 @@ from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
-from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
+from ebcheck.reports.common import ROLE_ORDER, money, stance_word, verdict_counts, worst_first
 from ebcheck.reports.escape import markdown_text, mermaid_label
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -89,10 +89,7 @@ def headline(report: AuditReport, options: RenderOptions) -> str:
     title = words.text(
         f"reports.markdown.headline_{key}", deals=len(report.deals), fail_on=report.fail_on
     )
-    summary = report.summary()
-    verdicts = words.text("list.separator").join(
-        f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
-    )
+    verdicts = verdict_counts(report, words)
     findings = [f for deal in report.deals for f in deal.findings]
     found = str(len(findings))
     if findings:

@@ -18,7 +18,7 @@ from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.cjkwrap import cjk_line_breaks
-from ebcheck.reports.common import ROLE_ORDER, money, stance_word, worst_first
+from ebcheck.reports.common import ROLE_ORDER, money, stance_word, verdict_counts, worst_first
 from ebcheck.reports.styles import SEVERITY_STYLE, VERDICT_STYLE, verdict_text
 from ebcheck.reports.textsafe import clean
 
@@ -203,9 +203,7 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
     summary = report.summary()
     if not summary.deals:
         return Text(words.text("report.no_deals"), style="bold")
-    verdicts = words.text("list.separator").join(
-        f"{count} {words.text(f'verdict.{name}')}" for name, count in summary.by_verdict.items()
-    )
+    verdicts = verdict_counts(report, words)
     line = Text(words.text("report.summary", deals=summary.deals, verdicts=verdicts), "bold")
     if summary.skipped:
         line.append("; " + words.text("report.summary_skipped", count=summary.skipped), "dim")
