@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from ebcheck.deal.enums import Severity
 
 
+def rule_area(rule_id: str) -> str:
+    """The area a rule id belongs to: `EB` for `EB002`, `E` for `E001`."""
+    return rule_id.rstrip("0123456789")
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One gap in one deal, located in its file."""
@@ -28,7 +33,7 @@ class Finding:
 
     @property
     def area(self) -> str:
-        return self.rule.rstrip("0123456789")
+        return rule_area(self.rule)
 
     def sort_key(self) -> tuple[int, int, str, int, str]:
         return (self.severity.rank, self.line, self.rule, self.column, self.message)

@@ -75,13 +75,9 @@ class DealInfo(Model):
     currency: f.Currency = None
     stage: Annotated[Stage, _enum(Stage)]
     close_date: f.Date = None
+    """Required for open deals: checked by the loader on the raw tree, so that the
+    error is reported even when other fields of the file are wrong."""
     next_step: NextStep | None = None
-
-    @model_validator(mode="after")
-    def _close_date_for_open_deals(self) -> DealInfo:
-        if self.close_date is None and not self.stage.is_closed:
-            raise f.error("close_date_required", stage=self.stage.value)
-        return self
 
     @property
     def is_closed(self) -> bool:

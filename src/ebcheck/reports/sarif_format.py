@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ebcheck.audit.baseline import stable_path
-from ebcheck.audit.findings import Finding
+from ebcheck.audit.findings import Finding, rule_area
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Severity
 from ebcheck.i18n import Catalogue
@@ -115,7 +115,7 @@ def descriptor(rule_id: str, name: str, severity: Severity, words: Catalogue) ->
         "fullDescription": {"text": _text(words, f"{rule_id}.why") or summary},
         "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": LEVEL[severity]},
-        "properties": {"tags": [rule_id.rstrip("0123456789") or rule_id]},
+        "properties": {"tags": [rule_area(rule_id) or rule_id]},
     }
 
 
