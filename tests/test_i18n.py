@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.cli.app import app
-from ebcheck.i18n import Catalogue
+from ebcheck.i18n import Catalogue, MissingMessage, placeholders
 from tests.deals import EB_NEVER_MET
 
 Write = Callable[..., Path]
@@ -84,3 +85,64 @@ def test_diagnostics_speak_the_users_language(runner: CliRunner, tmp_path: Path)
     assert english.stderr.startswith("ebcheck: error: path does not exist: ")
     unknown = runner.invoke(app, ["explain", "XX1"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
     assert "没有规则 'XX1'" in unknown.stderr
+
+
+def test_english_plural_forms_follow_the_count() -> None:
+    words = Catalogue("en")
+    assert words.text("report.summary", deals=1, verdicts="1 ready") == "1 deal: 1 ready"
+    assert words.text("report.summary", deals=3, verdicts="3 ready") == "3 deals: 3 ready"
+    assert words.text("report.summary", deals=0, verdicts="") == "0 deals: "
+    one = words.text("report.baseline_unmatched", count=1)
+    assert one.startswith("1 baseline entry no longer matches a finding")
+    assert words.text("report.baseline_unmatched", count=2).startswith(
+        "2 baseline entries no longer match a finding"
+    )
+
+
+def test_chinese_has_no_plural_forms() -> None:
+    words = Catalogue("zh")
+    for count in (1, 2):
+        text = words.text("report.summary", deals=count, verdicts="")
+        assert "|" not in text and "(s)" not in text
+        assert text.startswith(str(count))
+
+
+def test_no_english_message_writes_a_plural_with_brackets() -> None:
+    """`day(s)` is what plural forms replace; `{n|day|days}` is how to write it."""
+    words = Catalogue("en", [builtin_pack().locale])
+    bracketed = [
+        key
+        for key in words.all_keys()
+        if re.search(r"\w\((s|es|y/ies)\)", words.template(key) or "")
+    ]
+    assert bracketed == []
+
+
+def test_placeholders_see_through_plural_markers() -> None:
+    assert placeholders("{days} {days|day|days} ago, {name}") == {"days", "name"}
+
+
+def test_a_missing_key_raises_in_strict_mode_and_shows_the_key_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    words = Catalogue("en")
+    with pytest.raises(MissingMessage):
+        words.text("report.no_such_key")
+    monkeypatch.setenv("EBCHECK_STRICT_MESSAGES", "0")
+    assert words.text("report.no_such_key") == "report.no_such_key"
+    assert words.get("report.no_such_key") is None
+
+
+def test_locale_files_are_read_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    Catalogue("zh")  # warm
+    reads: list[Path] = []
+    real = Path.read_text
+
+    def counting(self: Path, *args: object, **kwargs: object) -> str:
+        reads.append(self)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    Catalogue("zh")
+    Catalogue("zh")
+    assert reads == []
