@@ -37,6 +37,7 @@ from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS
 from ebcheck.audit.select import always_on, find_rule, matches
 from ebcheck.audit.settings import RuleSetting
+from ebcheck.audit.walk import is_glob
 from ebcheck.cli.exits import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.deal.enums import Severity, Stage
 from ebcheck.deal.problems import ReadFailure
@@ -90,8 +91,17 @@ def _one_or_many(value: Any) -> Any:
     return value if isinstance(value, list) else [value]
 
 
+def _glob(value: str) -> str:
+    if not is_glob(value):
+        raise _error("config_glob", pattern=value)
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_text)]
 TextList = Annotated[tuple[Text, ...] | None, BeforeValidator(_one_or_many)]
+GlobList = Annotated[
+    tuple[Annotated[Text, AfterValidator(_glob)], ...] | None, BeforeValidator(_one_or_many)
+]
 
 
 def _fail_on(value: Any) -> Any:
@@ -221,8 +231,8 @@ class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     fail_on: Annotated[str | None, BeforeValidator(_fail_on)] = None
-    include: TextList = None
-    exclude: TextList = None
+    include: GlobList = None
+    exclude: GlobList = None
     select: TextList = None
     ignore: TextList = None
     lang: Annotated[str | None, BeforeValidator(_lang)] = None
