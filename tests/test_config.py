@@ -64,6 +64,11 @@ ERRORS = [
         id="wrong-type-empty",
     ),
     pytest.param(
+        'include: ["deals/**", "!"]\n',
+        ".ebcheck.yaml:1:23: '!' is not a gitignore-style pattern",
+        id="bad-glob",
+    ),
+    pytest.param(
         "baseline: 5\n",
         ".ebcheck.yaml:1:11: baseline expects the path of a baseline file",
         id="wrong-type-baseline",
