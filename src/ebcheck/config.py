@@ -1,37 +1,54 @@
-"""`.ebcheck.yaml`: discovery, validation with located errors, and merging with options."""
+"""`.ebcheck.yaml`: discovery, and a pydantic model validated through the source map.
+
+The file is read like a deal file (`read_yaml`: the C composer, a source map,
+duplicate keys caught). `config_model(rules)` is the model of the file for one
+set of rules, so that rule names, selectors and every rule's options are
+validated in the same pass as the rest. Validators raise
+`PydanticCustomError`s whose type is a message catalogue key (`error.<key>`);
+each pydantic error is translated into a `ConfigError` at the
+`file:line:col` of the offending key or value, with a "did you mean" for
+unknown keys.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from ebcheck.audit.core_rules import SELECTABLE
+from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS
+from ebcheck.audit.select import always_on, find_rule, matches
 from ebcheck.audit.settings import RuleSetting
+from ebcheck.audit.walk import is_glob
 from ebcheck.cli.exits import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.deal.enums import Severity, Stage
 from ebcheck.deal.problems import ReadFailure
 from ebcheck.deal.source import plain, read_yaml
 from ebcheck.deal.sourcemap import Path as KeyPath
-from ebcheck.deal.sourcemap import SourceMap, format_path
+from ebcheck.deal.sourcemap import SourceMap
 from ebcheck.errors import ConfigError, Words
 from ebcheck.i18n import LANGUAGES
+from ebcheck.ruleapi import NoOptions, Rule, RuleOptions
 
 CONFIG_NAME = ".ebcheck.yaml"
-KEYS = (
-    "fail_on",
-    "include",
-    "exclude",
-    "select",
-    "ignore",
-    "lang",
-    "baseline",
-    "stages",
-    "weights",
-    "rules",
-)
-RULE_KEYS = ("off", "severity")
 
 
 def repository_root(start: Path) -> Path | None:
@@ -55,59 +72,295 @@ def discover(start: Path) -> Path | None:
         folder = folder.parent
 
 
-class _Reader:
-    """Validates one config file, raising errors located at `file:line:col`."""
-
-    def __init__(self, path: Path, source: SourceMap) -> None:
-        self.path = path
-        self.source = source
-
-    def fail(self, at: KeyPath, error: str, *, key: bool = False, **facts: Any) -> ConfigError:
-        pos = self.source.locate_key(at) if key else self.source.locate(at)
-        return ConfigError(error, where=f"{self.path}:{pos.line}:{pos.column}", **facts)
-
-    def strings(self, value: Any, at: KeyPath) -> tuple[str, ...]:
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, str) and item for item in items):
-            raise self.fail(at, "config_text_list", key_name=str(at[-1]))
-        return tuple(items)
-
-    def check_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], at: KeyPath) -> None:
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(key.replace("-", "_"), allowed, n=1)
-                known = ", ".join(allowed)
-                if close:
-                    raise self.fail(
-                        (*at, key),
-                        "config_unknown_key_hint",
-                        key=True,
-                        key_name=key,
-                        suggestion=close[0],
-                        known=known,
-                    )
-                raise self.fail(
-                    (*at, key), "config_unknown_key", key=True, key_name=key, known=known
-                )
+# --- value types --------------------------------------------------------------
 
 
-def read_config(path: Path) -> dict[str, Any]:
-    """The settings a config file gives, as keyword arguments of `Settings`."""
+def _error(key: str, **facts: Any) -> PydanticCustomError:
+    """An error whose type is the catalogue key `error.<key>`, explained with `facts`."""
+    return PydanticCustomError(f"error.{key}", key, facts)
+
+
+def _text(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str) or not value:
+        raise _error("config_text_list", key_name=info.field_name)
+    return value
+
+
+def _one_or_many(value: Any) -> Any:
+    """A single value stands for a list of one (`include: deals/**`)."""
+    return value if isinstance(value, list) else [value]
+
+
+def _glob(value: str) -> str:
+    if not is_glob(value):
+        raise _error("config_glob", pattern=value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+TextList = Annotated[tuple[Text, ...] | None, BeforeValidator(_one_or_many)]
+GlobList = Annotated[
+    tuple[Annotated[Text, AfterValidator(_glob)], ...] | None, BeforeValidator(_one_or_many)
+]
+
+
+def _fail_on(value: Any) -> Any:
     try:
-        data, source, problems = read_yaml(path.read_bytes())
+        return parse_fail_on(str(value))
+    except ConfigError:
+        raise _error(
+            "config_fail_on", choices=", ".join(FAIL_ON_CHOICES), found=str(value)
+        ) from None
+
+
+def _lang(value: Any) -> Any:
+    if value not in LANGUAGES:
+        raise _error("config_lang", choices=", ".join(LANGUAGES))
+    return value
+
+
+def _baseline(value: Any) -> Any:
+    if not isinstance(value, str) or not value:
+        raise _error("config_baseline")
+    return value
+
+
+def _mapping(key: str) -> Callable[[Any], Any]:
+    """A validator that accepts only a mapping, explained by the catalogue's `key`."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _error(key)
+        return value
+
+    return check
+
+
+def _stage(value: Any) -> Any:
+    try:
+        return Stage(str(value).lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Stage)
+        raise _error("config_stage", found=str(value), choices=choices) from None
+
+
+def _severity(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        raise _error("config_severity", choices=", ".join(s.value for s in Severity)) from None
+
+
+StageName = Annotated[Stage, BeforeValidator(_stage)]
+
+
+# --- the model ------------------------------------------------------------------
+
+
+class Weights(BaseModel):
+    """`weights:` points per severity; a severity left out keeps its default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    critical: int | None = None
+    high: int | None = None
+    medium: int | None = None
+    low: int | None = None
+    info: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, value: Any) -> Any:
+        return _mapping("config_weights")(value)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _points(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _error("config_weight", severity=info.field_name)
+        return value
+
+    def points(self) -> dict[Severity, int]:
+        """The default weights with the ones this file gives."""
+        given = {Severity(name): getattr(self, name) for name in self.model_fields_set}
+        return {**DEFAULT_WEIGHTS, **given}
+
+
+class RuleConfig(BaseModel):
+    """One entry of `rules:`: `off`, `severity` and the rule's options, side by side.
+
+    `BI004: off` and `BI004: on` are shorthands. `config_model` makes one
+    subclass per rule, whose `options` is that rule's own options model.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    off: bool = False
+    severity: Annotated[Severity | None, BeforeValidator(_severity)] = None
+    options: RuleOptions = Field(default_factory=NoOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthands(cls, value: Any) -> Any:
+        # YAML reads a bare `off` as false and a bare `on` as true.
+        if value is False or value == "off":
+            return {"off": True}
+        if value is True or value == "on" or value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise _error("config_rule")
+        own = {key: value[key] for key in ("off", "severity") if key in value}
+        options = {key: item for key, item in value.items() if key not in own}
+        return {**own, "options": options}
+
+    @field_validator("off", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> bool:
+        return value is True or value == "on"
+
+
+class ConfigFile(BaseModel):
+    """The keys of `.ebcheck.yaml`; a key left out is None (the default applies).
+
+    Validate a file with `config_model(rules)`, which knows the rules that
+    `select`, `ignore` and `rules` may name.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fail_on: Annotated[str | None, BeforeValidator(_fail_on)] = None
+    include: GlobList = None
+    exclude: GlobList = None
+    select: TextList = None
+    ignore: TextList = None
+    lang: Annotated[str | None, BeforeValidator(_lang)] = None
+    baseline: Annotated[str | None, BeforeValidator(_baseline)] = None
+    stages: Annotated[dict[str, StageName] | None, BeforeValidator(_mapping("config_stages"))] = (
+        None
+    )
+    weights: Weights | None = None
+    rules: Mapping[str, RuleConfig] | None = None
+    """By rule id, whether the file names a rule by id or by name."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, value: Any) -> Any:
+        return _mapping("config_not_mapping")(value)
+
+    def settings(self, folder: Path) -> dict[str, Any]:
+        """The settings this file gives, as keyword arguments of `Settings`.
+
+        `folder` is the config file's folder, which `baseline` is relative to.
+        """
+        values: dict[str, Any] = {
+            name: getattr(self, name)
+            for name in ("fail_on", "include", "exclude", "select", "ignore", "lang", "stages")
+            if getattr(self, name) is not None
+        }
+        if self.baseline is not None:
+            values["baseline"] = folder / self.baseline
+        if self.weights is not None:
+            values["weights"] = self.weights.points()
+        if self.rules is not None:
+            values["rules"] = {
+                rule_id: RuleSetting(entry.off, entry.severity, entry.options)
+                for rule_id, entry in self.rules.items()
+            }
+        return values
+
+
+def rule_key(rules: Sequence[Rule], key: str) -> str:
+    """The id of the rule `key` names (`eb-not-met`, `eb002`), else `key` itself."""
+    found = find_rule(rules, key)
+    return found.id if found is not None else key
+
+
+@cache
+def config_model(rules: tuple[Rule, ...]) -> type[ConfigFile]:
+    """The model of a config file whose `select`, `ignore` and `rules` name `rules`."""
+
+    def selector(value: Any) -> Any:
+        if always_on(value):
+            raise _error("select_always_on", selector=value)
+        if not any(matches(r, value) for r in rules):
+            raise _error("select_unknown", selector=value)
+        return value
+
+    def by_id(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _error("config_rules")
+        # Unknown keys stay as written: the model refuses them by name.
+        return {rule_key(rules, str(key)): entry for key, entry in value.items()}
+
+    def entries(value: BaseModel) -> dict[str, RuleConfig]:
+        given = value.model_fields_set
+        return {name: getattr(value, name) for name in type(value).model_fields if name in given}
+
+    per_rule: dict[str, Any] = {
+        rule.id: (
+            create_model(
+                f"RuleConfig_{rule.id}",
+                __base__=RuleConfig,
+                options=(rule.options, Field(default_factory=rule.options)),
+            )
+            | None,
+            None,
+        )
+        for rule in rules
+    }
+    rules_model = create_model(
+        "RulesConfig", __config__=ConfigDict(extra="forbid", frozen=True), **per_rule
+    )
+    selectors = Annotated[
+        tuple[Annotated[Text, AfterValidator(selector)], ...] | None,
+        BeforeValidator(_one_or_many),
+    ]
+    return create_model(
+        "ConfigFileOfRules",
+        __base__=ConfigFile,
+        select=(selectors, None),
+        ignore=(selectors, None),
+        rules=(
+            Annotated[
+                rules_model | None,
+                BeforeValidator(by_id),
+                AfterValidator(entries),
+            ],
+            None,
+        ),
+    )
+
+
+def selectable_rules() -> tuple[Rule, ...]:
+    """The rules a config file may name: the built-in pack and the repository rules."""
+    return (*builtin_pack().rules, *SELECTABLE)
+
+
+# --- reading and error translation ----------------------------------------------
+
+
+def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
+    """Read and validate one config file; every problem is a located `ConfigError`.
+
+    `rules` are the rules it may name (the built-in pack and the repository
+    rules by default). An empty file, or one of only comments, means defaults.
+    """
+    try:
+        tree, source, problems = read_yaml(path.read_bytes())
     except OSError as exc:
         raise ConfigError("config_unreadable", where=str(path), reason=exc.strerror) from None
     except ReadFailure as failure:
         problem = failure.problem
         if problem.key == "E001.empty":
-            return {}
+            return ConfigFile()
         pos = problem.position
         raise ConfigError(
             "config_not_yaml",
             where=f"{path}:{pos.line}:{pos.column}",
             problem=Words(problem.key, problem.params),
         ) from None
-    reader = _Reader(path, source)
     if problems:
         first = problems[0]
         pos = first.position
@@ -116,101 +369,88 @@ def read_config(path: Path) -> dict[str, Any]:
             where=f"{path}:{pos.line}:{pos.column}",
             key_name=str(first.path[-1]),
         )
-    values = plain(data)
+    values = plain(tree)
     if values is None:
-        return {}
-    if not isinstance(values, dict):
-        raise reader.fail((), "config_not_mapping")
-    reader.check_keys(values, KEYS, ())
-    settings = _settings_from(values, reader, path.parent)
-    settings["origins"] = {
-        format_path(key): f"{path}:{pos.line}:{pos.column}"
-        for key, pos in (*source.values.items(), *source.keys.items())
-        if key
-    }
-    return settings
+        return ConfigFile()
+    known = tuple(rules) if rules is not None else selectable_rules()
+    model = config_model(known)
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        located = [_Translator(path, source, values, known).error(e) for e in exc.errors()]
+        raise min(located, key=lambda pair: pair[0])[1] from None
 
 
-def _settings_from(values: dict[str, Any], reader: _Reader, folder: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "fail_on" in values:
-        try:
-            out["fail_on"] = parse_fail_on(str(values["fail_on"]))
-        except ConfigError:
-            raise reader.fail(
-                ("fail_on",),
-                "config_fail_on",
-                choices=", ".join(FAIL_ON_CHOICES),
-                found=str(values["fail_on"]),
-            ) from None
-    for key in ("include", "exclude", "select", "ignore"):
-        if key in values:
-            out[key] = reader.strings(values[key], (key,))
-    if "lang" in values:
-        if values["lang"] not in LANGUAGES:
-            raise reader.fail(("lang",), "config_lang", choices=", ".join(LANGUAGES))
-        out["lang"] = values["lang"]
-    if "baseline" in values:
-        if not isinstance(values["baseline"], str) or not values["baseline"]:
-            raise reader.fail(("baseline",), "config_baseline")
-        out["baseline"] = folder / values["baseline"]
-    if "stages" in values:
-        out["stages"] = _stages(values["stages"], reader)
-    if "weights" in values:
-        out["weights"] = _weights(values["weights"], reader)
-    if "rules" in values:
-        out["rules"] = _rules(values["rules"], reader)
-    return out
+# The mappings whose keys are a model's fields, for "unknown key" and "did you mean".
+_SECTIONS: dict[KeyPath, type[BaseModel]] = {(): ConfigFile, ("weights",): Weights}
 
 
-def _stages(value: Any, reader: _Reader) -> dict[str, Stage]:
-    if not isinstance(value, dict):
-        raise reader.fail(("stages",), "config_stages")
-    stages: dict[str, Stage] = {}
-    for name, target in value.items():
-        try:
-            stages[str(name)] = Stage(str(target).lower())
-        except ValueError:
-            choices = ", ".join(s.value for s in Stage)
-            raise reader.fail(
-                ("stages", name), "config_stage", found=target, choices=choices
-            ) from None
-    return stages
+class _Translator:
+    """Turns one pydantic error into a `ConfigError` at the offending key or value."""
+
+    def __init__(
+        self, path: Path, source: SourceMap, values: dict[str, Any], rules: tuple[Rule, ...]
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.values = values
+        self.rules = rules
+
+    def error(self, error: ErrorDetails) -> tuple[tuple[int, int], ConfigError]:
+        at: KeyPath = tuple(error["loc"])
+        if at[:1] == ("rules",) and len(at) > 1:
+            return self._rule_error(error, at)
+        if error["type"] == "extra_forbidden":
+            return self._unknown_key(at)
+        return self._fail(at, *_catalogue_key(error))
+
+    def _fail(
+        self, at: KeyPath, key: str, facts: Mapping[str, Any], *, on_key: bool = False
+    ) -> tuple[tuple[int, int], ConfigError]:
+        pos = self.source.locate_key(at) if on_key else self.source.locate(at)
+        where = f"{self.path}:{pos.line}:{pos.column}"
+        return (pos.line, pos.column), ConfigError(key, where=where, **facts)
+
+    def _unknown_key(self, at: KeyPath) -> tuple[tuple[int, int], ConfigError]:
+        name = str(at[-1])
+        allowed = list(_SECTIONS.get(at[:-1], ConfigFile).model_fields)
+        known = ", ".join(allowed)
+        close = difflib.get_close_matches(name.replace("-", "_"), allowed, n=1)
+        if close:
+            facts = {"key_name": name, "suggestion": close[0], "known": known}
+            return self._fail(at, "config_unknown_key_hint", facts, on_key=True)
+        return self._fail(at, "config_unknown_key", {"key_name": name, "known": known}, on_key=True)
+
+    def _written(self, rule_id: str) -> str:
+        """The key the file names a rule by (the last one, when it is named twice)."""
+        keys = [k for k in self.values["rules"] if rule_key(self.rules, k) == rule_id]
+        return keys[-1] if keys else rule_id
+
+    def _rule_error(self, error: ErrorDetails, at: KeyPath) -> tuple[tuple[int, int], ConfigError]:
+        written = self._written(str(at[1]))
+        where: KeyPath = ("rules", written, *at[2:])
+        if len(at) == 2 and error["type"] == "extra_forbidden":
+            key = "rule_always_on" if always_on(written) else "rule_unknown"
+            return self._fail(where, key, {"rule": written}, on_key=True)
+        rule = find_rule(self.rules, str(at[1]))
+        if rule is None or at[2:3] != ("options",):
+            return self._fail(where, *_catalogue_key(error))
+        option_path: KeyPath = ("rules", written, *at[3:])
+        facts: dict[str, Any] = {
+            "rule": rule.id,
+            "name": rule.name,
+            "option": ".".join(str(p) for p in at[3:]) or "options",
+        }
+        if error["type"] == "extra_forbidden":
+            facts["known"] = ", ".join(rule.options.model_fields) or "-"
+            return self._fail(option_path, "option_unknown", facts, on_key=True)
+        facts["detail"] = error["msg"]
+        return self._fail(option_path, "option_invalid", facts, on_key=True)
 
 
-def _weights(value: Any, reader: _Reader) -> dict[Severity, int]:
-    if not isinstance(value, dict):
-        raise reader.fail(("weights",), "config_weights")
-    reader.check_keys(value, tuple(s.value for s in Severity), ("weights",))
-    weights = dict(DEFAULT_WEIGHTS)
-    for name, points in value.items():
-        if isinstance(points, bool) or not isinstance(points, int) or points < 0:
-            raise reader.fail(("weights", name), "config_weight", severity=name)
-        weights[Severity(name)] = points
-    return weights
-
-
-def _rules(value: Any, reader: _Reader) -> dict[str, RuleSetting]:
-    if not isinstance(value, dict):
-        raise reader.fail(("rules",), "config_rules")
-    return {str(key): _rule_setting(entry, reader, ("rules", key)) for key, entry in value.items()}
-
-
-def _rule_setting(entry: Any, reader: _Reader, at: KeyPath) -> RuleSetting:
-    # YAML reads a bare `off` as false.
-    if entry is False or entry == "off":
-        return RuleSetting(off=True)
-    if entry is True or entry == "on" or entry is None:
-        return RuleSetting()
-    if not isinstance(entry, dict):
-        raise reader.fail(at, "config_rule")
-    options = {k: v for k, v in entry.items() if k not in RULE_KEYS}
-    severity = entry.get("severity")
-    if severity is not None:
-        try:
-            severity = Severity(str(severity).lower())
-        except ValueError:
-            choices = ", ".join(s.value for s in Severity)
-            raise reader.fail((*at, "severity"), "config_severity", choices=choices) from None
-    off = entry.get("off", False)
-    return RuleSetting(off=off is True or off == "on", severity=severity, options=options)
+def _catalogue_key(error: ErrorDetails) -> tuple[str, Mapping[str, Any]]:
+    """The catalogue key and facts of one of our own errors, or a generic explanation."""
+    kind = error["type"]
+    if kind.startswith("error."):
+        return kind.removeprefix("error."), dict(error.get("ctx") or {})
+    return "config_invalid", {"detail": error["msg"]}

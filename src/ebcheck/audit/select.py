@@ -30,18 +30,19 @@ def find_rule(rules: Iterable[Rule], key: str) -> Rule | None:
 _ALWAYS_ON = ("E", "E001", "E002", "invalid-yaml", "invalid-deal")
 
 
-def _where(settings: Settings, key_path: str, fallback: str) -> str:
-    """`file:line:col` of a config key when it came from the config file."""
-    return settings.origins.get(key_path) or fallback
+def always_on(key: str) -> bool:
+    """True for the rules (and their area) that can be neither selected nor configured."""
+    wanted = key.strip()
+    return wanted.upper() in _ALWAYS_ON or wanted.lower() in _ALWAYS_ON
 
 
 def check_selectors(rules: Sequence[Rule], settings: Settings, kind: str) -> None:
-    for index, selector in enumerate(getattr(settings, kind)):
-        where = _where(settings, f"{kind}[{index}]", kind)
-        if selector.strip().upper() in _ALWAYS_ON or selector.strip().lower() in _ALWAYS_ON:
-            raise ConfigError("select_always_on", where=where, selector=selector)
+    """Selectors of `--select`/`--ignore` (the config file's are checked when it is read)."""
+    for selector in getattr(settings, kind):
+        if always_on(selector):
+            raise ConfigError("select_always_on", where=f"--{kind}", selector=selector)
         if not any(matches(r, selector) for r in rules):
-            raise ConfigError("select_unknown", where=where, selector=selector)
+            raise ConfigError("select_unknown", where=f"--{kind}", selector=selector)
 
 
 def active_rules(rules: Sequence[Rule], settings: Settings) -> list[ActiveRule]:
@@ -58,31 +59,34 @@ def active_rules(rules: Sequence[Rule], settings: Settings) -> list[ActiveRule]:
         setting = configured.get(rule.id, RuleSetting())
         if setting.off:
             continue
-        active.append(ActiveRule(rule, _options(rule, setting, settings), setting.severity))
+        active.append(ActiveRule(rule, _options(rule, setting), setting.severity))
     return active
 
 
 def _rule_settings(rules: Sequence[Rule], settings: Settings) -> dict[str, RuleSetting]:
     by_id: dict[str, RuleSetting] = {}
     for key, setting in settings.rules.items():
-        where = _where(settings, f"rules.{key}", "rules")
-        if key.upper() in _ALWAYS_ON or key.lower() in _ALWAYS_ON:
-            raise ConfigError("rule_always_on", where=where, rule=key)
+        if always_on(key):
+            raise ConfigError("rule_always_on", where="rules", rule=key)
         rule = find_rule(rules, key)
         if rule is None:
-            raise ConfigError("rule_unknown", where=where, rule=key)
+            raise ConfigError("rule_unknown", where="rules", rule=key)
         by_id[rule.id] = setting
     return by_id
 
 
-def _options(rule: Rule, setting: RuleSetting, settings: Settings) -> RuleOptions:
+def _options(rule: Rule, setting: RuleSetting) -> RuleOptions:
+    """The options of a rule: validated already when they come from a config file."""
+    if isinstance(setting.options, rule.options):
+        return setting.options
+    given = setting.options
+    values = given.model_dump() if isinstance(given, RuleOptions) else dict(given)
     try:
-        return rule.options.model_validate(dict(setting.options))
+        return rule.options.model_validate(values)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         name = ".".join(str(p) for p in error["loc"]) or "options"
-        key = next((k for k in settings.rules if find_rule([rule], k)), rule.id)
-        where = _where(settings, f"rules.{key}.{name}", f"rules.{key}")
+        where = f"rules.{rule.id}"
         known = ", ".join(rule.options.model_fields) or "-"
         if error["type"] == "extra_forbidden":
             raise ConfigError(

@@ -6,10 +6,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS
 from ebcheck.deal.enums import Severity, Stage
+
+if TYPE_CHECKING:
+    from ebcheck.ruleapi import RuleOptions
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,8 @@ class RuleSetting:
 
     off: bool = False
     severity: Severity | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] | RuleOptions = field(default_factory=dict)
+    """The rule's options: validated when read from a config file, or a mapping to validate."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,4 @@ class Settings:
     repo_root: Path | None = None
     """The repository root (holding `.git`): SARIF and GitHub paths are relative to it."""
     config_root: Path | None = None
-    origins: Mapping[str, str] = field(default_factory=dict)
-    """Where each config key was written (`rules.EB006.max_days` -> `file:line:col`)."""
     """The folder of the config file: `include`/`exclude` globs are relative to it."""

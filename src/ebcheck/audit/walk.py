@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import yaml
+from pathspec import GitIgnoreSpec
 
 from ebcheck.deal.source import MAX_BYTES
-from ebcheck.errors import EbcheckError
+from ebcheck.errors import ConfigError, EbcheckError
 
 SUFFIXES = (".yaml", ".yml")
 DEAL_KEYS = frozenset({"ebcheck", "deal"})
@@ -27,21 +28,27 @@ class MissingPathError(EbcheckError):
     pass
 
 
-def glob_match(relative: str, pattern: str) -> bool:
-    """Match a '/'-separated path against a glob where `**` spans folders."""
-    if pattern.endswith("/**"):
-        prefix = pattern[:-3]
-        return (
-            relative == prefix
-            or relative.startswith(prefix + "/")
-            or fnmatchcase(relative, pattern)
-        )
-    if pattern.startswith("**/"):
-        return glob_match(relative, pattern[3:]) or any(
-            glob_match("/".join(relative.split("/")[i:]), pattern[3:])
-            for i in range(1, relative.count("/") + 1)
-        )
-    return fnmatchcase(relative, pattern.replace("/**/", "/*/")) or fnmatchcase(relative, pattern)
+def is_glob(pattern: str) -> bool:
+    """True when `pattern` is a valid gitignore-style pattern (`!` alone, `a\\` are not)."""
+    try:
+        GitIgnoreSpec.from_lines([pattern])
+    except (ValueError, re.error):
+        return False
+    return True
+
+
+def globs(patterns: Sequence[str], kind: str) -> GitIgnoreSpec:
+    """`include` or `exclude` patterns, matched as a `.gitignore` in the config's folder.
+
+    A pattern with a `/` at its start or in its middle is anchored to that
+    folder (`deals/*.yaml`); one without matches at any depth (`templates/`,
+    `*.draft.yaml`); `*` never crosses a `/` and `**` spans folders; the last
+    pattern a path matches wins, so `!` takes a path back.
+    """
+    for pattern in patterns:
+        if not is_glob(pattern):
+            raise ConfigError("config_glob", where=kind, pattern=pattern)
+    return GitIgnoreSpec.from_lines(patterns)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -131,6 +138,8 @@ def collect(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise MissingPathError("missing_path", paths=", ".join(missing))
+    included = globs(include, "include") if include else None
+    excluded = globs(exclude, "exclude")
     deals: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
     seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
@@ -144,9 +153,9 @@ def collect(
                 deals[path] = None
                 continue
             relative = _relative(path, root)
-            if include and not any(glob_match(relative, g) for g in include):
+            if included is not None and not included.match_file(relative):
                 continue
-            if any(glob_match(relative, g) for g in exclude):
+            if excluded.match_file(relative):
                 continue
             (deals if is_deal_file(path) else skipped)[path] = None
     return FileSet(tuple(deals), tuple(skipped))

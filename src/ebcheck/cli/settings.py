@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ebcheck.audit.settings import Settings
-from ebcheck.config import discover, read_config, repository_root
+from ebcheck.config import discover, load_config, repository_root
 from ebcheck.errors import ConfigError
 from ebcheck.i18n import LANGUAGES, language_from_environment
 
@@ -19,7 +19,7 @@ def settings_for(request: AuditRequest) -> Settings:
     path = request.config if request.config is not None else discover(Path.cwd())
     if request.config is not None and not request.config.is_file():
         raise ConfigError("config_missing", where=str(request.config))
-    values = read_config(path) if path is not None else {}
+    values = load_config(path).settings(path.parent) if path is not None else {}
     values.setdefault("lang", language_from_environment())
     overrides: dict[str, Any] = {
         "fail_on": request.fail_on,
@@ -32,11 +32,6 @@ def settings_for(request: AuditRequest) -> Settings:
     if request.lang is not None and request.lang.lower() not in LANGUAGES:
         raise ConfigError("bad_lang", choices=", ".join(LANGUAGES), found=request.lang)
     values.update({k: v for k, v in overrides.items() if v is not None})
-    origins = values.get("origins", {})
-    for kind in ("select", "ignore"):
-        if overrides[kind] is not None:  # given on the command line, not in the file
-            origins = {k: v for k, v in origins.items() if not k.startswith(kind)}
-    values["origins"] = origins
     if path is not None:
         values["config_root"] = path.parent
     values["repo_root"] = repository_root(Path.cwd())
