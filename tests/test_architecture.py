@@ -93,6 +93,8 @@ def test_no_import_cycle() -> None:
         ("ebcheck.deal", ("ebcheck.audit", "ebcheck.reports", "ebcheck.cli")),
         ("ebcheck.audit", ("ebcheck.reports", "ebcheck.cli")),
         ("ebcheck.reports", ("ebcheck.cli",)),
+        ("ebcheck.config", ("ebcheck.reports", "ebcheck.cli")),
+        ("ebcheck.ruleapi", ("ebcheck.reports", "ebcheck.cli")),
     ],
 )
 def test_imports_point_one_way(lower: str, forbidden: tuple[str, ...]) -> None:

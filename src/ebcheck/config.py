@@ -33,12 +33,12 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from ebcheck.audit.core_rules import SELECTABLE
+from ebcheck.audit.gate import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS
 from ebcheck.audit.select import always_on, find_rule, matches
 from ebcheck.audit.settings import RuleSetting
 from ebcheck.audit.walk import is_glob
-from ebcheck.cli.exits import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.deal.enums import Severity, Stage
 from ebcheck.deal.problems import ReadFailure
 from ebcheck.deal.source import plain, read_yaml
