@@ -190,7 +190,7 @@ ERRORS = [
     ),
     pytest.param(
         "fail_on: [\n",
-        ".ebcheck.yaml:2:1: not valid YAML: not valid YAML: did not find expected node content",
+        ".ebcheck.yaml:2:1: not valid YAML: did not find expected node content",
         id="not-yaml",
     ),
     pytest.param(
