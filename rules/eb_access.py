@@ -141,7 +141,7 @@ def eb_authority_unconfirmed(deal: DealFile, ctx: Context[NoOptions]) -> Iterato
             yield ctx.finding(at, subject=person.name, variant="claimed")
         elif person.authority is Authority.UNKNOWN and late:
             # Not knowing yet is milder than being told something unverified.
-            yield ctx.finding(at, subject=person.name, variant="unknown", severity=Severity.MEDIUM)
+            yield ctx.finding(at, subject=person.name, variant="unknown", condition="unknown")
 
 
 _EB_NO_ACCESS_FAILS = """\

@@ -205,7 +205,7 @@ def stage_regressed(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding
     yield ctx.finding(
         "relationship.repair_plan" if repairing else "relationship.stage",
         variant="repair" if repairing else None,
-        severity=Severity.INFO if repairing else None,
+        condition="repair_plan" if repairing else None,
         previous=_named(ctx, previous),
         date=since,
         current=_named(ctx, relation.stage),

@@ -75,7 +75,7 @@ class Auditor:
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
         rules = tuple(a for a in selected if a.rule.scope == "file")
         core = {a.rule.id: a for a in selected if a.rule.scope != "file"}
-        catalogue = Catalogue(settings.lang, [pack.locale])
+        catalogue = pack.words(settings.lang)
         return cls(settings, pack, rules, core, catalogue)
 
     @property
