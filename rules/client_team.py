@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ebcheck.ruleapi import (
+    Area,
     Context,
     DealFile,
     Example,
@@ -23,6 +24,15 @@ from ebcheck.ruleapi import (
     Stakeholder,
     no_value,
     rule,
+)
+
+AREA = Area(
+    "CT",
+    "Client team",
+    doctrine={
+        "D14": "The client team's goals become our goals",
+        "D15": "Keep the sponsor involved, and the solution implemented",
+    },
 )
 
 
@@ -45,27 +55,38 @@ client_team:
   shared_goals: [Cut scrap rate by 15%]
 """
 
-_SPONSOR_MISSING_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: C-1, name: Quality system, account: Acme, stage: discovery, close_date: 2027-01-31}
-stakeholders:
-  - {name: Zhang Wei, title: General manager, roles: [EB], met: 2026-11-10}
-client_team:
-  sponsor: Zhang Wei
-  shared_goals: [Cut scrap rate by 15%]
-"""
-
 
 @rule(
     "CT001",
     "sponsor-missing",
+    summary="From discovery, no client sponsor is named.",
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
     doctrine=("D15",),
-    example=Example(_SPONSOR_MISSING_FAILS, _SPONSOR_MISSING_PASSES),
+    example=Example.patched(
+        _SPONSOR_MISSING_FAILS,
+        {
+            "client_team:\n": "client_team:\n  sponsor: Zhang Wei\n",
+        },
+    ),
+    message=(
+        "No sponsor is named: nobody senior at {account} is recorded as the one who brought "
+        "us in and backs the project. The deal is at {stage}."
+    ),
+    fix=(
+        "Name the senior client who backs this project in `client_team.sponsor` (and as a "
+        "stakeholder); if there is none, ask your coach who would gain most from the project "
+        "and win them over."
+    ),
 )
 def sponsor_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """From discovery, fires when `client_team.sponsor` is missing or empty.
+
+    Why: The sponsor is the senior client who brought us in. Keeping them involved and
+    supportive carries the deal through the customer's organisation and makes sure the
+    solution is implemented, not shelved. A deal without a sponsor has nobody inside pushing
+    it forward.
+    """
     if deal.client_team is None or no_value(deal.client_team.sponsor):
         yield ctx.finding("client_team.sponsor", account=deal.deal.account)
 
@@ -77,23 +98,37 @@ deal: {id: C-2, name: Quality system, account: Acme, stage: proposal, close_date
 client_team: {sponsor: Zhang Wei, shared_goals: []}
 """
 
-_NO_GOALS_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: C-2, name: Quality system, account: Acme, stage: proposal, close_date: 2026-12-31}
-client_team: {sponsor: Zhang Wei, shared_goals: [Cut scrap rate by 15%, Pass the IATF audit]}
-"""
-
 
 @rule(
     "CT002",
     "no-shared-goals",
+    summary="From proposal, no shared goals with the client are recorded.",
     severity=Severity.MEDIUM,
     applies_from=Stage.PROPOSAL,
     doctrine=("D14",),
-    example=Example(_NO_GOALS_FAILS, _NO_GOALS_PASSES),
+    example=Example.patched(
+        _NO_GOALS_FAILS,
+        {
+            "shared_goals: []": "shared_goals: [Cut scrap rate by 15%, Pass the IATF audit]",
+        },
+    ),
+    message=(
+        "No shared goals with {account} are recorded; the deal is at {stage}, and nothing "
+        "ties the client team's success to ours."
+    ),
+    fix=(
+        "Write down the client's goals for this project in their words (for example "
+        '"inventory turns up 20%") in `client_team.shared_goals`, and agree them with the '
+        "sponsor."
+    ),
 )
 def no_shared_goals(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """From proposal, fires when `client_team.shared_goals` is missing or empty.
+
+    Why: The client team must be on our side. That happens when their goals become our
+    goals, so that their success and ours are the same thing. Without goals written down and
+    agreed, the proposal sells features instead of the client's success.
+    """
     if deal.client_team is None or no_value(deal.client_team.shared_goals):
         yield ctx.finding("client_team.shared_goals", account=deal.deal.account)
 
@@ -105,26 +140,33 @@ deal: {id: C-3, name: Quality system, account: Acme, stage: negotiation, close_d
 client_team: {sponsor: Zhang Wei, shared_goals: [Cut scrap rate by 15%]}
 """
 
-_NO_OWNER_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: C-3, name: Quality system, account: Acme, stage: negotiation, close_date: 2026-12-31}
-client_team:
-  sponsor: Zhang Wei
-  shared_goals: [Cut scrap rate by 15%]
-  implementation_owner: Sun Li
-"""
-
 
 @rule(
     "CT003",
     "no-implementation-owner",
+    summary="From negotiation, nobody on the client side owns the implementation.",
     severity=Severity.MEDIUM,
     applies_from=Stage.NEGOTIATION,
     doctrine=("D15",),
-    example=Example(_NO_OWNER_FAILS, _NO_OWNER_PASSES),
+    example=Example.patched(
+        _NO_OWNER_FAILS,
+        {
+            "15%]}": "15%],\n  implementation_owner: Sun Li}",
+        },
+    ),
+    message=("Nobody at {account} is named to own the implementation; the deal is at {stage}."),
+    fix=(
+        "Agree with the sponsor who will own the implementation at {account}, and record them "
+        "in `client_team.implementation_owner`."
+    ),
 )
 def no_implementation_owner(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """From negotiation, fires when `client_team.implementation_owner` is missing or empty.
+
+    Why: A solution that is signed but not implemented fails the client and us. Before the
+    contract is signed, someone on the client side must own making it happen, or it will be
+    shelved.
+    """
     if deal.client_team is None or no_value(deal.client_team.implementation_owner):
         yield ctx.finding("client_team.implementation_owner", account=deal.deal.account)
 
@@ -138,25 +180,40 @@ stakeholders:
 client_team: {sponsor: Wang Fang}
 """
 
-_NOT_STAKEHOLDER_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: C-4, name: Quality system, account: Acme, stage: discovery, close_date: 2027-01-31}
-stakeholders:
-  - {name: Zhang Wei, title: General manager, roles: [EB], met: 2026-11-10}
-  - {name: Wang Fang, title: Quality director, roles: [coach], last_contact: 2026-11-15}
-client_team: {sponsor: Wang Fang}
-"""
-
 
 @rule(
     "CT004",
     "sponsor-not-a-stakeholder",
+    summary="The client sponsor is not among the stakeholders.",
     severity=Severity.LOW,
     doctrine=("D15",),
-    example=Example(_NOT_STAKEHOLDER_FAILS, _NOT_STAKEHOLDER_PASSES),
+    example=Example.patched(
+        _NOT_STAKEHOLDER_FAILS,
+        {
+            "met: 2026-11-10}\n": (
+                "met: 2026-11-10}\n"
+                "  - {name: Wang Fang, title: Quality director, roles: [coach],\n"
+                "     last_contact: 2026-11-15}\n"
+            ),
+        },
+    ),
+    message=(
+        "The sponsor {sponsor} is not among the stakeholders, so nothing about them is "
+        "tracked: role, stance, meetings."
+    ),
+    fix=(
+        "Add {sponsor} to `stakeholders` under the same name, with role, stance and the dates "
+        "you last met and contacted them, or correct `client_team.sponsor`."
+    ),
 )
 def sponsor_not_a_stakeholder(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """Fires when `client_team.sponsor` names nobody in `stakeholders`. Names are compared
+    ignoring case and surrounding spaces.
+
+    Why: The sponsor is the client we most need to keep involved. If they are not among the
+    stakeholders, we track nothing about them: their role, their stance, when we last met
+    them.
+    """
     team = deal.client_team
     if team is None or not team.sponsor:
         return
@@ -177,26 +234,41 @@ stakeholders:
 client_team: {sponsor: Wang Fang}
 """
 
-_NEGLECTED_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: C-5, name: Quality system, account: Acme, stage: discovery, close_date: 2027-01-31}
-stakeholders:
-  - {name: Wang Fang, title: Quality director, roles: [coach], met: 2026-08-02,
-     last_contact: 2026-11-12}
-client_team: {sponsor: Wang Fang}
-"""
-
 
 @rule(
     "CT005",
     "sponsor-neglected",
+    summary="The client sponsor has not been met or contacted in more than 30 days.",
     severity=Severity.MEDIUM,
     options=NeglectOptions,
     doctrine=("D15",),
-    example=Example(_NEGLECTED_FAILS, _NEGLECTED_PASSES),
+    example=Example.patched(
+        _NEGLECTED_FAILS,
+        {
+            "met: 2026-08-02}": "met: 2026-08-02,\n     last_contact: 2026-11-12}",
+        },
+    ),
+    message={
+        "default": (
+            "The sponsor {subject} was last in touch on {date}, {days} days ago (more than "
+            "{max_days})."
+        ),
+        "never": "The sponsor {subject} has no recorded meeting or contact.",
+    },
+    fix=(
+        "Get back in touch with {subject} this week: report progress, ask for their support "
+        "on the next step, and record it in `last_contact` (or `met`)."
+    ),
 )
 def sponsor_neglected(deal: DealFile, ctx: Context[NeglectOptions]) -> Iterator[Finding]:
+    """When the sponsor is a stakeholder: fires when their latest `met` or `last_contact` (on
+    or before the audit date) is more than `max_days` (30) days before the audit date, or
+    when they have neither. Exactly 30 days is not neglect; 31 is.
+
+    Why: Client management means keeping the senior client who brought us in involved and
+    supportive. A sponsor who hears nothing from us for a month stops defending the project
+    inside, and may be won over by whoever does keep in touch.
+    """
     sponsor = _sponsor_of(deal)
     if sponsor is None:
         return

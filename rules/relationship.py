@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from ebcheck.ruleapi import (
+    Area,
     Context,
     DealFile,
     Example,
@@ -30,6 +31,18 @@ from ebcheck.ruleapi import (
     percent,
     rule,
 )
+
+AREA = Area(
+    "RS",
+    "Relationship stage",
+    doctrine={
+        "D10": "Four relationship stages, by share of wallet",
+        "D11": "Relationship stages cannot be skipped",
+        "D12": "A relationship that slides back needs a repair plan",
+        "D13": "Each stage needs its own strategy",
+    },
+)
+
 
 _ORDER = list(RelationshipStage)
 
@@ -56,22 +69,39 @@ deal: {id: R-1, name: Spare parts 2027, account: Acme, stage: discovery, close_d
 relationship: {stage: stable, share_of_wallet: 0.3}
 """
 
-_MISMATCH_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: R-1, name: Spare parts 2027, account: Acme, stage: discovery, close_date: 2027-01-31}
-relationship: {stage: initial, share_of_wallet: 0.3}
-"""
-
 
 @rule(
     "RS001",
     "stage-share-mismatch",
+    summary="The share of wallet does not match the declared relationship stage.",
     severity=Severity.MEDIUM,
     doctrine=("D10", "D13"),
-    example=Example(_MISMATCH_FAILS, _MISMATCH_PASSES),
+    example=Example.patched(
+        _MISMATCH_FAILS,
+        {
+            "stage: stable": "stage: initial",
+        },
+    ),
+    message=(
+        "Our share of wallet at {account} is {share}, which is the {band} stage, not "
+        "{declared} as recorded."
+    ),
+    fix=(
+        "Set `relationship.stage` to the stage the share shows ({band}), or correct "
+        "`share_of_wallet`; then plan for the stage you are really at."
+    ),
 )
 def stage_share_mismatch(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """Fires when `relationship.share_of_wallet` lies outside the band of the declared
+    `relationship.stage`. Bands: development 0; initial more than 0 and under 50%; stable
+    50% to under 80%; strategic 80% to 100%.
+
+    Why: Where a relationship stands is measured, not felt: by our share of what the
+    customer buys in our category. Development means we are not a supplier yet; initial, a
+    secondary supplier; stable, the main supplier; strategic, 80% or more. Each stage needs
+    its own strategy, so a stage that does not match the numbers leads to the wrong
+    strategy.
+    """
     relation = deal.relationship
     if relation is None or relation.stage is None or relation.share_of_wallet is None:
         return
@@ -119,28 +149,47 @@ relationship:
     - {date: 2026-02-01, stage: stable}
 """
 
-_SKIPPED_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: R-2, name: Spare parts 2027, account: Acme, stage: discovery, close_date: 2027-01-31}
-relationship:
-  stage: stable
-  share_of_wallet: 0.6
-  history:
-    - {date: 2025-03-01, stage: development}
-    - {date: 2025-08-15, stage: initial}
-    - {date: 2026-02-01, stage: stable}
-"""
-
 
 @rule(
     "RS002",
     "stage-skipped",
+    summary="The relationship history climbs more than one stage in one step.",
     severity=Severity.MEDIUM,
     doctrine=("D11",),
-    example=Example(_SKIPPED_FAILS, _SKIPPED_PASSES),
+    example=Example.patched(
+        _SKIPPED_FAILS,
+        {
+            "stage: development}\n": (
+                "stage: development}\n    - {date: 2025-08-15, stage: initial}\n"
+            ),
+        },
+    ),
+    message={
+        "history": (
+            "The relationship went from {from_stage} ({from_date}) to {to_stage} ({to_date}), "
+            "skipping {skipped}; stages cannot be skipped."
+        ),
+        "current": (
+            "The relationship went from {from_stage} ({from_date}) to {to_stage} now, "
+            "skipping {skipped}; stages cannot be skipped."
+        ),
+    },
+    fix=(
+        "Check the history: if the relationship passed through {skipped}, add that stage to "
+        "`relationship.history` with its date; otherwise the stage is overstated and should "
+        "be corrected."
+    ),
 )
 def stage_skipped(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """Sorts `relationship.history` by date (entries after the audit date are plans and are
+    left out; entries of the same day keep file order), appends the current
+    `relationship.stage`, and fires once for each step that climbs more than one stage,
+    naming the stages skipped.
+
+    Why: A relationship moves one stage at a time: from development to initial cooperation,
+    to stable, to strategic partnership. Trust and share are earned step by step. A record
+    that jumps a stage is either missing a step or overstating where we are.
+    """
     steps = _timeline(deal, ctx)
     for (before, since, _), (after, on, at) in pairwise(steps):
         if after.rank - before.rank <= 1:
@@ -170,29 +219,54 @@ relationship:
     - {date: 2026-03-01, stage: stable}
 """
 
-_REGRESSED_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: R-3, name: Spare parts 2027, account: Acme, stage: discovery, close_date: 2027-01-31}
-relationship:
-  stage: stable
-  share_of_wallet: 0.6
-  history:
-    - {date: 2025-09-15, stage: initial}
-    - {date: 2026-03-01, stage: stable}
-"""
-
 
 @rule(
     "RS003",
     "stage-regressed",
+    summary="The relationship has slid back below its latest recorded stage.",
     # High without a repair plan; the rule lowers it to info when there is one.
     severity=Severity.HIGH,
     conditions={"repair_plan": Severity.INFO},
     doctrine=("D12", "D13"),
-    example=Example(_REGRESSED_FAILS, _REGRESSED_PASSES),
+    example=Example.patched(
+        _REGRESSED_FAILS,
+        {
+            "stage: initial\n  share_of_wallet: 0.4": "stage: stable\n  share_of_wallet: 0.6",
+        },
+    ),
+    message={
+        "default": (
+            "The relationship has slid back from {previous} ({date}) to {current}, and there "
+            "is no repair plan."
+        ),
+        "repair": (
+            "The relationship has slid back from {previous} ({date}) to {current}; a repair "
+            "plan is recorded."
+        ),
+    },
+    fix={
+        "default": (
+            "Write a repair plan in `relationship.repair_plan`: why the relationship slid, "
+            "what you will do about it and by when, and who on the customer side must be won "
+            "back."
+        ),
+        "repair": (
+            "Carry out the repair plan and review it at the next account meeting; update "
+            "`relationship.stage` and `history` once the relationship is back at {previous}."
+        ),
+    },
+    texts={
+        "severity_when.repair_plan": "{severity} when a `repair_plan` is recorded",
+    },
 )
 def stage_regressed(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """Fires when the current `relationship.stage` is below the stage of the latest
+    `relationship.history` entry (by date; entries after the audit date are left out).
+
+    Why: A relationship can stall, slide back or break at any stage. Sliding back takes
+    time, so it can be caught and repaired, but only with a plan: why it happened, what we
+    will do, and who must be won back. "We kept the customer" is not a strategy.
+    """
     relation = deal.relationship
     steps = _timeline(deal, ctx)
     if relation is None or relation.stage is None or len(steps) < 2:
@@ -205,7 +279,7 @@ def stage_regressed(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding
     yield ctx.finding(
         "relationship.repair_plan" if repairing else "relationship.stage",
         variant="repair" if repairing else None,
-        severity=Severity.INFO if repairing else None,
+        condition="repair_plan" if repairing else None,
         previous=_named(ctx, previous),
         date=since,
         current=_named(ctx, relation.stage),
@@ -226,29 +300,41 @@ deal:
 relationship: {stage: development, share_of_wallet: 0, annual_spend: 3000000}
 """
 
-_OUTPACES_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal:
-  id: R-4
-  name: MES pilot line
-  account: Acme
-  stage: discovery
-  close_date: 2027-01-31
-  amount: 600000
-  currency: CNY
-relationship: {stage: development, share_of_wallet: 0, annual_spend: 3000000}
-"""
-
 
 @rule(
     "RS004",
     "deal-outpaces-relationship",
+    summary=("Winning this deal would lift our share more than one stage above the relationship."),
     severity=Severity.MEDIUM,
     doctrine=("D11", "D13"),
-    example=Example(_OUTPACES_FAILS, _OUTPACES_PASSES),
+    example=Example.patched(
+        _OUTPACES_FAILS,
+        {
+            "Full MES rollout": "MES pilot line",
+            "2400000": "600000",
+        },
+    ),
+    message=(
+        "Winning this deal ({amount} against a yearly spend of {annual_spend}) would take our "
+        "share from {share} to {projected}, the {band} stage, but the relationship is only "
+        "{declared}."
+    ),
+    fix=(
+        "Size the deal for the relationship (a first phase that fits the {next_stage} stage), "
+        "or build the relationship first; check with the EB that they are ready to commit "
+        "that much to us."
+    ),
 )
 def deal_outpaces_relationship(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """With `relationship.stage`, `relationship.annual_spend`, `deal.amount` and
+    `relationship.share_of_wallet` all known: fires when share + amount / annual_spend
+    (capped at 100%) falls in a band more than one stage above the declared stage.
+
+    Why: Stages cannot be skipped. A customer rarely hands a supplier it barely knows a
+    large part of its spend in one go: a deal that would take us from development straight
+    to main supplier asks for trust the relationship has not earned yet, and is likely to be
+    cut down, split or given to someone else.
+    """
     relation = deal.relationship
     amount = deal.deal.amount
     if (
@@ -282,23 +368,35 @@ as_of: 2026-11-20
 deal: {id: R-5, name: Spare parts 2027, account: Acme, stage: qualification, close_date: 2027-03-31}
 """
 
-_MISSING_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: R-5, name: Spare parts 2027, account: Acme, stage: qualification, close_date: 2027-03-31}
-relationship: {stage: initial, share_of_wallet: 0.2}
-"""
-
 
 @rule(
     "RS005",
     "relationship-missing",
+    summary="From qualification, no relationship stage is recorded.",
     severity=Severity.LOW,
     applies_from=Stage.QUALIFICATION,
     doctrine=("D10", "D13"),
-    example=Example(_MISSING_FAILS, _MISSING_PASSES),
+    example=Example.patched(
+        _MISSING_FAILS,
+        {
+            "close_date: 2027-03-31}\n": (
+                "close_date: 2027-03-31}\nrelationship: {stage: initial, share_of_wallet: 0.2}\n"
+            ),
+        },
+    ),
+    message="No relationship stage is recorded for {account}; the deal is at {stage}.",
+    fix=(
+        "Record `relationship.stage` (development, initial, stable or strategic) from our "
+        "share of {account}'s spend in our category, with the `share_of_wallet`."
+    ),
 )
 def relationship_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """From qualification, fires when `relationship.stage` is missing or empty.
+
+    Why: Each relationship stage needs its own strategy: winning a first order is a
+    different job from defending a main-supplier position. Without knowing the stage, we
+    cannot tell which job this deal is.
+    """
     if deal.relationship is None or deal.relationship.stage is None:
         yield ctx.finding("relationship.stage", account=deal.deal.account)
 

@@ -9,11 +9,10 @@ from ebcheck.audit.engine import Engine
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.load import load_bytes
-from ebcheck.i18n import Catalogue
 from ebcheck.reports import ruledocs
 from ebcheck.ruleapi import Rule
 
-WORDS = Catalogue("en", [builtin_pack().locale])
+WORDS = builtin_pack().words("en")
 
 
 def findings_of(rule: Rule, text: str, files: int) -> list[str]:

@@ -56,3 +56,42 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     (tmp_path / "b.py").write_text(source, encoding="utf-8")
     with pytest.raises(PackError, match="declared twice"):
         load_pack(tmp_path)
+
+
+def test_a_pack_speaks_its_declarations_and_its_translation(tmp_path: Path) -> None:
+    (tmp_path / "area.py").write_text(
+        '''from ebcheck.ruleapi import Area, Severity, rule
+
+AREA = Area("ZZ", "Made up", doctrine={"D99": "Say it"})
+
+
+@rule("ZZ001", "made-up", summary="One line.", severity=Severity.LOW, message="Hi {name}.")
+def made_up(deal, ctx):
+    """Fires never.
+
+    Why: A test.
+    """
+    return iter(())
+
+
+RULES = [made_up]
+''',
+        encoding="utf-8",
+    )
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "zh.yaml").write_text('ZZ001:\n  message: "你好{name}。"\n', "utf-8")
+    loaded = load_pack(tmp_path)
+    english, chinese = loaded.words("en"), loaded.words("zh")
+    assert english.text("ZZ001.message", name="Li") == "Hi Li."
+    assert english.text("ZZ001.why") == "A test."
+    assert english.text("area.ZZ") == "Made up"
+    assert english.text("doctrine.D99") == "Say it"
+    assert chinese.text("ZZ001.message", name="Li") == "你好Li。"
+    assert chinese.text("ZZ001.summary") == "One line."  # English behind a missing translation
+    assert english.text("HY005.fix").startswith("Give each deal file")  # the engine's rules too
+
+
+def test_an_area_that_is_not_an_area_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("AREA = 'ZZ'\nRULES = []\n", encoding="utf-8")
+    with pytest.raises(PackError, match=r"AREA must be an ebcheck\.ruleapi\.Area, not str"):
+        load_pack(tmp_path)

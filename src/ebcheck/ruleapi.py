@@ -1,22 +1,52 @@
 """The public API for rule modules: everything a rule pack may import.
 
-A rule is one function, declared with `@rule(...)`::
+A rule is one page: one function, declared with `@rule(...)`, that holds the
+check, its documentation and its English words::
 
-    @rule("EB002", "eb-not-met", severity=Severity.MEDIUM,
-          escalation={Stage.DISCOVERY: Severity.HIGH, Stage.PROPOSAL: Severity.CRITICAL},
-          doctrine=("D3", "D4"))
+    @rule(
+        "EB002",
+        "eb-not-met",
+        summary="An economic buyer is named but nobody on our side has met them.",
+        severity=Severity.MEDIUM,
+        escalation={Stage.DISCOVERY: Severity.HIGH, Stage.PROPOSAL: Severity.CRITICAL},
+        doctrine=("D3", "D4"),
+        example=Example.patched(FAILING_DEAL, {"roles: [EB]}": "roles: [EB], met: 2026-11-10}"}),
+        message={"one": "{names} (EB) has never been met.", "several": "..."},
+        fix="Get the first EB meeting through a referral; record it in `met`.",
+    )
     def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
-        ...
-        yield ctx.finding(("stakeholders", 0), subject=person.name, name=person.name)
+        '''Fires when an EB is named but none has a `met` date by the audit date.
 
-and listed in its module's ``RULES``. The message and fix come from the
-pack's catalogue under ``<ID>.message`` and ``<ID>.fix`` (or
-``<ID>.message_<variant>``), filled with the facts the rule passes.
+        Why: Without the EB's yes, everyone else's yes is worthless.
+        '''
+        ...
+        yield ctx.finding(("stakeholders", 0), subject=person.name, variant="one", names=...)
+
+and listed in its module's ``RULES``.
+
+- The check's docstring says what the rule checks and why (see `doc_sections`):
+  the paragraphs before the one that starts with ``Why:`` are ``checks``, the
+  rest is ``why``.
+- ``message`` and ``fix`` are `str.format` templates filled with the facts the
+  check passes to `Context.finding` (every template may also use ``{stage}``,
+  ``{as_of}`` and ``{subject}``). A mapping gives one template per variant
+  (``message_<variant>``; the key ``default`` is the plain ``message``, used
+  when the finding names no variant or a variant without its own template).
+- ``texts`` are fragments the check looks up with `Context.text` (``item.budget``),
+  and the words of each condition's severity (``severity_when.<condition>``).
+- The declaration alone owns the severities: the default, the stage
+  ``escalation`` and the ``conditions`` a check may name
+  (``ctx.finding(..., condition="unknown")``); a severity set in the
+  configuration still wins over all of them.
+
+The English lives in the declaration (`Rule.english`); a pack's
+``locale/<lang>.yaml`` only translates it, keyed by rule id (``EB002.fix``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -43,6 +73,7 @@ from ebcheck.deal.sourcemap import Path, SourceMap, format_path, parse_path
 from ebcheck.i18n import Catalogue
 
 __all__ = [
+    "Area",
     "Authority",
     "Channel",
     "Context",
@@ -85,15 +116,109 @@ OptionsT = TypeVar("OptionsT", bound=RuleOptions)
 CheckFunction = Callable[[DealFile, "Context[Any]"], Iterable[Finding]]
 
 
+def patch(text: str, changes: Mapping[str, str]) -> str:
+    """`text` with each `old` of `changes` replaced by its `new`, in order.
+
+    Every `old` must occur exactly once in the text it is applied to (the
+    text as changed so far): a patch that no longer matches its example fails
+    loudly, at import, instead of silently changing nothing.
+    """
+    for old, new in changes.items():
+        count = text.count(old) if old else 0
+        if count != 1:
+            raise ValueError(f"patch: {old!r} occurs {count} times, not exactly once, in {text!r}")
+        text = text.replace(old, new)
+    return text
+
+
 @dataclass(frozen=True)
 class Example:
-    """A deal that shows the rule: `fails` must fire it, `passes` must not."""
+    """A deal that shows the rule: `fails` must fire it, `passes` must not.
+
+    Write `passes` as a small patch of `fails` (`Example.patched`), so that the
+    example shows exactly the change that makes the rule stay silent.
+    """
 
     fails: str
     passes: str
     as_of: dt.date | None = None
     files: int = 1
     """How many files the example stands for (a repository rule may need several)."""
+
+    @classmethod
+    def patched(
+        cls,
+        fails: str,
+        changes: Mapping[str, str],
+        *,
+        as_of: dt.date | None = None,
+        files: int = 1,
+    ) -> Example:
+        """The failing deal, and as the passing one the same text with `changes`
+        applied: `{old: new, ...}`, each `old` occurring exactly once (see `patch`)."""
+        return cls(fails, patch(fails, changes), as_of=as_of, files=files)
+
+
+@dataclass(frozen=True)
+class Area:
+    """What a rule module declares about its area, beside its rules: the area's
+    title, the titles of the doctrine points it encodes, and words its rules share.
+
+    A module declares it as ``AREA = Area("EB", "Economic buyer", doctrine={...})``.
+    """
+
+    code: str
+    title: str
+    doctrine: Mapping[str, str] = field(default_factory=dict)
+    """Doctrine point -> title: `{"D1": "Four buying roles: EB, TB, UB and coach"}`."""
+    texts: Mapping[str, str] = field(default_factory=dict)
+    """Words shared by the pack's rules, by catalogue key: `{"channel.phone": "phone call"}`."""
+
+    def english(self) -> dict[str, str]:
+        """The area's words as catalogue entries: `area.<code>`, `doctrine.<point>`, texts."""
+        words = {f"area.{self.code}": self.title}
+        words.update({f"doctrine.{point}": title for point, title in self.doctrine.items()})
+        words.update(self.texts)
+        return words
+
+
+def _unfold(paragraphs: Iterable[str]) -> str:
+    """Paragraphs as a YAML folded scalar (`>-`) reads them: lines joined by a
+    space, paragraphs by a line break."""
+    return "\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def doc_sections(doc: str | None) -> tuple[str, str]:
+    """`(checks, why)` from a check's docstring.
+
+    The docstring is read as paragraphs separated by blank lines. The
+    paragraphs before the first one that starts with ``Why:`` say what the rule
+    checks; that paragraph (without the label) and every later one say why it
+    matters. Within a paragraph, lines are joined by one space; paragraphs are
+    joined by a line break: the text reads as if written as a YAML ``>-`` scalar.
+    """
+    text = inspect.cleandoc(doc or "")
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.startswith("Why:"):
+            why = [paragraph.removeprefix("Why:").lstrip(), *paragraphs[index + 1 :]]
+            return _unfold(paragraphs[:index]), _unfold(why)
+    return _unfold(paragraphs), ""
+
+
+Templates = str | Mapping[str, str]
+"""One template, or one per variant (`default` is the template without a variant)."""
+
+
+def _templates(part: str, templates: Templates | None) -> list[tuple[str, str]]:
+    if templates is None:
+        return []
+    if isinstance(templates, str):
+        return [(part, templates)]
+    return [
+        (part if variant == "default" else f"{part}_{variant}", template)
+        for variant, template in templates.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -108,10 +233,14 @@ class Rule:
     doctrine: tuple[str, ...] = ()
     example: Example | None = None
     scope: str = "file"
-    conditions: tuple[tuple[str, Severity], ...] = ()
-    """Severities the check chooses on facts other than the stage, documented by key
-    (words under `<ID>.severity_when.<key>`), such as RS003's info with a repair plan."""
     """`file`: checks one deal; `repo`: sees every deal of the audit; `file-error`: E001/E002."""
+    conditions: tuple[tuple[str, Severity], ...] = ()
+    """Severities the check chooses on facts other than the stage, named by key
+    (`ctx.finding(..., condition=key)`, words under `<ID>.severity_when.<key>`),
+    such as RS003's info with a repair plan."""
+    words: tuple[tuple[str, str], ...] = ()
+    """The rule's English, by key below its id: `summary`, `checks`, `why`,
+    `applies`, `message[_<variant>]`, `fix[_<variant>]` and its texts."""
 
     @property
     def area(self) -> str:
@@ -124,6 +253,18 @@ class Rule:
             if stage.reached(threshold):
                 current = severity
         return current
+
+    def severity_when(self, condition: str) -> Severity:
+        """The severity the declaration gives `condition` (one of its `conditions`)."""
+        for key, severity in self.conditions:
+            if key == condition:
+                return severity
+        known = ", ".join(key for key, _ in self.conditions) or "none"
+        raise ValueError(f"{self.id} declares no condition {condition!r} (declared: {known})")
+
+    def english(self) -> dict[str, str]:
+        """The rule's English as catalogue entries: `<ID>.<key>`."""
+        return {f"{self.id}.{key}": text for key, text in self.words}
 
     def applies_to(self, stage: Stage) -> bool:
         if self.scope != "file" or stage.is_closed:
@@ -142,11 +283,40 @@ def rule(
     doctrine: Iterable[str] = (),
     example: Example | None = None,
     conditions: Mapping[str, Severity] | None = None,
+    summary: str | None = None,
+    message: Templates | None = None,
+    fix: Templates | None = None,
+    texts: Mapping[str, str] | None = None,
+    applies: str | None = None,
+    scope: str = "file",
 ) -> Callable[[Callable[[DealFile, Context[Any]], Iterable[Finding]]], Rule]:
-    """Declare a rule; the decorated function is its check."""
+    """Declare a rule; the decorated function is its check, its docstring says
+    what the rule checks and why (`doc_sections`).
+
+    `summary` is one line for `ebcheck rules`; `message` and `fix` are the
+    finding's templates, one or one per variant; `texts` the fragments the
+    check asks `ctx.text` for, and `severity_when.<condition>` for each of the
+    `conditions`; `applies` replaces "applies from <stage>" in the docs of a
+    rule the engine applies itself (`scope` other than `file`).
+    """
     ladder = tuple(sorted((escalation or {}).items(), key=lambda item: item[0].rank))
+    cases = tuple((conditions or {}).items())
+    extra = dict(texts or {})
+    unworded = [key for key, _ in cases if f"severity_when.{key}" not in extra]
+    if (summary is not None or message is not None) and unworded:
+        # A pack whose English is in YAML documents its conditions there.
+        raise ValueError(f"{id}: texts lack severity_when.{unworded[0]} for its condition")
 
     def declare(check: Callable[[DealFile, Context[Any]], Iterable[Finding]]) -> Rule:
+        checks, why = doc_sections(check.__doc__)
+        words = [
+            ("summary", summary),
+            ("checks", checks or None),
+            ("why", why or None),
+            ("applies", applies),
+        ]
+        words += _templates("message", message) + _templates("fix", fix)
+        words += extra.items()
         return Rule(
             id,
             name,
@@ -157,7 +327,9 @@ def rule(
             options,
             tuple(doctrine),
             example,
-            conditions=tuple((conditions or {}).items()),
+            scope=scope,
+            conditions=cases,
+            words=tuple((key, text) for key, text in words if text is not None),
         )
 
     return declare
@@ -216,18 +388,26 @@ class Context(Generic[OptionsT]):
         at: Path | str,
         *,
         subject: str | None = None,
-        severity: Severity | None = None,
+        condition: str | None = None,
         variant: str | None = None,
         **facts: Any,
     ) -> Finding:
         """A finding of this rule about the field `at`, in the user's language.
 
-        `severity` is for rules whose severity depends on more than the stage;
-        a severity set in the configuration still wins.
+        `condition` names one of the declaration's `conditions`, for rules whose
+        severity depends on more than the stage: the declaration says which
+        severity it carries. A severity set in the configuration still wins.
+        `variant` picks the `message_<variant>` and `fix_<variant>` templates
+        where the rule has them.
         """
         path = parse_path(at) if isinstance(at, str) else at
         position = self.source.locate(path)
-        effective = self.severity_override or severity or self.rule.severity_at(self.stage)
+        if self.severity_override is not None:
+            effective = self.severity_override
+        elif condition is not None:
+            effective = self.rule.severity_when(condition)
+        else:
+            effective = self.rule.severity_at(self.stage)
         facts.setdefault(
             "stage", self.catalogue.get(f"stage.{self.stage.value}") or self.stage.value
         )
@@ -275,4 +455,4 @@ def percent(share: float) -> str:
     return f"{round(share * 100, 2):g}%"
 
 
-__all__ += ["no_value", "number", "percent"]
+__all__ += ["doc_sections", "no_value", "number", "patch", "percent"]

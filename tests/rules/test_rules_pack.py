@@ -11,12 +11,11 @@ import pytest
 from ebcheck.audit.core_rules import catalogue_rules
 from ebcheck.audit.pack import builtin_pack, module_files
 from ebcheck.audit.settings import Settings
-from ebcheck.i18n import Catalogue
 from ebcheck.reports import ruledocs
 from ebcheck.ruleapi import Rule
 
 PACK = builtin_pack()
-WORDS = Catalogue("en", [PACK.locale])
+WORDS = PACK.words("en")
 RULES = {rule.id: rule for rule in PACK.rules}
 README = Path(__file__).resolve().parents[2] / "rules" / "README.md"
 

@@ -13,7 +13,10 @@ from typing import Any
 from ebcheck.audit.findings import Finding
 from ebcheck.deal.enums import Severity
 from ebcheck.deal.models import DealFile
-from ebcheck.ruleapi import Context, Example, Rule
+from ebcheck.ruleapi import Context, Example, Rule, rule
+
+# The header of every example deal below.
+_DEAL = "deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31}\n"
 
 
 def _engine_applied(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
@@ -21,69 +24,114 @@ def _engine_applied(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
     return iter(())
 
 
+# E001 and E002 are the loader's: their words (summary, checks, why, fix and one
+# message per problem) are the engine catalogue's `E001.*` and `E002.*`, which
+# every report can use, even one rendered without a rule pack.
+E001 = Rule("E001", "invalid-yaml", Severity.CRITICAL, _engine_applied, scope="file-error")
+E002 = Rule("E002", "invalid-deal", Severity.CRITICAL, _engine_applied, scope="file-error")
+
+
 _HY005_FAILS = """\
 # two files in one audit, both with:
 ebcheck: 1
 deal: {id: HD-2026-031, name: MES, account: Acme, stage: proposal, close_date: 2026-12-31}
 """
-_HY005_PASSES = """\
-# each file has its own id:
-ebcheck: 1
-deal: {id: HD-2026-032, name: MES, account: Acme, stage: proposal, close_date: 2026-12-31}
-"""
-_S001_FAILS = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31}
-suppress:
-  - {rule: CD001, reason: no delivery estimate yet}
-"""
-_S001_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31}
-"""
-_S002_FAILS = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31}
-suppress:
-  - {rule: HY002, reason: next step agreed by phone, until: 2026-11-01}
-"""
-_S002_PASSES = """\
-ebcheck: 1
-as_of: 2026-11-20
-deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31}
-suppress:
-  - {rule: HY002, reason: next step agreed by phone, until: 2026-12-01}
-"""
 
-E001 = Rule("E001", "invalid-yaml", Severity.CRITICAL, _engine_applied, scope="file-error")
-E002 = Rule("E002", "invalid-deal", Severity.CRITICAL, _engine_applied, scope="file-error")
-HY005 = Rule(
+
+@rule(
     "HY005",
     "duplicate-deal-id",
-    Severity.HIGH,
-    _engine_applied,
+    summary="Two deal files in one audit share a deal id.",
+    severity=Severity.HIGH,
     scope="repo",
-    example=Example(_HY005_FAILS, _HY005_PASSES, files=2),
+    applies="Every loaded deal file, closed deals included.",
+    example=Example.patched(
+        _HY005_FAILS,
+        {"both with:": "each with its own id:", "HD-2026-031": "HD-2026-032"},
+        files=2,
+    ),
+    message="Deal id '{deal_id}' is also used by {others}.",
+    fix="Give each deal file its own `deal.id`, or delete the stale copy.",
 )
-S001 = Rule(
+def duplicate_deal_id(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
+    """Compares `deal.id` exactly across every file loaded in one audit, closed deals included
+    (and, with --changed-since, the unchanged files too). Every file sharing the id is
+    reported.
+
+    Why: The deal id is how the pipeline review, the CRM and the baseline recognise a deal. Two
+    files with one id double-count the pipeline or hide one deal behind another.
+    """
+    return _engine_applied(deal, ctx)
+
+
+_S001_FAILS = f"""\
+ebcheck: 1
+as_of: 2026-11-20
+{_DEAL}suppress:
+  - {{rule: CD001, reason: no delivery estimate yet}}
+"""
+
+
+@rule(
     "S001",
     "suppression-unused",
-    Severity.LOW,
-    _engine_applied,
+    summary="A suppression matches no finding.",
+    severity=Severity.LOW,
     scope="repo",
-    example=Example(_S001_FAILS, _S001_PASSES),
+    applies="Every open deal with `suppress` entries.",
+    example=Example.patched(
+        _S001_FAILS, {"suppress:\n  - {rule: CD001, reason: no delivery estimate yet}\n": ""}
+    ),
+    message={
+        "default": "The suppression of {rule}{target} matches no finding.",
+        "unknown": "The suppression names '{rule}', which is no rule.",
+    },
+    fix="Remove this `suppress` entry (or correct its rule or target).",
+    texts={"target": " for {target}"},
 )
-S002 = Rule(
+def suppression_unused(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
+    """Fires for each unexpired `suppress` entry that hides no finding of its deal, including
+    one that names an unknown rule.
+
+    Why: An accepted gap that has been closed should leave the file; a suppression that matches
+    nothing hides the next real finding of that rule without anyone deciding it again.
+    """
+    return _engine_applied(deal, ctx)
+
+
+_S002_FAILS = f"""\
+ebcheck: 1
+as_of: 2026-11-20
+{_DEAL}suppress:
+  - {{rule: HY002, reason: next step agreed by phone, until: 2026-11-01}}
+"""
+
+
+@rule(
     "S002",
     "suppression-expired",
-    Severity.INFO,
-    _engine_applied,
+    summary="A suppression has expired; its findings are back.",
+    severity=Severity.INFO,
     scope="repo",
-    example=Example(_S002_FAILS, _S002_PASSES),
+    applies="Every open deal with `suppress` entries.",
+    example=Example.patched(_S002_FAILS, {"until: 2026-11-01": "until: 2026-12-01"}),
+    message=(
+        "The suppression of {rule}{target} expired on {until} ({reason}); {count} finding(s) "
+        "are back."
+    ),
+    fix="Close the gap, or, if it is still accepted, extend `until` with a new reason.",
+    texts={"target": " for {target}"},
 )
+def suppression_expired(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
+    """Fires for each `suppress` entry whose `until` is before the audit date.
+
+    Why: A suppression with an end date is a promise to revisit the gap. Once it has passed, the
+    findings count again, and the report says why they came back.
+    """
+    return _engine_applied(deal, ctx)
+
+
+HY005, S001, S002 = duplicate_deal_id, suppression_unused, suppression_expired
 
 FILE_ERRORS = (E001, E002)
 SELECTABLE = (HY005, S001, S002)

@@ -75,7 +75,7 @@ class Engine:
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
         rules = tuple(a for a in selected if a.rule.scope == "file")
         core = {a.rule.id: a for a in selected if a.rule.scope != "file"}
-        catalogue = words_for(settings.lang)
+        catalogue = pack.words(settings.lang)
         return cls(settings, pack, rules, core, catalogue)
 
     @property
@@ -273,7 +273,7 @@ class Engine:
 
 def words_for(lang: str) -> Catalogue:
     """The messages of an audit in `lang`: the engine's and the built-in pack's."""
-    return Catalogue(lang, [builtin_pack().locale])
+    return builtin_pack().words(lang)
 
 
 # Messages that already name the key they are about.

@@ -4,6 +4,10 @@ The built-in pack is the repository's top-level `rules/` folder. In a wheel
 it is shipped as package data (`ebcheck/_builtin_rules`); in a source
 checkout or an editable install it is found beside `src/`. A team's own pack
 will be loaded the same way.
+
+A module declares its rules in `RULES` and may declare its `AREA` (title,
+doctrine, shared words). The English of a pack is written in those
+declarations; its `locale/<lang>.yaml` files translate it (`Pack.words`).
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from ebcheck.audit.core_rules import CORE_RULES
 from ebcheck.errors import PackError
-from ebcheck.ruleapi import Rule
+from ebcheck.i18n import Catalogue
+from ebcheck.ruleapi import Area, Rule
 
 _SHIPPED = Path(__file__).parents[1] / "_builtin_rules"
 _CHECKOUT = Path(__file__).resolve().parents[3] / "rules"
@@ -28,10 +34,28 @@ class Pack:
     folder: Path
     modules: tuple[str, ...]
     rules: tuple[Rule, ...]
+    areas: tuple[Area, ...] = ()
 
     @property
     def locale(self) -> Path:
+        """The folder of the pack's translations (and of English in YAML, if any)."""
         return self.folder / "locale"
+
+    def english(self) -> dict[str, str]:
+        """Every English string written in code that an audit with this pack may
+        say: the areas' and rules' of the pack, and those of the rules the
+        engine applies itself, as catalogue entries (`EB002.fix`)."""
+        words: dict[str, str] = {}
+        for area in self.areas:
+            words.update(area.english())
+        for rule in (*self.rules, *CORE_RULES):
+            words.update(rule.english())
+        return words
+
+    def words(self, lang: str) -> Catalogue:
+        """The catalogue of an audit with this pack in `lang`: the engine's words,
+        the declarations' English, and the translations of the pack's `locale/`."""
+        return Catalogue(lang, [self.locale], english=self.english())
 
 
 def builtin_folder() -> Path:
@@ -77,11 +101,24 @@ def load_pack(folder: Path) -> Pack:
     digest = hashlib.sha1(str(folder.resolve()).encode(), usedforsecurity=False).hexdigest()[:12]
     namespace = f"ebcheck_pack_{digest}"
     rules: list[Rule] = []
+    areas: list[Area] = []
     files = module_files(folder)
     for path in files:
-        rules.extend(_rules_of(_import(path, namespace), path))
+        module = _import(path, namespace)
+        rules.extend(_rules_of(module, path))
+        areas.extend(_area_of(module, path))
     _check_unique(rules, folder)
-    return Pack(folder, tuple(p.stem for p in files), tuple(rules))
+    return Pack(folder, tuple(p.stem for p in files), tuple(rules), tuple(areas))
+
+
+def _area_of(module: ModuleType, path: Path) -> list[Area]:
+    declared = getattr(module, "AREA", None)
+    if declared is None:
+        return []
+    if not isinstance(declared, Area):
+        reason = f"AREA must be an ebcheck.ruleapi.Area, not {type(declared).__name__}"
+        raise PackError("module_failed", where=str(path), reason=reason)
+    return [declared]
 
 
 def _check_unique(rules: list[Rule], folder: Path) -> None:

@@ -240,13 +240,13 @@ def explain(
 def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
     from ebcheck.audit.core_rules import catalogue_rules
     from ebcheck.audit.pack import builtin_pack
-    from ebcheck.i18n import LANGUAGES, Catalogue, language_from_environment
+    from ebcheck.i18n import LANGUAGES, language_from_environment
 
     lang = lang.lower() if lang else None
     if lang is not None and lang not in LANGUAGES:
         fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
     pack = builtin_pack()
-    words = Catalogue(lang or language_from_environment(), [pack.locale])
+    words = pack.words(lang or language_from_environment())
     return catalogue_rules(pack.rules), words
 
 

@@ -2,11 +2,14 @@
 
 `ebcheck rules` lists every rule (a table, JSON, or the markdown catalogue
 committed as `rules/README.md`); `ebcheck explain` shows one rule in full.
-Everything comes from the rule declarations (id, name, severity ladder,
-options, doctrine, examples) and the catalogue (summary, checks, why,
-message, fix), so the documentation cannot drift from what the rules do: the
-"what ebcheck says" part is the finding the rule gives on its own failing
-example. Nothing here prints; each function returns text.
+Everything comes from the rule declarations: id, name, severity ladder
+(default, escalation and conditions: the prose never restates it), options,
+doctrine, examples, and the rule's words (summary, what it checks and why,
+message, fix), read through the catalogue of `Pack.words`, that is the
+declaration's English or its translation. So the documentation cannot drift
+from what the rules do: the "what ebcheck says" part is the finding the rule
+gives on its own failing example. Nothing here prints; each function returns
+text.
 """
 
 from __future__ import annotations
