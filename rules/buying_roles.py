@@ -61,8 +61,8 @@ stakeholders:
         },
     ),
     message=(
-        "No coach is named among the {count} stakeholder(s): nobody inside {account} is "
-        "guiding us. The deal is at {stage}."
+        "No coach is named among the {count} {count|stakeholder|stakeholders}: "
+        "nobody inside {account} is guiding us. The deal is at {stage}."
     ),
     fix=(
         "Find someone inside {account} who wants us to win and will tell you how decisions "
@@ -266,8 +266,8 @@ stakeholders:
             "{stage} and hangs on too few people (at least {min_met} needed)."
         ),
         "none": (
-            "None of the {count} stakeholder(s) has been met; the deal is at {stage} and at "
-            "least {min_met} people should know us in person."
+            "None of the {count} {count|stakeholder|stakeholders} has been met; "
+            "the deal is at {stage} and at least {min_met} people should know us in person."
         ),
         "empty": (
             "No stakeholders are recorded, so nobody at the customer has been met; the deal "

@@ -51,7 +51,8 @@ deal: {id: H-1, name: Line 3 retrofit, account: Acme, stage: negotiation, close_
         },
     ),
     message=(
-        "The close date {date} passed {days} day(s) ago, and the deal is still open at {stage}."
+        "The close date {date} passed {days} {days|day|days} ago, "
+        "and the deal is still open at {stage}."
     ),
     fix=(
         "Agree a realistic close date with the customer and update `deal.close_date`, or "
@@ -140,7 +141,7 @@ deal:
             "due: 2026-11-06": "due: 2026-11-27",
         },
     ),
-    message='The next step "{action}" was due on {date}, {days} day(s) ago.',
+    message='The next step "{action}" was due on {date}, {days} {days|day|days} ago.',
     fix=(
         "Do it or re-plan it: record what happened, and update `deal.next_step` with what "
         "happens next and a new due date."
@@ -250,7 +251,7 @@ insights: {decision_date: 2027-01-15}
         },
     ),
     message=(
-        "The close date {close_date} is {days} day(s) before the customer's decision date "
+        "The close date {close_date} is {days} {days|day|days} before the customer's decision date "
         "{decision_date}."
     ),
     fix=(

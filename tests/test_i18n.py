@@ -27,8 +27,7 @@ def test_an_unknown_language_falls_back_to_english() -> None:
 
 
 def test_chinese_keeps_the_placeholders_of_english() -> None:
-    folders = [builtin_pack().locale]
-    english, chinese = Catalogue("en", folders), Catalogue("zh", folders)
+    english, chinese = builtin_pack().words("en"), builtin_pack().words("zh")
     for key in english.all_keys():
         raw_en, raw_zh = english.template(key) or "", chinese.template(key) or ""
         assert set(PLACEHOLDER.findall(raw_zh)) <= set(PLACEHOLDER.findall(raw_en)), key
@@ -109,7 +108,7 @@ def test_chinese_has_no_plural_forms() -> None:
 
 def test_no_english_message_writes_a_plural_with_brackets() -> None:
     """`day(s)` is what plural forms replace; `{n|day|days}` is how to write it."""
-    words = Catalogue("en", [builtin_pack().locale])
+    words = builtin_pack().words("en")
     bracketed = [
         key
         for key in words.all_keys()

@@ -46,7 +46,7 @@ def test_after_until_the_finding_is_back_and_the_report_says_why() -> None:
     assert rules == [("EB002", "critical"), ("S002", "info")]
     s002 = report.findings[1]
     assert "expired on 2026-11-19" in s002.message
-    assert "1 finding(s) are back" in s002.message
+    assert "1 finding is back" in s002.message
     assert report.suppressed == ()
     assert report.verdict.value == "not_ready"
 

@@ -165,7 +165,7 @@ def pipeline(build: Builder, golden_rules: tuple[Rule, ...]) -> AuditReport:
             finding(
                 "EB001",
                 Severity.HIGH,
-                "No economic buyer (EB) is named among the 1 stakeholder(s).",
+                "No economic buyer (EB) is named among the 1 stakeholders.",
                 line=10,
                 column=3,
                 path="stakeholders",

@@ -33,7 +33,8 @@ def test_bi001_coach_missing(build, found, stage, people, expected):
     got = found(build(stage, stakeholders=people), "BI001")
     assert severities(got) == expected
     if got:
-        assert f"among the {len(people)} stakeholder(s)" in got[0].message
+        noun = "stakeholder" if len(people) == 1 else "stakeholders"
+        assert f"among the {len(people)} {noun}:" in got[0].message
         assert "华东精密制造有限公司" in got[0].message
 
 
@@ -158,7 +159,7 @@ def test_bi005_fewer_than_two_met(build, found, stage, people, fires):
     ("people", "text"),
     [
         ([EB, NEVER], "Stakeholders met so far: 1 of 2 (张伟)"),
-        ([dict(EB, met=None), NEVER], "None of the 2 stakeholder(s) has been met"),
+        ([dict(EB, met=None), NEVER], "None of the 2 stakeholders has been met"),
         ([], "No stakeholders are recorded"),
     ],
 )

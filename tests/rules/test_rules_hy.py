@@ -23,7 +23,8 @@ def test_hy001_close_date_before_as_of(build, found, close, days):
         (finding,) = got
         assert finding.severity.value == "high"
         assert finding.message == (
-            f"The close date {close} passed {days} day(s) ago, and the deal is still open at "
+            f"The close date {close} passed {days} {'day' if days == 1 else 'days'} ago, "
+            "and the deal is still open at "
             "prospecting."
         )
         assert finding.path == "deal.close_date"
@@ -62,7 +63,8 @@ def test_hy003_next_step_overdue(build, found, due, days):
         (finding,) = got
         assert finding.severity.value == "medium"
         assert finding.message == (
-            f'The next step "与车间团队开研讨会" was due on {due}, {days} day(s) ago.'
+            f'The next step "与车间团队开研讨会" was due on {due}, '
+            f"{days} {'day' if days == 1 else 'days'} ago."
         )
         assert finding.path == "deal.next_step.due"
 
@@ -135,7 +137,7 @@ def test_hy006_close_before_decision(build, found, close, decision, fires):
     assert [f.severity.value for f in got] == (["medium"] if fires else [])
     if fires:
         assert got[0].message == (
-            "The close date 2026-12-10 is 36 day(s) before the customer's decision date 2027-01-15."
+            "The close date 2026-12-10 is 36 days before the customer's decision date 2027-01-15."
         )
 
 

@@ -116,8 +116,8 @@ as_of: 2026-11-20
     applies="Every open deal with `suppress` entries.",
     example=Example.patched(_S002_FAILS, {"until: 2026-11-01": "until: 2026-12-01"}),
     message=(
-        "The suppression of {rule}{target} expired on {until} ({reason}); {count} finding(s) "
-        "are back."
+        "The suppression of {rule}{target} expired on {until} ({reason}); "
+        "{count} {count|finding is|findings are} back."
     ),
     fix="Close the gap, or, if it is still accepted, extend `until` with a new reason.",
     texts={"target": " for {target}"},
