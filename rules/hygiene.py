@@ -10,7 +10,8 @@ is a plan written down as a fact: it must not count as having met anyone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 
 from ebcheck.ruleapi import (
     Area,
@@ -19,10 +20,13 @@ from ebcheck.ruleapi import (
     Example,
     Field,
     Finding,
+    LoadedDeal,
     NoOptions,
+    RepoContext,
     RuleOptions,
     Severity,
     Stage,
+    repo_rule,
     rule,
 )
 
@@ -349,11 +353,54 @@ def date_in_future(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
             )
 
 
+_DUPLICATE_ID_FAILS = """\
+# two files in one audit, both with:
+ebcheck: 1
+deal: {id: HD-2026-031, name: MES, account: Acme, stage: proposal, close_date: 2026-12-31}
+"""
+
+
+@repo_rule(
+    "HY005",
+    "duplicate-deal-id",
+    summary="Two deal files in one audit share a deal id.",
+    severity=Severity.HIGH,
+    applies="Every loaded deal file, closed deals included.",
+    example=Example.patched(
+        _DUPLICATE_ID_FAILS,
+        {"both with:": "each with its own id:", "HD-2026-031": "HD-2026-032"},
+        files=2,
+    ),
+    message="Deal id '{deal_id}' is also used by {others}.",
+    fix="Give each deal file its own `deal.id`, or delete the stale copy.",
+)
+def duplicate_deal_id(
+    deals: Sequence[LoadedDeal], ctx: RepoContext[NoOptions]
+) -> Iterator[tuple[LoadedDeal, Finding]]:
+    """Compares `deal.id` exactly across every file loaded in one audit, closed deals included
+    (and, with --changed-since, the unchanged files too). Every file sharing the id is
+    reported.
+
+    Why: The deal id is how the pipeline review, the CRM and the baseline recognise a deal. Two
+    files with one id double-count the pipeline or hide one deal behind another.
+    """
+    by_id: dict[str, list[LoadedDeal]] = defaultdict(list)
+    for loaded in deals:
+        by_id[loaded.deal.deal.id].append(loaded)
+    for deal_id, sharing in by_id.items():
+        if len(sharing) < 2:
+            continue
+        for loaded in sharing:
+            others = ctx.join(other.path for other in sharing if other is not loaded)
+            yield ctx.finding(loaded, ("deal", "id"), deal_id=deal_id, others=others)
+
+
 RULES = [
     close_date_passed,
     next_step_missing,
     next_step_overdue,
     deal_gone_quiet,
+    duplicate_deal_id,
     close_before_decision,
     date_in_future,
 ]

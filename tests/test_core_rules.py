@@ -1,16 +1,16 @@
-"""Rules the engine applies (HY005, S001, S002) are documented and behave as documented."""
+"""Rules the engine applies (E, S) and the repository rule HY005 behave as documented."""
 
 from __future__ import annotations
 
 import pytest
 
-from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE, catalogue_rules
+from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE, in_catalog_order
 from ebcheck.audit.engine import Engine
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.load import load_bytes
 from ebcheck.reports import ruledocs
-from ebcheck.ruleapi import Rule
+from ebcheck.ruleapi import Rule, Scope
 
 WORDS = builtin_pack().words("en")
 
@@ -36,14 +36,16 @@ def test_every_engine_rule_has_its_words(rule: Rule) -> None:
 
 
 def test_rules_are_listed_in_catalog_order() -> None:
-    areas = [r.area for r in catalogue_rules(builtin_pack().rules)]
+    areas = [r.area for r in in_catalog_order(builtin_pack().rules)]
     order = ["EB", "BI", "RS", "CT", "CD", "HY", "E", "S"]
     assert areas == sorted(areas, key=order.index)
     assert len(areas) == 38
 
 
 def test_explain_shows_what_the_engine_says_about_the_example() -> None:
-    text = ruledocs.explain(next(r for r in CORE_RULES if r.id == "HY005"), WORDS, 100, False)
+    hy005 = next(r for r in builtin_pack().rules if r.id == "HY005")
+    assert hy005.scope is Scope.REPO
+    text = ruledocs.explain(hy005, WORDS, 100, False)
     assert "Deal id 'HD-2026-031' is also used by deal-2.yaml" in text
     assert "closed deals included" in text
 

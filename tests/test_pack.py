@@ -88,7 +88,7 @@ RULES = [made_up]
     assert english.text("doctrine.D99") == "Say it"
     assert chinese.text("ZZ001.message", name="Li") == "你好Li。"
     assert chinese.text("ZZ001.summary") == "One line."  # English behind a missing translation
-    assert english.text("HY005.fix").startswith("Give each deal file")  # the engine's rules too
+    assert english.text("S001.fix").startswith("Remove this `suppress` entry")  # the engine's too
 
 
 def test_an_area_that_is_not_an_area_is_refused(tmp_path: Path) -> None:

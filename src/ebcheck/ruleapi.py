@@ -47,8 +47,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -114,6 +115,35 @@ class NoOptions(RuleOptions):
 OptionsT = TypeVar("OptionsT", bound=RuleOptions)
 
 CheckFunction = Callable[[DealFile, "Context[Any]"], Iterable[Finding]]
+
+
+class Scope(StrEnum):
+    """What a rule sees."""
+
+    FILE = "file"
+    """One deal at a time: `check(deal, ctx)`, in the first pass."""
+    REPO = "repo"
+    """Every deal loaded in the audit: `check(deals, ctx)`, in the second pass."""
+    FILE_ERROR = "file-error"
+    """A file that cannot be audited (E001/E002): found by the loader."""
+    SUPPRESSION = "suppression"
+    """A `suppress` entry (S001/S002): found by the engine while suppressing."""
+
+
+@dataclass(frozen=True)
+class LoadedDeal:
+    """One loaded deal as a repository rule sees it."""
+
+    path: str
+    """The file as reports name it."""
+    deal: DealFile
+    source: SourceMap
+    as_of: dt.date
+
+
+RepoCheckFunction = Callable[
+    [Sequence[LoadedDeal], "RepoContext[Any]"], Iterable[tuple[LoadedDeal, Finding]]
+]
 
 
 def patch(text: str, changes: Mapping[str, str]) -> str:
@@ -232,8 +262,9 @@ class Rule:
     options: type[RuleOptions] = NoOptions
     doctrine: tuple[str, ...] = ()
     example: Example | None = None
-    scope: str = "file"
-    """`file`: checks one deal; `repo`: sees every deal of the audit; `file-error`: E001/E002."""
+    scope: Scope = Scope.FILE
+    repo_check: RepoCheckFunction | None = None
+    """The check of a `Scope.REPO` rule: every loaded deal in, findings out."""
     conditions: tuple[tuple[str, Severity], ...] = ()
     """Severities the check chooses on facts other than the stage, named by key
     (`ctx.finding(..., condition=key)`, words under `<ID>.severity_when.<key>`),
@@ -267,7 +298,7 @@ class Rule:
         return {f"{self.id}.{key}": text for key, text in self.words}
 
     def applies_to(self, stage: Stage) -> bool:
-        if self.scope != "file" or stage.is_closed:
+        if self.scope is not Scope.FILE or stage.is_closed:
             return False
         return self.applies_from is None or stage.reached(self.applies_from)
 
@@ -288,7 +319,7 @@ def rule(
     fix: Templates | None = None,
     texts: Mapping[str, str] | None = None,
     applies: str | None = None,
-    scope: str = "file",
+    scope: Scope = Scope.FILE,
 ) -> Callable[[Callable[[DealFile, Context[Any]], Iterable[Finding]]], Rule]:
     """Declare a rule; the decorated function is its check, its docstring says
     what the rule checks and why (`doc_sections`).
@@ -432,6 +463,63 @@ class Context(Generic[OptionsT]):
         return self.catalogue.text(key, **facts)
 
 
+def repo_rule(
+    id: str,  # shadows the builtin: the catalog calls it id
+    name: str,
+    **declaration: Any,
+) -> Callable[[RepoCheckFunction], Rule]:
+    """Declare a repository rule: like `rule`, but its check sees every loaded
+    deal of the audit (`check(deals, ctx)`) and yields `(deal, finding)` pairs,
+    each finding made with `ctx.finding(deal, ...)` so that it is located in
+    that deal's file. It runs in the second pass, closed deals included, before
+    suppressions."""
+
+    def declare(check: RepoCheckFunction) -> Rule:
+        declared = rule(id, name, scope=Scope.REPO, **declaration)(_not_per_file)
+        checks, why = doc_sections(check.__doc__)
+        words = dict(declared.words)
+        words.update({"checks": checks, "why": why} if checks else {})
+        return replace(
+            declared, repo_check=check, words=tuple((k, v) for k, v in words.items() if v)
+        )
+
+    return declare
+
+
+def _not_per_file(deal: DealFile, ctx: Context[Any]) -> Iterable[Finding]:
+    """A repository rule has no per-deal check."""
+    return ()
+
+
+@dataclass
+class RepoContext(Generic[OptionsT]):
+    """What a repository rule's check sees besides the deals, and how it makes findings."""
+
+    rule: Rule
+    options: OptionsT
+    catalogue: Catalogue
+    severity_override: Severity | None = None
+
+    def text(self, key: str, /, **facts: Any) -> str:
+        return self.catalogue.text(f"{self.rule.id}.{key}", **facts)
+
+    def join(self, items: Iterable[str]) -> str:
+        return self.catalogue.join(items)
+
+    def finding(self, deal: LoadedDeal, at: Path | str, **facts: Any) -> tuple[LoadedDeal, Finding]:
+        """A finding of this rule about the field `at` of `deal`'s file."""
+        ctx = Context(
+            self.rule,
+            deal.deal,
+            deal.as_of,
+            self.options,
+            self.catalogue,
+            deal.source,
+            self.severity_override,
+        )
+        return deal, ctx.finding(at, **facts)
+
+
 # Helpers for rule modules, so every rule reads the same way.
 
 
@@ -455,4 +543,14 @@ def percent(share: float) -> str:
     return f"{round(share * 100, 2):g}%"
 
 
-__all__ += ["doc_sections", "no_value", "number", "patch", "percent"]
+__all__ += [
+    "LoadedDeal",
+    "RepoContext",
+    "Scope",
+    "doc_sections",
+    "no_value",
+    "number",
+    "patch",
+    "percent",
+    "repo_rule",
+]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from ebcheck.audit.core_rules import catalogue_rules
+from ebcheck.audit.core_rules import in_catalog_order
 from ebcheck.audit.pack import builtin_pack, module_files
 from ebcheck.audit.settings import Settings
 from ebcheck.reports import ruledocs
@@ -52,6 +53,7 @@ CATALOG = {
     "HY002": ("next-step-missing", "medium", {}, None),
     "HY003": ("next-step-overdue", "medium", {}, None),
     "HY004": ("deal-gone-quiet", "medium", {}, "discovery"),
+    "HY005": ("duplicate-deal-id", "high", {}, None),
     "HY006": ("close-before-decision", "medium", {}, None),
     "HY007": ("date-in-future", "medium", {}, None),
 }
@@ -167,10 +169,12 @@ def test_documented_example_fires_on_fails_and_not_on_passes(run, rule_id):
     rule = RULES[rule_id]
     assert rule.example is not None
     settings = Settings(select=(rule_id,), as_of=rule.example.as_of)
-    from ebcheck.audit.engine import audit_text
+    from ebcheck.audit.engine import Engine
 
-    failing = audit_text(rule.example.fails, settings)
-    passing = audit_text(rule.example.passes, settings)
+    engine = Engine.create(settings)
+    failing = engine.audit_example(rule.example)
+    # The passing side stands alone: a repository rule's files each get their own text.
+    passing = engine.audit_example(replace(rule.example, fails=rule.example.passes, files=1))
     assert failing.crashes == passing.crashes == ()
     assert failing.verdict.value != "invalid", failing.findings
     assert passing.verdict.value != "invalid", passing.findings
@@ -207,7 +211,7 @@ def test_closed_deals_get_no_findings(build, run, stage):
 
 
 def test_rules_readme_is_fresh():
-    expected = ruledocs.rules_markdown(catalogue_rules(PACK.rules), WORDS)
+    expected = ruledocs.rules_markdown(in_catalog_order(PACK.rules), WORDS)
     actual = README.read_text(encoding="utf-8") if README.exists() else ""
     assert actual == expected, (
         "rules/README.md is stale; regenerate it with "

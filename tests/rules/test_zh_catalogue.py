@@ -167,7 +167,7 @@ def test_the_failing_example_speaks_chinese(rule):
     example = rule.example
     assert example is not None
     settings = Settings(lang="zh", select=(rule.id,), as_of=example.as_of)
-    report = Engine.create(settings).audit_text(example.fails)
+    report = Engine.create(settings).audit_example(example)
     found = [f for f in report.findings if f.rule == rule.id]
     assert found, f"{rule.id}: its failing example gives no finding"
     for finding in found:

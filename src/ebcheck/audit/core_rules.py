@@ -1,5 +1,5 @@
-"""Rules the engine applies itself: files that cannot be audited (E), the
-repository-wide duplicate id check (HY005) and suppressions (S).
+"""Rules the engine applies itself: files that cannot be audited (E) and
+suppressions (S).
 
 They are declared like pack rules so that `ebcheck rules`, `explain`,
 selection and severity overrides treat every rule alike.
@@ -13,7 +13,7 @@ from typing import Any
 from ebcheck.audit.findings import Finding
 from ebcheck.deal.enums import Severity
 from ebcheck.deal.models import DealFile
-from ebcheck.ruleapi import Context, Example, Rule, rule
+from ebcheck.ruleapi import Context, Example, Rule, Scope, rule
 
 # The header of every example deal below.
 _DEAL = "deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31}\n"
@@ -27,41 +27,8 @@ def _engine_applied(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
 # E001 and E002 are the loader's: their words (summary, checks, why, fix and one
 # message per problem) are the engine catalogue's `E001.*` and `E002.*`, which
 # every report can use, even one rendered without a rule pack.
-E001 = Rule("E001", "invalid-yaml", Severity.CRITICAL, _engine_applied, scope="file-error")
-E002 = Rule("E002", "invalid-deal", Severity.CRITICAL, _engine_applied, scope="file-error")
-
-
-_HY005_FAILS = """\
-# two files in one audit, both with:
-ebcheck: 1
-deal: {id: HD-2026-031, name: MES, account: Acme, stage: proposal, close_date: 2026-12-31}
-"""
-
-
-@rule(
-    "HY005",
-    "duplicate-deal-id",
-    summary="Two deal files in one audit share a deal id.",
-    severity=Severity.HIGH,
-    scope="repo",
-    applies="Every loaded deal file, closed deals included.",
-    example=Example.patched(
-        _HY005_FAILS,
-        {"both with:": "each with its own id:", "HD-2026-031": "HD-2026-032"},
-        files=2,
-    ),
-    message="Deal id '{deal_id}' is also used by {others}.",
-    fix="Give each deal file its own `deal.id`, or delete the stale copy.",
-)
-def duplicate_deal_id(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
-    """Compares `deal.id` exactly across every file loaded in one audit, closed deals included
-    (and, with --changed-since, the unchanged files too). Every file sharing the id is
-    reported.
-
-    Why: The deal id is how the pipeline review, the CRM and the baseline recognise a deal. Two
-    files with one id double-count the pipeline or hide one deal behind another.
-    """
-    return _engine_applied(deal, ctx)
+E001 = Rule("E001", "invalid-yaml", Severity.CRITICAL, _engine_applied, scope=Scope.FILE_ERROR)
+E002 = Rule("E002", "invalid-deal", Severity.CRITICAL, _engine_applied, scope=Scope.FILE_ERROR)
 
 
 _S001_FAILS = f"""\
@@ -77,7 +44,7 @@ as_of: 2026-11-20
     "suppression-unused",
     summary="A suppression matches no finding.",
     severity=Severity.LOW,
-    scope="repo",
+    scope=Scope.SUPPRESSION,
     applies="Every open deal with `suppress` entries.",
     example=Example.patched(
         _S001_FAILS, {"suppress:\n  - {rule: CD001, reason: no delivery estimate yet}\n": ""}
@@ -112,7 +79,7 @@ as_of: 2026-11-20
     "suppression-expired",
     summary="A suppression has expired; its findings are back.",
     severity=Severity.INFO,
-    scope="repo",
+    scope=Scope.SUPPRESSION,
     applies="Every open deal with `suppress` entries.",
     example=Example.patched(_S002_FAILS, {"until: 2026-11-01": "until: 2026-12-01"}),
     message=(
@@ -131,10 +98,10 @@ def suppression_expired(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
     return _engine_applied(deal, ctx)
 
 
-HY005, S001, S002 = duplicate_deal_id, suppression_unused, suppression_expired
+S001, S002 = suppression_unused, suppression_expired
 
 FILE_ERRORS = (E001, E002)
-SELECTABLE = (HY005, S001, S002)
+SELECTABLE = (S001, S002)
 CORE_RULES = (*FILE_ERRORS, *SELECTABLE)
 UNSUPPRESSIBLE_AREAS = ("E", "S")
 
@@ -142,7 +109,7 @@ UNSUPPRESSIBLE_AREAS = ("E", "S")
 AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "HY", "E", "S")
 
 
-def catalogue_rules(pack_rules: Iterable[Rule]) -> tuple[Rule, ...]:
+def in_catalog_order(pack_rules: Iterable[Rule]) -> tuple[Rule, ...]:
     """Every rule of an audit, the pack's and the engine's, in catalog order."""
     rules = [*pack_rules, *CORE_RULES]
 

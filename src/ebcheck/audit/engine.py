@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -38,7 +38,7 @@ from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Found, Problem
 from ebcheck.deal.sourcemap import START, format_path
 from ebcheck.i18n import Catalogue
-from ebcheck.ruleapi import Context, Rule
+from ebcheck.ruleapi import Context, Example, LoadedDeal, RepoContext, Rule, Scope
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -66,17 +66,22 @@ class Engine:
     settings: Settings
     pack: Pack
     rules: tuple[ActiveRule, ...]
+    """The file rules: the first pass."""
+    repo_rules: tuple[ActiveRule, ...]
+    """The repository rules: the second pass, before suppressions."""
     core: dict[str, ActiveRule]
+    """The suppression rules (S001/S002) this audit runs, by id."""
     catalogue: Catalogue
 
     @classmethod
     def create(cls, settings: Settings) -> Engine:
         pack = builtin_pack()
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
-        rules = tuple(a for a in selected if a.rule.scope == "file")
-        core = {a.rule.id: a for a in selected if a.rule.scope != "file"}
+        rules = tuple(a for a in selected if a.rule.scope is Scope.FILE)
+        repo = tuple(a for a in selected if a.rule.scope is Scope.REPO)
+        core = {a.rule.id: a for a in selected if a.rule.scope is Scope.SUPPRESSION}
         catalogue = pack.words(settings.lang)
-        return cls(settings, pack, rules, core, catalogue)
+        return cls(settings, pack, rules, repo, core, catalogue)
 
     @property
     def all_rules(self) -> tuple[Rule, ...]:
@@ -129,9 +134,13 @@ class Engine:
     # --- second pass: every file --------------------------------------------
 
     def finish(self, audits: Sequence[FileAudit], baseline: Baseline | None = None) -> AuditReport:
-        repo = self.duplicate_ids(audits)
+        repo, crashed = self.repository_findings(audits)
         reports = tuple(
-            self.judge(audit, [*audit.findings, *repo.get(audit.shown, [])], baseline)
+            self.judge(
+                replace(audit, crashes=(*audit.crashes, *crashed.get(audit.shown, ()))),
+                [*audit.findings, *repo.get(audit.shown, [])],
+                baseline,
+            )
             for audit in audits
             if audit.reported
         )
@@ -141,25 +150,34 @@ class Engine:
             self.settings.as_of or self.settings.today,
             reports,
             stale_baseline=stale,
-            rules=tuple(active.rule for active in (*self.rules, *self.core.values())),
+            rules=tuple(a.rule for a in (*self.rules, *self.repo_rules, *self.core.values())),
         )
         return decide(report, self.settings.fail_on)
 
-    def duplicate_ids(self, audits: Sequence[FileAudit]) -> dict[str, list[Finding]]:
-        """HY005: one finding in every loaded file whose deal id another file shares."""
-        if "HY005" not in self.core:
-            return {}
-        by_id: dict[str, list[FileAudit]] = defaultdict(list)
-        for audit in audits:
-            if audit.loaded.deal is not None:
-                by_id[audit.loaded.deal.deal.id].append(audit)
-        found: dict[str, list[Finding]] = {}
-        for deal_id, sharing in by_id.items():
-            for audit in sharing if len(sharing) > 1 else ():
-                others = self.catalogue.join(a.shown for a in sharing if a is not audit)
-                ctx = self.context("HY005", audit)
-                found[audit.shown] = [ctx.finding(("deal", "id"), deal_id=deal_id, others=others)]
-        return found
+    def repository_findings(
+        self, audits: Sequence[FileAudit]
+    ) -> tuple[dict[str, list[Finding]], dict[str, list[RuleCrash]]]:
+        """What the repository rules find across every loaded deal, by file."""
+        deals = [
+            LoadedDeal(audit.shown, audit.loaded.deal, audit.loaded.source, audit.as_of)
+            for audit in audits
+            if audit.loaded.deal is not None
+        ]
+        found: dict[str, list[Finding]] = defaultdict(list)
+        crashes: dict[str, list[RuleCrash]] = defaultdict(list)
+        for active in self.repo_rules:
+            check = active.rule.repo_check
+            ctx = RepoContext(active.rule, active.options, self.catalogue, active.severity)
+            try:
+                results = list(check(deals, ctx)) if check is not None else []
+            except Exception as exc:  # a broken rule must not hide the others
+                if deals:
+                    crash = RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}")
+                    crashes[deals[0].path].append(crash)
+                continue
+            for deal, finding in results:
+                found[deal.path].append(finding)
+        return found, crashes
 
     def context(self, rule_id: str, audit: FileAudit) -> Context[Any]:
         active = self.core[rule_id]
@@ -243,7 +261,8 @@ class Engine:
         if found is None:
             return "unknown"
         running = {a.rule.id for a in self.rules} | set(self.core)
-        return "active" if found.id in running or found.scope == "file-error" else "inactive"
+        running |= {a.rule.id for a in self.repo_rules}
+        return "active" if found.id in running or found.scope is Scope.FILE_ERROR else "inactive"
 
     def _entry_notes(
         self, rule_id: str, notes: Sequence[EntryNote], audit: FileAudit
@@ -267,8 +286,20 @@ class Engine:
 
     def audit_text(self, text: str, shown: str = "<text>") -> DealReport:
         """Audit deal YAML given as text (tests, editors, the rule examples)."""
-        loaded = load_bytes(text.encode("utf-8"), self.settings.stages)
-        return self.finish([self.check_loaded(loaded, shown)]).deals[0]
+        return self.audit_texts({shown: text}).deals[0]
+
+    def audit_texts(self, texts: Mapping[str, str]) -> AuditReport:
+        """Audit several deals given as YAML text, by the name each is shown under."""
+        audits = [
+            self.check_loaded(load_bytes(text.encode("utf-8"), self.settings.stages), shown)
+            for shown, text in texts.items()
+        ]
+        return self.finish(audits)
+
+    def audit_example(self, example: Example) -> DealReport:
+        """The failing side of a rule's example, as `example.files` files with its text."""
+        names = [f"deal-{n + 1}.yaml" for n in range(example.files)]
+        return self.audit_texts(dict.fromkeys(names, example.fails)).deals[0]
 
 
 def words_for(lang: str) -> Catalogue:

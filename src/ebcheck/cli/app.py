@@ -238,7 +238,7 @@ def explain(
 
 
 def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
-    from ebcheck.audit.core_rules import catalogue_rules
+    from ebcheck.audit.core_rules import in_catalog_order
     from ebcheck.audit.pack import builtin_pack
     from ebcheck.i18n import LANGUAGES, language_from_environment
 
@@ -247,7 +247,7 @@ def _pack_and_words(lang: str | None) -> tuple[tuple[Rule, ...], Catalogue]:
         fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
     pack = builtin_pack()
     words = pack.words(lang or language_from_environment())
-    return catalogue_rules(pack.rules), words
+    return in_catalog_order(pack.rules), words
 
 
 @app.command()

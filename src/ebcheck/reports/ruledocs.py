@@ -101,12 +101,8 @@ def _engine_example_findings(rule: Rule, example: Example, words: Catalogue) -> 
     from ebcheck.audit.engine import Engine
     from ebcheck.audit.settings import Settings
 
-    settings = Settings(lang=words.lang, as_of=example.as_of)
-    auditor = Engine.create(settings)
-    loaded = load_bytes(example.fails.encode("utf-8"))
-    audits = [auditor.check_loaded(loaded, f"deal-{n + 1}.yaml") for n in range(example.files)]
-    report = auditor.finish(audits)
-    return [f for f in report.deals[0].findings if f.rule == rule.id]
+    report = Engine.create(Settings(lang=words.lang, as_of=example.as_of)).audit_example(example)
+    return [f for f in report.findings if f.rule == rule.id]
 
 
 def _rule_words(rule: Rule, words: Catalogue, part: str) -> str:
