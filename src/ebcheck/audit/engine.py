@@ -26,9 +26,8 @@ from ebcheck.audit.gate import decide
 from ebcheck.audit.gitchanges import changed_files
 from ebcheck.audit.pack import Pack, builtin_pack
 from ebcheck.audit.results import AuditReport, DealReport
-from ebcheck.audit.runner import ActiveRule, run_rules
 from ebcheck.audit.scoring import score, verdict
-from ebcheck.audit.select import active_rules, find_rule
+from ebcheck.audit.select import ActiveRule, active_rules, find_rule
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.suppress import EntryNote, RuleState, apply_suppressions
 from ebcheck.audit.walk import collect
@@ -36,9 +35,36 @@ from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.load import Loaded, load_bytes, load_file
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Found, Problem
-from ebcheck.deal.sourcemap import START, format_path
+from ebcheck.deal.sourcemap import START, SourceMap, format_path
 from ebcheck.i18n import Catalogue
 from ebcheck.ruleapi import Context, Example, LoadedDeal, RepoContext, Rule, Scope
+
+
+def run_rules(
+    deal: DealFile,
+    source: SourceMap,
+    rules: Sequence[ActiveRule],
+    as_of: dt.date,
+    catalogue: Catalogue,
+) -> tuple[list[Finding], list[RuleCrash]]:
+    """All findings of the rules that apply at the deal's stage.
+
+    A rule that raises is recorded as a crash; the other rules still run.
+    """
+    findings: list[Finding] = []
+    crashes: list[RuleCrash] = []
+    for active in rules:
+        if not active.rule.applies_to(deal.deal.stage):
+            continue
+        ctx = Context(active.rule, deal, as_of, active.options, catalogue, source, active.severity)
+        try:
+            found = list(active.rule.check(deal, ctx))
+        except Exception as exc:  # a broken rule must not hide the others
+            crashes.append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
+        else:
+            findings.extend(found)
+    return findings, crashes
+
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from ebcheck.audit.runner import ActiveRule
 from ebcheck.audit.settings import RuleSetting, Settings
+from ebcheck.deal.enums import Severity
 from ebcheck.errors import ConfigError
 from ebcheck.ruleapi import Rule, RuleOptions
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule as configured for this audit: its options and any severity override."""
+
+    rule: Rule
+    options: RuleOptions
+    severity: Severity | None = None
+
+
+def activate(rules: Sequence[Rule]) -> list[ActiveRule]:
+    """Every rule with its default options."""
+    return [ActiveRule(r, r.options()) for r in rules]
 
 
 def matches(rule: Rule, selector: str) -> bool:

@@ -27,8 +27,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from ebcheck.audit.engine import run_rules
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.runner import activate, run_rules
+from ebcheck.audit.select import activate
 from ebcheck.deal.enums import Severity
 from ebcheck.deal.load import load_bytes
 from ebcheck.i18n import Catalogue
