@@ -29,7 +29,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
         action="store_true",
-        help="rewrite every golden file (tests/golden, tests/reports/golden) from the output",
+        help="rewrite every golden file (tests/golden, tests/reports/golden, rules/README.md)",
     )
 
 

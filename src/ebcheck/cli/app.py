@@ -265,10 +265,11 @@ def init(
 ) -> None:
     """Write a commented deal template; never overwrites an existing file."""
     from ebcheck.cli import diagnostics
-    from ebcheck.deal.template import write_template
+    from ebcheck.cli.output import create_new
+    from ebcheck.deal.template import template_text
 
     try:
-        write_template(file, dt.date.today())
+        create_new(file, template_text(file.name, dt.date.today()))
     except EbcheckError as exc:
         fail(exc)
     diagnostics.say("note", "init_wrote", None, file=str(file))

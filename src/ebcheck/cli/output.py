@@ -83,3 +83,14 @@ def terminal_width() -> int:
     if stdout_is_terminal():
         return shutil.get_terminal_size((100, 24)).columns
     return 100
+
+
+def create_new(path: Path, text: str) -> None:
+    """Write `text` to a new file `path`; never overwrite an existing one."""
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise EbcheckError("init_exists", where=str(path)) from None
+    except OSError as exc:
+        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None

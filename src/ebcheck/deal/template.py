@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-from ebcheck.errors import EbcheckError
 
 TEMPLATE = """\
 # A deal for ebcheck (format version 1). Run: ebcheck audit {name}
@@ -59,18 +56,11 @@ commitments:
 """
 
 
-def write_template(path: Path, today: dt.date) -> None:
-    """Create `path` with the template; never overwrite an existing file."""
-    text = TEMPLATE.format(
-        name=path.name,
+def template_text(name: str, today: dt.date) -> str:
+    """The commented deal template for a file called `name`, dated from `today`."""
+    return TEMPLATE.format(
+        name=name,
         today=today.isoformat(),
         due=(today + dt.timedelta(days=7)).isoformat(),
         close=(today + dt.timedelta(days=90)).isoformat(),
     )
-    try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise EbcheckError("init_exists", where=str(path)) from None
-    except OSError as exc:
-        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
