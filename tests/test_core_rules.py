@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE, in_catalog_order
 from ebcheck.audit.engine import Engine
+from ebcheck.audit.findings import RuleCrash
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.load import load_bytes
@@ -64,3 +67,24 @@ def test_explain_shows_what_the_engine_says_about_the_example() -> None:
 def test_severity_ladders_include_conditions_the_check_decides(rule_id: str, ladder: str) -> None:
     rule = next(r for r in builtin_pack().rules if r.id == rule_id)
     assert ruledocs.ladder_text(rule, WORDS) == ladder
+
+
+def test_a_crashing_repository_rule_is_reported_once_and_hides_nothing() -> None:
+    def broken(deals: object, ctx: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    engine = Engine.create(Settings())
+    engine = replace(
+        engine,
+        repo_rules=tuple(
+            replace(a, rule=replace(a.rule, repo_check=broken)) for a in engine.repo_rules
+        ),
+    )
+    text = (
+        "ebcheck: 1\nas_of: 2026-11-20\n"
+        "deal: {id: D-1, name: X, account: Y, stage: proposal, close_date: 2026-12-31}\n"
+    )
+    report = engine.audit_texts({"a.yaml": text, "b.yaml": text})
+    assert report.crashes == [("a.yaml", RuleCrash("HY005", "RuntimeError: boom"))]
+    assert all(d.findings for d in report.deals)  # the file rules' findings are kept
+    assert not any(f.rule == "HY005" for d in report.deals for f in d.findings)

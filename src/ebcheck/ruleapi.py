@@ -475,20 +475,15 @@ def repo_rule(
     suppressions."""
 
     def declare(check: RepoCheckFunction) -> Rule:
-        declared = rule(id, name, scope=Scope.REPO, **declaration)(_not_per_file)
-        checks, why = doc_sections(check.__doc__)
-        words = dict(declared.words)
-        words.update({"checks": checks, "why": why} if checks else {})
-        return replace(
-            declared, repo_check=check, words=tuple((k, v) for k, v in words.items() if v)
-        )
+        def no_file_check(deal: DealFile, ctx: Context[Any]) -> Iterable[Finding]:
+            return ()
+
+        # The repository check's docstring documents the rule, as a file check's does.
+        no_file_check.__doc__ = check.__doc__
+        declared = rule(id, name, scope=Scope.REPO, **declaration)(no_file_check)
+        return replace(declared, repo_check=check)
 
     return declare
-
-
-def _not_per_file(deal: DealFile, ctx: Context[Any]) -> Iterable[Finding]:
-    """A repository rule has no per-deal check."""
-    return ()
 
 
 @dataclass

@@ -197,9 +197,10 @@ class Engine:
             try:
                 results = list(check(deals, ctx)) if check is not None else []
             except Exception as exc:  # a broken rule must not hide the others
-                if deals:
-                    crash = RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}")
-                    crashes[deals[0].path].append(crash)
+                # Reported once, with the first file the report shows.
+                shown = next((a.shown for a in audits if a.reported), None)
+                if shown is not None:
+                    crashes[shown].append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
                 continue
             for deal, finding in results:
                 found[deal.path].append(finding)
@@ -286,8 +287,7 @@ class Engine:
         found = find_rule(self.all_rules, key)
         if found is None:
             return "unknown"
-        running = {a.rule.id for a in self.rules} | set(self.core)
-        running |= {a.rule.id for a in self.repo_rules}
+        running = {a.rule.id for a in (*self.rules, *self.repo_rules)} | set(self.core)
         return "active" if found.id in running or found.scope is Scope.FILE_ERROR else "inactive"
 
     def _entry_notes(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ebcheck.audit.findings import Finding, sort_findings
+from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.errors import ConfigError
@@ -60,9 +60,8 @@ def deal_fails(gate: Verdict, failing: Sequence[Finding], fail_on: str) -> bool:
 
 def decide_deal(deal: DealReport, fail_on: str) -> DealReport:
     failing = failing_findings(deal.gate, deal.findings, fail_on)
-    return replace(
-        deal, failing=sort_findings(list(failing)), fails=deal_fails(deal.gate, failing, fail_on)
-    )
+    # `failing` keeps the order of `deal.findings`, which is already sorted.
+    return replace(deal, failing=failing, fails=deal_fails(deal.gate, failing, fail_on))
 
 
 def decide(report: AuditReport, fail_on: str) -> AuditReport:
