@@ -56,11 +56,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ebcheck.audit.findings import Finding
 from ebcheck.deal.enums import (
+    Affiliation,
+    AskStatus,
     Authority,
     Channel,
+    DealType,
+    Fit,
+    Forecast,
     Influence,
+    Mode,
     Outcome,
     Preference,
+    ProcurementMethod,
     ReferralStatus,
     RelationshipStage,
     RiskSeverity,
@@ -69,24 +76,42 @@ from ebcheck.deal.enums import (
     Stage,
     Stance,
 )
-from ebcheck.deal.models import DealFile, Risk, Stakeholder
+from ebcheck.deal.models import (
+    Criterion,
+    DealFile,
+    DecisionStep,
+    ProcurementStep,
+    Risk,
+    Stakeholder,
+)
+from ebcheck.deal.names import same_person
 from ebcheck.deal.sourcemap import Path, SourceMap, format_path, parse_path
 from ebcheck.i18n import Catalogue
 
 __all__ = [
+    "Affiliation",
     "Area",
+    "AskStatus",
     "Authority",
     "Channel",
     "Context",
+    "Criterion",
     "DealFile",
+    "DealType",
+    "DecisionStep",
     "Example",
     "Field",
     "Finding",
+    "Fit",
+    "Forecast",
     "Influence",
+    "Mode",
     "NoOptions",
     "Outcome",
     "Path",
     "Preference",
+    "ProcurementMethod",
+    "ProcurementStep",
     "ReferralStatus",
     "RelationshipStage",
     "Risk",
@@ -128,6 +153,8 @@ class Scope(StrEnum):
     """A file that cannot be audited (E001/E002): found by the loader."""
     SUPPRESSION = "suppression"
     """A `suppress` entry (S001/S002): found by the engine while suppressing."""
+    REVIEW = "review"
+    """One deal and its other findings (`ctx.findings`), after suppressions: HY010."""
 
 
 @dataclass(frozen=True)
@@ -263,6 +290,10 @@ class Rule:
     doctrine: tuple[str, ...] = ()
     example: Example | None = None
     scope: Scope = Scope.FILE
+    small_cap: bool = False
+    """Marked (s) in the catalog: capped at info on a small deal (D26)."""
+    on_closed: bool = False
+    """Also checks closed deals (the catalog: HY012)."""
     repo_check: RepoCheckFunction | None = None
     """The check of a `Scope.REPO` rule: every loaded deal in, findings out."""
     conditions: tuple[tuple[str, Severity], ...] = ()
@@ -298,8 +329,8 @@ class Rule:
         return {f"{self.id}.{key}": text for key, text in self.words}
 
     def applies_to(self, stage: Stage) -> bool:
-        if self.scope is not Scope.FILE or stage.is_closed:
-            return False
+        if stage.is_closed:
+            return self.on_closed
         return self.applies_from is None or stage.reached(self.applies_from)
 
 
@@ -320,6 +351,8 @@ def rule(
     texts: Mapping[str, str] | None = None,
     applies: str | None = None,
     scope: Scope = Scope.FILE,
+    small_cap: bool = False,
+    on_closed: bool = False,
 ) -> Callable[[Callable[[DealFile, Context[Any]], Iterable[Finding]]], Rule]:
     """Declare a rule; the decorated function is its check, its docstring says
     what the rule checks and why (`doc_sections`).
@@ -359,6 +392,8 @@ def rule(
             tuple(doctrine),
             example,
             scope=scope,
+            small_cap=small_cap,
+            on_closed=on_closed,
             conditions=cases,
             words=tuple((key, text) for key, text in words if text is not None),
         )
@@ -377,6 +412,11 @@ class Context(Generic[OptionsT]):
     catalogue: Catalogue
     source: SourceMap = field(default_factory=SourceMap)
     severity_override: Severity | None = None
+    small: bool = False
+    """The deal is small (D26): rules declared `small_cap` are capped at info."""
+    findings: tuple[Finding, ...] = ()
+    """For `Scope.REVIEW` rules: the deal's other findings that stand (unsuppressed,
+    baselined ones included, S rules not), after the small-deal cap."""
 
     @property
     def stage(self) -> Stage:
@@ -385,8 +425,51 @@ class Context(Generic[OptionsT]):
     # --- facts ------------------------------------------------------------
 
     def met_on(self, person: Stakeholder) -> dt.date | None:
-        """The date `person` was last met, if that is a fact by `as_of`."""
+        """The date `person` was last met, if that is a fact by `as_of`.
+
+        A gone person counts as never met: whoever holds the role now is who matters.
+        """
+        if self.gone(person):
+            return None
         return person.met if person.met is not None and person.met <= self.as_of else None
+
+    def gone(self, person: Stakeholder) -> bool:
+        """`left` on or before as_of: no longer in the role."""
+        return person.gone_by(self.as_of)
+
+    def counts(self, person: Stakeholder) -> bool:
+        """Customer-side and not gone: what the catalog means by "a stakeholder"."""
+        return person.customer_side and not self.gone(person)
+
+    def people(self) -> list[Stakeholder]:
+        """Every stakeholder who counts (customer-side, not gone), in file order."""
+        return [p for p in self.deal.stakeholders if self.counts(p)]
+
+    def holders(self, role: Role) -> list[Stakeholder]:
+        """The stakeholders who hold `role` now: customer-side and not gone."""
+        return [p for p in self.deal.stakeholders if p.has_role(role) and self.counts(p)]
+
+    def person(self, name: str | None) -> Stakeholder | None:
+        """The stakeholder (gone ones included) a name in the file refers to."""
+        if name is None:
+            return None
+        return next((p for p in self.deal.stakeholders if same_person(name, p.name)), None)
+
+    def same(self, a: str | None, b: str | None) -> bool:
+        """Whether two names in the file name the same person (the catalog's names rule)."""
+        return same_person(a, b)
+
+    @property
+    def in_announced_tender(self) -> bool:
+        """A public or invited tender published (or invitations sent) by as_of (D19)."""
+        buying = self.deal.procurement
+        return (
+            buying is not None
+            and buying.method is not None
+            and buying.method.is_tender
+            and buying.announced is not None
+            and buying.announced <= self.as_of
+        )
 
     def last_touch(self, person: Stakeholder) -> dt.date | None:
         """The latest of `met` and `last_contact` that is not in the future."""
@@ -439,6 +522,9 @@ class Context(Generic[OptionsT]):
             effective = self.rule.severity_when(condition)
         else:
             effective = self.rule.severity_at(self.stage)
+        if self.small and self.rule.small_cap:
+            # D26: paperwork on a small deal is shown, never weighed; last of all.
+            effective = Severity.INFO
         facts.setdefault(
             "stage", self.catalogue.get(f"stage.{self.stage.value}") or self.stage.value
         )

@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from ebcheck.deal.enums import ALIASES
+from ebcheck.deal.enums import ALIASES, LABELS
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING
 from ebcheck.deal.source import Scalar
 
@@ -196,6 +196,11 @@ def to_date(value: Any) -> Any:
     raise error("expected_date", found=found)
 
 
+def looks_like_date(text: str) -> bool:
+    """Written as a date, well or loosely (`2027-01-20`, `2027/1/20`)."""
+    return bool(_ISO_DATE.match(text.strip()) or _LOOSE_DATE.match(text.strip()))
+
+
 def to_bool(value: Any) -> Any:
     if _null(value):
         return None
@@ -216,6 +221,9 @@ def enum_parser(enum: type[E]) -> Callable[[Any], Any]:
     """A validator that matches `enum` values and aliases case-insensitively."""
     aliases = {member.value.lower(): member for member in enum}
     aliases.update({alias: enum(target) for alias, target in ALIASES.get(enum, {}).items()})
+    labels = {
+        label: enum(value) for value, names in LABELS.get(enum, {}).items() for label in names
+    }
     choices = ", ".join(member.value for member in enum)
 
     def parse(value: Any) -> Any:
@@ -226,7 +234,10 @@ def enum_parser(enum: type[E]) -> Callable[[Any], Any]:
         found = _describe(value)
         if isinstance(value, dict | list):
             raise error("expected_choice", found=found, choices=choices)
-        member = aliases.get(found.strip().lower().replace("-", "_").replace(" ", "_"))
+        written = found.strip()
+        member = labels.get(written) or aliases.get(
+            written.lower().replace("-", "_").replace(" ", "_")
+        )
         if member is None:
             raise error("expected_choice", found=found, choices=choices)
         return member

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
+from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
 from ebcheck.deal.source import Scalar, read_yaml
 from ebcheck.deal.sourcemap import START, Path, SourceMap, format_path
@@ -54,6 +55,7 @@ def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> L
     except ValidationError as exc:
         problems += _translate(exc, source)
     else:
+        problems += _unknown_signer(deal, source)
         if not problems:
             return Loaded(deal, source, [], deal.deal.id)
     return Loaded(None, source, _unique(problems), deal_id)
@@ -125,8 +127,9 @@ def _repeated_names(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
         if not isinstance(name, Scalar) or name.is_null:
             continue
         path: Path = ("stakeholders", index, "name")
-        if name.raw in first_seen:
-            first = source.locate(("stakeholders", first_seen[name.raw], "name"))
+        key = person_key(name.raw)
+        if key in first_seen:
+            first = source.locate(("stakeholders", first_seen[key], "name"))
             problems.append(
                 Problem(
                     "E002",
@@ -137,7 +140,7 @@ def _repeated_names(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
                 )
             )
         else:
-            first_seen[name.raw] = index
+            first_seen[key] = index
     return problems
 
 
@@ -163,6 +166,19 @@ def _close_date_missing(tree: dict[str, Any], source: SourceMap) -> list[Problem
             {"stage": parsed.value},
         )
     ]
+
+
+def _unknown_signer(deal: DealFile, source: SourceMap) -> list[Problem]:
+    """`decision_process.signer` must name a stakeholder (gone ones included)."""
+    signer = deal.decision_process.signer if deal.decision_process else None
+    if signer is None or any(same_person(signer, p.name) for p in deal.stakeholders):
+        return []
+    path: Path = ("decision_process", "signer")
+    names = [p.name for p in deal.stakeholders]
+    close = difflib.get_close_matches(signer.strip(), names, n=1, cutoff=0.5)
+    key = "E002.signer_unknown_hint" if close else "E002.signer_unknown"
+    facts = {"found": signer, "suggestion": close[0] if close else ""}
+    return [Problem("E002", key, source.locate(path), path, facts)]
 
 
 def _is_null(value: Any) -> bool:

@@ -14,11 +14,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from ebcheck.deal import fields as f
 from ebcheck.deal.enums import (
+    Affiliation,
+    AskStatus,
     Authority,
     Channel,
+    DealType,
+    Fit,
+    Forecast,
     Influence,
+    Mode,
     Outcome,
     Preference,
+    ProcurementMethod,
     ReferralStatus,
     RelationshipStage,
     RiskSeverity,
@@ -66,6 +73,13 @@ class NextStep(Model):
     owner: f.OptText = None
 
 
+def _dates(value: Any) -> Any:
+    """One date or a list of them; a key written with nothing after it is no key."""
+    if value is None or isinstance(value, list):
+        return value
+    return [value]
+
+
 class DealInfo(Model):
     id: f.Text
     name: f.Text
@@ -78,10 +92,25 @@ class DealInfo(Model):
     """Required for open deals: checked by the loader on the raw tree, so that the
     error is reported even when other fields of the file are wrong."""
     next_step: NextStep | None = None
+    type: Annotated[DealType, _enum(DealType)] = DealType.NEW
+    annual_value: f.Money = None
+    """The yearly value of a multi-year deal (default: `amount`)."""
+    forecast: Annotated[Forecast | None, _enum(Forecast)] = None
+    stage_entered: f.Date = None
+    close_date_history: Annotated[
+        list[Annotated[dt.date, BeforeValidator(f.to_date)]] | None, BeforeValidator(_dates)
+    ] = None
+    """Earlier close dates, oldest first; None: not recorded, []: never moved."""
+    lost_reason: f.OptText = None
+    lost_to: f.OptText = None
 
     @property
     def is_closed(self) -> bool:
         return self.stage.is_closed
+
+    @property
+    def yearly_value(self) -> float | None:
+        return self.annual_value if self.annual_value is not None else self.amount
 
 
 class Stakeholder(Model):
@@ -96,6 +125,32 @@ class Stakeholder(Model):
     authority: Annotated[Authority, _enum(Authority)] = Authority.UNKNOWN
     validated: Annotated[bool, BeforeValidator(lambda v: f.to_bool(v) or False)] = False
     plan: f.OptText = None
+    affiliation: Annotated[Affiliation, _enum(Affiliation)] = Affiliation.CUSTOMER
+    joined: f.Date = None
+    left: f.Date = None
+    """No longer in the role from this date: holds no role, counts as nobody met."""
+    mode: Annotated[Mode | None, _enum(Mode)] = None
+    win: f.OptText = None
+
+    @model_validator(mode="after")
+    def _only_customers_buy(self) -> Stakeholder:
+        if self.affiliation is not Affiliation.CUSTOMER:
+            buying = sorted(r.value for r in self.all_roles if r is not Role.COACH)
+            if buying:
+                raise f.error(
+                    "buying_role_outside",
+                    roles=", ".join(buying),
+                    affiliation=self.affiliation.value,
+                )
+        return self
+
+    @property
+    def customer_side(self) -> bool:
+        return self.affiliation is Affiliation.CUSTOMER
+
+    def gone_by(self, day: dt.date) -> bool:
+        """Whether the person had left their role on or before `day`."""
+        return self.left is not None and self.left <= day
 
     @property
     def all_roles(self) -> frozenset[Role]:
@@ -126,7 +181,23 @@ class EbAccess(Model):
     next_step: NextStep | None = None
 
 
+class CompellingEvent(Model):
+    event: f.Text
+    date: f.Date = None
+
+
+def _event(value: Any) -> Any:
+    """Plain text stands for `{event: text}`; a bare date needs the mapping form."""
+    if isinstance(value, Scalar) and not value.is_null:
+        if isinstance(value.value, dt.date) or f.looks_like_date(value.raw):
+            raise f.error("compelling_event_date", found=value.raw)
+        return {"event": value}
+    return value
+
+
 class Insights(Model):
+    pain: f.OptText = None
+    compelling_event: Annotated[CompellingEvent | None, BeforeValidator(_event)] = None
     project_confirmed: f.Bool = None
     budget_confirmed: f.Bool = None
     budget: f.Money = None
@@ -166,6 +237,8 @@ class Risk(Model):
     raised_with: f.OptText = None
     raised_on: f.Date = None
     ask: f.OptText = None
+    ask_status: Annotated[AskStatus | None, _enum(AskStatus)] = None
+    answered_on: f.Date = None
     owner: f.OptText = None
     mitigation: f.OptText = None
 
@@ -173,7 +246,53 @@ class Risk(Model):
 class Commitments(Model):
     team_estimate_days: f.PositiveNumber = None
     committed_days: f.PositiveNumber = None
+    committed_by: f.OptText = None
     risks: Annotated[list[Risk], BeforeValidator(f.to_list)] = []
+
+
+class DecisionStep(Model):
+    step: f.Text
+    by: f.OptText = None
+    date: f.Date = None
+    done: f.Bool = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.done is True
+
+
+class Criterion(Model):
+    criterion: f.Text
+    mandatory: f.Bool = None
+    fit: Annotated[Fit, _enum(Fit)] = Fit.UNKNOWN
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.mandatory is True
+
+
+class DecisionProcess(Model):
+    steps: Annotated[list[DecisionStep], BeforeValidator(f.to_list)] = []
+    signer: f.OptText = None
+    criteria: Annotated[list[Criterion], BeforeValidator(f.to_list)] = []
+
+
+class ProcurementStep(Model):
+    step: f.Text
+    owner: f.OptText = None
+    date: f.Date = None
+    done: f.Bool = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.done is True
+
+
+class Procurement(Model):
+    method: Annotated[ProcurementMethod | None, _enum(ProcurementMethod)] = None
+    announced: f.Date = None
+    bid_due: f.Date = None
+    steps: Annotated[list[ProcurementStep], BeforeValidator(f.to_list)] = []
 
 
 class Suppression(Model):
@@ -195,6 +314,8 @@ class DealFile(Model):
     relationship: Relationship | None = None
     client_team: ClientTeam | None = None
     commitments: Commitments | None = None
+    decision_process: DecisionProcess | None = None
+    procurement: Procurement | None = None
     suppress: Annotated[list[Suppression], BeforeValidator(f.to_list)] = []
     notes: f.OptText = None
 
