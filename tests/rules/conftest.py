@@ -35,6 +35,9 @@ READY: dict[str, Any] = {
         "stage": "negotiation",
         "close_date": "2026-12-31",
         "next_step": {"action": "签署合同", "due": "2026-11-28", "owner": "陈默"},
+        "forecast": "commit",
+        "stage_entered": "2026-11-02",
+        "close_date_history": ["2026-12-31"],
     },
     "stakeholders": [
         {
@@ -51,6 +54,7 @@ READY: dict[str, Any] = {
             "name": "李工",
             "title": "IT 经理",
             "roles": ["TB", "coach"],
+            "influence": "medium",
             "stance": "champion",
             "met": "2026-11-05",
             "validated": True,
@@ -63,6 +67,21 @@ READY: dict[str, Any] = {
         "decision_date": "2026-12-15",
         "competitors": ["用友"],
         "source": "张伟",
+        "preference": "us",
+        "pain": "旺季发货延误率 12%",
+        "compelling_event": {"event": "春节备货高峰", "date": "2027-01-20"},
+    },
+    "decision_process": {
+        "steps": [
+            {"step": "IT 评审", "by": "李工", "date": "2026-11-12", "done": True},
+            {"step": "总经理签批", "by": "张伟", "date": "2026-12-20"},
+        ],
+        "signer": "张伟",
+        "criteria": [{"criterion": "与现有 ERP 集成", "mandatory": True, "fit": "strong"}],
+    },
+    "procurement": {
+        "method": "direct",
+        "steps": [{"step": "法务审核", "owner": "陈默", "date": "2026-12-10"}],
     },
     "relationship": {
         "stage": "initial",
@@ -87,6 +106,7 @@ READY: dict[str, Any] = {
                 "severity": "high",
                 "raised_with": "张伟",
                 "ask": "客户 IT 配合两周",
+                "ask_status": "granted",
                 "owner": "陈默",
             }
         ],
