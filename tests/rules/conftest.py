@@ -76,7 +76,6 @@ READY: dict[str, Any] = {
             {"step": "IT 评审", "by": "李工", "date": "2026-11-12", "done": True},
             {"step": "总经理签批", "by": "张伟", "date": "2026-12-20"},
         ],
-        "signer": "张伟",
         "criteria": [{"criterion": "与现有 ERP 集成", "mandatory": True, "fit": "strong"}],
     },
     "procurement": {
