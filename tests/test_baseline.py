@@ -44,8 +44,11 @@ def test_editing_an_unrelated_field_keeps_the_run_green(
     report = json.loads(result.stdout)
     assert report["deals"][0]["findings"] == []
     assert [f["rule"] for f in report["deals"][0]["baselined"]] == ["EB002"]
-    # Baselined findings weigh nothing, like suppressed ones: the verdict is what fails.
-    assert (report["deals"][0]["score"], report["deals"][0]["verdict"]) == (100, "ready")
+    # A baseline changes what fails CI, never how ready the deal is (catalog 2):
+    # the baselined EB002 still weighs, and --fail-on judges the new findings only.
+    deal_report = report["deals"][0]
+    assert (deal_report["score"], deal_report["verdict"]) == (70, "not_ready")
+    assert deal_report["new_verdict"] == "ready"
 
 
 def test_a_new_critical_finding_fails(runner: CliRunner, write: Write, tmp_path: Path) -> None:

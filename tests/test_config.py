@@ -18,7 +18,7 @@ from tests.deals import EB_NEVER_MET, READY
 
 STAGES = "prospecting, qualification, discovery, proposal, negotiation, closed_won, closed_lost"
 SEVERITIES = "critical, high, medium, low, info"
-TOP_KEYS = "fail_on, include, exclude, select, ignore, lang, baseline, stages, weights, rules"
+TOP_KEYS = "fail_on, include, exclude, select, ignore, lang, baseline, stages, weights, small_deal_below, default_currency, rules"
 FAIL_ON = "not_ready, at_risk, critical, high, medium, low, info, never"
 
 
@@ -100,12 +100,12 @@ ERRORS = [
     ),
     pytest.param(
         "weights: {critical: 30, high: -1}\n",
-        ".ebcheck.yaml:1:31: the weight of high must be a whole number >= 0",
+        ".ebcheck.yaml:1:31: the weight of high must be a whole number from 0 to 100",
         id="bad-weight",
     ),
     pytest.param(
         "weights: {high: 7.5}\n",
-        ".ebcheck.yaml:1:17: the weight of high must be a whole number >= 0",
+        ".ebcheck.yaml:1:17: the weight of high must be a whole number from 0 to 100",
         id="bad-weight-fraction",
     ),
     pytest.param(

@@ -13,6 +13,7 @@ unknown keys.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -37,7 +38,7 @@ from ebcheck.audit.gate import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.audit.pack import builtin_pack
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS
 from ebcheck.audit.select import always_on, find_rule, matches
-from ebcheck.audit.settings import RuleSetting
+from ebcheck.audit.settings import DEFAULT_SMALL_DEAL_BELOW, RuleSetting
 from ebcheck.audit.walk import is_glob
 from ebcheck.deal.enums import Severity, Stage
 from ebcheck.deal.problems import ReadFailure
@@ -156,6 +157,24 @@ def _severity(value: Any) -> Any:
 StageName = Annotated[Stage, BeforeValidator(_stage)]
 
 
+def _currency(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise _error("config_currency", found=str(value))
+    return value.strip().upper()
+
+
+def _thresholds(value: Any) -> Any:
+    """`{CNY: 300000, USD: 50000}`: a currency code and an amount >= 0 each."""
+    _mapping("config_small_deal")(value)
+    out: dict[str, float] = {}
+    for code, amount in value.items():
+        number = amount if isinstance(amount, int | float) and not isinstance(amount, bool) else -1
+        if number < 0:
+            raise _error("config_small_deal")
+        out[_currency(code)] = number
+    return out
+
+
 # --- the model ------------------------------------------------------------------
 
 
@@ -178,7 +197,7 @@ class Weights(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _points(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
             raise _error("config_weight", severity=info.field_name)
         return value
 
@@ -241,6 +260,9 @@ class ConfigFile(BaseModel):
         None
     )
     weights: Weights | None = None
+    small_deal_below: Annotated[dict[str, float] | None, BeforeValidator(_thresholds)] = None
+    """Per currency, the amount below which a deal is small (D26); merged with the defaults."""
+    default_currency: Annotated[str | None, BeforeValidator(_currency)] = None
     rules: Mapping[str, RuleConfig] | None = None
     """By rule id, whether the file names a rule by id or by name."""
 
@@ -263,6 +285,10 @@ class ConfigFile(BaseModel):
             values["baseline"] = folder / self.baseline
         if self.weights is not None:
             values["weights"] = self.weights.points()
+        if self.small_deal_below is not None:
+            values["small_deal_below"] = {**DEFAULT_SMALL_DEAL_BELOW, **self.small_deal_below}
+        if self.default_currency is not None:
+            values["default_currency"] = self.default_currency
         if self.rules is not None:
             values["rules"] = {
                 rule_id: RuleSetting(entry.off, entry.severity, entry.options)

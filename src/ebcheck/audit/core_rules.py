@@ -104,6 +104,8 @@ FILE_ERRORS = (E001, E002)
 SELECTABLE = (S001, S002)
 CORE_RULES = (*FILE_ERRORS, *SELECTABLE)
 UNSUPPRESSIBLE_AREAS = ("E", "S")
+BOOKKEEPING_AREAS = ("S",)
+"""Findings about the file's own bookkeeping: shown, never weighed, never reviewed."""
 
 # The catalog's order of areas: how rules are listed and documented.
 AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "HY", "E", "S")

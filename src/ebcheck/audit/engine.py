@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
-from ebcheck.audit.core_rules import CORE_RULES, SELECTABLE
+from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.audit.gate import decide
 from ebcheck.audit.gitchanges import changed_files
@@ -46,24 +46,36 @@ def run_rules(
     rules: Sequence[ActiveRule],
     as_of: dt.date,
     catalogue: Catalogue,
+    *,
+    small: bool = False,
+    findings: tuple[Finding, ...] = (),
 ) -> tuple[list[Finding], list[RuleCrash]]:
     """All findings of the rules that apply at the deal's stage.
 
-    A rule that raises is recorded as a crash; the other rules still run.
+    `small` caps the rules declared `small_cap` (D26); `findings` is what review
+    rules see. A rule that raises is recorded as a crash; the other rules still run.
     """
-    findings: list[Finding] = []
+    found: list[Finding] = []
     crashes: list[RuleCrash] = []
     for active in rules:
         if not active.rule.applies_to(deal.deal.stage):
             continue
-        ctx = Context(active.rule, deal, as_of, active.options, catalogue, source, active.severity)
+        ctx = Context(
+            active.rule,
+            deal,
+            as_of,
+            active.options,
+            catalogue,
+            source,
+            active.severity,
+            small=small,
+            findings=findings,
+        )
         try:
-            found = list(active.rule.check(deal, ctx))
+            found.extend(active.rule.check(deal, ctx))
         except Exception as exc:  # a broken rule must not hide the others
             crashes.append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
-        else:
-            findings.extend(found)
-    return findings, crashes
+    return found, crashes
 
 
 # Below this many files a process pool costs more than it saves.
@@ -95,6 +107,8 @@ class Engine:
     """The file rules: the first pass."""
     repo_rules: tuple[ActiveRule, ...]
     """The repository rules: the second pass, before suppressions."""
+    review_rules: tuple[ActiveRule, ...]
+    """Rules that review a deal's other findings once they are suppressed (HY010)."""
     core: dict[str, ActiveRule]
     """The suppression rules (S001/S002) this audit runs, by id."""
     catalogue: Catalogue
@@ -105,13 +119,18 @@ class Engine:
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
         rules = tuple(a for a in selected if a.rule.scope is Scope.FILE)
         repo = tuple(a for a in selected if a.rule.scope is Scope.REPO)
+        review = tuple(a for a in selected if a.rule.scope is Scope.REVIEW)
         core = {a.rule.id: a for a in selected if a.rule.scope is Scope.SUPPRESSION}
         catalogue = pack.words(settings.lang)
-        return cls(settings, pack, rules, repo, core, catalogue)
+        return cls(settings, pack, rules, repo, review, core, catalogue)
 
     @property
     def all_rules(self) -> tuple[Rule, ...]:
         return (*self.pack.rules, *CORE_RULES)
+
+    def is_small(self, deal: DealFile) -> bool:
+        """Below `small_deal_below` for its currency (D26)."""
+        return self.settings.is_small(deal.deal.amount, deal.deal.currency)
 
     def as_of(self, deal: DealFile | None) -> dt.date:
         """`--as-of`, else the file's own `as_of`, else today."""
@@ -152,9 +171,11 @@ class Engine:
             return FileAudit(
                 shown, loaded, as_of, tuple(found), reported=reported, repo_path=repo_path
             )
-        if not reported or deal.deal.is_closed:
+        if not reported:
             return FileAudit(shown, loaded, as_of, reported=reported, repo_path=repo_path)
-        found, crashes = run_rules(deal, loaded.source, self.rules, as_of, self.catalogue)
+        found, crashes = run_rules(
+            deal, loaded.source, self.rules, as_of, self.catalogue, small=self.is_small(deal)
+        )
         return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
 
     # --- second pass: every file --------------------------------------------
@@ -176,7 +197,11 @@ class Engine:
             self.settings.as_of or self.settings.today,
             reports,
             stale_baseline=stale,
-            rules=tuple(a.rule for a in (*self.rules, *self.repo_rules, *self.core.values())),
+            rules=tuple(
+                a.rule
+                for a in (*self.rules, *self.repo_rules, *self.review_rules, *self.core.values())
+            ),
+            default_currency=self.settings.default_currency,
         )
         return decide(report, self.settings.fail_on)
 
@@ -241,7 +266,10 @@ class Engine:
                 repo_path=audit.repo_path,
             )
         suppressed: list[Suppressed] = []
+        crashes = audit.crashes
         if not deal.deal.is_closed:
+            reviewed, crashed = self._review(audit, findings)
+            findings, crashes = [*findings, *reviewed], (*crashes, *crashed)
             outcome = apply_suppressions(deal, findings, audit.as_of, self.rule_state)
             notes = [
                 *self._entry_notes("S002", outcome.expired, audit),
@@ -251,9 +279,11 @@ class Engine:
         new, known = self._split_baselined(findings, deal, baseline)
         points: int | None = None
         judged = Verdict.CLOSED
+        new_verdict: Verdict | None = None
         if not deal.deal.is_closed:
-            points = score([f.severity for f in new], self.settings.weights)
-            judged = verdict([f.severity for f in new], points)
+            points, judged = self._judged(deal, [*new, *known])
+            if baseline is not None:
+                new_verdict = self._judged(deal, new)[1]
         return DealReport(
             audit.shown,
             audit.as_of,
@@ -262,10 +292,36 @@ class Engine:
             sort_findings(new),
             tuple(suppressed),
             sort_findings(known),
-            audit.crashes,
+            crashes,
             deal,
             deal.deal.id,
             audit.repo_path,
+            new_verdict=new_verdict,
+        )
+
+    def _judged(self, deal: DealFile, findings: Sequence[Finding]) -> tuple[int, Verdict]:
+        """Score and verdict from the findings that weigh: S findings are bookkeeping."""
+        weights = self.settings.weights
+        severities = [f.severity for f in findings if f.area not in BOOKKEEPING_AREAS]
+        points = score(severities, weights)
+        return points, verdict(severities, points, deal.deal.stage, weights)
+
+    def _review(
+        self, audit: FileAudit, findings: Sequence[Finding]
+    ) -> tuple[list[Finding], list[RuleCrash]]:
+        """What the review rules say of a deal's standing findings (HY010)."""
+        deal = audit.loaded.deal
+        if not self.review_rules or deal is None:
+            return [], []
+        standing = apply_suppressions(deal, findings, audit.as_of, self.rule_state).kept
+        return run_rules(
+            deal,
+            audit.loaded.source,
+            self.review_rules,
+            audit.as_of,
+            self.catalogue,
+            small=self.is_small(deal),
+            findings=tuple(f for f in standing if f.area not in BOOKKEEPING_AREAS),
         )
 
     def _split_baselined(
@@ -287,7 +343,8 @@ class Engine:
         found = find_rule(self.all_rules, key)
         if found is None:
             return "unknown"
-        running = {a.rule.id for a in (*self.rules, *self.repo_rules)} | set(self.core)
+        running = {a.rule.id for a in (*self.rules, *self.repo_rules, *self.review_rules)}
+        running |= set(self.core)
         return "active" if found.id in running or found.scope is Scope.FILE_ERROR else "inactive"
 
     def _entry_notes(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed
-from ebcheck.deal.enums import Verdict
+from ebcheck.deal.enums import Forecast, Verdict
 from ebcheck.deal.models import DealFile
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class DealReport:
     """The findings that fail under `--fail-on` (see `ebcheck.audit.gate`)."""
     fails: bool = False
     """Whether this deal fails the run under `--fail-on`."""
+    new_verdict: Verdict | None = None
+    """With a baseline: the verdict of the findings not in it (what `--fail-on` judges)."""
 
     @property
     def repo_location(self) -> str:
@@ -45,8 +47,8 @@ class DealReport:
 
     @property
     def gate(self) -> Verdict:
-        """The verdict `--fail-on` judges (baselined findings already weigh nothing)."""
-        return self.verdict
+        """The verdict `--fail-on` judges: with a baseline, that of the new findings."""
+        return self.new_verdict or self.verdict
 
     def finding_fails(self, finding: Finding) -> bool:
         return any(finding is failed for failed in self.failing)
@@ -72,9 +74,18 @@ class Summary:
     by_verdict: dict[str, int]
     amount: dict[str, float]
     amount_at_risk: dict[str, float]
+    by_forecast: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    """Per forecast category (`none` without one): the open `amount` and the part `at_risk`,
+    by currency."""
 
 
 AT_RISK = (Verdict.AT_RISK, Verdict.NOT_READY)
+"""What counts as amount at risk: not `early` (readiness is not yet the question)."""
+_FORECAST_ORDER = (*(f.value for f in Forecast), "none")
+
+
+def _forecast_order(item: tuple[str, object]) -> int:
+    return _FORECAST_ORDER.index(item[0])
 
 
 def _whole(amount: Decimal) -> float:
@@ -95,25 +106,39 @@ class AuditReport:
     """The `--fail-on` level the deals' `failing` and `fails` were decided at."""
     rules: tuple[Rule, ...] = ()
     """The rules that ran (SARIF describes them)."""
+    default_currency: str | None = None
+    """The config's `default_currency`: stands for a deal's missing one in totals."""
 
     @property
     def fails(self) -> bool:
         """Whether the run fails (exit 1), before internal errors are counted."""
         return any(deal.fails for deal in self.deals)
 
+    def currency_of(self, deal: DealReport) -> str:
+        """A deal's currency for totals: its own, else the config's default, else "unknown"."""
+        own = deal.deal.deal.currency if deal.deal is not None else None
+        return own or self.default_currency or "unknown"
+
     def summary(self) -> Summary:
         verdicts = Counter(report.verdict.value for report in self.deals)
         # Decimal: money must add up exactly (0.1 + 0.2 is 0.3, and big sums stay whole).
         amount: dict[str, Decimal] = defaultdict(Decimal)
         at_risk: dict[str, Decimal] = defaultdict(Decimal)
+        by_forecast: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
+            lambda: {"amount": defaultdict(Decimal), "at_risk": defaultdict(Decimal)}
+        )
         for report in self.deals:
             if not report.is_open or report.deal is None or report.deal.deal.amount is None:
                 continue
-            currency = report.deal.deal.currency or "unknown"
+            currency = self.currency_of(report)
             value = Decimal(str(report.deal.deal.amount))
+            forecast = report.deal.deal.forecast
+            category = by_forecast[forecast.value if forecast is not None else "none"]
             amount[currency] += value
+            category["amount"][currency] += value
             if report.verdict in AT_RISK:
                 at_risk[currency] += value
+                category["at_risk"][currency] += value
         ordered = sorted(verdicts, key=lambda v: Verdict(v).rank)
         return Summary(
             deals=len(self.deals),
@@ -122,6 +147,13 @@ class AuditReport:
             by_verdict={verdict: verdicts[verdict] for verdict in ordered},
             amount={c: _whole(amount[c]) for c in sorted(amount)},
             amount_at_risk={c: _whole(at_risk.get(c, Decimal(0))) for c in sorted(amount)},
+            by_forecast={
+                name: {
+                    part: {c: _whole(sums.get(c, Decimal(0))) for c in sorted(category["amount"])}
+                    for part, sums in category.items()
+                }
+                for name, category in sorted(by_forecast.items(), key=_forecast_order)
+            },
         )
 
     @property

@@ -1,10 +1,19 @@
-"""Score and verdict, exactly as rule catalog v1 defines them."""
+"""Score and verdict, exactly as rule catalog v2 defines them.
+
+Each weighing finding keeps a share of what is left: the score is
+100 × Π (1 − weight/100), rounded half up, and never below 1 once a finding
+weighs, so that two criticals (49) still rank above three (34) and the worst
+deals can be told apart. The product is computed exactly (fractions), so a
+score never depends on floating-point rounding.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from math import floor
 
-from ebcheck.deal.enums import Severity, Verdict
+from ebcheck.deal.enums import Severity, Stage, Verdict
 
 DEFAULT_WEIGHTS: Mapping[Severity, int] = {
     Severity.CRITICAL: 30,
@@ -15,16 +24,36 @@ DEFAULT_WEIGHTS: Mapping[Severity, int] = {
 }
 
 
+def weighing(
+    severities: Iterable[Severity], weights: Mapping[Severity, int] = DEFAULT_WEIGHTS
+) -> list[Severity]:
+    """The severities that weigh: those whose weight is above 0."""
+    return [s for s in severities if weights[s] > 0]
+
+
 def score(severities: Iterable[Severity], weights: Mapping[Severity, int] = DEFAULT_WEIGHTS) -> int:
-    """100 minus the weight of every (unsuppressed) finding, never below 0."""
-    return max(0, 100 - sum(weights[s] for s in severities))
+    """100 × Π (1 − weight/100) over the weighing findings, rounded half up."""
+    kept = Fraction(100)
+    counted = weighing(severities, weights)
+    for severity in counted:
+        kept *= Fraction(100 - weights[severity], 100)
+    points = floor(kept + Fraction(1, 2))
+    return max(1, points) if counted else 100
 
 
-def verdict(severities: Iterable[Severity], points: int) -> Verdict:
-    """`not_ready` on a critical or under 50; `at_risk` on a high or under 80."""
-    present = set(severities)
+def verdict(
+    severities: Iterable[Severity],
+    points: int,
+    stage: Stage | None = None,
+    weights: Mapping[Severity, int] = DEFAULT_WEIGHTS,
+) -> Verdict:
+    """`not_ready` on a weighing critical or under 50; `at_risk` on a weighing high
+    or under 80; else `ready`. At prospecting, what is not `not_ready` is `early`."""
+    present = set(weighing(severities, weights))
     if Severity.CRITICAL in present or points < 50:
         return Verdict.NOT_READY
+    if stage is Stage.PROSPECTING:
+        return Verdict.EARLY
     if Severity.HIGH in present or points < 80:
         return Verdict.AT_RISK
     return Verdict.READY

@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from ebcheck.ruleapi import RuleOptions
 
 
+DEFAULT_SMALL_DEAL_BELOW: Mapping[str, float] = {
+    "CNY": 300000,
+    "USD": 50000,
+    "EUR": 50000,
+    "GBP": 40000,
+}
+"""Below these amounts a deal is small (catalog 2, D26): paperwork rules are capped at info."""
+
+
 @dataclass(frozen=True)
 class RuleSetting:
     """What the configuration says of one rule."""
@@ -46,3 +55,16 @@ class Settings:
     """The repository root (holding `.git`): SARIF and GitHub paths are relative to it."""
     config_root: Path | None = None
     """The folder of the config file: `include`/`exclude` globs are relative to it."""
+    small_deal_below: Mapping[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_SMALL_DEAL_BELOW)
+    )
+    default_currency: str | None = None
+    """Stands for a missing `currency`: the small-deal rule, the summary, the totals."""
+
+    def currency_of(self, currency: str | None) -> str | None:
+        return currency or self.default_currency
+
+    def is_small(self, amount: float | None, currency: str | None) -> bool:
+        """A deal below its currency's threshold; no amount or another currency: never."""
+        limit = self.small_deal_below.get(self.currency_of(currency) or "")
+        return amount is not None and limit is not None and amount < limit

@@ -8,6 +8,7 @@ rules; every other unknown key is an error.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -111,6 +112,21 @@ class DealInfo(Model):
     @property
     def yearly_value(self) -> float | None:
         return self.annual_value if self.annual_value is not None else self.amount
+
+    @property
+    def pushes(self) -> int | None:
+        """How often the close date moved later: the steps of `close_date_history`
+        followed by `close_date` where the next date is later; None when not recorded."""
+        if self.close_date_history is None:
+            return None
+        dates = [*self.close_date_history, *([self.close_date] if self.close_date else [])]
+        return sum(1 for earlier, later in itertools.pairwise(dates) if later > earlier)
+
+    def days_in_stage(self, as_of: dt.date) -> int | None:
+        """Days from `stage_entered` to `as_of`; None when unknown or in the future."""
+        if self.stage_entered is None or self.stage_entered > as_of:
+            return None
+        return (as_of - self.stage_entered).days
 
 
 class Stakeholder(Model):

@@ -9,7 +9,7 @@ from ebcheck.audit.findings import Finding, Suppressed
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.reports import RenderOptions
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -46,8 +46,13 @@ def deal_dict(report: DealReport) -> dict[str, Any]:
         "amount": info.amount if info else None,
         "currency": info.currency if info else None,
         "close_date": info.close_date.isoformat() if info and info.close_date else None,
+        "type": info.type.value if info else None,
+        "forecast": info.forecast.value if info and info.forecast else None,
+        "pushes": info.pushes if info else None,
+        "days_in_stage": info.days_in_stage(report.as_of) if info else None,
         "score": report.score,
         "verdict": report.verdict.value,
+        **({"new_verdict": report.new_verdict.value} if report.new_verdict else {}),
         "as_of": report.as_of.isoformat(),
         "findings": [finding_dict(f) for f in report.findings],
         "suppressed": [suppressed_dict(s) for s in report.suppressed],
@@ -69,6 +74,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
             "by_verdict": summary.by_verdict,
             "amount": summary.amount,
             "amount_at_risk": summary.amount_at_risk,
+            "by_forecast": summary.by_forecast,
             "baseline_unmatched": len(report.stale_baseline),
         },
     }

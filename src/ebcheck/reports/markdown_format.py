@@ -45,6 +45,7 @@ VERDICT_ICON = {
     Verdict.NOT_READY: "🔴",
     Verdict.AT_RISK: "🟡",
     Verdict.READY: "🟢",
+    Verdict.EARLY: "🔵",
     Verdict.CLOSED: "⚪",
 }
 STATUS_ICON = {"passed": "✅", "failed": "❌", "crashed": "⚠️"}

@@ -12,6 +12,7 @@ VERDICT_STYLE = {
     Verdict.AT_RISK: "bold yellow",
     Verdict.NOT_READY: "bold red",
     Verdict.INVALID: "bold magenta",
+    Verdict.EARLY: "bold cyan",
     Verdict.CLOSED: "bold blue",
 }
 SEVERITY_STYLE = {
