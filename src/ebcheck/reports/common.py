@@ -2,12 +2,69 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Role
-from ebcheck.deal.models import Stakeholder
+from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
 
 ROLE_ORDER = (Role.EB, Role.TB, Role.UB, Role.COACH)
+
+
+@dataclass(frozen=True)
+class CentreRow:
+    """One line of the buying centre: who holds a role, or who else is on the map."""
+
+    role: Role | None
+    """The role this line is about; None for people without one, and people who left."""
+    person: Stakeholder | None
+    """None: nobody holds `role`."""
+    gone: bool = False
+
+
+def buying_centre_rows(deal: DealFile, as_of: dt.date) -> list[CentreRow]:
+    """Every role with who holds it now, then everyone else: people without a
+    role, and people who left (shown as such, so that nobody silently vanishes)."""
+    rows: list[CentreRow] = []
+    for role in ROLE_ORDER:
+        holders = [p for p in deal.stakeholders if p.has_role(role) and not p.gone_by(as_of)]
+        rows += [CentreRow(role, p) for p in holders] or [CentreRow(role, None)]
+    for person in deal.stakeholders:
+        if person.gone_by(as_of):
+            rows.append(CentreRow(None, person, gone=True))
+        elif not person.all_roles:
+            rows.append(CentreRow(None, person))
+    return rows
+
+
+def who_words(person: Stakeholder, words: Catalogue) -> list[str]:
+    """A person's name, title and, outside the customer, their side: plain text parts."""
+    name = person.name
+    if not person.customer_side:
+        side = words.get(f"affiliation.{person.affiliation.value}") or person.affiliation.value
+        name += words.text("report.outside", affiliation=side)
+    return [name, person.title] if person.title else [name]
+
+
+def header_facts(deal: DealReport, words: Catalogue) -> list[tuple[str, str]]:
+    """Forecast call, close-date pushes and days in stage, where the file records them."""
+    info = deal.deal.deal if deal.deal is not None else None
+    if info is None:
+        return []
+    facts: list[tuple[str, str]] = []
+    if info.forecast is not None:
+        facts.append((words.text("report.forecast"), forecast_word(info.forecast.value, words)))
+    if info.pushes is not None:
+        count = info.pushes
+        facts.append((words.text("report.pushes"), words.text("report.pushes_value", count=count)))
+    days = info.days_in_stage(deal.as_of)
+    if days is not None and info.stage_entered is not None:
+        since = info.stage_entered.isoformat()
+        value = words.text("report.days_in_stage_value", days=days, since=since)
+        facts.append((words.text("report.days_in_stage"), value))
+    return facts
 
 
 def money(amount: float | None, currency: str | None) -> str:
@@ -23,6 +80,19 @@ def verdict_counts(report: AuditReport, words: Catalogue) -> str:
         f"{count} {words.text(f'verdict.{name}')}"
         for name, count in report.summary().by_verdict.items()
     )
+
+
+def stage_word(deal: DealReport, words: Catalogue) -> str:
+    """The deal's stage in the report's language (a dash for a file that did not load)."""
+    if deal.deal is None:
+        return "—"
+    stage = deal.deal.deal.stage.value
+    return words.get(f"stage.{stage}") or stage
+
+
+def forecast_word(category: str, words: Catalogue) -> str:
+    """A forecast category (`commit`, or `none` for deals without one) in the report's language."""
+    return words.get(f"forecast.{category}") or category
 
 
 def stance_word(person: Stakeholder, words: Catalogue) -> str | None:

@@ -27,7 +27,18 @@ from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
-from ebcheck.reports.common import ROLE_ORDER, money, stance_word, verdict_counts, worst_first
+from ebcheck.reports.common import (
+    ROLE_ORDER,
+    buying_centre_rows,
+    forecast_word,
+    header_facts,
+    money,
+    stage_word,
+    stance_word,
+    verdict_counts,
+    who_words,
+    worst_first,
+)
 from ebcheck.reports.escape import markdown_text, mermaid_label
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -116,6 +127,7 @@ PIPELINE_COLUMNS = (
     "deal",
     "account",
     "owner",
+    "forecast",
     "stage",
     "amount",
     "close_date",
@@ -127,7 +139,7 @@ PIPELINE_COLUMNS = (
 
 def pipeline_header(words: Catalogue) -> str:
     header = [words.text(f"report.{key}") for key in PIPELINE_COLUMNS]
-    return table(header, [], align="llllrlrll")
+    return table(header, [], align="lllllrlrll")
 
 
 def deal_title(deal: DealReport, *, limit: int = NAME_LIMIT) -> str:
@@ -145,7 +157,8 @@ def pipeline_row(deal: DealReport, words: Catalogue) -> str:
         deal_title(deal),
         cell(info.account, limit=NAME_LIMIT) if info else DASH,
         cell(info.owner, limit=NAME_LIMIT) if info else DASH,
-        info.stage.value if info else DASH,
+        forecast_word(info.forecast.value, words) if info and info.forecast else DASH,
+        stage_word(deal, words),
         money(info.amount, info.currency) if info else DASH,
         info.close_date.isoformat() if info and info.close_date else DASH,
         str(deal.score) if deal.score is not None else DASH,
@@ -169,7 +182,31 @@ def totals(report: AuditReport, words: Catalogue) -> str:
         words.text("reports.markdown.pipeline_amount"),
         words.text("report.at_risk_amount"),
     ]
-    return table(header, rows, align="lrr")
+    text = table(header, rows, align="lrr")
+    if any(d.deal is not None and d.deal.deal.forecast is not None for d in report.deals):
+        text += "\n\n" + forecast_totals(summary.by_forecast, words)
+    return text
+
+
+def forecast_totals(by_forecast: dict[str, dict[str, dict[str, float]]], words: Catalogue) -> str:
+    """The open amount of each forecast category, and the part at risk, per currency."""
+    rows = [
+        [
+            cell(forecast_word(category, words)),
+            cell(words.text("reports.markdown.no_currency") if code == "unknown" else code),
+            money(amount, None),
+            money(parts["at_risk"].get(code, 0), None),
+        ]
+        for category, parts in by_forecast.items()
+        for code, amount in parts["amount"].items()
+    ]
+    header = [
+        words.text("report.forecast"),
+        words.text("reports.markdown.currency"),
+        words.text("reports.markdown.pipeline_amount"),
+        words.text("report.at_risk_amount"),
+    ]
+    return table(header, rows, align="llrr")
 
 
 # --- one deal ----------------------------------------------------------------------
@@ -187,14 +224,18 @@ def facts_table(deal: DealReport, words: Catalogue) -> str:
         row = [
             cell(info.account, limit=NAME_LIMIT),
             cell(info.owner, limit=NAME_LIMIT),
-            info.stage.value,
+            stage_word(deal, words),
             money(info.amount, info.currency),
             info.close_date.isoformat() if info.close_date else DASH,
             deal.as_of.isoformat(),
             score,
             verdict,
         ]
-    return table([words.text(f"report.{key}") for key in header], [row])
+    labels = [words.text(f"report.{key}") for key in header]
+    for label, value in header_facts(deal, words):
+        labels.append(label)
+        row.append(cell(value))
+    return table(labels, [row])
 
 
 def met_text(person: Stakeholder, deal: DealReport, words: Catalogue, *, diagram: bool) -> str:
@@ -209,17 +250,20 @@ def met_text(person: Stakeholder, deal: DealReport, words: Catalogue, *, diagram
 
 def buying_centre_table(deal_file: DealFile, deal: DealReport, words: Catalogue) -> str:
     rows = []
-    for role in ROLE_ORDER:
-        label = words.text(f"role.{role.value}")
-        people = deal_file.with_role(role)
-        if not people:
+    for row in buying_centre_rows(deal_file, deal.as_of):
+        label = words.text(f"role.{row.role.value}") if row.role else words.text("report.no_role")
+        person = row.person
+        if person is None:
             rows.append([label, cell(words.text("report.nobody")), "", ""])
-        for person in people:
-            who = cell(person.name, limit=NAME_LIMIT)
-            if person.title:
-                who += " · " + cell(person.title, limit=NAME_LIMIT)
-            stance = stance_word(person, words) or DASH
-            rows.append([label, who, met_text(person, deal, words, diagram=False), stance])
+            continue
+        who = " · ".join(cell(part, limit=NAME_LIMIT) for part in who_words(person, words))
+        stance = stance_word(person, words) or DASH
+        if row.gone and person.left is not None:
+            held = words.join(words.text(f"role.{r.value}") for r in sorted(person.all_roles))
+            gone = cell(words.text("report.left", date=person.left.isoformat()))
+            rows.append([held or label, who, gone, stance])
+            continue
+        rows.append([label, who, met_text(person, deal, words, diagram=False), stance])
     header = [words.text(f"report.{key}") for key in ("role", "who", "met", "stance")]
     return table(header, rows)
 
@@ -250,7 +294,7 @@ def buying_centre_diagram(deal_file: DealFile, deal: DealReport, words: Catalogu
         label = mermaid_label(words.text(f"role.{role.value}"))
         lines.append(f'  {role_id}["{label}"]:::role')
         lines.append(f"  deal --- {role_id}")
-        holders = deal_file.with_role(role)
+        holders = [p for p in deal_file.with_role(role) if not p.gone_by(deal.as_of)]
         if not holders:
             nobody = mermaid_label(words.text("report.nobody"))
             lines.append(f'  {role_id} -.- nobody{index}["{nobody}"]:::missing')

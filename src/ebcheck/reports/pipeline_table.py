@@ -25,12 +25,12 @@ from rich.text import Text
 
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.i18n import Catalogue
-from ebcheck.reports.common import money, worst_first
+from ebcheck.reports.common import forecast_word, money, stage_word, worst_first
 from ebcheck.reports.textsafe import clean
 
 WIDE = 120
 """From this width on, the top finding shows the rule's name as well as its id."""
-DROP_ORDER = ("owner", "close_date", "stage", "account", "score", "top_finding")
+DROP_ORDER = ("owner", "forecast", "close_date", "stage", "account", "score", "top_finding")
 """Columns left out, in this order, while the table does not fit."""
 FLEX_MINIMUM = {"deal": 12, "account": 10, "owner": 8, "top_finding": 10}
 """Columns that shrink (with an ellipsis), and how far."""
@@ -76,6 +76,14 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
         totals.append((words.text("report.total"), money(amount, shown)))
         at_risk = summary.amount_at_risk.get(currency, 0)
         totals.append((words.text("report.at_risk_amount"), money(at_risk, shown)))
+    forecasts = any(d.deal is not None and d.deal.deal.forecast is not None for d in deals)
+    for category, parts in summary.by_forecast.items() if forecasts else ():
+        label = forecast_word(category, words)
+        for currency, amount in parts["amount"].items():
+            shown = None if currency == "unknown" else currency
+            totals.append((label, money(amount, shown)))
+            at_risk_label = words.text("report.forecast_at_risk", forecast=label)
+            totals.append((at_risk_label, money(parts["at_risk"][currency], shown)))
 
     def info_cells(get: Callable[[DealReport], str]) -> list[Text]:
         return [_text(get(d)) for d in deals] + [_text("") for _ in totals]
@@ -103,7 +111,12 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
         ),
         _Column("account", head["account"], info_cells(lambda d: _field(d, "account"))),
         _Column("owner", head["owner"], info_cells(lambda d: _field(d, "owner"))),
-        _Column("stage", head["stage"], info_cells(lambda d: _field(d, "stage"))),
+        *(
+            [_Column("forecast", head["forecast"], info_cells(lambda d: _forecast(d, words)))]
+            if forecasts
+            else []
+        ),
+        _Column("stage", head["stage"], info_cells(lambda d: stage_word(d, words))),
         _Column(
             "amount",
             words.text("report.amount"),
@@ -131,11 +144,16 @@ def _field(deal: DealReport, key: str) -> str:
         return info.account
     if key == "owner":
         return info.owner or "—"
-    if key == "stage":
-        return info.stage.value
     if key == "amount":
         return money(info.amount, info.currency)
     return info.close_date.isoformat() if info.close_date else "—"
+
+
+def _forecast(deal: DealReport, words: Catalogue) -> str:
+    info = deal.deal.deal if deal.deal else None
+    if info is None or info.forecast is None:
+        return "—"
+    return forecast_word(info.forecast.value, words)
 
 
 def _share(available: int, columns: list[_Column]) -> list[int]:

@@ -18,7 +18,15 @@ from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.cjkwrap import cjk_line_breaks
-from ebcheck.reports.common import ROLE_ORDER, money, stance_word, verdict_counts, worst_first
+from ebcheck.reports.common import (
+    buying_centre_rows,
+    header_facts,
+    money,
+    stance_word,
+    verdict_counts,
+    who_words,
+    worst_first,
+)
 from ebcheck.reports.styles import SEVERITY_STYLE, VERDICT_STYLE, verdict_text
 from ebcheck.reports.textsafe import clean
 
@@ -42,6 +50,8 @@ def header(report: DealReport, words: Catalogue) -> Table:
         grid.add_row(words.text("report.amount"), _t(money(info.amount, info.currency)))
         close = info.close_date.isoformat() if info.close_date else "—"
         grid.add_row(words.text("report.close_date"), _t(close))
+    for label, value in header_facts(report, words):
+        grid.add_row(label, _t(value))
     grid.add_row(words.text("report.as_of"), _t(report.as_of.isoformat()))
     result = Text()
     if report.score is not None:
@@ -69,17 +79,23 @@ def buying_centre(deal: DealFile, report: DealReport, words: Catalogue) -> Table
     )
     for key in ("role", "who", "met", "stance"):
         table.add_column(words.text(f"report.{key}"), overflow="fold")
-    for role in ROLE_ORDER:
-        people = deal.with_role(role)
-        label = words.text(f"role.{role.value}")
-        if not people:
+    for row in buying_centre_rows(deal, report.as_of):
+        label = words.text(f"role.{row.role.value}") if row.role else words.text("report.no_role")
+        person = row.person
+        if person is None:
             table.add_row(label, Text(words.text("report.nobody"), style="red"), "", "")
-        for person in people:
-            who = _t(person.name)
-            if person.title:
-                who.append(f" · {clean(person.title)}", style="dim")
-            stance = stance_word(person, words) or "—"
-            table.add_row(label, who, _met_cell(person, report, words), stance)
+            continue
+        name, *more = who_words(person, words)
+        who = _t(name)
+        for part in more:
+            who.append(f" · {clean(part)}", style="dim")
+        stance = stance_word(person, words) or "—"
+        if row.gone and person.left is not None:
+            held = words.join(words.text(f"role.{r.value}") for r in sorted(person.all_roles))
+            gone = Text(words.text("report.left", date=person.left.isoformat()), style="dim")
+            table.add_row(Text(held or label, style="dim"), who.copy(), gone, stance)
+            continue
+        table.add_row(label, who, _met_cell(person, report, words), stance)
     return table
 
 
