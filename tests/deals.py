@@ -29,7 +29,7 @@ stakeholders:
   - {name: 李工, title: 总工程师, roles: [TB], stance: supporter, met: 2026-11-05}
   - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}
   - {name: 刘经理, title: IT经理, roles: [coach], stance: champion, met: 2026-11-12,
-     validated: true}
+     validated: true, influence: medium}
 eb_access:
   analysis: 张总关注交付周期和库存周转;王秘书安排日程
   referral: {via: 刘总, relation: 老同学, status: introduced}
@@ -41,6 +41,13 @@ insights:
   preference: us
   competitors: [用友, SAP]
   source: 张伟
+  compelling_event: {event: 春节备货高峰前上线, date: 2027-01-20}
+decision_process:
+  steps:
+    - {step: 技术评审, by: 李工, date: 2026-11-18, done: true}
+    - {step: 总经理签批, by: 张伟, date: 2026-12-20}
+procurement:
+  method: direct
 relationship:
   stage: initial
   share_of_wallet: 0.35
