@@ -18,7 +18,10 @@ from tests.deals import EB_NEVER_MET, READY
 
 STAGES = "prospecting, qualification, discovery, proposal, negotiation, closed_won, closed_lost"
 SEVERITIES = "critical, high, medium, low, info"
-TOP_KEYS = "fail_on, include, exclude, select, ignore, lang, baseline, stages, weights, small_deal_below, default_currency, rules"
+TOP_KEYS = (
+    "fail_on, include, exclude, select, ignore, lang, baseline, stages, weights, "
+    "small_deal_below, default_currency, rules"
+)
 FAIL_ON = "not_ready, at_risk, critical, high, medium, low, info, never"
 
 

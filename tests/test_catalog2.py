@@ -1,0 +1,187 @@
+"""Catalog 2 as a user sees it through the CLI: score and verdict, early deals,
+small deals, baselines that never change how ready a deal is, the JSON report
+edition 2, closed deals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ebcheck.cli.app import app
+from tests.deals import EB_NEVER_MET, READY
+
+Write = Callable[..., Path]
+
+
+def audit_json(runner: CliRunner, *args: str) -> tuple[int, dict[str, Any]]:
+    result = runner.invoke(app, ["audit", *args, "-f", "json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_the_ready_deal_is_ready(runner: CliRunner, write: Write) -> None:
+    code, report = audit_json(runner, str(write("d.yaml", READY)))
+    deal = report["deals"][0]
+    assert [f["rule"] for f in deal["findings"]] == []
+    assert (deal["score"], deal["verdict"], code) == (100, "ready", 0)
+
+
+def test_report_edition_2_keys(runner: CliRunner, write: Write) -> None:
+    text = READY.replace(
+        "  close_date: 2026-12-31\n",
+        "  close_date: 2026-12-31\n  forecast: commit\n  stage_entered: 2026-10-20\n"
+        "  close_date_history: [2026-10-31, 2026-11-30]\n",
+    )
+    _, report = audit_json(runner, str(write("d.yaml", text)))
+    assert report["ebcheck_report"] == 2
+    deal = report["deals"][0]
+    assert (deal["type"], deal["forecast"], deal["pushes"], deal["days_in_stage"]) == (
+        "new",
+        "commit",
+        2,
+        31,
+    )
+    assert "new_verdict" not in deal  # only with a baseline
+    commit = report["summary"]["by_forecast"]["commit"]
+    assert commit["amount"] == {"CNY": 1200000}
+
+
+def test_unknown_pushes_and_days_are_null(runner: CliRunner, write: Write) -> None:
+    _, report = audit_json(runner, str(write("d.yaml", READY)))
+    deal = report["deals"][0]
+    assert (deal["pushes"], deal["days_in_stage"], deal["forecast"]) == (None, None, None)
+    assert report["summary"]["by_forecast"] == {
+        "none": {"amount": {"CNY": 1200000}, "at_risk": {"CNY": 0}}
+    }
+
+
+def test_a_prospecting_deal_is_early_and_never_at_risk(runner: CliRunner, write: Write) -> None:
+    text = READY.replace("  stage: proposal\n", "  stage: prospecting\n")
+    code, report = audit_json(runner, str(write("d.yaml", text)), "--fail-on", "at_risk")
+    assert report["deals"][0]["verdict"] == "early"
+    assert code == 0
+    assert report["summary"]["amount_at_risk"] == {"CNY": 0}
+
+
+def test_two_criticals_score_49_and_the_score_never_reaches_zero(
+    runner: CliRunner, write: Write
+) -> None:
+    thin = (
+        "ebcheck: 1\nas_of: 2026-11-20\n"
+        "deal: {id: T-1, name: Thin, account: Acme, stage: negotiation, close_date: 2026-12-31}\n"
+    )
+    _, report = audit_json(runner, str(write("thin.yaml", thin)))
+    deal = report["deals"][0]
+    assert deal["verdict"] == "not_ready"
+    assert 1 <= deal["score"] < 49
+    # The doctrine's deal without an EB meeting is far from the empty file.
+    _, never_met = audit_json(runner, str(write("d.yaml", EB_NEVER_MET)))
+    assert never_met["deals"][0]["score"] > deal["score"]
+
+
+def test_an_unused_suppression_does_not_lower_the_score(runner: CliRunner, write: Write) -> None:
+    text = READY + "suppress:\n  - {rule: CD001, reason: no estimate yet}\n"
+    _, report = audit_json(runner, str(write("d.yaml", text)))
+    deal = report["deals"][0]
+    assert [f["rule"] for f in deal["findings"]] == ["S001"]
+    assert (deal["score"], deal["verdict"]) == (100, "ready")
+
+
+def test_a_baseline_keeps_the_true_verdict_and_ci_green(
+    runner: CliRunner, write: Write, tmp_path: Path
+) -> None:
+    deal = write("d.yaml", EB_NEVER_MET)
+    base = tmp_path / "base.json"
+    assert runner.invoke(app, ["baseline", str(deal), "-o", str(base)]).exit_code == 0
+    code, report = audit_json(runner, str(deal), "--baseline", str(base))
+    entry = report["deals"][0]
+    assert (entry["verdict"], entry["new_verdict"], code) == ("not_ready", "ready", 0)
+    assert [f["rule"] for f in entry["baselined"]] == ["EB002"]
+    assert report["summary"]["amount_at_risk"] == {"CNY": 1200000}
+    # At a severity level too, only findings outside the baseline fail; a new one does.
+    code, _ = audit_json(runner, str(deal), "--baseline", str(base), "--fail-on", "medium")
+    assert code == 0
+    deal.write_text(EB_NEVER_MET.replace("  next_step:", "  x-next:"), encoding="utf-8")
+    code, report = audit_json(runner, str(deal), "--baseline", str(base), "--fail-on", "medium")
+    assert [f["rule"] for f in report["deals"][0]["findings"]] == ["HY002"]
+    assert code == 1
+
+
+SMALL = READY.replace("  amount: 1200000\n", "  amount: 180000\n")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "small"),
+    [
+        ("180000", "CNY", True),
+        ("299999", "CNY", True),
+        ("300000", "CNY", False),
+        ("49000", "USD", True),
+        ("60000", "USD", False),
+        ("10000", "JPY", False),  # other currencies are never small
+    ],
+)
+def test_small_deals_get_light_paperwork(
+    runner: CliRunner, write: Write, amount: str, currency: str, small: bool
+) -> None:
+    # A deal without a sponsor or shared goals: CT001 and CT002 are (s) rules.
+    text = (
+        READY.replace("  amount: 1200000\n", f"  amount: {amount}\n")
+        .replace("  currency: CNY\n", f"  currency: {currency}\n")
+        .replace("  sponsor: 张伟\n", "")
+        .replace("  shared_goals: [库存周转提升20%]\n", "")
+    )
+    _, report = audit_json(runner, str(write("d.yaml", text)))
+    deal = report["deals"][0]
+    severities = {f["rule"]: f["severity"] for f in deal["findings"]}
+    assert set(severities) == {"CT001", "CT002"}
+    if small:
+        assert set(severities.values()) == {"info"}
+        assert (deal["score"], deal["verdict"]) == (100, "ready")
+    else:
+        assert set(severities.values()) == {"medium"}
+        assert deal["score"] == 86
+
+
+def test_default_currency_makes_a_deal_without_currency_small(
+    runner: CliRunner, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = SMALL.replace("  currency: CNY\n", "").replace("  sponsor: 张伟\n", "")
+    deal = write("d.yaml", text)
+    _, without = audit_json(runner, str(deal))
+    assert {f["rule"]: f["severity"] for f in without["deals"][0]["findings"]} == {
+        "CT001": "medium"
+    }
+    assert without["summary"]["amount"] == {"unknown": 180000}
+    config = write(".ebcheck.yaml", "default_currency: CNY\n")
+    _, with_default = audit_json(runner, str(deal), "--config", str(config))
+    assert {f["rule"]: f["severity"] for f in with_default["deals"][0]["findings"]} == {
+        "CT001": "info"
+    }
+    assert with_default["summary"]["amount"] == {"CNY": 180000}
+
+
+def test_a_configured_severity_is_still_capped_on_a_small_deal(
+    runner: CliRunner, write: Write
+) -> None:
+    deal = write("d.yaml", SMALL.replace("  sponsor: 张伟\n", ""))
+    config = write(".ebcheck.yaml", "rules:\n  CT001: {severity: critical}\n")
+    _, report = audit_json(runner, str(deal), "--config", str(config))
+    assert {f["rule"]: f["severity"] for f in report["deals"][0]["findings"]} == {"CT001": "info"}
+
+
+def test_closed_deals_get_only_the_loss_reason_check(runner: CliRunner, write: Write) -> None:
+    lost = EB_NEVER_MET.replace("  stage: proposal\n", "  stage: closed_lost\n")
+    _, report = audit_json(runner, str(write("lost.yaml", lost)))
+    deal = report["deals"][0]
+    assert [(f["rule"], f["severity"]) for f in deal["findings"]] == [("HY012", "info")]
+    assert (deal["verdict"], deal["score"]) == ("closed", None)
+    explained = lost.replace(
+        "  stage: closed_lost\n", "  stage: closed_lost\n  lost_reason: 价格\n"
+    )
+    _, report = audit_json(runner, str(write("lost2.yaml", explained)))
+    assert report["deals"][0]["findings"] == []
