@@ -777,13 +777,9 @@ decision_process:
         },
     ),
     message={
-        "named": (
-            "{subject} signs (`decision_process.signer`) and has never been met; we have met "
-            "only {met} (EB). The deal is at {stage}: the signer is the EB whose yes counts."
-        ),
-        "confirmed": (
-            "{subject} (EB, authority confirmed) signs and has never been met; we have met "
-            "only {met}. The deal is at {stage}: the signer is the EB whose yes counts."
+        "default": (
+            "{subject} {signs} and has never been met; we have met only {met} (EB). The deal "
+            "is at {stage}: the signer is the EB whose yes counts."
         ),
         "gone": (
             "{subject}, who signs (`decision_process.signer`), left on {left}; whoever signs "
@@ -805,6 +801,10 @@ decision_process:
             "{subject} now. Make sure the bid answers what {subject} needs to sign, and send "
             "any question only as a clarification request through the official channel."
         ),
+    },
+    texts={
+        "signs.named": "signs (`decision_process.signer`)",
+        "signs.confirmed": "(an EB whose authority is confirmed) signs",
     },
 )
 def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
@@ -841,12 +841,13 @@ def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
         elif ctx.in_announced_tender:
             variant = "tender"
         else:
-            variant = how
+            variant = None
         at = ("decision_process", "signer") if how == "named" else ctx.path_of(person, "met")
         yield ctx.finding(
             at,
             subject=person.name,
             variant=variant,
+            signs=ctx.text(f"signs.{how}"),
             met=met_names,
             left=person.left.isoformat() if gone and person.left else "",
             announced=_announced(deal),
