@@ -13,8 +13,8 @@ from ebcheck.cli.app import app
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
 README = Path(__file__).resolve().parents[2] / "rules" / "README.md"
 ALL_IDS = [
-    *(f"EB00{i}" for i in range(1, 8)),
-    *(f"BI00{i}" for i in range(1, 8)),
+    *(f"EB{i:03}" for i in range(1, 12)),
+    *(f"BI{i:03}" for i in range(1, 11)),
     *(f"RS00{i}" for i in range(1, 6)),
     *(f"CT00{i}" for i in range(1, 6)),
     *(f"CD00{i}" for i in range(1, 4)),
@@ -71,7 +71,7 @@ def test_rules_json_is_complete_and_valid():
     assert records["EB002"]["escalation"] == {"discovery": "high", "proposal": "critical"}
     assert records["CD001"]["options"] == {"max_compression": 0.25}
     assert records["EB004"]["applies_from"] == "qualification"
-    assert records["EB002"]["doctrine"] == ["D3", "D4", "D5", "D7", "D8"]
+    assert records["EB002"]["doctrine"] == ["D3", "D4", "D5", "D7", "D8", "D19"]
     assert records["RS001"]["area"] == "RS"
 
 

@@ -1,4 +1,4 @@
-"""EB001-EB007: the economic buyer."""
+"""EB001-EB011: the economic buyer."""
 
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ def severities(found_findings):
 @pytest.mark.parametrize(
     ("stage", "expected"),
     [
-        ("prospecting", "high"),
+        ("prospecting", "low"),
         ("qualification", "high"),
         ("discovery", "critical"),
         ("proposal", "critical"),
         ("negotiation", "critical"),
     ],
 )
-def test_eb001_fires_without_an_eb_high_then_critical_from_discovery(build, found, stage, expected):
+def test_eb001_fires_without_an_eb_low_high_then_critical_from_discovery(
+    build, found, stage, expected
+):
     got = found(build(stage, stakeholders=[TB_MET]), "EB001")
     assert severities(got) == [expected]
     assert "stakeholders listed: 1" in got[0].message
@@ -409,7 +411,414 @@ def test_eb007_lists_what_is_unconfirmed(build, found, stage, insights, missing)
 
 
 @pytest.mark.parametrize(
-    "eb", [EB_NEVER, dict(EB_NEVER, met="2026-11-25")], ids=["never", "only-planned"]
+    "eb", [EB_MET, EB_NEVER, dict(EB_NEVER, met="2026-11-25")], ids=["met", "never", "planned"]
 )
-def test_eb007_needs_an_eb_actually_met(build, found, eb):
-    assert found(build("proposal", stakeholders=[eb, TB_MET], insights=None), "EB007") == []
+def test_eb007_fires_whether_or_not_an_eb_was_met(build, found, eb):
+    (finding,) = found(build("proposal", stakeholders=[eb, TB_MET], insights=None), "EB007")
+    met = eb is EB_MET
+    assert finding.message.startswith(
+        "张伟 (EB) has been met, but still unconfirmed:" if met else "Still unconfirmed:"
+    )
+    assert "张伟" in finding.fix
+
+
+def test_eb007_without_an_eb_asks_the_economic_buyer(build, found):
+    (finding,) = found(build("proposal", stakeholders=[TB_MET], insights=None), "EB007")
+    assert "from the economic buyer" in finding.fix
+
+
+@pytest.mark.parametrize(
+    ("stage", "insights", "expected"),
+    [
+        ("proposal", dict(ALL_KNOWN, budget_confirmed=False), "medium"),
+        ("negotiation", dict(ALL_KNOWN, budget_confirmed=False), "high"),
+        ("negotiation", dict(ALL_KNOWN, project_confirmed=None), "high"),
+        ("negotiation", dict(ALL_KNOWN, decision_date=None), "medium"),
+        ("negotiation", {k: v for k, v in ALL_KNOWN.items() if k != "competitors"}, "medium"),
+    ],
+    ids=["budget-proposal", "budget-negotiation", "project-negotiation", "date", "competitors"],
+)
+def test_eb007_high_at_negotiation_when_project_or_budget_unconfirmed(
+    build, found, stage, insights, expected
+):
+    got = found(build(stage, stakeholders=[EB_MET, TB_MET], insights=insights), "EB007")
+    assert severities(got) == [expected]
+
+
+def test_eb007_a_gone_eb_is_not_a_met_eb(build, found):
+    gone = dict(EB_MET, left="2026-11-15")
+    (finding,) = found(build("proposal", stakeholders=[gone, TB_MET], insights=None), "EB007")
+    assert finding.message.startswith("Still unconfirmed:")
+
+
+# --- catalog 2: gone and partner-side people --------------------------------------
+
+GONE_EB = dict(EB_MET, left="2026-11-15")
+PARTNER = {"name": "周总", "affiliation": "partner", "roles": ["coach"], "met": "2026-11-12"}
+
+
+def test_eb001_a_gone_eb_holds_no_role_and_is_named(build, found):
+    (finding,) = found(build("discovery", stakeholders=[GONE_EB, TB_MET]), "EB001")
+    assert finding.severity.value == "critical"
+    assert "张伟 (left 2026-11-15) held it and left" in finding.message
+    assert finding.path == "stakeholders[0].left"
+    assert "meet them" in finding.fix
+
+
+def test_eb001_leaving_after_the_audit_date_still_holds_the_role(build, found):
+    later = dict(EB_MET, left="2026-11-21")
+    assert found(build("discovery", stakeholders=[later, TB_MET]), "EB001") == []
+
+
+def test_eb001_left_on_the_audit_date_is_gone(build, found):
+    today = dict(EB_MET, left="2026-11-20")
+    assert len(found(build("discovery", stakeholders=[today, TB_MET]), "EB001")) == 1
+
+
+def test_eb001_a_partner_coach_is_no_eb(build, found):
+    got = found(build("qualification", stakeholders=[PARTNER]), "EB001")
+    assert severities(got) == ["high"]
+
+
+def test_eb002_a_gone_met_eb_does_not_count_for_the_new_one(build, found):
+    new = {"name": "孙国平", "roles": ["EB"]}
+    (finding,) = found(build("proposal", stakeholders=[GONE_EB, new, TB_MET]), "EB002")
+    assert finding.subject == "孙国平"
+    assert finding.message.startswith("孙国平 (EB) has never been met")
+
+
+def test_eb002_only_a_gone_eb_is_eb001s_finding(build, found):
+    assert found(build("proposal", stakeholders=[dict(EB_NEVER, left="2026-11-01")]), "EB002") == []
+
+
+def test_eb003_ignores_a_gone_eb(build, found):
+    gone = dict(EB_MET, authority="claimed", left="2026-11-01")
+    assert found(build("proposal", stakeholders=[gone, TB_MET]), "EB003") == []
+
+
+def test_eb004_and_eb005_a_gone_eb_met_is_no_access(build, found):
+    new = {"name": "孙国平", "roles": ["EB"]}
+    text = build("proposal", stakeholders=[GONE_EB, new], eb_access={"attempts": CHASED})
+    assert len(found(text, "EB004")) == 1
+    (chasing,) = found(text, "EB005")
+    assert "to reach 孙国平" in chasing.message
+
+
+def test_eb006_a_gone_eb_meeting_does_not_count(build, found):
+    recent_gone = dict(EB_MET, met="2026-11-10", left="2026-11-15")
+    old = {"name": "孙国平", "roles": ["EB"], "met": "2026-05-01"}
+    (finding,) = found(build("proposal", stakeholders=[recent_gone, old]), "EB006")
+    assert finding.subject == "孙国平"
+
+
+# --- EB002: referral and tender ----------------------------------------------------
+
+TENDER = {"method": "public_tender", "announced": "2026-11-05"}
+DUE_STEP = {"action": "请刘总安排饭局", "due": "2026-11-26"}
+
+
+@pytest.mark.parametrize(
+    ("status", "next_step", "words"),
+    [
+        ("agreed", None, "刘总 has agreed to introduce you to 张伟: fix the date"),
+        ("agreed", DUE_STEP, "the next step is due on 2026-11-26 (请刘总安排饭局)"),
+        ("introduced", None, "刘总 has introduced you to 张伟: follow up now"),
+        ("introduced", DUE_STEP, "刘总 has introduced you to 张伟, and the next step is due on"),
+    ],
+)
+def test_eb002_fix_names_an_agreed_referral_and_the_due_date(
+    build, found, status, next_step, words
+):
+    access = {"referral": dict(REFERRAL, status=status)}
+    if next_step:
+        access["next_step"] = next_step
+    (finding,) = found(build("proposal", stakeholders=[EB_NEVER], eb_access=access), "EB002")
+    assert words in finding.fix
+    assert "more likely lost than won" in finding.message
+
+
+@pytest.mark.parametrize(
+    "referral",
+    [REFERRAL, dict(REFERRAL, status="planned"), {"relation": "老同学", "status": "agreed"}],
+    ids=["asked", "planned", "agreed-without-via"],
+)
+def test_eb002_other_referrals_keep_the_general_fix(build, found, referral):
+    text = build("proposal", stakeholders=[EB_NEVER], eb_access={"referral": referral})
+    (finding,) = found(text, "EB002")
+    assert finding.fix.startswith("Get the first EB meeting through preparation")
+
+
+@pytest.mark.parametrize(
+    ("procurement", "tender"),
+    [
+        (TENDER, True),
+        (dict(TENDER, method="invited_tender"), True),
+        (dict(TENDER, announced="2026-11-20"), True),
+        (dict(TENDER, announced="2026-11-21"), False),
+        ({"method": "public_tender"}, False),
+        (dict(TENDER, method="competitive_negotiation"), False),
+    ],
+    ids=["public", "invited", "announced-today", "announced-later", "no-date", "not-a-tender"],
+)
+def test_eb002_in_an_announced_tender(build, found, procurement, tender):
+    access = {"referral": dict(REFERRAL, status="agreed")}
+    text = build("proposal", stakeholders=[EB_NEVER], eb_access=access, procurement=procurement)
+    (finding,) = found(text, "EB002")
+    assert finding.severity.value == "critical"
+    if tender:
+        assert "the tender was announced on" in finding.message
+        assert "had to be done before the announcement" in finding.message
+        assert "evaluation committee must not be contacted privately" in finding.message
+        assert "more likely lost than won" in finding.message
+        for words in ("compliance", "clarification requests through the official channel"):
+            assert words in finding.fix
+        assert "刘总" not in finding.fix  # the tender text replaces the referral's
+        assert finding.fix.startswith("Do not try to meet 张伟 or anyone on the evaluation")
+    else:
+        assert "tender" not in finding.message
+        assert "刘总 has agreed" in finding.fix
+
+
+def test_eb004_never_in_an_announced_tender(build, found):
+    text = build("qualification", stakeholders=[EB_NEVER], procurement=TENDER)
+    assert found(text, "EB004") == []
+    later = build(
+        "qualification", stakeholders=[EB_NEVER], procurement=dict(TENDER, announced="2026-12-01")
+    )
+    assert len(found(later, "EB004")) == 1
+
+
+def test_no_eb_fix_in_a_tender_advises_contacting_anyone_privately(build, found):
+    stale = dict(EB_MET, met="2026-05-01")
+    signer = {"name": "孙国平", "roles": ["EB"], "authority": "confirmed"}
+    tender = build(
+        "proposal",
+        stakeholders=[stale, signer],
+        eb_access={"attempts": CHASED},
+        procurement=TENDER,
+    )
+    never = build(
+        "proposal", stakeholders=[EB_NEVER], eb_access={"attempts": CHASED}, procurement=TENDER
+    )
+    got = [*found(tender, "EB006"), *found(tender, "EB008"), *found(never, "EB005")]
+    assert sorted(f.rule for f in got) == ["EB005", "EB006", "EB008"]
+    for finding in got:
+        assert "tender was announced on 2026-11-05" in finding.fix, finding.rule
+        assert "official channel" in finding.fix
+        for advice in ("Book a meeting", "Ask 张伟 to take you", "introduce you"):
+            assert advice not in finding.fix
+
+
+# --- EB006: twice max_days ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("met", "expected"),
+    [
+        ("2026-05-24", "medium"),  # 180 days: exactly twice
+        ("2026-05-23", "high"),  # 181 days
+    ],
+)
+def test_eb006_high_beyond_twice_max_days(build, found, met, expected):
+    got = found(build("proposal", stakeholders=[dict(EB_MET, met=met)]), "EB006")
+    assert severities(got) == [expected]
+
+
+def test_eb006_twice_follows_the_option(build, found):
+    text = build("proposal", stakeholders=[dict(EB_MET, met="2026-09-01")])  # 80 days
+    assert severities(found(text, "EB006", EB006={"max_days": 39})) == ["high"]
+    assert severities(found(text, "EB006", EB006={"max_days": 40})) == ["medium"]
+
+
+# --- EB008 signer-not-met -----------------------------------------------------------
+
+SIGNER = {"name": "孙国平", "title": "董事长", "roles": ["EB"], "authority": "confirmed"}
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        ("qualification", []),
+        ("discovery", ["medium"]),
+        ("proposal", ["critical"]),
+        ("negotiation", ["critical"]),
+    ],
+)
+def test_eb008_ladder(build, found, stage, expected):
+    text = build(stage, stakeholders=[EB_MET, SIGNER, TB_MET])
+    assert severities(found(text, "EB008")) == expected
+
+
+def test_eb008_confirmed_eb_not_met_is_named(build, found):
+    (finding,) = found(build("proposal", stakeholders=[EB_MET, SIGNER, TB_MET]), "EB008")
+    assert finding.subject == "孙国平"
+    assert finding.message.startswith(
+        "孙国平 (an EB whose authority is confirmed) signs and has never been met"
+    )
+    assert "we have met only 张伟" in finding.message
+    assert finding.fix.startswith("Ask 张伟 to take you to 孙国平")
+    assert finding.path == "stakeholders[1].met"
+
+
+@pytest.mark.parametrize(
+    ("people", "signer", "expected"),
+    [
+        ([EB_MET, dict(SIGNER, met="2026-11-12")], None, []),
+        ([EB_MET, dict(SIGNER, authority="claimed")], None, []),
+        ([dict(EB_MET, authority="confirmed"), TB_MET], None, []),
+        ([EB_NEVER, SIGNER], None, []),  # no EB met: EB002's finding
+        ([EB_MET, SIGNER], "孙国平", ["孙国平"]),
+        ([EB_MET, dict(SIGNER, authority="claimed")], "孙国平 (董事长)", ["孙国平"]),
+        ([EB_MET, SIGNER], "张伟", []),  # the named signer wins over confirmed EBs
+        ([EB_MET, dict(TB_MET, met=None)], "李工", ["李工"]),  # any stakeholder can sign
+        ([EB_MET, TB_MET, dict(PARTNER, met=None)], "周总", ["周总"]),
+        ([EB_MET, TB_MET, PARTNER], "周总", []),  # a partner's own met counts
+        ([EB_MET, dict(SIGNER, met="2026-11-30")], None, ["孙国平"]),  # planned
+        (
+            [EB_MET, SIGNER, {"name": "王总", "roles": ["EB"], "authority": "confirmed"}],
+            None,
+            ["孙国平", "王总"],
+        ),
+    ],
+    ids=[
+        "signer-met",
+        "not-confirmed",
+        "the-met-eb-signs",
+        "no-eb-met",
+        "named-signer",
+        "named-with-note",
+        "named-signer-met",
+        "tb-signs",
+        "partner-signs-never-met",
+        "partner-signs-met",
+        "meeting-planned",
+        "one-per-signer",
+    ],
+)
+def test_eb008_who_signs(build, found, people, signer, expected):
+    sections = {"decision_process": {"signer": signer}} if signer else {}
+    got = found(build("proposal", stakeholders=people, **sections), "EB008")
+    assert [f.subject for f in got] == expected
+
+
+def test_eb008_a_gone_signer_counts_as_not_met(build, found):
+    gone = dict(SIGNER, met="2026-11-01", left="2026-11-10")
+    text = build("proposal", stakeholders=[EB_MET, gone], decision_process={"signer": "孙国平"})
+    (finding,) = found(text, "EB008")
+    assert "孙国平, who signs (`decision_process.signer`), left on 2026-11-10" in finding.message
+    assert "ask 张伟" in finding.fix and "`decision_process.signer`" in finding.fix
+    assert finding.path == "decision_process.signer"
+
+
+# --- EB009 competitor-preferred ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage", "preference", "expected"),
+    [
+        ("qualification", "competitor", []),
+        ("discovery", "competitor", ["medium"]),
+        ("proposal", "competitor", ["high"]),
+        ("negotiation", "competitor", ["high"]),
+        ("negotiation", "undecided", []),
+        ("negotiation", "unknown", []),
+        ("negotiation", None, []),
+    ],
+)
+def test_eb009_competitor_preferred(build, found, stage, preference, expected):
+    insights = dict(ALL_KNOWN, preference=preference) if preference else ALL_KNOWN
+    got = found(build(stage, insights=insights), "EB009")
+    assert severities(got) == expected
+    if got:
+        assert "competitors: 用友 and SAP" in got[0].message
+        assert got[0].fix.startswith("Find out from 张伟 why")
+        assert got[0].path == "insights.preference"
+
+
+def test_eb009_without_competitors_listed(build, found):
+    insights = {"preference": "competitor"}
+    (finding,) = found(build("proposal", insights=insights), "EB009")
+    assert "competitors:" not in finding.message
+
+
+# --- EB010 eb-no-reason-to-change ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage", "mode", "expected"),
+    [
+        ("qualification", "even_keel", []),
+        ("discovery", "even_keel", ["high"]),
+        ("negotiation", "overconfident", ["high"]),
+        ("negotiation", "growth", []),
+        ("negotiation", "trouble", []),
+        ("negotiation", None, []),
+    ],
+)
+def test_eb010_no_reason_to_change(build, found, stage, mode, expected):
+    eb = dict(EB_MET, mode=mode) if mode else EB_MET
+    got = found(build(stage, stakeholders=[eb, TB_MET]), "EB010")
+    assert severities(got) == expected
+    if got:
+        assert got[0].subject == "张伟"
+        assert f"(mode: {mode})" in got[0].message
+        assert got[0].path == "stakeholders[0].mode"
+
+
+def test_eb010_one_per_eb_and_not_for_gone_ones_or_other_roles(build, found):
+    people = [
+        dict(EB_MET, mode="even_keel"),
+        {"name": "王总", "roles": ["EB"], "mode": "overconfident", "left": "2026-11-01"},
+        {"name": "孙国平", "roles": ["EB"], "mode": "overconfident"},
+        dict(TB_MET, mode="even_keel"),
+    ]
+    got = found(build("proposal", stakeholders=people), "EB010")
+    assert [f.subject for f in got] == ["张伟", "孙国平"]
+
+
+# --- EB011 insights-second-hand --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage", "people", "source", "expected"),
+    [
+        ("discovery", [EB_MET, TB_MET], "李工", []),
+        ("proposal", [EB_MET, TB_MET], "李工", [("李工", "low")]),
+        ("negotiation", [EB_MET, TB_MET], "李工（IT 经理）", [("李工", "low")]),
+        ("proposal", [EB_MET, TB_MET], "张伟", []),
+        ("proposal", [EB_MET, TB_MET], "招标文件", []),
+        ("proposal", [EB_MET, TB_MET, PARTNER], "周总", [("周总", "low")]),
+        ("proposal", [EB_MET, dict(TB_MET, left="2026-11-01")], "李工", [("李工", "medium")]),
+        ("proposal", [GONE_EB, TB_MET], "张伟", [("张伟", "medium")]),
+        ("proposal", [EB_MET, dict(TB_MET, left="2026-12-01")], "李工", [("李工", "low")]),
+    ],
+    ids=[
+        "before-proposal",
+        "a-tb",
+        "name-with-note",
+        "the-eb",
+        "a-document",
+        "a-partner",
+        "gone-tb",
+        "gone-eb",
+        "leaving-later",
+    ],
+)
+def test_eb011_second_hand_insights(build, found, stage, people, source, expected):
+    insights = dict(ALL_KNOWN, source=source)
+    got = found(build(stage, stakeholders=people, insights=insights), "EB011")
+    assert [(f.subject, f.severity.value) for f in got] == expected
+    for finding in got:
+        assert finding.path == "insights.source"
+
+
+def test_eb011_messages_name_the_source_and_who_to_confirm_with(build, found):
+    insights = dict(ALL_KNOWN, source="李工")
+    (low,) = found(build("proposal", stakeholders=[EB_MET, TB_MET], insights=insights), "EB011")
+    assert "comes from 李工, who is not an economic buyer" in low.message
+    assert low.fix.startswith("Confirm the insights with 张伟 directly")
+    successor = {"name": "钱军", "roles": ["TB"]}
+    people = [EB_MET, dict(TB_MET, left="2026-11-01"), successor]
+    (gone,) = found(build("proposal", stakeholders=people, insights=insights), "EB011")
+    assert "comes from 李工, who left on 2026-11-01" in gone.message
+    assert gone.fix.startswith("Confirm everything 李工 told us again with 钱军")

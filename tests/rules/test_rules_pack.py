@@ -22,13 +22,22 @@ README = Path(__file__).resolve().parents[2] / "rules" / "README.md"
 
 # Rule catalog v1 (spec/rules.md): id -> (name, severity, escalation, applies from).
 CATALOG = {
-    "EB001": ("eb-missing", "high", {"discovery": "critical"}, None),
+    "EB001": (
+        "eb-missing",
+        "low",
+        {"qualification": "high", "discovery": "critical"},
+        None,
+    ),
     "EB002": ("eb-not-met", "medium", {"discovery": "high", "proposal": "critical"}, None),
     "EB003": ("eb-authority-unconfirmed", "medium", {"proposal": "high"}, None),
     "EB004": ("eb-no-access-plan", "high", {}, "qualification"),
     "EB005": ("eb-chasing", "medium", {}, None),
     "EB006": ("eb-meeting-stale", "medium", {}, "proposal"),
     "EB007": ("eb-insights-missing", "medium", {}, "discovery"),
+    "EB008": ("signer-not-met", "medium", {"proposal": "critical"}, "discovery"),
+    "EB009": ("competitor-preferred", "medium", {"proposal": "high"}, "discovery"),
+    "EB010": ("eb-no-reason-to-change", "high", {}, "discovery"),
+    "EB011": ("insights-second-hand", "low", {}, "proposal"),
     "BI001": ("coach-missing", "medium", {"qualification": "high"}, None),
     "BI002": ("coach-unvalidated", "medium", {}, "discovery"),
     "BI003": ("tb-missing", "medium", {"proposal": "high"}, "qualification"),
@@ -36,6 +45,9 @@ CATALOG = {
     "BI005": ("single-threaded", "high", {}, "discovery"),
     "BI006": ("opponent-without-plan", "high", {}, None),
     "BI007": ("influence-never-met", "low", {}, "proposal"),
+    "BI008": ("no-opposition-mapped", "medium", {}, "proposal"),
+    "BI009": ("role-holder-left", "medium", {}, None),
+    "BI010": ("coach-without-power", "medium", {}, "proposal"),
     "RS001": ("stage-share-mismatch", "medium", {}, None),
     "RS002": ("stage-skipped", "medium", {}, None),
     "RS003": ("stage-regressed", "high", {}, None),
@@ -62,6 +74,8 @@ OPTIONS = {
     "EB005": {"max_attempts": 3},
     "EB006": {"max_days": 90},
     "BI005": {"min_met": 2},
+    "BI008": {"min_people": 4},
+    "BI009": {"max_days": 90},
     "CT005": {"max_days": 30},
     "CD001": {"max_compression": 0.25},
     "HY004": {"max_days": 30},
@@ -145,7 +159,7 @@ def test_every_rule_has_its_words_in_english(rule_id):
 def test_doctrine_references_exist_and_have_titles(rule_id):
     rule = RULES[rule_id]
     for point in rule.doctrine:
-        assert re.fullmatch(r"D([1-9]|1[0-7])", point), point
+        assert re.fullmatch(r"D([1-9]|1[0-9]|2[0-6])", point), point
         assert f"doctrine.{point}" in WORDS
     if rule.area != "HY":
         assert rule.doctrine, "every rule outside hygiene cites the doctrine it encodes"
