@@ -106,7 +106,7 @@ CORE_RULES = (*FILE_ERRORS, *SELECTABLE)
 UNSUPPRESSIBLE_AREAS = ("E", "S")
 
 # The catalog's order of areas: how rules are listed and documented.
-AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "HY", "E", "S")
+AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "DP", "HY", "E", "S")
 
 
 def in_catalog_order(pack_rules: Iterable[Rule]) -> tuple[Rule, ...]:
