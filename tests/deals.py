@@ -41,6 +41,11 @@ insights:
   preference: us
   competitors: [用友, SAP]
   source: 张伟
+  compelling_event: {event: 春节备货高峰, date: 2027-01-20}
+decision_process:
+  steps:
+    - {step: 总经理签批, by: 张伟, date: 2026-12-20}
+procurement: {method: direct}
 relationship:
   stage: initial
   share_of_wallet: 0.35
