@@ -9,6 +9,7 @@ supportive, and make sure the solution is implemented, not shelved (D15).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ebcheck.ruleapi import (
     Area,
@@ -36,13 +37,18 @@ AREA = Area(
 )
 
 
-def _sponsor_of(deal: DealFile) -> Stakeholder | None:
-    """The stakeholder named as sponsor, ignoring case and surrounding spaces."""
+def _sponsor_of(deal: DealFile, ctx: Context[Any]) -> Stakeholder | None:
+    """The stakeholder (gone ones included) named as sponsor, by the names rule."""
     team = deal.client_team
-    if team is None or not team.sponsor:
+    if team is None or no_value(team.sponsor):
         return None
-    wanted = team.sponsor.strip().casefold()
-    return next((p for p in deal.stakeholders if p.name.strip().casefold() == wanted), None)
+    return ctx.person(team.sponsor)
+
+
+# BI009's `max_days`: a sponsor who left longer ago than this is no sponsor any more
+# (until then BI009 reports the departure). A rule sees only its own options, so the
+# catalog default stands here even when the configuration changes BI009's.
+ROLE_LEFT_MAX_DAYS = 90
 
 
 _SPONSOR_MISSING_FAILS = """\
@@ -59,36 +65,66 @@ client_team:
 @rule(
     "CT001",
     "sponsor-missing",
-    summary="From discovery, no client sponsor is named.",
+    summary="From discovery, no client sponsor is named, or the sponsor left long ago.",
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
-    doctrine=("D15",),
+    small_cap=True,
+    doctrine=("D15", "D24"),
     example=Example.patched(
         _SPONSOR_MISSING_FAILS,
         {
             "client_team:\n": "client_team:\n  sponsor: Zhang Wei\n",
         },
     ),
-    message=(
-        "No sponsor is named: nobody senior at {account} is recorded as the one who brought "
-        "us in and backs the project. The deal is at {stage}."
-    ),
-    fix=(
-        "Name the senior client who backs this project in `client_team.sponsor` (and as a "
-        "stakeholder); if there is none, ask your coach who would gain most from the project "
-        "and win them over."
-    ),
+    message={
+        "default": (
+            "No sponsor is named: nobody senior at {account} is recorded as the one who brought "
+            "us in and backs the project. The deal is at {stage}."
+        ),
+        "left": (
+            "The sponsor {subject} left on {left}, {days} days ago: nobody senior at {account} "
+            "backs the project now. The deal is at {stage}."
+        ),
+    },
+    fix={
+        "default": (
+            "Name the senior client who backs this project in `client_team.sponsor` (and as a "
+            "stakeholder); if there is none, ask your coach who would gain most from the "
+            "project and win them over."
+        ),
+        "left": (
+            "Find who took over from {subject} and win them over as the new sponsor, or another "
+            "senior client who gains from the project; record them in `client_team.sponsor`."
+        ),
+    },
 )
 def sponsor_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
-    """From discovery, fires when `client_team.sponsor` is missing or empty.
+    """From discovery, fires when `client_team.sponsor` is missing or empty, or names a
+    stakeholder who left more than 90 days before the audit date (BI009's `max_days`; a more
+    recent departure is BI009's to report).
 
     Why: The sponsor is the senior client who brought us in. Keeping them involved and
     supportive carries the deal through the customer's organisation and makes sure the
     solution is implemented, not shelved. A deal without a sponsor has nobody inside pushing
-    it forward.
+    it forward, and a sponsor who left months ago is nobody's sponsor: people change, and
+    whoever holds the role now must be won again.
     """
     if deal.client_team is None or no_value(deal.client_team.sponsor):
         yield ctx.finding("client_team.sponsor", account=deal.deal.account)
+        return
+    sponsor = _sponsor_of(deal, ctx)
+    if sponsor is None or sponsor.left is None or not ctx.gone(sponsor):
+        return
+    days = ctx.days_before(sponsor.left)
+    if days > ROLE_LEFT_MAX_DAYS:
+        yield ctx.finding(
+            ctx.path_of(sponsor, "left"),
+            subject=sponsor.name,
+            variant="left",
+            account=deal.deal.account,
+            left=sponsor.left.isoformat(),
+            days=days,
+        )
 
 
 _NO_GOALS_FAILS = """\
@@ -105,6 +141,7 @@ client_team: {sponsor: Zhang Wei, shared_goals: []}
     summary="From proposal, no shared goals with the client are recorded.",
     severity=Severity.MEDIUM,
     applies_from=Stage.PROPOSAL,
+    small_cap=True,
     doctrine=("D14",),
     example=Example.patched(
         _NO_GOALS_FAILS,
@@ -147,6 +184,7 @@ client_team: {sponsor: Zhang Wei, shared_goals: [Cut scrap rate by 15%]}
     summary="From negotiation, nobody on the client side owns the implementation.",
     severity=Severity.MEDIUM,
     applies_from=Stage.NEGOTIATION,
+    small_cap=True,
     doctrine=("D15",),
     example=Example.patched(
         _NO_OWNER_FAILS,
@@ -197,28 +235,58 @@ client_team: {sponsor: Wang Fang}
             ),
         },
     ),
-    message=(
-        "The sponsor {sponsor} is not among the stakeholders, so nothing about them is "
-        "tracked: role, stance, meetings."
-    ),
-    fix=(
-        "Add {sponsor} to `stakeholders` under the same name, with role, stance and the dates "
-        "you last met and contacted them, or correct `client_team.sponsor`."
-    ),
+    message={
+        "default": (
+            "The sponsor {sponsor} is not among the stakeholders, so nothing about them is "
+            "tracked: role, stance, meetings."
+        ),
+        "outside": (
+            "The sponsor {sponsor} is recorded as {affiliation}, not as someone at {account}: "
+            "the sponsor is the senior client who brought us in and backs the project inside."
+        ),
+    },
+    fix={
+        "default": (
+            "Add {sponsor} to `stakeholders` under the same name, with role, stance and the "
+            "dates you last met and contacted them, or correct `client_team.sponsor`."
+        ),
+        "outside": (
+            "Name as sponsor the senior person at {account} who backs the project (a partner "
+            "or a colleague can open doors, but cannot sponsor it inside), or correct "
+            "{sponsor}'s `affiliation` if they work for {account}."
+        ),
+    },
+    texts={
+        "affiliation.partner": "a partner",
+        "affiliation.ours": "one of ours",
+    },
 )
 def sponsor_not_a_stakeholder(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
-    """Fires when `client_team.sponsor` names nobody in `stakeholders`. Names are compared
-    ignoring case and surrounding spaces.
+    """Fires when `client_team.sponsor` names nobody in `stakeholders` (gone people
+    included), or names someone whose `affiliation` is not `customer` (the message says so).
+    Names are compared by the names rule: trimmed, ignoring case and a trailing note in
+    brackets.
 
     Why: The sponsor is the client we most need to keep involved. If they are not among the
     stakeholders, we track nothing about them: their role, their stance, when we last met
-    them.
+    them. And a sponsor works inside the customer: a partner or one of our own people can
+    help, but cannot carry the project through the customer's organisation.
     """
     team = deal.client_team
-    if team is None or not team.sponsor:
+    if team is None or team.sponsor is None or no_value(team.sponsor):
         return
-    if _sponsor_of(deal) is None:
+    sponsor = _sponsor_of(deal, ctx)
+    if sponsor is None:
         yield ctx.finding("client_team.sponsor", subject=team.sponsor, sponsor=team.sponsor)
+    elif not sponsor.customer_side:
+        yield ctx.finding(
+            ctx.path_of(sponsor, "affiliation"),
+            subject=sponsor.name,
+            variant="outside",
+            sponsor=sponsor.name,
+            account=deal.deal.account,
+            affiliation=ctx.text(f"affiliation.{sponsor.affiliation.value}"),
+        )
 
 
 class NeglectOptions(RuleOptions):
@@ -261,16 +329,17 @@ client_team: {sponsor: Wang Fang}
     ),
 )
 def sponsor_neglected(deal: DealFile, ctx: Context[NeglectOptions]) -> Iterator[Finding]:
-    """When the sponsor is a stakeholder: fires when their latest `met` or `last_contact` (on
-    or before the audit date) is more than `max_days` (30) days before the audit date, or
-    when they have neither. Exactly 30 days is not neglect; 31 is.
+    """When the sponsor is a customer-side stakeholder who has not left: fires when their
+    latest `met` or `last_contact` (on or before the audit date) is more than `max_days` (30)
+    days before the audit date, or when they have neither. Exactly 30 days is not neglect;
+    31 is. A sponsor who is gone, or not customer-side, is left to CT001, BI009 and CT004.
 
     Why: Client management means keeping the senior client who brought us in involved and
     supportive. A sponsor who hears nothing from us for a month stops defending the project
     inside, and may be won over by whoever does keep in touch.
     """
-    sponsor = _sponsor_of(deal)
-    if sponsor is None:
+    sponsor = _sponsor_of(deal, ctx)
+    if sponsor is None or not ctx.counts(sponsor):
         return
     touched = ctx.last_touch(sponsor)
     if touched is None:

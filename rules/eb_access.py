@@ -55,8 +55,6 @@ AREA = Area(
         "D7": "Meeting the EB shows every role we have access at the top",
         "D8": "The EB is where the truth is",
         "D9": "Prepare, get a referral, follow up: don't keep calling",
-        "D18": "Know who signs and how the decision is made; meet the signer",
-        "D19": "In an announced tender, win on compliance; never contact evaluators",
         "D22": "A buyer acts only when they see a gap",
         "D24": "People change: confirm again with whoever holds the role now",
     },

@@ -5,6 +5,10 @@ deal with no next step or an overdue one, a deal nobody has touched for a
 month, a close planned before the customer even decides: each one means the
 forecast says something the deal does not. And a meeting dated in the future
 is a plan written down as a fact: it must not count as having met anyone.
+
+The forecast is a promise (D25): a close date pushed again and again, a deal
+sitting in one stage far longer than usual, or a "commit" on a deal with
+serious open gaps is the first thing a pipeline review must challenge.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
+from typing import Any
+
+from pydantic import field_validator
 
 from ebcheck.ruleapi import (
     Area,
@@ -20,12 +28,15 @@ from ebcheck.ruleapi import (
     Example,
     Field,
     Finding,
+    Forecast,
     LoadedDeal,
     NoOptions,
     RepoContext,
     RuleOptions,
+    Scope,
     Severity,
     Stage,
+    no_value,
     repo_rule,
     rule,
 )
@@ -33,6 +44,9 @@ from ebcheck.ruleapi import (
 AREA = Area(
     "HY",
     "Pipeline hygiene",
+    doctrine={
+        "D25": "The forecast is a promise",
+    },
 )
 
 
@@ -184,7 +198,7 @@ stakeholders:
 @rule(
     "HY004",
     "deal-gone-quiet",
-    summary="From discovery, nobody has been met or contacted in more than 30 days.",
+    summary="From discovery, nobody at the customer has been met or contacted in over 30 days.",
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
     options=QuietOptions,
@@ -209,15 +223,17 @@ stakeholders:
     ),
 )
 def deal_gone_quiet(deal: DealFile, ctx: Context[QuietOptions]) -> Iterator[Finding]:
-    """From discovery: fires when the latest `met` or `last_contact` of any stakeholder (on or
-    before the audit date) is more than `max_days` (30) days before the audit date, or when
-    there is none. Exactly 30 days is not quiet; 31 is.
+    """From discovery: fires when the latest `met` or `last_contact` (on or before the audit
+    date) of any customer-side stakeholder who has not left is more than `max_days` (30) days
+    before the audit date, or when there is none. Exactly 30 days is not quiet; 31 is.
+    Partners, our own people and people who have left do not count: talking to them is not
+    talking to the customer.
 
     Why: A deal nobody has touched for a month is not progressing; it is waiting for the
     customer to decide without us, or it has quietly died. Silence is a risk to act on
     before the forecast call, not after.
     """
-    touches = [(day, person) for person in deal.stakeholders if (day := ctx.last_touch(person))]
+    touches = [(day, person) for person in ctx.people() if (day := ctx.last_touch(person))]
     if not touches:
         yield ctx.finding("stakeholders", variant="never", account=deal.deal.account)
         return
@@ -292,7 +308,7 @@ stakeholders:
 @rule(
     "HY007",
     "date-in-future",
-    summary="A meeting, contact or attempt date is after the audit date.",
+    summary="A meeting, contact, attempt, stage-entry or joining date is after the audit date.",
     severity=Severity.MEDIUM,
     example=Example.patched(
         _FUTURE_FAILS,
@@ -313,17 +329,33 @@ stakeholders:
         "attempt": (
             "An EB contact attempt ({channel}) is dated {date}, after the audit date {as_of}."
         ),
+        "stage_entered": (
+            "The deal's `stage_entered` date {date} is after the audit date {as_of}; the days "
+            "in {stage} cannot be counted from a day still to come."
+        ),
+        "joined": "{subject}'s `joined` date {date} is after the audit date {as_of}.",
     },
-    fix=(
-        "Record only what has happened: keep planned meetings and calls in a next step "
-        "(`deal.next_step` or `eb_access.next_step`) and fill in the date once it has taken "
-        "place."
-    ),
+    fix={
+        "default": (
+            "Record only what has happened: keep planned meetings and calls in a next step "
+            "(`deal.next_step` or `eb_access.next_step`) and fill in the date once it has "
+            "taken place."
+        ),
+        "stage_entered": (
+            "Set `deal.stage_entered` to the day the deal actually entered {stage}; a stage "
+            "the deal has not reached yet belongs in `deal.next_step`."
+        ),
+        "joined": (
+            "Set {subject}'s `joined` to the day they actually started in the role, or leave "
+            "it out until they have."
+        ),
+    },
 )
 def date_in_future(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
-    """Fires once for each `met`, `last_contact` or `eb_access.attempts[].date` after the audit
-    date. Such a date is a plan: every other rule ignores it, so a future `met` does not
-    count as met.
+    """Fires once for each `met`, `last_contact`, `joined`, `eb_access.attempts[].date` or
+    `deal.stage_entered` after the audit date. Such a date is a plan: every other rule
+    ignores it, so a future `met` does not count as met, and a future `stage_entered` gives
+    no days in stage.
 
     Why: A meeting that has not happened yet is a plan, not a fact. Written as a fact, it
     makes the deal look further along than it is, for example an economic buyer who counts
@@ -333,6 +365,7 @@ def date_in_future(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
         dates: tuple[tuple[str, dt.date | None], ...] = (
             ("met", person.met),
             ("last_contact", person.last_contact),
+            ("joined", person.joined),
         )
         for field, day in dates:
             if day is not None and day > ctx.as_of:
@@ -351,6 +384,9 @@ def date_in_future(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
                 date=attempt.date.isoformat(),
                 channel=ctx.catalogue.text(f"channel.{attempt.channel.value}"),
             )
+    entered = deal.deal.stage_entered
+    if entered is not None and entered > ctx.as_of:
+        yield ctx.finding("deal.stage_entered", variant="stage_entered", date=entered.isoformat())
 
 
 _DUPLICATE_ID_FAILS = """\
@@ -395,6 +431,321 @@ def duplicate_deal_id(
             yield ctx.finding(loaded, ("deal", "id"), deal_id=deal_id, others=others)
 
 
+class PushOptions(RuleOptions):
+    min_pushes: int = Field(default=2, ge=1)
+    high_pushes: int = Field(default=3, ge=1)
+
+
+def close_date_pushes(deal: DealFile) -> int | None:
+    """How many times the close date moved later: each step of `close_date_history`
+    followed by `close_date` whose next date is later. None when the history is not
+    recorded; `[]` is 0 pushes."""
+    history = deal.deal.close_date_history
+    if history is None:
+        return None
+    dates = [*history, *([deal.deal.close_date] if deal.deal.close_date else [])]
+    return sum(1 for before, after in pairwise(dates) if after > before)
+
+
+_PUSHED_FAILS = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal:
+  id: H-8
+  name: Line 3 retrofit
+  account: Acme
+  stage: proposal
+  close_date: 2026-12-31
+  close_date_history: [2026-06-30, 2026-09-30]
+"""
+
+
+@rule(
+    "HY008",
+    "close-date-pushed",
+    summary="The close date has been pushed later at least twice.",
+    severity=Severity.MEDIUM,
+    conditions={"high_pushes": Severity.HIGH},
+    options=PushOptions,
+    doctrine=("D25",),
+    example=Example.patched(
+        _PUSHED_FAILS,
+        {"[2026-06-30, 2026-09-30]": "[2026-12-31]"},
+    ),
+    message=(
+        "The close date has been pushed later {pushes} times ({dates}); a deal whose date "
+        "keeps moving is not moving."
+    ),
+    fix=(
+        "Find out with the EB or your coach what really decides the date (the decision "
+        "steps, the paper process, the compelling event) and set a close date you can defend; "
+        "if nothing has changed since {first}, take the deal out of the forecast."
+    ),
+    texts={
+        "severity_when.high_pushes": "{severity} from 3 (`high_pushes`) pushes",
+        "arrow": " → ",
+    },
+)
+def close_date_pushed(deal: DealFile, ctx: Context[PushOptions]) -> Iterator[Finding]:
+    """Fires when the close date has moved later at least `min_pushes` (2) times: counts the
+    steps of `deal.close_date_history` (oldest first) followed by `deal.close_date` where the
+    next date is later than the one before; `high_pushes` (3) pushes weigh more. A file
+    without `close_date_history` is not checked (with `--history`, the git history can supply
+    the dates); an empty list is 0 pushes.
+
+    Why: The forecast is a promise. A close date pushed once can be bad luck; pushed again
+    and again, it means nobody knows what really decides the date, and the deal is not
+    moving, whatever the forecast says.
+    """
+    pushes = close_date_pushes(deal)
+    if pushes is None or pushes < ctx.options.min_pushes:
+        return
+    history = deal.deal.close_date_history or []
+    dates = [*history, *([deal.deal.close_date] if deal.deal.close_date else [])]
+    yield ctx.finding(
+        "deal.close_date_history",
+        condition="high_pushes" if pushes >= ctx.options.high_pushes else None,
+        pushes=pushes,
+        dates=ctx.text("arrow").join(day.isoformat() for day in dates),
+        first=dates[0].isoformat(),
+    )
+
+
+STAGE_LIMITS: dict[str, int] = {
+    Stage.PROSPECTING.value: 60,
+    Stage.QUALIFICATION.value: 45,
+    Stage.DISCOVERY.value: 60,
+    Stage.PROPOSAL.value: 45,
+    Stage.NEGOTIATION.value: 30,
+}
+
+
+class StallOptions(RuleOptions):
+    max_days: dict[str, int] = Field(default=STAGE_LIMITS)
+    """Days a deal may stay in each open stage; a configured mapping merges with these."""
+
+    @field_validator("max_days", mode="before")
+    @classmethod
+    def _merge(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        unknown = sorted(str(key) for key in value if str(key) not in STAGE_LIMITS)
+        if unknown:
+            raise ValueError(
+                f"unknown stage {unknown[0]!r}; the stages are {', '.join(STAGE_LIMITS)}"
+            )
+        return {**STAGE_LIMITS, **{str(key): days for key, days in value.items()}}
+
+    @field_validator("max_days")
+    @classmethod
+    def _positive(cls, value: dict[str, int]) -> dict[str, int]:
+        if any(days < 1 for days in value.values()):
+            raise ValueError("every limit must be at least 1 day")
+        return value
+
+
+_STALLED_FAILS = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal:
+  id: H-9
+  name: Line 3 retrofit
+  account: Acme
+  stage: proposal
+  close_date: 2026-12-31
+  stage_entered: 2026-08-14
+"""
+
+
+@rule(
+    "HY009",
+    "stalled-in-stage",
+    summary="The deal has been in its stage longer than the stage's limit.",
+    severity=Severity.MEDIUM,
+    conditions={"twice": Severity.HIGH},
+    options=StallOptions,
+    doctrine=("D25",),
+    example=Example.patched(
+        _STALLED_FAILS,
+        {"stage_entered: 2026-08-14": "stage_entered: 2026-10-26"},
+    ),
+    message=(
+        "The deal entered {stage} on {date}, {days} {days|day|days} ago: longer than the "
+        "{max_days} days a deal should take there."
+    ),
+    fix=(
+        "Find out what holds the deal at {stage}: agree with the EB or your coach the step "
+        "that moves it on, with a date, in `deal.next_step`; if nothing can move it, lower "
+        "the forecast, or close it as lost."
+    ),
+    texts={
+        "severity_when.twice": "{severity} beyond twice the stage's limit",
+    },
+)
+def stalled_in_stage(deal: DealFile, ctx: Context[StallOptions]) -> Iterator[Finding]:
+    """Fires when the days from `deal.stage_entered` to the audit date are more than the
+    limit of the deal's stage (`max_days`: prospecting 60, qualification 45, discovery 60,
+    proposal 45, negotiation 30; a configured mapping changes only the stages it names); more
+    than twice the limit weighs more. A `stage_entered` after the audit date gives no days in
+    stage (HY007 reports it); with `--history`, the commit that set the current stage can
+    stand for a missing `stage_entered`.
+
+    Why: The forecast is a promise. A deal that sits in one stage far longer than usual is a
+    deal that is not moving: the customer has lost interest, someone is blocking it, or the
+    next step was never agreed. The longer it sits, the less likely it closes.
+    """
+    entered = deal.deal.stage_entered
+    limit = ctx.options.max_days.get(ctx.stage.value)
+    if entered is None or limit is None or entered > ctx.as_of:
+        return
+    days = ctx.days_before(entered)
+    if days <= limit:
+        return
+    yield ctx.finding(
+        "deal.stage_entered",
+        condition="twice" if days > 2 * limit else None,
+        date=entered.isoformat(),
+        days=days,
+        max_days=limit,
+    )
+
+
+_COMMIT_FAILS = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal:
+  id: H-10
+  name: Line 3 retrofit
+  account: Acme
+  stage: negotiation
+  close_date: 2026-10-31
+  forecast: commit
+"""
+
+_SERIOUS = (Severity.HIGH, Severity.CRITICAL)
+
+
+@rule(
+    "HY010",
+    "commit-not-ready",
+    summary="The deal is forecast as commit, but it has high or critical findings.",
+    severity=Severity.HIGH,
+    scope=Scope.REVIEW,
+    applies=(
+        "Every open deal forecast as `commit`, once the other rules have run, suppressions "
+        "and the small-deal cap applied."
+    ),
+    doctrine=("D25",),
+    example=Example.patched(
+        _COMMIT_FAILS,
+        {"forecast: commit": "forecast: best_case"},
+    ),
+    message=(
+        "The deal is forecast as commit, but {count} {count|finding|findings} of high or "
+        "critical severity still {count|stands|stand}: {rules}."
+    ),
+    fix=(
+        "Close {rules} before the forecast call, or change `deal.forecast` to `best_case` until "
+        "they are closed: a commit is a promise the review will hold you to."
+    ),
+    texts={
+        "item": "{rule} ({name})",
+    },
+)
+def commit_not_ready(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """Fires when `deal.forecast` is `commit` and the deal has another finding of severity
+    `high` or `critical` that stands: not suppressed (baselined findings and HY005 count; the
+    S rules do not), after the small-deal cap. It can itself be suppressed like any rule.
+
+    Why: The forecast is a promise. A rep's "commit" on a deal with serious open gaps (an
+    EB nobody has met, a close date already passed, a mandatory criterion we fail) is the
+    first thing a pipeline review must challenge: either the gaps are closed, or the deal is
+    not a commit.
+    """
+    if deal.deal.forecast is not Forecast.COMMIT:
+        return
+    serious = [
+        f
+        for f in ctx.findings
+        if f.rule != ctx.rule.id and not f.rule.startswith("S") and f.severity in _SERIOUS
+    ]
+    if not serious:
+        return
+    rules = dict.fromkeys(ctx.text("item", rule=f.rule, name=f.name) for f in serious)
+    yield ctx.finding("deal.forecast", count=len(serious), rules=ctx.join(rules))
+
+
+_AMOUNT_FAILS = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal: {id: H-11, name: Line 3 retrofit, account: Acme, stage: proposal, close_date: 2026-12-31}
+"""
+
+
+@rule(
+    "HY011",
+    "amount-missing",
+    summary="From proposal, the deal has no amount.",
+    severity=Severity.MEDIUM,
+    applies_from=Stage.PROPOSAL,
+    doctrine=("D25",),
+    example=Example.patched(
+        _AMOUNT_FAILS,
+        {"close_date: 2026-12-31}": "close_date: 2026-12-31,\n  amount: 850000, currency: CNY}"},
+    ),
+    message="The deal has no amount, and it is at {stage}: the pipeline cannot count it.",
+    fix=(
+        "Record `deal.amount` (and `deal.currency`): the value of the proposal you made to "
+        "{account}; for a multi-year deal, add its yearly value in `deal.annual_value`."
+    ),
+)
+def amount_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """From proposal, fires when `deal.amount` is not given.
+
+    Why: A deal at proposal has a price on the table. Without an amount, the pipeline and
+    the forecast cannot count it, and nobody can judge whether the effort fits the deal.
+    """
+    if deal.deal.amount is None:
+        yield ctx.finding("deal", account=deal.deal.account)
+
+
+_LOST_FAILS = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal: {id: H-12, name: Line 3 retrofit, account: Acme, stage: closed_lost, lost_to: Rival}
+"""
+
+
+@rule(
+    "HY012",
+    "loss-reason-missing",
+    summary="A lost deal records no reason for the loss.",
+    severity=Severity.INFO,
+    on_closed=True,
+    doctrine=("D25",),
+    example=Example.patched(
+        _LOST_FAILS,
+        {"lost_to: Rival}": "lost_to: Rival,\n  lost_reason: Price 20% above Rival's}"},
+    ),
+    message="The deal was lost, and no reason is recorded.",
+    fix=(
+        "Record in `deal.lost_reason` why {account} chose otherwise (price, a requirement, a "
+        "relationship, the timing), and who won in `deal.lost_to`: the next deal there "
+        "starts from it."
+    ),
+)
+def loss_reason_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
+    """Fires when a `closed_lost` deal has no `deal.lost_reason`. It is the one rule besides
+    HY005 that checks closed deals; it never weighs.
+
+    Why: A lost deal still teaches: why the customer chose someone else is what the next
+    forecast, the next proposal and the next deal at that account must take into account.
+    Unrecorded, the lesson is lost with the deal.
+    """
+    if deal.deal.stage is Stage.CLOSED_LOST and no_value(deal.deal.lost_reason):
+        yield ctx.finding("deal", account=deal.deal.account)
+
+
 RULES = [
     close_date_passed,
     next_step_missing,
@@ -403,4 +754,9 @@ RULES = [
     duplicate_deal_id,
     close_before_decision,
     date_in_future,
+    close_date_pushed,
+    stalled_in_stage,
+    commit_not_ready,
+    amount_missing,
+    loss_reason_missing,
 ]

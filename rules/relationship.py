@@ -301,12 +301,18 @@ relationship: {stage: development, share_of_wallet: 0, annual_spend: 3000000}
 """
 
 
+def whole_percent(share: float) -> str:
+    """A share as a whole percentage, rounded half up: `0.355` is `36%`."""
+    return f"{int(share * 100 + 0.5 + 1e-9)}%"
+
+
 @rule(
     "RS004",
     "deal-outpaces-relationship",
     summary=("Winning this deal would lift our share more than one stage above the relationship."),
     severity=Severity.MEDIUM,
-    doctrine=("D11", "D13"),
+    conditions={"exceeds_spend": Severity.HIGH},
+    doctrine=("D10", "D11", "D13"),
     example=Example.patched(
         _OUTPACES_FAILS,
         {
@@ -314,51 +320,90 @@ relationship: {stage: development, share_of_wallet: 0, annual_spend: 3000000}
             "2400000": "600000",
         },
     ),
-    message=(
-        "Winning this deal ({amount} against a yearly spend of {annual_spend}) would take our "
-        "share from {share} to {projected}, the {band} stage, but the relationship is only "
-        "{declared}."
-    ),
+    message={
+        "default": (
+            "Winning this deal ({amount} against a yearly spend of {annual_spend}) would take "
+            "our share from {share} to {projected}, the {band} stage, but the relationship is "
+            "only {declared}."
+        ),
+        "annual": (
+            "Winning this deal ({yearly} a year against a yearly spend of {annual_spend}) would "
+            "take our share from {share} to {projected}, the {band} stage, but the relationship "
+            "is only {declared}."
+        ),
+        "exceeds": (
+            "This deal ({amount}) is more than {account}'s whole yearly spend in our category "
+            "({annual_spend}), and the relationship is only {declared}. If the deal runs over "
+            "several years, give its yearly value in `deal.annual_value`."
+        ),
+        "exceeds_annual": (
+            "This deal's yearly value ({yearly}) is more than {account}'s whole yearly spend in "
+            "our category ({annual_spend}), and the relationship is only {declared}."
+        ),
+    },
     fix=(
         "Size the deal for the relationship (a first phase that fits the {next_stage} stage), "
         "or build the relationship first; check with the EB that they are ready to commit "
         "that much to us."
     ),
+    texts={
+        "severity_when.exceeds_spend": (
+            "{severity} when the yearly value alone is more than `annual_spend`"
+        ),
+    },
 )
 def deal_outpaces_relationship(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """With `relationship.stage`, `relationship.annual_spend`, `deal.amount` and
-    `relationship.share_of_wallet` all known: fires when share + amount / annual_spend
-    (capped at 100%) falls in a band more than one stage above the declared stage.
+    `relationship.share_of_wallet` all known: fires when share + yearly value / annual_spend
+    (capped at 100%) falls in a band more than one stage above the declared stage. The yearly
+    value is `deal.annual_value` when given, else `deal.amount`. The message says so when the
+    yearly value alone is more than `annual_spend`. Percentages in the message are rounded to
+    whole numbers.
 
     Why: Stages cannot be skipped. A customer rarely hands a supplier it barely knows a
     large part of its spend in one go: a deal that would take us from development straight
     to main supplier asks for trust the relationship has not earned yet, and is likely to be
-    cut down, split or given to someone else.
+    cut down, split or given to someone else. A deal worth more than the customer spends in
+    a whole year is either a multi-year deal recorded without its yearly value, or a deal
+    the customer cannot place with us at all.
     """
     relation = deal.relationship
     amount = deal.deal.amount
+    yearly = deal.deal.yearly_value
     if (
         relation is None
         or relation.stage is None
         or relation.annual_spend is None
         or relation.share_of_wallet is None
         or amount is None
+        or yearly is None
     ):
         return
-    projected = min(1.0, relation.share_of_wallet + amount / relation.annual_spend)
+    projected = min(1.0, relation.share_of_wallet + yearly / relation.annual_spend)
     reached = band(projected)
     if reached.rank - relation.stage.rank <= 1:
         return
+    annual = deal.deal.annual_value is not None
+    exceeds = yearly > relation.annual_spend
+    variant: str | None
+    if exceeds:
+        variant = "exceeds_annual" if annual else "exceeds"
+    else:
+        variant = "annual" if annual else None
     currency = f"{deal.deal.currency} " if deal.deal.currency else ""
     yield ctx.finding(
-        "deal.amount",
+        "deal.annual_value" if annual else "deal.amount",
+        variant=variant,
+        condition="exceeds_spend" if exceeds else None,
         amount=currency + number(amount),
+        yearly=currency + number(yearly),
         annual_spend=currency + number(relation.annual_spend),
-        share=percent(relation.share_of_wallet),
-        projected=percent(projected),
+        share=whole_percent(relation.share_of_wallet),
+        projected=whole_percent(projected),
         band=_named(ctx, reached),
         declared=_named(ctx, relation.stage),
         next_stage=_named(ctx, _ORDER[relation.stage.rank + 1]),
+        account=deal.deal.account,
     )
 
 
@@ -375,6 +420,7 @@ deal: {id: R-5, name: Spare parts 2027, account: Acme, stage: qualification, clo
     summary="From qualification, no relationship stage is recorded.",
     severity=Severity.LOW,
     applies_from=Stage.QUALIFICATION,
+    small_cap=True,
     doctrine=("D10", "D13"),
     example=Example.patched(
         _MISSING_FAILS,

@@ -40,9 +40,9 @@ def test_every_engine_rule_has_its_words(rule: Rule) -> None:
 
 def test_rules_are_listed_in_catalog_order() -> None:
     areas = [r.area for r in in_catalog_order(builtin_pack().rules)]
-    order = ["EB", "BI", "RS", "CT", "CD", "HY", "E", "S"]
+    order = ["EB", "BI", "RS", "CT", "CD", "DP", "HY", "E", "S"]
     assert areas == sorted(areas, key=order.index)
-    assert len(areas) == 45
+    assert len(areas) == 57
 
 
 def test_explain_shows_what_the_engine_says_about_the_example() -> None:

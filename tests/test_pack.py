@@ -12,7 +12,15 @@ from ebcheck.audit.pack import load_pack, module_files
 from ebcheck.errors import PackError
 from tests.conftest import REPO
 
-AREAS = {"eb_access", "buying_roles", "relationship", "client_team", "candor", "hygiene"}
+AREAS = {
+    "eb_access",
+    "buying_roles",
+    "relationship",
+    "client_team",
+    "candor",
+    "decision",
+    "hygiene",
+}
 
 
 def test_a_source_checkout_uses_the_repository_rules() -> None:

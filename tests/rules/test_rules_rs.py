@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.rules.direct import RULES, check
+
 
 def relation(stage=None, share=None, history=(), **more):
     out = {"stage": stage, "share_of_wallet": share, "history": list(history), **more}
@@ -216,8 +218,8 @@ def test_rs003_message_and_score(build, run):
         ("development", 0, 1400000, 3000000, None),  # initial: one stage up
         ("initial", 0.35, 600000, 2000000, None),  # 65%, stable: one stage up
         ("initial", 0.35, 1500000, 3000000, "85%"),  # strategic: two stages up
-        ("initial", 0.2, 30000000, 3000000, "100%"),  # capped at 100%
-        ("stable", 0.6, 30000000, 3000000, None),
+        ("initial", 0.2, 2400000, 3000000, "100%"),  # capped at 100%
+        ("stable", 0.6, 2400000, 3000000, None),
     ],
 )
 def test_rs004_projected_share_band(build, found, stage, share, amount, spend, projected):
@@ -245,14 +247,84 @@ def test_rs004_message_gives_amounts_and_next_stage(build, found):
 
 
 @pytest.mark.parametrize(
+    ("amount", "severity", "fires"),
+    [
+        (3000000, "medium", True),  # exactly the yearly spend: not more than it
+        (3000001, "high", True),
+        (30000000, "high", True),
+    ],
+)
+def test_rs004_high_when_the_deal_alone_exceeds_the_yearly_spend(
+    build, found, amount, severity, fires
+):
+    rel = relation("initial", 0.2, annual_spend=3000000)
+    (finding,) = found(build(deal={"amount": amount}, relationship=rel), "RS004")
+    assert finding.severity.value == severity
+    if severity == "high":
+        assert finding.message.startswith(f"This deal (CNY {amount:,}) is more than ")
+        assert "whole yearly spend in our category (CNY 3,000,000)" in finding.message
+        assert "give its yearly value in `deal.annual_value`" in finding.message
+        assert finding.path == "deal.amount"
+
+
+def test_rs004_exceeding_the_spend_one_stage_up_does_not_fire(build, found):
+    rel = relation("stable", 0.6, annual_spend=3000000)
+    assert found(build(deal={"amount": 30000000}, relationship=rel), "RS004") == []
+
+
+@pytest.mark.parametrize(
+    ("annual", "expected"),
+    [
+        # 3 years at 800,000: 35% + 27% = 62%, stable, one stage up from initial.
+        (800000, None),
+        # 1,500,000 a year: 35% + 50% = 85%, strategic, two stages up.
+        (1500000, ("medium", "CNY 1,500,000 a year", "to 85%")),
+        (3600000, ("high", "This deal's yearly value (CNY 3,600,000)", None)),
+    ],
+)
+def test_rs004_uses_the_annual_value_of_a_multi_year_deal(build, found, annual, expected):
+    rel = relation("initial", 0.35, annual_spend=3000000)
+    text = build(deal={"amount": 2400000, "annual_value": annual}, relationship=rel)
+    got = found(text, "RS004")
+    if expected is None:
+        assert got == []
+        # The whole amount alone would have fired: 35% + 80%, capped, strategic.
+        assert found(build(deal={"amount": 2400000}, relationship=rel), "RS004")
+        return
+    (finding,) = got
+    severity, words, projected = expected
+    assert finding.severity.value == severity
+    assert words in finding.message
+    if projected:
+        assert projected in finding.message
+    assert "annual_value`" not in finding.message.split("(")[0]
+    assert finding.path == "deal.annual_value"
+
+
+@pytest.mark.parametrize(
+    ("stage", "share", "amount", "shown"),
+    [
+        ("initial", 0.355, 1500000, "from 36% to 86%"),  # half up, never 35.5%
+        ("initial", 0.354, 1500000, "from 35% to 85%"),
+        ("development", 0.2, 1000000, "from 20% to 53%"),  # 53.33%: a whole number
+    ],
+)
+def test_rs004_percentages_are_whole_numbers(build, found, stage, share, amount, shown):
+    rel = relation(stage, share, annual_spend=3000000)
+    (finding,) = found(build(deal={"amount": amount}, relationship=rel), "RS004")
+    assert shown in finding.message
+
+
+@pytest.mark.parametrize(
     ("deal", "rel"),
     [
         ({"amount": None}, relation("development", 0, annual_spend=3000000)),
         ({"amount": 2400000}, relation("development", 0)),
         ({"amount": 2400000}, relation(None, 0, annual_spend=3000000)),
         ({"amount": 2400000}, relation("development", None, annual_spend=3000000)),
+        ({"amount": None, "annual_value": 2400000}, relation("development", 0, annual_spend=3e6)),
     ],
-    ids=["no-amount", "no-spend", "no-stage", "no-share"],
+    ids=["no-amount", "no-spend", "no-stage", "no-share", "annual-without-amount"],
 )
 def test_rs004_needs_all_four_facts(build, found, deal, rel):
     assert found(build(deal=deal, relationship=rel), "RS004") == []
@@ -276,3 +348,17 @@ def test_rs005_relationship_stage_from_qualification(build, found, stage, rel, f
     assert [f.severity.value for f in got] == (["low"] if fires else [])
     if fires:
         assert "No relationship stage is recorded for 华东精密制造有限公司" in got[0].message
+
+
+def test_rs005_is_capped_on_a_small_deal(build):
+    assert RULES["RS005"].small_cap
+    text = build("qualification", relationship=None)
+    (capped,) = check("RS005", text, small=True)
+    assert capped.severity.value == "info"
+    (plain,) = check("RS005", text)
+    assert plain.severity.value == "low"
+
+
+@pytest.mark.parametrize("rule_id", ["RS001", "RS002", "RS003", "RS004"])
+def test_only_rs005_is_paperwork(rule_id):
+    assert not RULES[rule_id].small_cap

@@ -108,7 +108,7 @@ BOOKKEEPING_AREAS = ("S",)
 """Findings about the file's own bookkeeping: shown, never weighed, never reviewed."""
 
 # The catalog's order of areas: how rules are listed and documented.
-AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "HY", "E", "S")
+AREA_ORDER = ("EB", "BI", "RS", "CT", "CD", "DP", "HY", "E", "S")
 
 
 def in_catalog_order(pack_rules: Iterable[Rule]) -> tuple[Rule, ...]:

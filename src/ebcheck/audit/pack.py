@@ -108,6 +108,7 @@ def load_pack(folder: Path) -> Pack:
         rules.extend(_rules_of(module, path))
         areas.extend(_area_of(module, path))
     _check_unique(rules, folder)
+    _check_words_agree(areas, folder)
     return Pack(folder, tuple(p.stem for p in files), tuple(rules), tuple(areas))
 
 
@@ -119,6 +120,16 @@ def _area_of(module: ModuleType, path: Path) -> list[Area]:
         reason = f"AREA must be an ebcheck.ruleapi.Area, not {type(declared).__name__}"
         raise PackError("module_failed", where=str(path), reason=reason)
     return [declared]
+
+
+def _check_words_agree(areas: list[Area], folder: Path) -> None:
+    """A doctrine title or shared word declared by two areas must say the same:
+    otherwise which one a report shows would depend on the order of the modules."""
+    seen: dict[str, str] = {}
+    for area in areas:
+        for key, text in area.english().items():
+            if seen.setdefault(key, text) != text:
+                raise PackError("declared_twice", where=str(folder), key=key)
 
 
 def _check_unique(rules: list[Rule], folder: Path) -> None:
