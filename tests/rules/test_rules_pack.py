@@ -218,24 +218,24 @@ def test_summary_states_the_first_stage_it_applies_from(rule_id):
 def test_documented_example_fires_on_fails_and_not_on_passes(run, rule_id):
     rule = RULES[rule_id]
     assert rule.example is not None
-    settings = Settings(select=(rule_id,), as_of=rule.example.as_of)
+    # A review rule needs the other rules' findings to review.
+    alone = () if rule.scope is Scope.REVIEW else (rule_id,)
+    settings = Settings(select=alone, as_of=rule.example.as_of)
     from ebcheck.audit.engine import Engine
 
     engine = Engine.create(settings)
     failing = engine.audit_example(rule.example)
-    if not failing.findings and (rule.scope is Scope.REVIEW or rule.on_closed):
-        # The engine runs review rules and closed-deal rules once main's engine change is
-        # merged; until then these two are tested as units (test_rules_hy.py).
-        kind = "review" if rule.scope is Scope.REVIEW else "closed-deal"
-        pytest.skip(f"{rule_id}: the engine does not run {kind} rules yet")
     # The passing side stands alone: a repository rule's files each get their own text.
     passing = engine.audit_example(replace(rule.example, fails=rule.example.passes, files=1))
     assert failing.crashes == passing.crashes == ()
     assert failing.verdict.value != "invalid", failing.findings
     assert passing.verdict.value != "invalid", passing.findings
-    assert [f.rule for f in failing.findings] and {f.rule for f in failing.findings} == {rule_id}
-    assert passing.findings == ()
-    for finding in failing.findings:
+    fired = [f for f in failing.findings if f.rule == rule_id]
+    assert fired
+    assert alone == () or {f.rule for f in failing.findings} == {rule_id}
+    assert [f for f in passing.findings if f.rule == rule_id] == []
+    assert alone == () or passing.findings == ()
+    for finding in fired:
         # Every placeholder was filled with a fact of the deal.
         assert "{" not in finding.message and "{" not in finding.fix, finding
 
@@ -248,18 +248,21 @@ def test_the_ready_deal_passes_every_rule_at_every_stage(build, run):
         assert (report.score, report.verdict.value) == (100, expected)
 
 
-@pytest.mark.parametrize("stage", ["closed_won", "closed_lost"])
-def test_closed_deals_get_no_findings(build, run, stage):
-    report = run(
-        build(
-            stage,
-            stakeholders=[],
-            relationship=None,
-            client_team=None,
-            deal={"close_date": "2026-01-01", "next_step": None},
-        )
-    )
-    assert report.findings == ()
+@pytest.mark.parametrize(
+    ("stage", "lost_reason", "expected"),
+    [
+        ("closed_won", None, []),
+        ("closed_lost", "价格高于竞争对手", []),
+        ("closed_lost", None, ["HY012"]),  # the only rule that checks closed deals
+    ],
+)
+def test_closed_deals_get_no_findings_but_a_missing_loss_reason(
+    build, run, stage, lost_reason, expected
+):
+    deal = {"close_date": "2026-01-01", "next_step": None, "lost_reason": lost_reason}
+    report = run(build(stage, stakeholders=[], relationship=None, client_team=None, deal=deal))
+    assert [f.rule for f in report.findings] == expected
+    assert all(f.severity.value == "info" for f in report.findings)
     assert (report.verdict.value, report.score) == ("closed", None)
 
 
