@@ -112,7 +112,7 @@ EXPECTED = {
         71,
         [("BI003", "medium"), ("EB001", "high"), ("HY003", "medium"), ("RS005", "low")],
     ),
-    # 100 × 0.85 × 0.85 × 0.85 × 0.93 × 0.93 × 0.93 × 0.93 × 0.93 × 0.93 × 0.93 × 0.97 × 0.97 = 35; not_ready.
+    # 100 × 0.85³ × 0.93⁷ × 0.97² = 35; not_ready.
     "zhongshan-hospital-stalled.yaml": (
         "not_ready",
         35,
