@@ -78,7 +78,8 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
         totals.append((words.text("report.at_risk_amount"), money(at_risk, shown)))
     forecasts = any(d.deal is not None and d.deal.deal.forecast is not None for d in deals)
     for category, parts in summary.by_forecast.items() if forecasts else ():
-        label = forecast_word(category, words)
+        word = forecast_word(category, words)
+        label = word[:1].upper() + word[1:]
         for currency, amount in parts["amount"].items():
             shown = None if currency == "unknown" else currency
             totals.append((label, money(amount, shown)))
