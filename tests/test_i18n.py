@@ -145,3 +145,25 @@ def test_locale_files_are_read_once_per_process(monkeypatch: pytest.MonkeyPatch)
     Catalogue("zh")
     Catalogue("zh")
     assert reads == []
+
+
+@pytest.mark.parametrize(
+    ("section", "enum"),
+    [
+        ("stage", "Stage"),
+        ("role", "Role"),
+        ("stance", "Stance"),
+        ("relationship_stage", "RelationshipStage"),
+        ("forecast", "Forecast"),
+        ("affiliation", "Affiliation"),
+    ],
+)
+def test_chinese_reports_print_the_first_label_the_format_accepts(section: str, enum: str) -> None:
+    """What a Chinese report prints can be written back into a deal file."""
+    from ebcheck.deal import enums
+
+    words = Catalogue("zh")
+    labels = enums.LABELS[getattr(enums, enum)]
+    assert {value: words.text(f"{section}.{value}") for value in labels} == {
+        value: names[0] for value, names in labels.items()
+    }

@@ -82,6 +82,11 @@ def verdict_counts(report: AuditReport, words: Catalogue) -> str:
     )
 
 
+def bold_label(words: Catalogue, key: str) -> str:
+    """A run-in markdown heading, `**As of:**`, with the language's colon."""
+    return f"**{words.text('list.label', label=words.text(key))}**"
+
+
 def stage_word(deal: DealReport, words: Catalogue) -> str:
     """The deal's stage in the report's language (a dash for a file that did not load)."""
     if deal.deal is None:

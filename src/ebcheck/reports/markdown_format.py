@@ -29,6 +29,7 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import (
     ROLE_ORDER,
+    bold_label,
     buying_centre_rows,
     forecast_word,
     header_facts,
@@ -107,9 +108,9 @@ def headline(report: AuditReport, options: RenderOptions) -> str:
     if findings:
         found += f" ({severity_counts(findings, words)})"
     facts = [
-        f"**{words.text('report.as_of')}:** {report.as_of.isoformat()}",
-        f"**{words.text('reports.markdown.verdicts')}:** {verdicts or DASH}",
-        f"**{words.text('report.findings')}:** {found}",
+        f"{bold_label(words, 'report.as_of')} {report.as_of.isoformat()}",
+        f"{bold_label(words, 'reports.markdown.verdicts')} {verdicts or DASH}",
+        f"{bold_label(words, 'report.findings')} {found}",
     ]
     suppressed = sum(len(deal.suppressed) for deal in report.deals)
     baselined = sum(len(deal.baselined) for deal in report.deals)
@@ -385,7 +386,7 @@ def deal_section(deal: DealReport, words: Catalogue) -> str:
         title += " · " + cell(deal.name, limit=NAME_LIMIT)
     parts = [
         f"### {VERDICT_ICON[deal.verdict]} {title}",
-        f"**{words.text('reports.markdown.file')}:** {cell(deal.path)}",
+        f"{bold_label(words, 'reports.markdown.file')} {cell(deal.path)}",
         facts_table(deal, words),
     ]
     if deal.deal is None:

@@ -34,6 +34,7 @@ from ebcheck.deal.enums import Severity
 from ebcheck.deal.load import load_bytes
 from ebcheck.i18n import Catalogue
 from ebcheck.reports.cjkwrap import cjk_line_breaks
+from ebcheck.reports.common import bold_label
 from ebcheck.reports.styles import SEVERITY_STYLE
 from ebcheck.ruleapi import Example, Rule
 
@@ -314,7 +315,10 @@ def _markdown_rule(rule: Rule, words: Catalogue) -> list[str]:
         cited = words.text("list.separator").join(
             f"{point} “{title}”" for point, title in doctrine_titles(rule, words)
         )
-        lines += [f"**{words.text('ruledocs.doctrine')}:** {cited}", ""]
+        lines += [
+            f"{bold_label(words, 'ruledocs.doctrine')} {cited}",
+            "",
+        ]
     severity = severity_sentence(rule, words)
     lines += [
         f"**{words.text('ruledocs.severity')}{words.text('ruledocs.heading_end')}** {severity}",
@@ -323,10 +327,10 @@ def _markdown_rule(rule: Rule, words: Catalogue) -> list[str]:
     defaults = option_defaults(rule)
     options = ", ".join(f"`{name}` = {value}" for name, value in defaults.items())
     options = options or words.text("ruledocs.no_options")
-    lines += [f"**{words.text('ruledocs.options')}:** {options}", ""]
+    lines += [f"{bold_label(words, 'ruledocs.options')} {options}", ""]
     for finding in example_findings(rule, words):
         lines += [
-            f"**{words.text('ruledocs.finding')}:**",
+            f"{bold_label(words, 'ruledocs.finding')}",
             "",
             f"> {finding.message}",
             ">",
