@@ -458,6 +458,7 @@ TABLE: list[tuple[str, tuple[str | int, ...], Any, bool]] = [
     ("event date", ("insights", "compelling_event"), dt.date(2027, 1, 20), False),
     ("event date text", ("insights", "compelling_event"), "2027-01-20", False),
     ("event loose date", ("insights", "compelling_event"), "2027年1月20日", False),
+    ("event short date", ("insights", "compelling_event"), "2027-1-20", False),
     ("event timestamp", ("insights", "compelling_event"), dt.datetime(2027, 1, 20, 9), False),
     ("event empty", ("insights", "compelling_event"), "", False),
     ("event list", ("insights", "compelling_event"), ["a"], False),

@@ -54,7 +54,7 @@ _VERSION: Schema = {"const": 1, "description": "The format version: 1."}
 # A compelling event written as plain text is its `event`; a bare date is not
 # one (the loader says to write the mapping form), nor is a YAML timestamp.
 _DATE_LIKE = (
-    r"^\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}[/.年][0-9]{1,2}[/.月][0-9]{1,2}日?"
+    r"^\s*(?:[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)\s*$"
 )
 _EVENT_TEXT: Schema = {
