@@ -557,3 +557,10 @@ def test_any_value_for_a_whole_section_agrees(section: str, value: Any) -> None:
 def test_files_the_reader_refuses_are_not_in_question() -> None:
     with pytest.raises(ReadFailure):
         read_yaml(b"- a\n- : b: c\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_schema_accepts_the_template(lang: str) -> None:
+    from ebcheck.deal.template import template_text
+
+    assert verdicts(template_text("deal.yaml", dt.date(2026, 11, 20), lang)) == (True, True, [])
