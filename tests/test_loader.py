@@ -387,3 +387,387 @@ def test_deep_nesting_never_exhausts_the_stack() -> None:
     (problem,) = messages(load_bytes(text.encode()))
     assert problem[0] == "E001"
     assert "64 levels" in problem[3]
+
+
+# --- catalog-2 additions: every new field's E002, in English and in Chinese ---
+
+ZH = Catalogue("zh")
+PERSON = GOOD + "stakeholders:\n  - name: 孙国平\n    roles: [EB]\n"
+
+NEW_FIELDS: list[tuple[str, str, int, int, str, str]] = [
+    (
+        "deal type",
+        GOOD + "  type: renew\n",
+        8,
+        9,
+        "deal.type: expected one of new, expansion, renewal, found 'renew'; "
+        "did you mean 'renewal'?",
+        "deal.type: 应为 new, expansion, renewal 之一，实际是 'renew'；是不是想写 'renewal'？",
+    ),
+    (
+        "forecast in Chinese, not a label",
+        GOOD + "  forecast: 很有把握\n",
+        8,
+        13,
+        "deal.forecast: expected one of commit, best_case, pipeline, omitted, found '很有把握'; "
+        "the Chinese labels are accepted too: 承诺, 确定, 最佳, 乐观, 管道, 一般, 排除",
+        "deal.forecast: 应为 commit, best_case, pipeline, omitted 之一，实际是 '很有把握'；"
+        "也可以写中文：承诺, 确定, 最佳, 乐观, 管道, 一般, 排除",
+    ),
+    (
+        "stage close to a Chinese label",
+        GOOD.replace("stage: proposal", "stage: 谈判"),
+        6,
+        10,
+        "deal.stage: expected one of prospecting, qualification, discovery, proposal, "
+        "negotiation, closed_won, closed_lost, found '谈判'; did you mean '商务谈判'? (the "
+        "Chinese labels are accepted too: 线索, 资格确认, 立项, 需求调研, 方案, "
+        "商务谈判, 赢单, 输单, 丢单)",
+        "deal.stage: 应为 prospecting, qualification, discovery, proposal, negotiation, "
+        "closed_won, closed_lost 之一，实际是 '谈判'；是不是想写 '商务谈判'？（也可以写中文："
+        "线索, 资格确认, 立项, 需求调研, 方案, 商务谈判, 赢单, 输单, 丢单）",
+    ),
+    (
+        "annual value in 万",
+        GOOD + "  annual_value: 95万\n",
+        8,
+        17,
+        "deal.annual_value: expected a plain number, found '95万'; write 950000",
+        "deal.annual_value: 应为纯数字，实际是 '95万'；请写成 950000",
+    ),
+    (
+        "stage entered slashed",
+        GOOD + "  stage_entered: 2026/10/2\n",
+        8,
+        18,
+        "deal.stage_entered: expected a date written YYYY-MM-DD, found '2026/10/2'; "
+        "write 2026-10-02",
+        "deal.stage_entered: 应为 YYYY-MM-DD 格式的日期，实际是 '2026/10/2'；请写成 2026-10-02",
+    ),
+    (
+        "close-date history entry",
+        GOOD + "  close_date_history: [2026-06-30, 2026-8-31]\n",
+        8,
+        36,
+        "deal.close_date_history[1]: expected a date written YYYY-MM-DD, found '2026-8-31'; "
+        "write 2026-08-31",
+        "deal.close_date_history[1]: 应为 YYYY-MM-DD 格式的日期，实际是 '2026-8-31'；"
+        "请写成 2026-08-31",
+    ),
+    (
+        "close-date history block entry",
+        GOOD + "  close_date_history:\n    - 2026-06-30\n    - 下月底\n",
+        10,
+        7,
+        "deal.close_date_history[1]: expected a date written YYYY-MM-DD, found '下月底'",
+        "deal.close_date_history[1]: 应为 YYYY-MM-DD 格式的日期，实际是 '下月底'",
+    ),
+    (
+        "lost reason as a list",
+        GOOD + "  lost_reason: [价格, 关系]\n",
+        8,
+        16,
+        "deal.lost_reason: expected text, found a list",
+        "deal.lost_reason: 应为文本，实际是 一个列表",
+    ),
+    (
+        "affiliation",
+        GOOD + "stakeholders:\n  - {name: 刘, affiliation: vendor}\n",
+        9,
+        28,
+        "stakeholders[0].affiliation: expected one of customer, partner, ours, found 'vendor'",
+        "stakeholders[0].affiliation: 应为 customer, partner, ours 之一，实际是 'vendor'",
+    ),
+    (
+        "a partner holding EB and TB",
+        GOOD + "stakeholders:\n  - name: 刘\n    roles: [EB, TB, coach]\n    affiliation: 渠道\n",
+        9,
+        5,
+        "stakeholders[0]: a person with affiliation partner cannot hold EB, TB: EB, TB and UB "
+        "are the customer's buying roles (a coach may be outside the customer)",
+        "stakeholders[0]: 归属（affiliation）为 partner 的人不能担任 EB, TB：EB、TB、UB 是客户方的"
+        "采购角色（教练可以不在客户方）",
+    ),
+    (
+        "mode close to a label",
+        GOOD + "stakeholders:\n  - {name: 刘, mode: 成长型}\n",
+        9,
+        21,
+        "stakeholders[0].mode: expected one of growth, trouble, even_keel, overconfident, "
+        "found '成长型'; did you mean '成长'? (the Chinese labels are accepted too: 成长, 困境, "
+        "平稳, 过度自信)",
+        "stakeholders[0].mode: 应为 growth, trouble, even_keel, overconfident 之一，实际是 "
+        "'成长型'；是不是想写 '成长'？（也可以写中文：成长, 困境, 平稳, 过度自信）",
+    ),
+    (
+        "an empty role in the list",
+        GOOD + "stakeholders:\n  - {name: 刘, roles: [EB, ~]}\n",
+        9,
+        22,
+        "stakeholders[0].roles: an entry of the list has no value: write one of EB, TB, UB, "
+        "coach, or remove the entry",
+        "stakeholders[0].roles: 列表中有一项没有值：请写 EB, TB, UB, coach 之一，或删除这一项",
+    ),
+    (
+        "joined on no real day",
+        GOOD + "stakeholders:\n  - {name: 刘, joined: 2026-13-01}\n",
+        9,
+        23,
+        "stakeholders[0].joined: '2026-13-01' is written YYYY-MM-DD but is not a real date",
+        "stakeholders[0].joined: '2026-13-01' 符合 YYYY-MM-DD 格式，但不是真实存在的日期",
+    ),
+    (
+        "left as a loose date",
+        GOOD + "stakeholders:\n  - {name: 刘, left: 2026年10月31日}\n",
+        9,
+        21,
+        "stakeholders[0].left: expected a date written YYYY-MM-DD, found '2026年10月31日'; "
+        "write 2026-10-31",
+        "stakeholders[0].left: 应为 YYYY-MM-DD 格式的日期，实际是 '2026年10月31日'；"
+        "请写成 2026-10-31",
+    ),
+    (
+        "win as a mapping",
+        GOOD + "stakeholders:\n  - {name: 刘, win: {升职: true}}\n",
+        9,
+        20,
+        "stakeholders[0].win: expected text, found a mapping",
+        "stakeholders[0].win: 应为文本，实际是 一个映射",
+    ),
+    (
+        "compelling event as a bare date",
+        GOOD + "insights:\n  compelling_event: 2027-01-20\n",
+        9,
+        21,
+        "insights.compelling_event: a compelling event needs what happens, not only when: "
+        "write {event: ..., date: 2027-01-20} with what happens as the event",
+        "insights.compelling_event: 紧迫事件要写明发生什么，不只是日期："
+        "写成 {event: ..., date: 2027-01-20}，event 写发生的事",
+    ),
+    (
+        "compelling event without an event",
+        GOOD + "insights:\n  compelling_event: {date: 2027-01-20}\n",
+        9,
+        21,
+        "insights.compelling_event: missing required field 'event'",
+        "insights.compelling_event: 缺少必填字段 'event'",
+    ),
+    (
+        "pain as a list",
+        GOOD + "insights:\n  pain: [延误, 库存]\n",
+        9,
+        9,
+        "insights.pain: expected text, found a list",
+        "insights.pain: 应为文本，实际是 一个列表",
+    ),
+    (
+        "decision process as a list",
+        GOOD + "decision_process: [评审]\n",
+        8,
+        19,
+        "decision_process: expected a mapping of keys, found a list",
+        "decision_process: 应为键值映射，实际是 一个列表",
+    ),
+    (
+        "decision step without a step",
+        GOOD + "decision_process:\n  steps:\n    - {by: 王建军, date: 2026-12-10}\n",
+        10,
+        7,
+        "decision_process.steps[0]: missing required field 'step'",
+        "decision_process.steps[0]: 缺少必填字段 'step'",
+    ),
+    (
+        "step done as text",
+        GOOD + "decision_process:\n  steps:\n    - {step: 评审, done: 是}\n",
+        10,
+        24,
+        "decision_process.steps[0].done: expected true or false, found '是'",
+        "decision_process.steps[0].done: 应为 true 或 false，实际是 '是'",
+    ),
+    (
+        "signer close to a stakeholder",
+        PERSON + "decision_process:\n  signer: 孙国\n",
+        12,
+        11,
+        "decision_process.signer: the signer '孙国' is not a stakeholder of this deal; "
+        "did you mean '孙国平'?",
+        "decision_process.signer: 签字人 '孙国' 不是本商机的干系人；是不是 '孙国平'？",
+    ),
+    (
+        "signer nobody knows",
+        PERSON + "decision_process:\n  signer: 王五\n",
+        12,
+        11,
+        "decision_process.signer: the signer '王五' is not a stakeholder of this deal",
+        "decision_process.signer: 签字人 '王五' 不是本商机的干系人",
+    ),
+    (
+        "criterion without a criterion",
+        GOOD + "decision_process:\n  criteria:\n    - {mandatory: true}\n",
+        10,
+        7,
+        "decision_process.criteria[0]: missing required field 'criterion'",
+        "decision_process.criteria[0]: 缺少必填字段 'criterion'",
+    ),
+    (
+        "fit close to a label",
+        GOOD + "decision_process:\n  criteria:\n    - {criterion: 案例, fit: 差}\n",
+        10,
+        28,
+        "decision_process.criteria[0].fit: expected one of strong, partial, gap, unknown, "
+        "found '差'; did you mean '差距'? (the Chinese labels are accepted too: "
+        "强, 部分, 差距, 未知)",
+        "decision_process.criteria[0].fit: 应为 strong, partial, gap, unknown 之一，实际是 '差'；"
+        "是不是想写 '差距'？（也可以写中文：强, 部分, 差距, 未知）",
+    ),
+    (
+        "procurement method",
+        GOOD + "procurement:\n  method: tender\n",
+        9,
+        11,
+        "procurement.method: expected one of direct, quotation, competitive_negotiation, "
+        "invited_tender, public_tender, single_source, framework, found 'tender'",
+        "procurement.method: 应为 direct, quotation, competitive_negotiation, invited_tender, "
+        "public_tender, single_source, framework 之一，实际是 'tender'",
+    ),
+    (
+        "procurement method as a mapping",
+        GOOD + "procurement:\n  method: {type: tender}\n",
+        9,
+        11,
+        "procurement.method: expected one of direct, quotation, competitive_negotiation, "
+        "invited_tender, public_tender, single_source, framework, found a mapping",
+        "procurement.method: 应为 direct, quotation, competitive_negotiation, invited_tender, "
+        "public_tender, single_source, framework 之一，实际是 一个映射",
+    ),
+    (
+        "bid due without a year",
+        GOOD + "procurement:\n  bid_due: 12月2日\n",
+        9,
+        12,
+        "procurement.bid_due: expected a date written YYYY-MM-DD, found '12月2日'",
+        "procurement.bid_due: 应为 YYYY-MM-DD 格式的日期，实际是 '12月2日'",
+    ),
+    (
+        "procurement steps as a mapping",
+        GOOD + "procurement:\n  steps: {step: 法务审核}\n",
+        9,
+        10,
+        "procurement.steps: expected a list, found a mapping",
+        "procurement.steps: 应为列表，实际是 一个映射",
+    ),
+    (
+        "committed by as a list",
+        GOOD + "commitments:\n  committed_by: [鲍力, 陈默]\n",
+        9,
+        17,
+        "commitments.committed_by: expected text, found a list",
+        "commitments.committed_by: 应为文本，实际是 一个列表",
+    ),
+    (
+        "ask status close to a label",
+        GOOD + "commitments:\n  risks:\n    - {risk: 工期, ask_status: 批准}\n",
+        10,
+        30,
+        "commitments.risks[0].ask_status: expected one of pending, granted, declined, "
+        "found '批准'; did you mean '已批准'? (the Chinese labels are accepted too: 待定, 已批准, "
+        "已拒绝)",
+        "commitments.risks[0].ask_status: 应为 pending, granted, declined 之一，实际是 '批准'；"
+        "是不是想写 '已批准'？（也可以写中文：待定, 已批准, 已拒绝）",
+    ),
+    (
+        "answered on as a word",
+        GOOD + "commitments:\n  risks:\n    - {risk: 工期, answered_on: 昨天}\n",
+        10,
+        31,
+        "commitments.risks[0].answered_on: expected a date written YYYY-MM-DD, found '昨天'",
+        "commitments.risks[0].answered_on: 应为 YYYY-MM-DD 格式的日期，实际是 '昨天'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "line", "column", "english", "chinese"),
+    NEW_FIELDS,
+    ids=[case[0] for case in NEW_FIELDS],
+)
+def test_catalog_2_fields_give_a_located_e002_in_both_languages(
+    label: str, text: str, line: int, column: int, english: str, chinese: str
+) -> None:
+    from ebcheck.audit.engine import problem_finding
+
+    loaded = load_bytes(text.encode("utf-8"))
+    assert loaded.deal is None
+    (problem,) = loaded.problems
+    assert (problem.code, problem.position.line, problem.position.column) == ("E002", line, column)
+    assert problem_finding(problem, WORDS).message == english
+    assert problem_finding(problem, ZH).message == chinese
+
+
+def test_a_wrong_english_value_lists_the_english_choices_only() -> None:
+    (problem,) = load(GOOD + "stakeholders:\n  - {name: 刘, stance: fan}\n").problems
+    assert problem.key == "E002.expected_choice"
+    assert "labels" not in problem.params
+    assert problem.params["choices"] == "champion, supporter, neutral, skeptic, opponent"
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("  close_date_history:\n", None),
+        ("  close_date_history: []\n", []),
+        ("  close_date_history: 2026-06-30\n", [dt.date(2026, 6, 30)]),
+    ],
+)
+def test_close_date_history_nothing_never_moved_or_one_date(line: str, value: object) -> None:
+    loaded = load(GOOD + line)
+    assert loaded.deal is not None
+    assert loaded.deal.deal.close_date_history == value
+
+
+@pytest.mark.parametrize("event", ["春节备货高峰", "'2027-01-20 前上线'", "2027"])
+def test_a_compelling_event_in_plain_text_is_its_event(event: str) -> None:
+    loaded = load(GOOD + f"insights:\n  compelling_event: {event}\n")
+    assert loaded.deal is not None and loaded.deal.insights is not None
+    assert loaded.deal.insights.compelling_event is not None
+    assert loaded.deal.insights.compelling_event.event == event.strip("'")
+    assert loaded.deal.insights.compelling_event.date is None
+
+
+@pytest.mark.parametrize(
+    "event", ["2027-01-20", "'2027-01-20'", "2027/1/20", "2027-1-20", "2027-01-20 10:00:00"]
+)
+def test_a_compelling_event_that_is_only_a_date_is_an_e002(event: str) -> None:
+    (problem,) = load(GOOD + f"insights:\n  compelling_event: {event}\n").problems
+    assert problem.key == "E002.compelling_event_date"
+    assert (problem.position.line, problem.position.column) == (9, 21)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("2026-2-3", "2026-02-03"), ("2026.12.1", "2026-12-01"), ("2026年2月30日", None)],
+)
+def test_loose_dates_get_the_iso_form_if_they_are_real(written: str, meant: str | None) -> None:
+    (problem,) = load(GOOD.replace("2026-12-31", written)).problems
+    if meant is None:
+        assert problem.key == "E002.no_such_date"
+    else:
+        assert (problem.key, problem.params["suggestion"]) == ("E002.date_hint", meant)
+
+
+@pytest.mark.parametrize(
+    ("field", "label", "value"),
+    [
+        ("stance", "支持", "supporter"),
+        ("influence", " 高 ", "high"),
+        ("roles", "[教练, 技术把关人]", "coach"),
+        ("affiliation", "我方", "ours"),
+        ("mode", "过度自信", "overconfident"),
+    ],
+)
+def test_chinese_labels_load_as_their_value(field: str, label: str, value: str) -> None:
+    loaded = load(GOOD + f"stakeholders:\n  - {{name: 刘, {field}: {label}}}\n")
+    assert loaded.problems == []
+    assert loaded.deal is not None
+    read = getattr(loaded.deal.stakeholders[0], field)
+    assert value in ([r.value for r in read] if isinstance(read, list) else [read.value])

@@ -262,17 +262,25 @@ def schema() -> None:
 @app.command()
 def init(
     file: Annotated[Path, typer.Argument(help="The deal file to create.")] = Path("deal.yaml"),
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the comments and examples: en or zh."),
+    ] = None,
 ) -> None:
     """Write a commented deal template; never overwrites an existing file."""
     from ebcheck.cli import diagnostics
     from ebcheck.cli.output import create_new
-    from ebcheck.deal.template import template_text
+    from ebcheck.deal.template import LANGUAGES, template_text
+    from ebcheck.i18n import language_from_environment
 
+    chosen = lang.lower() if lang else language_from_environment()
+    if chosen not in LANGUAGES:
+        fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
     try:
-        create_new(file, template_text(file.name, dt.date.today()))
+        create_new(file, template_text(file.name, dt.date.today(), chosen))
     except EbcheckError as exc:
-        fail(exc)
-    diagnostics.say("note", "init_wrote", None, file=str(file))
+        fail(exc, chosen)
+    diagnostics.say("note", "init_wrote", chosen, file=str(file))
 
 
 @app.command()

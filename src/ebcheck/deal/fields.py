@@ -9,6 +9,7 @@ catalogue key, so the loader can explain them in the user's language.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Callable
@@ -25,8 +26,9 @@ from ebcheck.deal.source import Scalar
 E = TypeVar("E", bound=Enum)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LOOSE_DATE = re.compile(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?$")
+_LOOSE_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _CN_UNITS = {"万": 10_000, "千": 1_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000}
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _CN_NUMBER = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(万|千|亿|k|m)(?:元|rmb|cny)?$", re.IGNORECASE)
 
 
@@ -192,7 +194,11 @@ def to_date(value: Any) -> Any:
     loose = _LOOSE_DATE.match(found.strip()) if isinstance(raw, str) else None
     if loose:
         year, month, day = (int(part) for part in loose.groups())
-        raise error("date_hint", found=found, suggestion=f"{year:04d}-{month:02d}-{day:02d}")
+        try:
+            suggestion = dt.date(year, month, day).isoformat()
+        except ValueError:
+            raise error("no_such_date", found=found) from None
+        raise error("date_hint", found=found, suggestion=suggestion)
     raise error("expected_date", found=found)
 
 
@@ -217,42 +223,80 @@ Bool = Annotated[bool | None, BeforeValidator(to_bool)]
 # --- enumerations -----------------------------------------------------------
 
 
+def _spelling(written: str) -> str:
+    """How an English value is compared: case-insensitive, `-` or a space for `_`."""
+    return written.lower().replace("-", "_").replace(" ", "_")
+
+
 def enum_parser(enum: type[E]) -> Callable[[Any], Any]:
-    """A validator that matches `enum` values and aliases case-insensitively."""
+    """A validator that matches `enum` values and aliases case-insensitively,
+    and the Chinese labels of its values exactly (after trimming)."""
     aliases = {member.value.lower(): member for member in enum}
     aliases.update({alias: enum(target) for alias, target in ALIASES.get(enum, {}).items()})
     labels = {
         label: enum(value) for value, names in LABELS.get(enum, {}).items() for label in names
     }
-    choices = ", ".join(member.value for member in enum)
+    wrong = _WrongChoice(enum, list(aliases), list(labels))
 
     def parse(value: Any) -> Any:
         if _null(value):
             return None
         if isinstance(value, enum):
             return value
-        found = _describe(value)
         if isinstance(value, dict | list):
-            raise error("expected_choice", found=found, choices=choices)
+            raise error("expected_choice_kind", found=_describe(value), choices=wrong.choices)
+        found = _describe(value)
         written = found.strip()
-        member = labels.get(written) or aliases.get(
-            written.lower().replace("-", "_").replace(" ", "_")
-        )
+        member = labels.get(written) or aliases.get(_spelling(written))
         if member is None:
-            raise error("expected_choice", found=found, choices=choices)
+            raise wrong(found, written)
         return member
 
     return parse
 
 
+class _WrongChoice:
+    """The error for a value that is none of an enum's: the English choices, the
+    Chinese labels when Chinese was written, and the closest spelling if any."""
+
+    def __init__(self, enum: type[Enum], spellings: list[str], labels: list[str]) -> None:
+        self.choices = ", ".join(member.value for member in enum)
+        self._spellings = spellings
+        self._labels = labels
+        self._canonical = {member.value.lower(): member.value for member in enum}
+        self._canonical.update(
+            {alias: enum(target).value for alias, target in ALIASES.get(enum, {}).items()}
+        )
+
+    def __call__(self, found: str, written: str) -> PydanticCustomError:
+        chinese = bool(self._labels) and bool(_CJK.search(written))
+        suggestion = None
+        if chinese:
+            close = difflib.get_close_matches(written, self._labels, n=1, cutoff=0.6)
+            suggestion = close[0] if close else None
+        elif written:
+            close = difflib.get_close_matches(_spelling(written), self._spellings, 1, 0.75)
+            suggestion = self._canonical[close[0]] if close else None
+        kind = "expected_choice" + ("_label" if chinese else "") + ("_hint" if suggestion else "")
+        params = {"found": found, "choices": self.choices}
+        if chinese:
+            params["labels"] = ", ".join(self._labels)
+        if suggestion:
+            params["suggestion"] = suggestion
+        return error(kind, **params)
+
+
 def enum_list_parser(enum: type[E]) -> Callable[[Any], Any]:
     """One value or a list of values of `enum`."""
     parse = enum_parser(enum)
+    choices = ", ".join(member.value for member in enum)
 
     def parse_many(value: Any) -> Any:
         if _null(value):
             return []
         items = value if isinstance(value, list) else [value]
+        if any(_null(item) for item in items):
+            raise error("empty_choice", choices=choices)
         return [parse(item) for item in items]
 
     return parse_many
