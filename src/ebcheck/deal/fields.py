@@ -142,6 +142,9 @@ def to_positive(value: Any) -> Any:
     return number
 
 
+_PERCENT_NUMBER = re.compile(r"^\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+
+
 def to_fraction(value: Any) -> Any:
     if _null(value):
         return None
@@ -149,10 +152,11 @@ def to_fraction(value: Any) -> Any:
     found = _describe(value)
     percent = isinstance(raw, str) and raw.strip().endswith("%")
     if percent:
-        try:
-            number: float = float(raw.strip()[:-1]) / 100
-        except ValueError:
-            raise error("expected_fraction", found=found) from None
+        digits = raw.strip()[:-1].strip()
+        # Plain decimal digits only: float() would also read "-0", "1e1" and "1_0".
+        if not _PERCENT_NUMBER.match(digits):
+            raise error("expected_fraction", found=found)
+        number: float = float(digits) / 100
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
         number = float(raw)
     elif isinstance(raw, str) and _number_hint(raw) == raw.strip():
@@ -200,6 +204,15 @@ def to_date(value: Any) -> Any:
             raise error("no_such_date", found=found) from None
         raise error("date_hint", found=found, suggestion=suggestion)
     raise error("expected_date", found=found)
+
+
+def iso_form(text: str) -> str:
+    """A date written loosely (`2027/1/20`, `2027年1月20日`) as YYYY-MM-DD; else as written."""
+    loose = _LOOSE_DATE.match(text.strip())
+    if loose is None:
+        return text.strip()
+    year, month, day = (int(part) for part in loose.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def looks_like_date(text: str) -> bool:

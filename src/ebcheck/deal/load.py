@@ -14,8 +14,10 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from ebcheck.deal.enums import Stage
+from ebcheck.deal.fields import enum_parser
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
@@ -152,9 +154,9 @@ def _close_date_missing(tree: dict[str, Any], source: SourceMap) -> list[Problem
     if not isinstance(stage, Scalar) or (close is not None and not _is_null(close)):
         return []
     try:
-        parsed = Stage(stage.raw.strip().lower())
-    except ValueError:
-        return []
+        parsed = stage_of(stage)
+    except PydanticCustomError:
+        return []  # a bad stage is its own error
     if parsed.is_closed:
         return []
     return [
@@ -179,6 +181,10 @@ def _unknown_signer(deal: DealFile, source: SourceMap) -> list[Problem]:
     key = "E002.signer_unknown_hint" if close else "E002.signer_unknown"
     facts = {"found": signer, "suggestion": close[0] if close else ""}
     return [Problem("E002", key, source.locate(path), path, facts)]
+
+
+stage_of = enum_parser(Stage)
+"""A stage as the model reads it: any case, and the Chinese labels."""
 
 
 def _is_null(value: Any) -> bool:

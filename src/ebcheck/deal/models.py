@@ -55,14 +55,21 @@ class Model(BaseModel):
     def _collect_extensions(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        # A key written with nothing after it (`insights:`) is the same as no key.
+        # A key written with nothing after it (`insights:`, `type:`) is the same as no
+        # key: optional fields take their default; required ones say they have no value.
         data = {k: None if isinstance(v, Scalar) and v.is_null else v for k, v in data.items()}
+        data = {k: v for k, v in data.items() if v is not None or _required(cls, k)}
         extensions = {k: plain(v) for k, v in data.items() if str(k).startswith(EXTENSION_KEY)}
         if not extensions:
             return data
         kept = {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_KEY)}
         kept[EXTENSION_KEY] = extensions
         return kept
+
+
+def _required(model: type[BaseModel], key: object) -> bool:
+    field = model.model_fields.get(str(key))
+    return field is None or field.is_required()
 
 
 Roles = Annotated[list[Role], BeforeValidator(f.enum_list_parser(Role))]
@@ -206,7 +213,7 @@ def _event(value: Any) -> Any:
     """Plain text stands for `{event: text}`; a bare date needs the mapping form."""
     if isinstance(value, Scalar) and not value.is_null:
         if isinstance(value.value, dt.date) or f.looks_like_date(value.raw):
-            raise f.error("compelling_event_date", found=value.raw)
+            raise f.error("compelling_event_date", found=f.iso_form(value.raw))
         return {"event": value}
     return value
 

@@ -223,7 +223,9 @@ class _Builder:
             return special(self.model(inner) if inner is not None else None)
         parsers = [m.func for m in info.metadata if isinstance(m, BeforeValidator)]
         schema = self._by_parser(model, name, info, parsers)
-        return _nullable(schema) if _admits_none(info.annotation) else schema
+        # A key written with nothing after it is no key: optional fields admit null.
+        optional = _admits_none(info.annotation) or not info.is_required()
+        return _nullable(schema) if optional else schema
 
     def _by_parser(
         self, model: type[BaseModel], name: str, info: FieldInfo, parsers: list[Any]
