@@ -6,11 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from ebcheck.audit.engine import audit_text
 from ebcheck.cli.app import app
-from tests.deals import EB_NEVER_MET
+from tests.deals import EB_NEVER_MET, READY
 
 Write = Callable[..., Path]
 
@@ -95,3 +96,40 @@ def test_suppressed_findings_are_in_the_json_report(runner: CliRunner, write: Wr
     assert deal["suppressed"][0]["reason"] == "下周见面"
     assert deal["suppressed"][0]["until"] is None
     assert "张伟" in deal["suppressed"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "hidden"),
+    [
+        ("钱总", "钱总（副总）", True),  # a trailing note in brackets is ignored
+        ("钱总（副总）", "钱总", True),
+        ("钱总", "钱总 (VP)", True),
+        ("Qian Zong", "  qian zong ", True),
+        ("钱总", "钱", False),
+    ],
+)
+def test_a_target_names_a_person_the_way_the_file_does(
+    name: str, target: str, hidden: bool
+) -> None:
+    text = (
+        READY.replace(
+            "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}\n",
+            "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}\n"
+            f"  - {{name: {name}, title: 副总, stance: opponent}}\n",
+        )
+        + f"suppress:\n  - {{rule: BI006, reason: 已有应对, target: '{target}'}}\n"
+    )
+    report = audit_text(text)
+    rules = [f.rule for f in report.findings]
+    assert ("BI006" not in rules) is hidden
+    assert ("S001" in rules) is not hidden
+
+
+def test_a_risk_target_keeps_its_brackets() -> None:
+    text = READY.replace("      owner: 陈默\n", "").replace(
+        "    - risk: 数据迁移可能延期\n", "    - risk: 数据迁移可能延期（一期）\n"
+    )
+    wrong = text + "suppress:\n  - {rule: CD002, reason: x, target: 数据迁移可能延期（二期）}\n"
+    right = text + "suppress:\n  - {rule: CD002, reason: x, target: ' 数据迁移可能延期（一期） '}\n"
+    assert "CD002" in [f.rule for f in audit_text(wrong).findings]
+    assert "CD002" not in [f.rule for f in audit_text(right).findings]

@@ -10,6 +10,7 @@ from typing import Literal
 from ebcheck.audit.core_rules import UNSUPPRESSIBLE_AREAS
 from ebcheck.audit.findings import Finding, Suppressed
 from ebcheck.deal.models import DealFile, Suppression
+from ebcheck.deal.names import same_person
 
 RuleState = Literal["active", "inactive", "unknown"]
 
@@ -43,8 +44,16 @@ def covers(entry: Suppression, finding: Finding) -> bool:
         return False
     if entry.target is None:
         return True
-    # People are named loosely in practice: ignore case and surrounding spaces.
-    return finding.subject is not None and _same(entry.target, finding.subject)
+    if finding.subject is None:
+        return False
+    if finding.path.startswith(RISK_PATH):
+        # A risk is named by its whole text (trimmed, any case), brackets included.
+        return _same(entry.target, finding.subject)
+    return same_person(entry.target, finding.subject)
+
+
+RISK_PATH = "commitments.risks"
+"""Findings about a risk: their subject is the risk's text, not a person's name."""
 
 
 def _same(a: str, b: str) -> bool:
