@@ -108,18 +108,11 @@ def test_suppressed_findings_are_in_the_json_report(runner: CliRunner, write: Wr
         ("钱总", "钱", False),
     ],
 )
-def test_a_target_names_a_person_the_way_the_file_does(
-    name: str, target: str, hidden: bool
-) -> None:
-    text = (
-        READY.replace(
-            "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}\n",
-            "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}\n"
-            f"  - {{name: {name}, title: 副总, stance: opponent}}\n",
-        )
-        + f"suppress:\n  - {{rule: BI006, reason: 已有应对, target: '{target}'}}\n"
-    )
-    report = audit_text(text)
+def test_a_target_names_a_person_like_the_file(name: str, target: str, hidden: bool) -> None:
+    ub = "  - {name: 王主任, title: 生产部主任, roles: [UB], stance: neutral, met: 2026-11-01}\n"
+    opponent = f"  - {{name: {name}, title: 副总, stance: opponent}}\n"
+    suppress = f"suppress:\n  - {{rule: BI006, reason: 已有应对, target: '{target}'}}\n"
+    report = audit_text(READY.replace(ub, ub + opponent) + suppress)
     rules = [f.rule for f in report.findings]
     assert ("BI006" not in rules) is hidden
     assert ("S001" in rules) is not hidden
