@@ -45,9 +45,8 @@ def _sponsor_of(deal: DealFile, ctx: Context[Any]) -> Stakeholder | None:
     return ctx.person(team.sponsor)
 
 
-# BI009's `max_days`: a sponsor who left longer ago than this is no sponsor any more
-# (until then BI009 reports the departure). A rule sees only its own options, so the
-# catalog default stands here even when the configuration changes BI009's.
+# BI009's `max_days` by default: a sponsor who left longer ago than this is no sponsor
+# any more (until then BI009 reports the departure). The configured value is BI009's.
 ROLE_LEFT_MAX_DAYS = 90
 
 
@@ -116,7 +115,7 @@ def sponsor_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding
     if sponsor is None or sponsor.left is None or not ctx.gone(sponsor):
         return
     days = ctx.days_before(sponsor.left)
-    if days > ROLE_LEFT_MAX_DAYS:
+    if days > ctx.option_of("BI009", "max_days", ROLE_LEFT_MAX_DAYS):
         yield ctx.finding(
             ctx.path_of(sponsor, "left"),
             subject=sponsor.name,

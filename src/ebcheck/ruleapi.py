@@ -417,6 +417,12 @@ class Context(Generic[OptionsT]):
     findings: tuple[Finding, ...] = ()
     """For `Scope.REVIEW` rules: the deal's other findings that stand (unsuppressed,
     baselined ones included, S rules not), after the small-deal cap."""
+    peers: Mapping[str, RuleOptions] = field(default_factory=dict)
+    """Every rule's options as configured, by id, whether it runs or not."""
+
+    def option_of(self, rule_id: str, name: str, default: Any) -> Any:
+        """One option of another rule, as configured (`default` when it has none)."""
+        return getattr(self.peers.get(rule_id), name, default)
 
     @property
     def stage(self) -> Stage:

@@ -251,3 +251,26 @@ def test_ct001_to_ct003_are_capped_on_a_small_deal(build, rule_id, stage, client
 @pytest.mark.parametrize("rule_id", ["CT004", "CT005"])
 def test_ct004_ct005_are_not_capped(rule_id):
     assert not RULES[rule_id].small_cap
+
+
+@pytest.mark.parametrize(
+    ("bi009", "left", "fires"),
+    [
+        ({"max_days": 30}, "2026-10-11", True),  # 40 days ago: past BI009's 30
+        ({"max_days": 30}, "2026-10-21", False),  # 30 days ago: still BI009's to report
+        ({"max_days": 100}, "2026-08-17", False),  # 95 days: within BI009's 100
+        ({"max_days": 100, "off": True}, "2026-08-11", True),  # 101 days, BI009 off
+    ],
+)
+def test_ct001_follows_bi009s_configured_max_days(bi009, left, fires):
+    from ebcheck.audit.engine import audit_text
+    from ebcheck.audit.settings import RuleSetting, Settings
+    from tests.rules.conftest import READY, deal_text
+
+    people = [dict(p) for p in READY["stakeholders"]]
+    people[0] = {**people[0], "left": left}
+    people.append({"name": "新总", "roles": ["EB"], "authority": "confirmed", "met": "2026-11-10"})
+    options = {k: v for k, v in bi009.items() if k != "off"}
+    setting = RuleSetting(off=bool(bi009.get("off")), options=options)
+    report = audit_text(deal_text(stakeholders=people), Settings(rules={"BI009": setting}))
+    assert any(f.rule == "CT001" for f in report.findings) is fires

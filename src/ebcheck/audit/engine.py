@@ -27,7 +27,7 @@ from ebcheck.audit.gitchanges import changed_files
 from ebcheck.audit.pack import Pack, builtin_pack
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.scoring import score, verdict
-from ebcheck.audit.select import ActiveRule, active_rules, find_rule
+from ebcheck.audit.select import ActiveRule, active_rules, configured_options, find_rule
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.suppress import EntryNote, RuleState, apply_suppressions
 from ebcheck.audit.walk import collect
@@ -37,7 +37,15 @@ from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Found, Problem
 from ebcheck.deal.sourcemap import START, SourceMap, format_path
 from ebcheck.i18n import Catalogue
-from ebcheck.ruleapi import Context, Example, LoadedDeal, RepoContext, Rule, Scope
+from ebcheck.ruleapi import (
+    Context,
+    Example,
+    LoadedDeal,
+    RepoContext,
+    Rule,
+    RuleOptions,
+    Scope,
+)
 
 
 def run_rules(
@@ -49,6 +57,7 @@ def run_rules(
     *,
     small: bool = False,
     findings: tuple[Finding, ...] = (),
+    peers: Mapping[str, RuleOptions] | None = None,
 ) -> tuple[list[Finding], list[RuleCrash]]:
     """All findings of the rules that apply at the deal's stage.
 
@@ -70,6 +79,7 @@ def run_rules(
             active.severity,
             small=small,
             findings=findings,
+            peers=peers or {},
         )
         try:
             found.extend(active.rule.check(deal, ctx))
@@ -112,6 +122,8 @@ class Engine:
     core: dict[str, ActiveRule]
     """The suppression rules (S001/S002) this audit runs, by id."""
     catalogue: Catalogue
+    peers: Mapping[str, RuleOptions]
+    """Every pack rule's configured options, run or not (rules may read each other's)."""
 
     @classmethod
     def create(cls, settings: Settings) -> Engine:
@@ -122,7 +134,8 @@ class Engine:
         review = tuple(a for a in selected if a.rule.scope is Scope.REVIEW)
         core = {a.rule.id: a for a in selected if a.rule.scope is Scope.SUPPRESSION}
         catalogue = pack.words(settings.lang)
-        return cls(settings, pack, rules, repo, review, core, catalogue)
+        peers = configured_options(pack.rules, settings)
+        return cls(settings, pack, rules, repo, review, core, catalogue, peers)
 
     @property
     def all_rules(self) -> tuple[Rule, ...]:
@@ -174,7 +187,13 @@ class Engine:
         if not reported:
             return FileAudit(shown, loaded, as_of, reported=reported, repo_path=repo_path)
         found, crashes = run_rules(
-            deal, loaded.source, self.rules, as_of, self.catalogue, small=self.is_small(deal)
+            deal,
+            loaded.source,
+            self.rules,
+            as_of,
+            self.catalogue,
+            small=self.is_small(deal),
+            peers=self.peers,
         )
         return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
 
@@ -322,6 +341,7 @@ class Engine:
             self.catalogue,
             small=self.is_small(deal),
             findings=tuple(f for f in standing if f.area not in BOOKKEEPING_AREAS),
+            peers=self.peers,
         )
 
     def _split_baselined(

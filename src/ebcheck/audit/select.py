@@ -78,6 +78,13 @@ def active_rules(rules: Sequence[Rule], settings: Settings) -> list[ActiveRule]:
     return active
 
 
+def configured_options(rules: Sequence[Rule], settings: Settings) -> dict[str, RuleOptions]:
+    """Every rule's options as configured, switched off or not: a rule may depend on
+    another's setting (CT001 on BI009's `max_days`, also when BI009 is off)."""
+    configured = _rule_settings(rules, settings)
+    return {rule.id: _options(rule, configured.get(rule.id, RuleSetting())) for rule in rules}
+
+
 def _rule_settings(rules: Sequence[Rule], settings: Settings) -> dict[str, RuleSetting]:
     by_id: dict[str, RuleSetting] = {}
     for key, setting in settings.rules.items():
