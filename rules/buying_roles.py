@@ -63,6 +63,7 @@ stakeholders:
 @rule(
     "BI001",
     "coach-missing",
+    contact=True,
     summary="No stakeholder is a coach.",
     severity=Severity.MEDIUM,
     escalation={Stage.QUALIFICATION: Severity.HIGH},
@@ -129,6 +130,7 @@ stakeholders:
 @rule(
     "BI002",
     "coach-unvalidated",
+    contact=True,
     summary="From discovery, no coach has been validated.",
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
@@ -189,6 +191,7 @@ stakeholders:
 @rule(
     "BI003",
     "tb-missing",
+    contact=True,
     summary="From qualification, no stakeholder is a technical buyer.",
     severity=Severity.MEDIUM,
     escalation={Stage.PROPOSAL: Severity.HIGH},
@@ -238,6 +241,7 @@ stakeholders:
 @rule(
     "BI004",
     "ub-missing",
+    contact=True,
     summary="From qualification, no stakeholder is a user buyer.",
     severity=Severity.MEDIUM,
     applies_from=Stage.QUALIFICATION,
@@ -289,6 +293,7 @@ stakeholders:
 @rule(
     "BI005",
     "single-threaded",
+    contact=True,
     summary="From discovery, fewer than two stakeholders have been met.",
     severity=Severity.HIGH,
     applies_from=Stage.DISCOVERY,
@@ -372,6 +377,7 @@ stakeholders:
 @rule(
     "BI006",
     "opponent-without-plan",
+    contact=True,
     summary="An opponent, or an influential skeptic, has no plan.",
     severity=Severity.HIGH,
     conditions={"veto": Severity.CRITICAL},
@@ -466,6 +472,7 @@ stakeholders:
 @rule(
     "BI007",
     "influence-never-met",
+    contact=True,
     summary="From proposal, a TB, UB or coach has never been met.",
     severity=Severity.LOW,
     applies_from=Stage.PROPOSAL,
@@ -528,6 +535,7 @@ insights:
 @rule(
     "BI008",
     "no-opposition-mapped",
+    contact=True,
     summary="From proposal, every stakeholder with a stance is on our side.",
     severity=Severity.MEDIUM,
     applies_from=Stage.PROPOSAL,
@@ -593,6 +601,7 @@ stakeholders:
 @rule(
     "BI009",
     "role-holder-left",
+    contact=True,
     summary="Someone in a buying role, the sponsor or the signer, has recently left.",
     severity=Severity.MEDIUM,
     options=LeftOptions,
@@ -684,6 +693,7 @@ stakeholders:
 @rule(
     "BI010",
     "coach-without-power",
+    contact=True,
     summary="From proposal, no coach has high or medium influence.",
     severity=Severity.MEDIUM,
     applies_from=Stage.PROPOSAL,

@@ -64,6 +64,7 @@ client_team:
 @rule(
     "CT001",
     "sponsor-missing",
+    contact=True,
     summary="From discovery, no client sponsor is named, or the sponsor left long ago.",
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
@@ -137,6 +138,7 @@ client_team: {sponsor: Zhang Wei, shared_goals: []}
 @rule(
     "CT002",
     "no-shared-goals",
+    contact=True,
     summary="From proposal, no shared goals with the client are recorded.",
     severity=Severity.MEDIUM,
     applies_from=Stage.PROPOSAL,
@@ -180,6 +182,7 @@ client_team: {sponsor: Zhang Wei, shared_goals: [Cut scrap rate by 15%]}
 @rule(
     "CT003",
     "no-implementation-owner",
+    contact=True,
     summary="From negotiation, nobody on the client side owns the implementation.",
     severity=Severity.MEDIUM,
     applies_from=Stage.NEGOTIATION,
@@ -305,6 +308,7 @@ client_team: {sponsor: Wang Fang}
 @rule(
     "CT005",
     "sponsor-neglected",
+    contact=True,
     summary="The client sponsor has not been met or contacted in more than 30 days.",
     severity=Severity.MEDIUM,
     options=NeglectOptions,

@@ -58,6 +58,7 @@ stakeholders:
 @rule(
     "DP001",
     "decision-process-unknown",
+    contact=True,
     summary="From proposal, the steps of the customer's decision are not recorded.",
     severity=Severity.MEDIUM,
     escalation={Stage.NEGOTIATION: Severity.HIGH},
@@ -167,6 +168,7 @@ decision_process:
 @rule(
     "DP003",
     "criterion-gap",
+    contact=True,
     summary="A mandatory decision criterion is a gap, or from proposal still unchecked.",
     severity=Severity.HIGH,
     escalation={Stage.PROPOSAL: Severity.CRITICAL},
@@ -243,6 +245,7 @@ insights:
 @rule(
     "DP004",
     "no-compelling-event",
+    contact=True,
     summary="From proposal, nothing records why the customer must decide now.",
     severity=Severity.MEDIUM,
     applies_from=Stage.PROPOSAL,

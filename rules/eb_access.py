@@ -105,6 +105,7 @@ stakeholders:
 @rule(
     "EB001",
     "eb-missing",
+    contact=True,
     summary="No stakeholder holds the economic buyer (EB) role.",
     severity=Severity.LOW,
     escalation={Stage.QUALIFICATION: Severity.HIGH, Stage.DISCOVERY: Severity.CRITICAL},
@@ -308,6 +309,7 @@ stakeholders:
 @rule(
     "EB003",
     "eb-authority-unconfirmed",
+    contact=True,
     summary=("An economic buyer's authority is only claimed, or still unknown at proposal."),
     # The ladder is that of a claimed authority; an unknown one stays medium.
     severity=Severity.MEDIUM,
@@ -664,6 +666,7 @@ insights:
 @rule(
     "EB007",
     "eb-insights-missing",
+    contact=True,
     summary=("From discovery, the project, budget, decision date or competitors are unconfirmed."),
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
@@ -867,6 +870,7 @@ insights:
 @rule(
     "EB009",
     "competitor-preferred",
+    contact=True,
     summary="From discovery, the customer prefers a competitor.",
     severity=Severity.MEDIUM,
     escalation={Stage.PROPOSAL: Severity.HIGH},
@@ -931,6 +935,7 @@ stakeholders:
 @rule(
     "EB010",
     "eb-no-reason-to-change",
+    contact=True,
     summary="From discovery, an EB sees no reason to change (even keel or overconfident).",
     severity=Severity.HIGH,
     applies_from=Stage.DISCOVERY,
@@ -989,6 +994,7 @@ insights:
 @rule(
     "EB011",
     "insights-second-hand",
+    contact=True,
     summary="From proposal, what we know of project and budget comes from someone not an EB.",
     severity=Severity.LOW,
     applies_from=Stage.PROPOSAL,

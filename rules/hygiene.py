@@ -198,6 +198,7 @@ stakeholders:
 @rule(
     "HY004",
     "deal-gone-quiet",
+    contact=True,
     summary="From discovery, nobody at the customer has been met or contacted in over 30 days.",
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
@@ -262,6 +263,7 @@ insights: {decision_date: 2027-01-15}
 @rule(
     "HY006",
     "close-before-decision",
+    contact=True,
     summary="The close date is before the customer's decision date.",
     severity=Severity.MEDIUM,
     example=Example.patched(

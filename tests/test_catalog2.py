@@ -5,6 +5,7 @@ edition 2, closed deals."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,3 +186,44 @@ def test_closed_deals_get_only_the_loss_reason_check(runner: CliRunner, write: W
     )
     _, report = audit_json(runner, str(write("lost2.yaml", explained)))
     assert report["deals"][0]["findings"] == []
+
+
+TENDER = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal: {id: T-1, name: HIS, account: 滨江医院, stage: proposal, close_date: 2026-12-30,
+       amount: 2600000, currency: CNY}
+procurement: {method: public_tender, announced: 2026-11-05}
+stakeholders:
+  - {name: 张伟, roles: [EB], authority: claimed, mode: even_keel, met: 2026-05-01}
+  - {name: 刘评, roles: [TB], stance: opponent, influence: high}
+insights: {preference: competitor, decision_date: 2027-01-10}
+decision_process: {criteria: [{criterion: 三甲案例, mandatory: true, fit: gap}]}
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_fix_sends_the_rep_to_the_customer_in_an_announced_tender(
+    runner: CliRunner, write: Write, lang: str
+) -> None:
+    _, report = audit_json(runner, str(write("t.yaml", TENDER)), "--lang", lang)
+    findings = report["deals"][0]["findings"]
+    assert len(findings) >= 10
+    contact = re.compile(
+        r"\b(meet|meeting with|call|visit|ask (him|her|them|张伟|刘评))\b|见面|拜访|约见|去见|请教",
+        re.I,
+    )
+    for finding in findings:
+        fix = finding["fix"]
+        if contact.search(fix):
+            assert re.search(r"do not|不要|不能", fix), (finding["rule"], fix)
+
+
+def test_before_the_announcement_fixes_still_say_whom_to_meet(
+    runner: CliRunner, write: Write
+) -> None:
+    text = TENDER.replace("announced: 2026-11-05", "announced: 2026-12-05")
+    _, report = audit_json(runner, str(write("t.yaml", text)))
+    fixes = {f["rule"]: f["fix"] for f in report["deals"][0]["findings"]}
+    assert "tender was announced" not in fixes["EB003"]
+    assert "张伟" in fixes["EB003"]

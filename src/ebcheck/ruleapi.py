@@ -294,6 +294,9 @@ class Rule:
     """Marked (s) in the catalog: capped at info on a small deal (D26)."""
     on_closed: bool = False
     """Also checks closed deals (the catalog: HY012)."""
+    contact: bool = False
+    """Its fix sends the rep to the customer's people: in an announced tender the fix
+    becomes the tender's (official channel, compliance, the bid), D19."""
     repo_check: RepoCheckFunction | None = None
     """The check of a `Scope.REPO` rule: every loaded deal in, findings out."""
     conditions: tuple[tuple[str, Severity], ...] = ()
@@ -353,6 +356,7 @@ def rule(
     scope: Scope = Scope.FILE,
     small_cap: bool = False,
     on_closed: bool = False,
+    contact: bool = False,
 ) -> Callable[[Callable[[DealFile, Context[Any]], Iterable[Finding]]], Rule]:
     """Declare a rule; the decorated function is its check, its docstring says
     what the rule checks and why (`doc_sections`).
@@ -394,6 +398,7 @@ def rule(
             scope=scope,
             small_cap=small_cap,
             on_closed=on_closed,
+            contact=contact,
             conditions=cases,
             words=tuple((key, text) for key, text in words if text is not None),
         )
@@ -550,6 +555,13 @@ class Context(Generic[OptionsT]):
         )
 
     def _words(self, part: str, variant: str | None, facts: dict[str, Any]) -> str:
+        if part == "fix" and self.rule.contact and variant != "tender" and self.in_announced_tender:
+            # D19: once a tender is announced, no fix may send the rep to the customer's
+            # people privately; the tender's official channel and the bid are the way.
+            announced = self.deal.procurement.announced if self.deal.procurement else None
+            return self.catalogue.text(
+                "tender.fix", announced=str(announced), account=self.deal.deal.account
+            )
         base = f"{self.rule.id}.{part}"
         key = f"{base}_{variant}" if variant and f"{base}_{variant}" in self.catalogue else base
         return self.catalogue.text(key, **facts)
