@@ -177,7 +177,14 @@ stakeholders:
 """
 
 # A referral that has moved this far is the way in the fix should name.
-_REFERRAL_READY = frozenset({ReferralStatus.AGREED, ReferralStatus.INTRODUCED})
+# A referral asked for (or only planned) is still the way in the fix should name.
+_REFERRAL_NAMED = {
+    ReferralStatus.AGREED: "agreed",
+    ReferralStatus.INTRODUCED: "introduced",
+    ReferralStatus.ASKED: "asked",
+    ReferralStatus.PLANNED: "asked",
+    None: "asked",
+}
 
 _MORE_LIKELY_LOST = "Without meeting the economic buyer, this deal is more likely lost than won."
 
@@ -229,6 +236,16 @@ _MORE_LIKELY_LOST = "Without meeting the economic buyer, this deal is more likel
             "({action}): turn it into a meeting, and record the date in `met` once it "
             "happens."
         ),
+        "asked": (
+            "You have asked {via} to introduce you to {names}: follow up with {via} until "
+            "the introduction has a date (not with calls to {names}), prepare what {names} "
+            "cares about, and record the meeting in `met` once it happens."
+        ),
+        "asked_due": (
+            "You have asked {via} to introduce you to {names}, and the next step is due on "
+            "{due} ({action}): keep that date, prepare what {names} cares about, and record "
+            "the meeting in `met` once it happens."
+        ),
         "tender": (
             "Do not try to meet {names} or anyone on the evaluation committee privately "
             "while the tender runs. Win it on compliance: check the bid against every "
@@ -249,9 +266,9 @@ def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     In an announced tender (`procurement.method` `public_tender` or `invited_tender`,
     `procurement.announced` on or before the audit date), the message and fix say that the
     EB work had to be done before the announcement and that the evaluation committee must not
-    be contacted privately. Otherwise, when `eb_access.referral.status` is `agreed` or
-    `introduced`, the fix names the referral (`via`) and the due date of
-    `eb_access.next_step`, if any.
+    be contacted privately. Otherwise, when `eb_access.referral` names who can introduce us
+    (`via`), the fix names them, what the referral's `status` says (agreed, introduced, or
+    only asked or planned), and the due date of `eb_access.next_step`, if any.
 
     Why: If you never meet the economic buyer, the chance of losing the deal is over 50%,
     worse than a coin toss, however many other people you have won over. Without the EB's
@@ -280,14 +297,9 @@ def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
         return
     access = deal.eb_access
     referral = access.referral if access else None
-    if (
-        referral is not None
-        and referral.status in _REFERRAL_READY
-        and referral.via is not None
-        and not no_value(referral.via)
-    ):
+    if referral is not None and referral.via is not None and not no_value(referral.via):
         step = access.next_step if access else None
-        variant = referral.status.value
+        variant = _REFERRAL_NAMED[referral.status]
         facts = {"via": referral.via.strip()}
         if step is not None and step.due is not None:
             variant += "_due"

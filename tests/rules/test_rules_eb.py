@@ -539,10 +539,17 @@ def test_eb002_fix_names_an_agreed_referral_and_the_due_date(
 
 @pytest.mark.parametrize(
     "referral",
-    [REFERRAL, dict(REFERRAL, status="planned"), {"relation": "老同学", "status": "agreed"}],
-    ids=["asked", "planned", "agreed-without-via"],
+    [REFERRAL, dict(REFERRAL, status="planned")],
+    ids=["asked", "planned"],
 )
-def test_eb002_other_referrals_keep_the_general_fix(build, found, referral):
+def test_eb002_a_referral_asked_for_is_named_in_the_fix(build, found, referral):
+    text = build("proposal", stakeholders=[EB_NEVER], eb_access={"referral": referral})
+    (finding,) = found(text, "EB002")
+    assert finding.fix.startswith(f"You have asked {referral['via']} to introduce you")
+
+
+def test_eb002_a_referral_without_via_keeps_the_general_fix(build, found):
+    referral = {"relation": "老同学", "status": "agreed"}
     text = build("proposal", stakeholders=[EB_NEVER], eb_access={"referral": referral})
     (finding,) = found(text, "EB002")
     assert finding.fix.startswith("Get the first EB meeting through preparation")
