@@ -281,7 +281,7 @@ def unvoiced_compression(deal: DealFile, ctx: Context[CompressionOptions]) -> It
         estimate=number(estimate),
         committed=number(committed),
         cut=percent(cut),
-        reasons=ctx.join(reasons),
+        reasons=ctx.join_clauses(reasons),
         decider=decider,
     )
 

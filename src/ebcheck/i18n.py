@@ -130,6 +130,10 @@ class Catalogue:
     def get(self, key: str, /, **params: Any) -> str | None:
         return self.text(key, **params) if key in self._strings else None
 
+    def join_clauses(self, items: Iterable[str]) -> str:
+        """Clauses that hold lists of their own: "a; b; c" / "a；b；c"."""
+        return self.text("list.clause_separator").join(items)
+
     def join(self, items: Iterable[str]) -> str:
         """A list of facts in running text: "a, b and c" / "a、b和c"."""
         words = list(items)

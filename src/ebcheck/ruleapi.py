@@ -506,6 +506,10 @@ class Context(Generic[OptionsT]):
     def join(self, items: Iterable[str]) -> str:
         return self.catalogue.join(items)
 
+    def join_clauses(self, items: Iterable[str]) -> str:
+        """Clauses that may hold an "and" of their own: joined by "; " / "；"."""
+        return self.catalogue.join_clauses(items)
+
     # --- findings -----------------------------------------------------------
 
     def finding(
