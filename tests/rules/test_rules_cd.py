@@ -145,8 +145,7 @@ def test_cd001_says_why_each_recorded_risk_does_not_count(build, found):
     risks = [dict(VOICED, raised_with="陈默"), dict(VOICED, risk="人员不足", ask="加班")]
     (finding,) = found(build(commitments=promise(90, 45, *risks)), "CD001")
     assert finding.message.endswith(
-        '"工期压缩一半" was told only to its owner, 陈默; '
-        '"人员不足" asks only for effort ("加班").'
+        '"工期压缩一半" was told only to its owner, 陈默; "人员不足" asks only for effort ("加班").'
     )
 
 
