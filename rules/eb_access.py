@@ -124,7 +124,7 @@ stakeholders:
             "{stage}, and nobody on our side knows who makes the final decision."
         ),
         "gone": (
-            "Nobody holds the economic buyer (EB) role now: {names} held it and left. The "
+            "Nobody holds the economic buyer (EB) role now: it was held by {names}. The "
             "deal is at {stage}, and nobody on our side knows who makes the final decision."
         ),
     },
@@ -1038,6 +1038,10 @@ insights:
             "Confirm everything {subject} told us again with {names}, who holds the role now, "
             "and set `insights.source` to whoever confirmed it."
         ),
+        "vacant": (
+            "Find out who holds {subject}'s role now, confirm everything {subject} told us "
+            "again with them, and set `insights.source` to whoever confirmed it."
+        ),
     },
     texts={
         "severity_when.gone": "{severity} when the source is gone",
@@ -1063,13 +1067,14 @@ def insights_second_hand(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fi
         now = [
             p for role in sorted(person.all_roles, key=lambda r: r.rank) for p in ctx.holders(role)
         ]
-        names = ctx.join(dict.fromkeys(p.name for p in now)) if now else _eb_names(ctx)
+        now = now or ctx.holders(Role.EB)
         yield ctx.finding(
             ("insights", "source"),
             subject=person.name,
             condition="gone",
-            variant="gone",
-            names=names,
+            # Nobody holds the role now: there is nobody to name yet.
+            variant="gone" if now else "vacant",
+            names=ctx.join(dict.fromkeys(p.name for p in now)),
             left=person.left.isoformat() if person.left else "",
         )
     elif not (person.has_role(Role.EB) and ctx.counts(person)):

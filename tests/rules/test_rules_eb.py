@@ -460,7 +460,7 @@ PARTNER = {"name": "周总", "affiliation": "partner", "roles": ["coach"], "met"
 def test_eb001_a_gone_eb_holds_no_role_and_is_named(build, found):
     (finding,) = found(build("discovery", stakeholders=[GONE_EB, TB_MET]), "EB001")
     assert finding.severity.value == "critical"
-    assert "张伟 (left 2026-11-15) held it and left" in finding.message
+    assert "it was held by 张伟 (left 2026-11-15)" in finding.message
     assert finding.path == "stakeholders[0].left"
     assert "meet them" in finding.fix
 
@@ -829,3 +829,11 @@ def test_eb011_messages_name_the_source_and_who_to_confirm_with(build, found):
     (gone,) = found(build("proposal", stakeholders=people, insights=insights), "EB011")
     assert "comes from 李工, who left on 2026-11-01" in gone.message
     assert gone.fix.startswith("Confirm everything 李工 told us again with 钱军")
+
+
+def test_eb011_a_gone_source_with_nobody_in_the_role_asks_who_holds_it_now(build, found):
+    gone_eb = dict(EB_MET, left="2026-11-01")
+    text = build("proposal", stakeholders=[gone_eb], insights={"source": gone_eb["name"]})
+    (finding,) = found(text, "EB011")
+    assert finding.severity.value == "medium"
+    assert finding.fix.startswith(f"Find out who holds {gone_eb['name']}'s role now")
