@@ -7,7 +7,6 @@ the deal format); nothing here raises for bad input.
 from __future__ import annotations
 
 import difflib
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -18,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from ebcheck.deal.enums import Stage
 from ebcheck.deal.fields import enum_parser
-from ebcheck.deal.models import DealFile
+from ebcheck.deal.models import DealFile, type_in
 from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
 from ebcheck.deal.source import Scalar, read_yaml
@@ -254,20 +253,10 @@ def known_keys(path: Path) -> list[str]:
         if isinstance(part, int):
             continue
         info = model.model_fields.get(part)
-        model = _model_in(info.annotation) if info is not None else None
+        model = type_in(info.annotation, BaseModel) if info is not None else None
     if model is None:
         return []
     return [name for name in model.model_fields if name != "extensions"]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Annotated, Any
+import typing
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -65,6 +66,20 @@ class Model(BaseModel):
         kept = {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_KEY)}
         kept[EXTENSION_KEY] = extensions
         return kept
+
+
+T = TypeVar("T")
+
+
+def type_in(annotation: Any, base: type[T]) -> type[T] | None:
+    """The first class derived from `base` inside a field's annotation (`X | None`, `list[X]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, base):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = type_in(arg, base)
+        if found is not None:
+            return found
+    return None
 
 
 def _required(model: type[BaseModel], key: object) -> bool:
@@ -273,15 +288,20 @@ class Commitments(Model):
     risks: Annotated[list[Risk], BeforeValidator(f.to_list)] = []
 
 
-class DecisionStep(Model):
+class Step(Model):
+    """A step on the way to a signed contract; `date` is when it is due (or took place)."""
+
     step: f.Text
-    by: f.OptText = None
     date: f.Date = None
     done: f.Bool = None
 
     @property
     def is_done(self) -> bool:
         return self.done is True
+
+
+class DecisionStep(Step):
+    by: f.OptText = None
 
 
 class Criterion(Model):
@@ -300,15 +320,8 @@ class DecisionProcess(Model):
     criteria: Annotated[list[Criterion], BeforeValidator(f.to_list)] = []
 
 
-class ProcurementStep(Model):
-    step: f.Text
+class ProcurementStep(Step):
     owner: f.OptText = None
-    date: f.Date = None
-    done: f.Bool = None
-
-    @property
-    def is_done(self) -> bool:
-        return self.done is True
 
 
 class Procurement(Model):

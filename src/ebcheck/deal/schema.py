@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 
 from ebcheck.deal import fields as f
 from ebcheck.deal.enums import ALIASES, LABELS, Affiliation, Role, Stage
-from ebcheck.deal.models import EXTENSION_KEY, DealFile, Model
+from ebcheck.deal.models import EXTENSION_KEY, DealFile, Model, type_in
 
 Schema = dict[str, Any]
 
@@ -155,26 +155,6 @@ def _enum_schema(enum: type[Enum]) -> Schema:
     }
 
 
-def _enum_in(annotation: Any) -> type[Enum] | None:
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _enum_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def _admits_none(annotation: Any) -> bool:
     return annotation is None or NoneType in typing.get_args(annotation)
 
@@ -219,7 +199,7 @@ class _Builder:
     def field(self, model: type[BaseModel], name: str, info: FieldInfo) -> Schema:
         special = _SPECIAL.get((model.__name__, name))
         if special is not None:
-            inner = _model_in(info.annotation)
+            inner = type_in(info.annotation, BaseModel)
             return special(self.model(inner) if inner is not None else None)
         parsers = [m.func for m in info.metadata if isinstance(m, BeforeValidator)]
         schema = self._by_parser(model, name, info, parsers)
@@ -232,7 +212,7 @@ class _Builder:
     ) -> Schema:
         where = f"{model.__name__}.{name}"
         if not parsers:
-            inner = _model_in(info.annotation)
+            inner = type_in(info.annotation, BaseModel)
             if inner is None:
                 raise TypeError(f"no JSON Schema for {where}: an unparsed non-model field")
             return self.model(inner)
@@ -240,13 +220,13 @@ class _Builder:
         if parser in _BY_PARSER:
             return _BY_PARSER[parser]
         qualname = getattr(parser, "__qualname__", "")
-        enum = _enum_in(info.annotation)
+        enum = type_in(info.annotation, Enum)
         if qualname.startswith("enum_parser.") and enum is not None:
             return self.enum(enum)
         if qualname.startswith("enum_list_parser.") and enum is not None:
             one = self.enum(enum)
             return {"anyOf": [_NULL, one, {"type": "array", "items": one}]}
-        inner = _model_in(info.annotation)
+        inner = type_in(info.annotation, BaseModel)
         if parser is f.to_list and inner is not None:
             return {"anyOf": [_NULL, {"type": "array", "items": self.model(inner)}]}
         raise TypeError(f"no JSON Schema for {where}: parser {qualname or parser!r}")
