@@ -81,7 +81,7 @@ stakeholders:
         "evaluation to signature. The deal is at {stage}."
     ),
     fix=(
-        "Ask the EB or your coach how the decision is made, step by step from evaluation to "
+        "Ask {eb} or your coach how the decision is made, step by step from evaluation to "
         "signature, and who signs last; record each step with `by` and `date` in "
         "`decision_process.steps`, and the signer in `decision_process.signer`."
     ),
@@ -191,7 +191,7 @@ decision_process:
     fix={
         "default": (
             'Close the gap on "{subject}" before the decision (a partner\'s reference, a '
-            "certification, a product change), or get the criterion changed with the EB while "
+            "certification, a product change), or get the criterion changed with {eb} while "
             "the requirements are still open; if neither can be done, qualify the deal out."
         ),
         "unknown": (
@@ -266,7 +266,7 @@ insights:
         ),
     },
     fix=(
-        "Find out with the EB why {account} must act now, what it costs them to wait, and by "
+        "Find out with {eb} why {account} must act now, what it costs them to wait, and by "
         "when (a peak season, a regulation, an audit, the end of a contract); record it in "
         "`insights.compelling_event` with its `date`."
     ),

@@ -277,7 +277,7 @@ insights: {decision_date: 2027-01-15}
         "{decision_date}."
     ),
     fix=(
-        "Move `deal.close_date` to on or after {decision_date}, or confirm with the EB that "
+        "Move `deal.close_date` to on or after {decision_date}, or confirm with {eb} that "
         "the decision can come earlier and update `insights.decision_date`."
     ),
 )
@@ -479,7 +479,7 @@ deal:
         "keeps moving is not moving."
     ),
     fix=(
-        "Find out with the EB or your coach what really decides the date (the decision "
+        "Find out with {eb} or your coach what really decides the date (the decision "
         "steps, the paper process, the compelling event) and set a close date you can defend; "
         "if nothing has changed since {first}, take the deal out of the forecast."
     ),
@@ -576,7 +576,7 @@ deal:
         "{max_days} days a deal should take there."
     ),
     fix=(
-        "Find out what holds the deal at {stage}: agree with the EB or your coach the step "
+        "Find out what holds the deal at {stage}: agree with {eb} or your coach the step "
         "that moves it on, with a date, in `deal.next_step`; if nothing can move it, lower "
         "the forecast, or close it as lost."
     ),

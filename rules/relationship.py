@@ -343,7 +343,7 @@ def whole_percent(share: float) -> str:
     },
     fix=(
         "Size the deal for the relationship (a first phase that fits the {next_stage} stage), "
-        "or build the relationship first; check with the EB that they are ready to commit "
+        "or build the relationship first; check with {eb} that they are ready to commit "
         "that much to us."
     ),
     texts={

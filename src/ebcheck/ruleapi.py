@@ -544,6 +544,10 @@ class Context(Generic[OptionsT]):
             "stage", self.catalogue.get(f"stage.{self.stage.value}") or self.stage.value
         )
         facts.setdefault("as_of", self.as_of.isoformat())
+        if "eb" not in facts:
+            # Fixes name the economic buyer the file records, not "the EB".
+            ebs = [p.name for p in self.holders(Role.EB)]
+            facts["eb"] = self.join(ebs) if ebs else self.catalogue.text("words.the_eb")
         if subject is not None:
             facts.setdefault("subject", subject)
         return Finding(
