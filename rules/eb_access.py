@@ -70,7 +70,6 @@ AREA = Area(
         "outcome.deferred": "deferred",
         "outcome.accepted": "accepted",
         "outcome.met": "met",
-        "words.the_eb": "the economic buyer",
     },
 )
 
