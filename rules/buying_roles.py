@@ -85,6 +85,10 @@ stakeholders:
             "coach guides us from inside the account, and nobody inside {account} does. The "
             "deal is at {stage}."
         ),
+        "gone": (
+            "Our coach {names} has left (on {left}), and nobody else inside {account} guides "
+            "us now. The deal is at {stage}."
+        ),
     },
     fix=(
         "Find someone inside {account} who wants us to win and will tell you how decisions "
@@ -94,7 +98,8 @@ stakeholders:
 )
 def coach_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """Fires when no customer-side stakeholder still in their role holds the coach role.
-    When the only coaches are partner-side or ours (`affiliation`), the message says so.
+    When the only coaches are partner-side or ours (`affiliation`), or have left, the
+    message says so.
 
     Why: A large deal has four buying roles, and the coach is the one who guides us inside
     the account: who really decides, what each person cares about, what the competition is
@@ -113,6 +118,14 @@ def coach_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
         names = ctx.join(p.name for p in outside)
         yield ctx.finding(
             ctx.path_of(outside[0], "affiliation"), variant="outside", names=names, account=account
+        )
+        return
+    gone = [p for p in deal.stakeholders if p.has_role(Role.COACH) and ctx.gone(p)]
+    if gone and gone[-1].left is not None:
+        names = ctx.join(p.name for p in gone)
+        left = gone[-1].left.isoformat()
+        yield ctx.finding(
+            ctx.path_of(gone[-1], "left"), variant="gone", names=names, left=left, account=account
         )
         return
     yield ctx.finding("stakeholders", count=len(deal.stakeholders), account=account)

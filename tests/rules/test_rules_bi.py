@@ -276,8 +276,8 @@ OUR_COACH = {"name": "陈默", "affiliation": "ours", "roles": ["coach"], "met":
             "The only coaches, 周总, are not 华东精密制造有限公司's people",
         ),
         ([EB, PARTNER_COACH, OUR_COACH], "The only coaches, 周总 and 陈默, are not"),
-        ([EB, TB, dict(COACH, left="2026-11-01")], "No coach is named among the 3 stakeholders"),
-        ([EB, TB, dict(PARTNER_COACH, left="2026-11-01")], "No coach is named"),
+        ([EB, TB, dict(COACH, left="2026-11-01")], "Our coach 李工 has left (on 2026-11-01)"),
+        ([EB, TB, dict(PARTNER_COACH, left="2026-11-01")], "Our coach 周总 has left"),
     ],
     ids=["partner", "partner-and-ours", "gone-coach", "gone-partner-coach"],
 )
@@ -542,3 +542,13 @@ def test_the_small_deal_cap_is_declared_on_the_s_rules():
 
     capped = {r.id for r in builtin_pack().rules if r.small_cap and r.area in ("EB", "BI")}
     assert capped == {"BI001", "BI003", "BI004", "BI005", "BI007"}
+
+
+def test_bi001_says_when_the_only_coach_has_left(build, found):
+    people = [
+        {"name": "张伟", "roles": ["EB"], "met": "2026-11-10", "authority": "confirmed"},
+        {"name": "王芳", "roles": ["coach"], "met": "2026-10-01", "left": "2026-11-01"},
+    ]
+    (finding,) = found(build("discovery", stakeholders=people), "BI001")
+    assert finding.message.startswith("Our coach 王芳 has left (on 2026-11-01)")
+    assert finding.path == "stakeholders[1].left"
