@@ -227,3 +227,52 @@ def test_before_the_announcement_fixes_still_say_whom_to_meet(
     fixes = {f["rule"]: f["fix"] for f in report["deals"][0]["findings"]}
     assert "tender was announced" not in fixes["EB003"]
     assert "张伟" in fixes["EB003"]
+
+
+def test_capped_findings_never_weigh_even_when_info_weighs(runner: CliRunner, write: Write) -> None:
+    deal = write("d.yaml", SMALL.replace("  sponsor: 张伟\n", ""))
+    config = write(".ebcheck.yaml", "weights: {info: 50}\n")
+    _, report = audit_json(runner, str(deal), "--config", str(config))
+    entry = report["deals"][0]
+    assert [(f["rule"], f["severity"]) for f in entry["findings"]] == [("CT001", "info")]
+    assert (entry["score"], entry["verdict"]) == (100, "ready")
+
+
+@pytest.mark.parametrize("key", ["S001", "suppression-unused", "S002", "HY005"])
+def test_every_rule_the_catalog_lists_can_be_configured(
+    runner: CliRunner, write: Write, key: str
+) -> None:
+    deal = write("d.yaml", READY + "suppress:\n  - {rule: CD001, reason: no estimate yet}\n")
+    config = write(".ebcheck.yaml", f"rules:\n  {key}: off\n")
+    code, report = audit_json(runner, str(deal), "--config", str(config))
+    rules = [f["rule"] for f in report["deals"][0]["findings"]]
+    assert code == 0
+    assert ("S001" in rules) is (key not in ("S001", "suppression-unused"))
+
+
+def test_a_closed_deal_can_suppress_hy012_and_shows_its_findings(
+    runner: CliRunner, write: Write
+) -> None:
+    lost = EB_NEVER_MET.replace("  stage: proposal\n", "  stage: closed_lost\n")
+    accepted = lost + "suppress:\n  - {rule: HY012, reason: 价格原因已在 CRM 记录}\n"
+    _, report = audit_json(runner, str(write("lost.yaml", accepted)))
+    deal = report["deals"][0]
+    assert deal["findings"] == []  # no S001 either: a closed deal is not judged
+    assert [s["rule"] for s in deal["suppressed"]] == ["HY012"]
+    terminal = runner.invoke(app, ["audit", str(write("lost2.yaml", lost))]).stdout
+    assert "HY012" in terminal and "Closed deal" in terminal
+
+
+def test_with_a_baseline_every_deal_has_a_new_verdict(
+    runner: CliRunner, write: Write, tmp_path: Path
+) -> None:
+    write("deals/open.yaml", EB_NEVER_MET)
+    write("deals/won.yaml", READY.replace("  stage: proposal\n", "  stage: closed_won\n"))
+    write("deals/broken.yaml", "ebcheck: 1\ndeal: [\n")
+    base = tmp_path / "base.json"
+    runner.invoke(app, ["baseline", str(tmp_path / "deals"), "-o", str(base)])
+    _, report = audit_json(runner, str(tmp_path / "deals"), "--baseline", str(base))
+    verdicts = {d["path"].split("/")[-1]: (d["verdict"], d["new_verdict"]) for d in report["deals"]}
+    assert verdicts["open.yaml"] == ("not_ready", "ready")
+    assert verdicts["won.yaml"] == ("closed", "closed")
+    assert verdicts["broken.yaml"] == ("invalid", "invalid")

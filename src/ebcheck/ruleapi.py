@@ -537,7 +537,8 @@ class Context(Generic[OptionsT]):
             effective = self.rule.severity_when(condition)
         else:
             effective = self.rule.severity_at(self.stage)
-        if self.small and self.rule.small_cap:
+        capped = self.small and self.rule.small_cap
+        if capped:
             # D26: paperwork on a small deal is shown, never weighed; last of all.
             effective = Severity.INFO
         facts.setdefault(
@@ -560,6 +561,7 @@ class Context(Generic[OptionsT]):
             column=position.column,
             path=format_path(path),
             subject=subject,
+            capped=capped,
         )
 
     def _words(self, part: str, variant: str | None, facts: dict[str, Any]) -> str:

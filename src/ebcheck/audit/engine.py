@@ -134,7 +134,7 @@ class Engine:
         review = tuple(a for a in selected if a.rule.scope is Scope.REVIEW)
         core = {a.rule.id: a for a in selected if a.rule.scope is Scope.SUPPRESSION}
         catalogue = pack.words(settings.lang)
-        peers = configured_options(pack.rules, settings)
+        peers = configured_options([*pack.rules, *SELECTABLE], settings)
         return cls(settings, pack, rules, repo, review, core, catalogue, peers)
 
     @property
@@ -283,26 +283,29 @@ class Engine:
                 crashes=audit.crashes,
                 deal_id=audit.loaded.deal_id,
                 repo_path=audit.repo_path,
+                new_verdict=Verdict.INVALID if baseline is not None else None,
             )
         suppressed: list[Suppressed] = []
         crashes = audit.crashes
         if not deal.deal.is_closed:
             reviewed, crashed = self._review(audit, findings)
             findings, crashes = [*findings, *reviewed], (*crashes, *crashed)
-            outcome = apply_suppressions(deal, findings, audit.as_of, self.rule_state)
-            notes = [
+        outcome = apply_suppressions(deal, findings, audit.as_of, self.rule_state)
+        findings, suppressed = outcome.kept, outcome.suppressed
+        if not deal.deal.is_closed:
+            # A closed deal is checked by HY005 and HY012 only: its other entries are not unused.
+            findings += [
                 *self._entry_notes("S002", outcome.expired, audit),
                 *self._entry_notes("S001", outcome.unused, audit),
             ]
-            findings, suppressed = outcome.kept + notes, outcome.suppressed
         new, known = self._split_baselined(findings, deal, baseline)
         points: int | None = None
         judged = Verdict.CLOSED
-        new_verdict: Verdict | None = None
         if not deal.deal.is_closed:
             points, judged = self._judged(deal, [*new, *known])
-            if baseline is not None:
-                new_verdict = self._judged(deal, new)[1]
+        new_verdict: Verdict | None = None
+        if baseline is not None:
+            new_verdict = self._judged(deal, new)[1] if points is not None else judged
         return DealReport(
             audit.shown,
             audit.as_of,
@@ -321,7 +324,9 @@ class Engine:
     def _judged(self, deal: DealFile, findings: Sequence[Finding]) -> tuple[int, Verdict]:
         """Score and verdict from the findings that weigh: S findings are bookkeeping."""
         weights = self.settings.weights
-        severities = [f.severity for f in findings if f.area not in BOOKKEEPING_AREAS]
+        severities = [
+            f.severity for f in findings if f.area not in BOOKKEEPING_AREAS and not f.capped
+        ]
         points = score(severities, weights)
         return points, verdict(severities, points, deal.deal.stage, weights)
 

@@ -30,6 +30,8 @@ class Finding:
     """Field path the finding is about (``stakeholders[1].met``); empty for the file."""
     subject: str | None = None
     """The stakeholder or risk the finding is about, matched by suppression targets."""
+    capped: bool = False
+    """Capped at info on a small deal (D26): shown, never weighed, whatever info weighs."""
 
     @property
     def area(self) -> str:

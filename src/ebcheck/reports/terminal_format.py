@@ -185,19 +185,26 @@ def _extras(report: DealReport, words: Catalogue) -> list[RenderableType]:
     return parts
 
 
+def _findings_part(report: DealReport, words: Catalogue) -> RenderableType:
+    """The findings, or what their absence means (a closed deal says it is closed)."""
+    if report.findings:
+        title = Text(f"{words.text('report.findings')} ({len(report.findings)})", style="bold")
+        table = findings_table(report.findings, report, words)
+        if report.verdict is Verdict.CLOSED:
+            return Group(Text(words.text("report.closed_deal"), style="dim"), Text(), title, table)
+        return Group(title, table)
+    if report.verdict is Verdict.CLOSED:
+        return Text(words.text("report.closed_deal"), style="dim")
+    if report.baselined:
+        return Text(words.text("report.no_new_findings"), style="green")
+    return Text(words.text("report.no_findings"), style="green")
+
+
 def deal_panel(report: DealReport, words: Catalogue) -> Panel:
     parts: list[RenderableType] = [header(report, words)]
     if report.deal is not None and report.verdict is not Verdict.CLOSED:
         parts += [Text(), buying_centre(report.deal, report, words), ladder(report.deal, words)]
-    if report.verdict is Verdict.CLOSED:
-        parts += [Text(), Text(words.text("report.closed_deal"), style="dim")]
-    elif report.findings:
-        title = f"{words.text('report.findings')} ({len(report.findings)})"
-        parts += [Text(), Text(title, style="bold"), findings_table(report.findings, report, words)]
-    elif report.baselined:
-        parts += [Text(), Text(words.text("report.no_new_findings"), style="green")]
-    else:
-        parts += [Text(), Text(words.text("report.no_findings"), style="green")]
+    parts += [Text(), _findings_part(report, words)]
     extras = _extras(report, words)
     if extras:
         parts += [Text(), *extras]
