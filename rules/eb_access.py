@@ -1002,6 +1002,12 @@ insights:
 """
 
 
+_GONE_SOURCE = (
+    "What we know of the project, budget and competitors (`insights.source`) comes "
+    "from {subject}, who left on {left}; it may no longer hold. The deal is at {stage}."
+)
+
+
 @rule(
     "EB011",
     "insights-second-hand",
@@ -1022,11 +1028,8 @@ insights:
             "What we know of the project, budget and competitors (`insights.source`) comes "
             "from {subject}, who is not an economic buyer. The deal is at {stage}."
         ),
-        "gone": (
-            "What we know of the project, budget and competitors (`insights.source`) comes "
-            "from {subject}, who left on {left}; it may no longer hold. The deal is at "
-            "{stage}."
-        ),
+        "gone": _GONE_SOURCE,
+        "vacant": _GONE_SOURCE,
     },
     fix={
         "default": (

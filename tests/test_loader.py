@@ -771,3 +771,32 @@ def test_chinese_labels_load_as_their_value(field: str, label: str, value: str) 
     assert loaded.deal is not None
     read = getattr(loaded.deal.stakeholders[0], field)
     assert value in ([r.value for r in read] if isinstance(read, list) else [read.value])
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("ebcheck: 1\ndeal:\n\tid: x\n", 3),
+        ("ebcheck: 1\ndeal:\n  id: x\n\tname: y\n", 4),
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "indented with a tab"), ("zh", "制表符（Tab）缩进")]
+)
+def test_a_tab_used_for_indentation_gets_a_hint(
+    text: str, line: int, lang: str, words: str
+) -> None:
+    from ebcheck.audit.engine import audit_text
+    from ebcheck.audit.settings import Settings
+
+    report = audit_text(text, Settings(lang=lang))
+    (finding,) = report.findings
+    assert (finding.rule, finding.line) == ("E001", line)
+    assert words in finding.message
+
+
+def test_a_tab_inside_a_value_is_no_indentation_mistake() -> None:
+    from ebcheck.audit.engine import audit_text
+
+    report = audit_text("ebcheck: 1\ndeal: [\n  id: x\t\n")
+    assert all("tab" not in f.message for f in report.findings)

@@ -75,14 +75,21 @@ def compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
-        raise ReadFailure(_syntax_problem(exc)) from None
+        raise ReadFailure(_syntax_problem(exc, text)) from None
     except yaml.YAMLError as exc:  # reader errors without a mark
         raise ReadFailure(
             Problem("E001", "E001.syntax", START, params={"problem": str(exc)})
         ) from None
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
+def _indented_with_tab(text: str, line: int) -> bool:
+    """Whether the line of an error (0-based), or the one before, is indented with a tab."""
+    lines = text.splitlines()
+    around = [lines[i] for i in (line - 1, line) if 0 <= i < len(lines)]
+    return any("\t" in row[: len(row) - len(row.lstrip())] for row in around)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     position = _position(mark) if mark is not None else START
     problem = (exc.problem or str(exc)).strip()
@@ -93,7 +100,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
     if "maximum nesting depth" in problem:
         return Problem("E001", "E001.too_deep", position, params={"limit": MAX_DEPTH})
     context = (exc.context or "").strip()
-    return Problem("E001", "E001.syntax", position, params={"problem": problem, "context": context})
+    tab = mark is not None and _indented_with_tab(text, mark.line)
+    return Problem(
+        "E001",
+        "E001.syntax",
+        position,
+        params={"problem": problem, "context": context},
+        hint="E001.tab_hint" if tab else None,
+    )
 
 
 class _Builder:
