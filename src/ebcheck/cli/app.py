@@ -169,6 +169,13 @@ def audit(
             "and excluded paths (for pre-commit).",
         ),
     ] = False,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Read close-date and stage changes from git for deals that do not record them.",
+        ),
+    ] = False,
 ) -> None:
     """Audit deal files and folders; the main job."""
     from ebcheck.cli.audit import run_audit
@@ -190,6 +197,7 @@ def audit(
         summary_only=summary,
         verbose=verbose,
         skip_non_deals=skip_non_deals,
+        history=True if history else None,
     )
     raise typer.Exit(int(run_audit(request)))
 
