@@ -250,13 +250,14 @@ def compare(
             add("won" if now.stage is Stage.CLOSED_WON else "lost", None, now.stage.value)
         elif was_open and is_open and was is not None and now is not None:
             _open_changes(was, now, settings, bucket, add)
-        if old is not None and new is not None and old.deal is not None and new.deal is not None:
+        # Closing a deal ends its judging: won and lost say it, not its verdict and findings.
+        if was_open and is_open and old is not None and new is not None:
             if old.verdict is not new.verdict:
                 verdicts.append(VerdictChange(deal_id, old.verdict, new.verdict))
             appeared, resolved = _finding_changes(old.findings, new.findings)
             if appeared or resolved:
                 findings.append(FindingChanges(deal_id, path, appeared, resolved))
-        elif old is None and new is not None and new.findings and new.deal is not None:
+        elif is_open and not was_open and new is not None and new.findings:
             findings.append(FindingChanges(deal_id, path, new.findings, ()))
     return waterfall, changes, verdicts, findings
 
