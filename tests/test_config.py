@@ -20,7 +20,7 @@ STAGES = "prospecting, qualification, discovery, proposal, negotiation, closed_w
 SEVERITIES = "critical, high, medium, low, info"
 TOP_KEYS = (
     "fail_on, include, exclude, select, ignore, lang, baseline, stages, weights, "
-    "small_deal_below, default_currency, rules"
+    "small_deal_below, default_currency, rules, history"
 )
 FAIL_ON = "not_ready, at_risk, critical, high, medium, low, info, never"
 

@@ -126,6 +126,12 @@ def _baseline(value: Any) -> Any:
     return value
 
 
+def _flag(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, bool):
+        raise _error("config_flag", key_name=info.field_name)
+    return value
+
+
 def _mapping(key: str) -> Callable[[Any], Any]:
     """A validator that accepts only a mapping, explained by the catalogue's `key`."""
 
@@ -265,6 +271,8 @@ class ConfigFile(BaseModel):
     default_currency: Annotated[str | None, BeforeValidator(_currency)] = None
     rules: Mapping[str, RuleConfig] | None = None
     """By rule id, whether the file names a rule by id or by name."""
+    history: Annotated[bool | None, BeforeValidator(_flag)] = None
+    """`history: true`: every audit reads close-date and stage changes from git."""
 
     @model_validator(mode="before")
     @classmethod
@@ -289,6 +297,8 @@ class ConfigFile(BaseModel):
             values["small_deal_below"] = {**DEFAULT_SMALL_DEAL_BELOW, **self.small_deal_below}
         if self.default_currency is not None:
             values["default_currency"] = self.default_currency
+        if self.history is not None:
+            values["history"] = self.history
         if self.rules is not None:
             values["rules"] = {
                 rule_id: RuleSetting(entry.off, entry.severity, entry.options)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.audit.gate import decide
 from ebcheck.audit.gitchanges import changed_files
+from ebcheck.audit.history import VersionFacts, supply
 from ebcheck.audit.pack import Pack, builtin_pack
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.scoring import score, verdict
@@ -124,9 +125,13 @@ class Engine:
     catalogue: Catalogue
     peers: Mapping[str, RuleOptions]
     """Every pack rule's configured options, run or not (rules may read each other's)."""
+    history: Mapping[str, tuple[VersionFacts, ...]] = field(default_factory=dict)
+    """`--history`: by deal id, its versions' facts, for what its file does not record."""
 
     @classmethod
-    def create(cls, settings: Settings) -> Engine:
+    def create(
+        cls, settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]] | None = None
+    ) -> Engine:
         pack = builtin_pack()
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
         rules = tuple(a for a in selected if a.rule.scope is Scope.FILE)
@@ -135,7 +140,7 @@ class Engine:
         core = {a.rule.id: a for a in selected if a.rule.scope is Scope.SUPPRESSION}
         catalogue = pack.words(settings.lang)
         peers = configured_options([*pack.rules, *SELECTABLE], settings)
-        return cls(settings, pack, rules, repo, review, core, catalogue, peers)
+        return cls(settings, pack, rules, repo, review, core, catalogue, peers, history or {})
 
     @property
     def all_rules(self) -> tuple[Rule, ...]:
@@ -178,6 +183,9 @@ class Engine:
         self, loaded: Loaded, shown: str, reported: bool = True, repo_path: str = ""
     ) -> FileAudit:
         deal = loaded.deal
+        if deal is not None and deal.deal.id in self.history:
+            deal = supply(deal, self.history[deal.deal.id])
+            loaded = replace(loaded, deal=deal)
         as_of = self.as_of(deal)
         if deal is None:
             found = [problem_finding(p, self.catalogue) for p in loaded.problems]
@@ -466,8 +474,8 @@ def display_path(path: Path, root: Path) -> str:
 _worker: dict[str, Engine] = {}
 
 
-def _init_worker(settings: Settings) -> None:
-    _worker["engine"] = Engine.create(settings)
+def _init_worker(settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]]) -> None:
+    _worker["engine"] = Engine.create(settings, history)
 
 
 def _check_in_worker(task: tuple[Path, bool]) -> FileAudit:
@@ -502,7 +510,11 @@ def check_files(
             results = (engine.check_file(path, reported) for path, reported in tasks)
         else:
             pool = stack.enter_context(
-                ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(engine.settings,))
+                ProcessPoolExecutor(
+                    workers,
+                    initializer=_init_worker,
+                    initargs=(engine.settings, engine.history),
+                )
             )
             chunk = max(1, len(tasks) // (workers * 4))
             results = pool.map(_check_in_worker, tasks, chunksize=chunk)
@@ -521,15 +533,18 @@ def audit_paths(
     skip_non_deals: bool = False,
     jobs: int = 0,
     progress: Progress | None = None,
+    history: Mapping[str, tuple[VersionFacts, ...]] | None = None,
 ) -> AuditReport:
     """Find the deal files under `paths` and audit them.
 
     `changed_since` audits only the files changed since that git ref (the
     others are still loaded, so repository rules see every deal);
-    `skip_non_deals` judges named files like walked ones (for pre-commit).
+    `skip_non_deals` judges named files like walked ones (for pre-commit);
+    `history` (`--history`, from `ebcheck.audit.history.facts`) supplies the
+    close-date history and stage entry that files do not record.
     """
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
-    engine = Engine.create(settings)
+    engine = Engine.create(settings, history)
     files = collect(
         paths,
         settings.config_root or settings.root,

@@ -60,6 +60,8 @@ class Settings:
     )
     default_currency: str | None = None
     """Stands for a missing `currency`: the small-deal rule, the summary, the totals."""
+    history: bool = False
+    """`--history` (config `history: true`): read close-date and stage changes from git."""
 
     def currency_of(self, currency: str | None) -> str | None:
         return currency or self.default_currency

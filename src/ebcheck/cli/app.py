@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
+from ebcheck.cli.history import HistoryFormat
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format
 from ebcheck.version import __version__
@@ -169,6 +170,13 @@ def audit(
             "and excluded paths (for pre-commit).",
         ),
     ] = False,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Read close-date and stage changes from git for deals that do not record them.",
+        ),
+    ] = False,
 ) -> None:
     """Audit deal files and folders; the main job."""
     from ebcheck.cli.audit import run_audit
@@ -190,8 +198,70 @@ def audit(
         summary_only=summary,
         verbose=verbose,
         skip_non_deals=skip_non_deals,
+        history=True if history else None,
     )
     raise typer.Exit(int(run_audit(request)))
+
+
+@app.command()
+def history(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Deal files and folders.")],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="REF|DATE", help="Only the commits after REF or DATE."),
+    ] = None,
+    fmt: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = HistoryFormat.TERMINAL,
+    config: ConfigOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+) -> None:
+    """Each deal's readiness over its git history: one row per version, and a trend."""
+    from ebcheck.cli.history import run_history
+    from ebcheck.cli.request import AuditRequest
+
+    if since is not None and since.startswith("-"):
+        fail(EbcheckError("bad_ref", option="--since", ref=since), lang)
+    request = AuditRequest(paths=tuple(paths), config=config, lang=lang)
+    raise typer.Exit(int(run_history(request, fmt, since)))
+
+
+@app.command()
+def review(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", help="Deal files and folders (default: .)."),
+    ] = None,
+    since: Annotated[
+        str, typer.Option("--since", metavar="REF", help="Compare the deals at REF ...")
+    ] = "",
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="REF", help="... with REF instead of the working tree."),
+    ] = None,
+    fmt: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = HistoryFormat.TERMINAL,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+) -> None:
+    """What changed in the pipeline since REF: the weekly review."""
+    from ebcheck.cli.history import run_review
+    from ebcheck.cli.request import AuditRequest
+
+    if not since:
+        fail(EbcheckError("review_needs_since"), lang)
+    for option, ref in (("--since", since), ("--until", until)):
+        if ref is not None and ref.startswith("-"):
+            fail(EbcheckError("bad_ref", option=option, ref=ref), lang)
+    request = AuditRequest(
+        paths=tuple(paths or [Path()]),
+        config=config,
+        lang=lang,
+        as_of=_parse_date(as_of, "--as-of"),
+    )
+    raise typer.Exit(int(run_review(request, fmt, since, until)))
 
 
 class ListFormat(StrEnum):

@@ -72,7 +72,24 @@ def _audit(
         skip_non_deals=request.skip_non_deals,
         jobs=request.jobs,
         progress=progress,
+        history=_history(request.paths, settings) if settings.history else None,
     )
+
+
+def _history(paths: tuple[Path, ...], settings: Settings) -> dict[str, Any] | None:
+    """What git says of the deals' versions; unavailable: one line on stderr, and None."""
+    from ebcheck.audit.history import facts, read_history
+    from ebcheck.i18n import Catalogue
+
+    start = next((p for p in paths if p.exists()), None)
+    if start is None:
+        return None  # the audit reports the missing paths
+    try:
+        return dict(facts(read_history(start.absolute(), stages=settings.stages)))
+    except EbcheckError as exc:
+        reason = exc.describe(Catalogue(settings.lang))
+        diagnostics.say("warning", "history_unavailable", settings.lang, reason=reason)
+        return None
 
 
 # Long runs on a terminal get a progress bar on stderr; short or piped ones none.

@@ -25,3 +25,5 @@ class AuditRequest:
     summary_only: bool = False
     verbose: bool = False
     skip_non_deals: bool = False
+    history: bool | None = None
+    """`--history`: None leaves it to the config."""

@@ -28,6 +28,7 @@ def settings_for(request: AuditRequest) -> Settings:
         "select": request.select or None,
         "ignore": request.ignore or None,
         "baseline": request.baseline,
+        "history": request.history,
     }
     if request.lang is not None and request.lang.lower() not in LANGUAGES:
         raise ConfigError("bad_lang", choices=", ".join(LANGUAGES), found=request.lang)

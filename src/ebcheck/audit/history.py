@@ -1,0 +1,452 @@
+"""Deal history from git: every version of every deal on the first-parent line.
+
+One `git log` pass lists, per commit, the deal files it changed with their
+blob ids (`--raw --no-renames`); one long-lived `git cat-file --batch` reads
+those blobs, each parsed once with the deal loader and cached by blob id.
+Versions are followed by `deal.id` read from their content, never by path:
+a move is a deletion and an addition of the same id, and the history stays
+continuous. Nothing here prints or exits; git's refusals become
+`HistoryUnavailable` (history cannot be read here) or `EbcheckError` (a bad ref).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess  # nosec B404 - runs git with argument lists, never a shell
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from ebcheck.deal.enums import Stage
+from ebcheck.deal.load import Loaded, load_bytes
+from ebcheck.deal.models import DealFile
+from ebcheck.errors import EbcheckError
+
+DEAL_SUFFIXES = (".yaml", ".yml")
+_BLOB_MODES = ("100644", "100755")
+_NO_BLOB = "0" * 40
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class HistoryUnavailable(EbcheckError):
+    """The git history cannot be read here: not a repository, a shallow clone, no git."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.date
+    """The committer date, as a local date."""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One state of a deal: the content a commit gave it."""
+
+    commit: Commit
+    path: str
+    """The file, relative to the repository root, in that commit."""
+    blob: str
+    loaded: Loaded
+
+    @property
+    def deal(self) -> DealFile:
+        assert self.loaded.deal is not None  # noqa: S101 - versions are loaded deals
+        return self.loaded.deal
+
+    @property
+    def date(self) -> dt.date:
+        return self.commit.date
+
+
+@dataclass
+class DealHistory:
+    """The versions of one deal id, oldest first."""
+
+    id: str
+    versions: list[Version] = field(default_factory=list)
+    skipped: int = 0
+    """Versions of this deal that did not load."""
+    path: str = ""
+    """Where the deal was last seen, relative to the repository root."""
+    present: bool = False
+    """Whether a file of the last commit read holds it."""
+
+
+@dataclass(frozen=True)
+class History:
+    root: Path
+    """The repository root (the working tree's top folder)."""
+    deals: dict[str, DealHistory]
+    skipped: int = 0
+    """Versions that did not load and name no deal id at all."""
+    commits: int = 0
+
+
+# --- git ------------------------------------------------------------------------
+
+
+def _git_command() -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise HistoryUnavailable("history_no_git")
+    return git
+
+
+def _refusal(stderr: str, cwd: Path, args: Sequence[str]) -> EbcheckError:
+    text = stderr.strip()
+    if "dubious ownership" in text:
+        return HistoryUnavailable("history_dubious", folder=str(cwd))
+    if "not a git repository" in text.lower():
+        return HistoryUnavailable("history_not_a_repository", folder=str(cwd))
+    return EbcheckError("git_failed", command=" ".join(args), reason=text)
+
+
+def run_git(args: Sequence[str], cwd: Path) -> bytes:
+    """git's stdout for `args`; its refusals as errors that say what to do."""
+    result = subprocess.run(  # noqa: S603 - argument list, no shell
+        [_git_command(), *args], cwd=cwd, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise _refusal(result.stderr.decode("utf-8", "replace"), cwd, args)
+    return result.stdout
+
+
+def repository_top(start: Path) -> Path:
+    """The top folder of the working tree holding `start`; refuses shallow clones."""
+    folder = start if start.is_dir() else start.parent
+    try:
+        out = run_git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], folder)
+    except HistoryUnavailable:
+        raise
+    except EbcheckError:
+        raise HistoryUnavailable("history_not_a_repository", folder=str(folder)) from None
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 2:
+        raise HistoryUnavailable("history_not_a_repository", folder=str(folder))
+    if lines[1].strip() == "true":
+        raise HistoryUnavailable("history_shallow")
+    return Path(lines[0])
+
+
+def check_ref(ref: str, option: str) -> None:
+    """A ref may never be read as an option of git."""
+    if not ref or ref.startswith("-"):
+        raise EbcheckError("bad_ref", option=option, ref=ref)
+
+
+def resolve(ref: str, top: Path, option: str) -> str:
+    """The commit `ref` names, as a full id."""
+    check_ref(ref, option)
+    try:
+        out = run_git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
+    except HistoryUnavailable:
+        raise
+    except EbcheckError:
+        raise EbcheckError("unknown_ref_option", option=option, ref=ref) from None
+    return out.decode().strip()
+
+
+def has_commits(top: Path) -> bool:
+    try:
+        run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top)
+    except HistoryUnavailable:
+        raise
+    except EbcheckError:
+        return False
+    return True
+
+
+def is_date(value: str) -> bool:
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def commit_date(sha: str, top: Path) -> dt.date:
+    out = run_git(["show", "-s", "--format=%ct", sha], top)
+    return local_date(int(out.decode().strip()))
+
+
+def local_date(timestamp: int) -> dt.date:
+    return dt.datetime.fromtimestamp(timestamp).date()  # a local date
+
+
+# --- the log pass ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file a commit changed: its status, old and new blob, and path."""
+
+    status: str
+    old: str
+    new: str
+    path: str
+
+
+def is_deal_path(path: str) -> bool:
+    return path.lower().endswith(DEAL_SUFFIXES)
+
+
+def parse_log(data: bytes) -> Iterator[tuple[Commit, list[Change]]]:
+    """The commits of `git log -z --format=%x00%H%x00%ct --raw`, with their deal files."""
+    tokens = data.split(b"\0")
+    commit: Commit | None = None
+    changes: list[Change] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i].strip(b"\n")
+        i += 1
+        if not token:
+            continue
+        if token.startswith(b":"):
+            path = os.fsdecode(tokens[i]) if i < n else ""
+            i += 1
+            meta = token[1:].decode("ascii", "replace").split()
+            if len(meta) < 5 or not is_deal_path(path):
+                continue
+            old_mode, new_mode, old, new, status = meta[:5]
+            status = status[:1]
+            if status in ("A", "M", "T") and new_mode not in _BLOB_MODES:
+                status = "D" if old_mode in _BLOB_MODES else ""
+            if status == "D" and old_mode not in _BLOB_MODES:
+                continue
+            if status in ("A", "M", "T", "D"):
+                changes.append(Change(status, old, new, path))
+            continue
+        if commit is not None:
+            yield commit, changes
+        stamp = tokens[i].strip(b"\n") if i < n else b"0"
+        i += 1
+        commit = Commit(token.decode("ascii", "replace"), local_date(int(stamp or b"0")))
+        changes = []
+    if commit is not None:
+        yield commit, changes
+
+
+def log_args(revisions: Sequence[str], since_date: str | None = None) -> list[str]:
+    args = [
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-color",
+        "-z",
+        "--reverse",
+        "--format=%x00%H%x00%ct",
+        "--raw",
+        "--no-abbrev",
+    ]
+    if since_date is not None:
+        args.append(f"--since={since_date}T00:00:00")
+    return [*args, *revisions, "--"]
+
+
+# --- the cat-file pass ----------------------------------------------------------
+
+
+class BlobReader:
+    """One long-lived `git cat-file --batch`, fed every blob id at once."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+
+    def read(self, blobs: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+        if not blobs:
+            return
+        process = subprocess.Popen(  # noqa: S603 - argument list, no shell
+            [_git_command(), "cat-file", "--batch"],
+            cwd=self.top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdin is not None and process.stdout is not None  # noqa: S101
+        writer = threading.Thread(target=_feed, args=(process.stdin, blobs), daemon=True)
+        writer.start()
+        try:
+            out = process.stdout
+            for blob in blobs:
+                header = out.readline().split()
+                if len(header) < 2 or header[1] == b"missing":
+                    yield blob, None
+                    continue
+                size = int(header[-1])
+                data = out.read(size)
+                out.read(1)
+                yield blob, data
+        finally:
+            writer.join()
+            process.stdout.close()
+            process.wait()
+            if process.stderr is not None:
+                process.stderr.close()
+
+
+def _feed(stdin: IO[bytes], blobs: Sequence[str]) -> None:
+    with contextlib.suppress(BrokenPipeError):
+        stdin.write(b"".join(f"{blob}\n".encode("ascii") for blob in blobs))
+    with contextlib.suppress(BrokenPipeError):
+        stdin.close()
+
+
+class BlobCache:
+    """Loaded deals by blob id: each blob read and parsed once."""
+
+    def __init__(self, top: Path, stages: Mapping[str, Stage] | None = None) -> None:
+        self.reader = BlobReader(top)
+        self.stages = stages
+        self.loaded: dict[str, Loaded] = {}
+
+    def fetch(self, blobs: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(b for b in blobs if b != _NO_BLOB and b not in self.loaded))
+        for blob, data in self.reader.read(wanted):
+            self.loaded[blob] = load_bytes(data, self.stages) if data is not None else Loaded(None)
+
+    def __getitem__(self, blob: str) -> Loaded:
+        return self.loaded.get(blob) or Loaded(None)
+
+
+# --- putting them together ------------------------------------------------------
+
+
+def read_history(
+    start: Path,
+    *,
+    since: str | None = None,
+    stages: Mapping[str, Stage] | None = None,
+) -> History:
+    """Every version of every deal on the first-parent line of HEAD.
+
+    `since` (a ref or a YYYY-MM-DD date) limits the commits read to those
+    after it. Raises `HistoryUnavailable` when history cannot be read here.
+    """
+    if since is not None:
+        check_ref(since, "--since")
+    top = repository_top(start)
+    if not has_commits(top):
+        return History(top, {})
+    revisions = ["HEAD"]
+    since_date = None
+    if since is not None and is_date(since):
+        since_date = since
+    elif since is not None:
+        revisions = [f"^{resolve(since, top, '--since')}", "HEAD"]
+    commits = list(parse_log(run_git(log_args(revisions, since_date), top)))
+    cache = BlobCache(top, stages)
+    # New contents, and the old contents of files deleted whose id is not yet known
+    # (when the range starts after the file was added).
+    cache.fetch(c.new for _, changes in commits for c in changes if c.status != "D")
+    known = {c.path for _, changes in commits for c in changes if c.status != "D"}
+    cache.fetch(
+        c.old for _, changes in commits for c in changes if c.status == "D" and c.path not in known
+    )
+    return _follow(top, commits, cache)
+
+
+def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCache) -> History:
+    deals: dict[str, DealHistory] = {}
+    at_path: dict[str, str] = {}
+    """Which deal id each path holds now."""
+    orphans = 0
+
+    def history_of(deal_id: str) -> DealHistory:
+        found = deals.get(deal_id)
+        if found is None:
+            found = deals[deal_id] = DealHistory(deal_id)
+        return found
+
+    for commit, changes in commits:
+        for change in sorted(changes, key=lambda c: c.status != "D"):
+            if change.status == "D":
+                gone = at_path.pop(change.path, None) or cache[change.old].deal_id
+                if gone is not None and gone in deals and deals[gone].path == change.path:
+                    deals[gone].present = False
+                continue
+            loaded = cache[change.new]
+            if loaded.deal is None:
+                owner = loaded.deal_id or at_path.get(change.path)
+                if owner is None:
+                    orphans += 1
+                else:
+                    history_of(owner).skipped += 1
+                continue
+            deal_id = loaded.deal.deal.id
+            previous = at_path.get(change.path)
+            replaced = deals.get(previous) if previous not in (None, deal_id) else None
+            if replaced is not None and replaced.path == change.path:
+                replaced.present = False
+            at_path[change.path] = deal_id
+            history = history_of(deal_id)
+            history.path, history.present = change.path, True
+            if not history.versions or history.versions[-1].blob != change.new:
+                history.versions.append(Version(commit, change.path, change.new, loaded))
+    return History(top, deals, orphans, len(commits))
+
+
+# --- what `audit --history` supplies ------------------------------------------
+
+
+VersionFacts = tuple[dt.date, Stage, dt.date | None]
+"""(commit date, stage, close date) of one version: what `audit --history` needs."""
+
+
+def facts(history: History) -> dict[str, tuple[VersionFacts, ...]]:
+    return {
+        deal_id: tuple((v.date, v.deal.deal.stage, v.deal.deal.close_date) for v in h.versions)
+        for deal_id, h in history.deals.items()
+    }
+
+
+def close_dates(versions: Sequence[VersionFacts], current: dt.date | None) -> list[dt.date]:
+    """The earlier close dates, oldest first, consecutive repeats merged, the current left out."""
+    dates: list[dt.date] = []
+    for day in [*(close for _, _, close in versions), current]:
+        if day is not None and (not dates or dates[-1] != day):
+            dates.append(day)
+    if current is not None and dates and dates[-1] == current:
+        dates.pop()
+    return dates
+
+
+def stage_entered(versions: Sequence[VersionFacts], current: Stage) -> dt.date | None:
+    """The date of the oldest commit since which the stage has been `current`."""
+    entered = None
+    for day, stage, _ in reversed(versions):
+        if stage is not current:
+            break
+        entered = day
+    return entered
+
+
+def supply(deal: DealFile, versions: Sequence[VersionFacts]) -> DealFile:
+    """The deal with what its file does not record supplied from its versions."""
+    info = deal.deal
+    update: dict[str, object] = {}
+    if info.close_date_history is None and versions:
+        update["close_date_history"] = close_dates(versions, info.close_date)
+    if info.stage_entered is None:
+        entered = stage_entered(versions, info.stage)
+        if entered is not None:
+            update["stage_entered"] = entered
+    if not update:
+        return deal
+    return deal.model_copy(update={"deal": info.model_copy(update=update)})

@@ -1,0 +1,113 @@
+"""The `history` and `review` commands from options to exit code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ebcheck.cli import diagnostics
+from ebcheck.cli.exits import Exit
+from ebcheck.errors import EbcheckError
+
+if TYPE_CHECKING:
+    from ebcheck.cli.request import AuditRequest
+    from ebcheck.reports import RenderOptions
+
+
+class HistoryFormat(StrEnum):
+    TERMINAL = "terminal"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def _options(fmt: HistoryFormat, lang: str) -> RenderOptions:
+    from ebcheck.audit.engine import words_for
+    from ebcheck.cli.output import terminal_width, use_color
+    from ebcheck.reports import RenderOptions
+    from ebcheck.version import __version__
+
+    return RenderOptions(
+        catalogue=words_for(lang),
+        width=terminal_width(),
+        color=fmt is HistoryFormat.TERMINAL and use_color(),
+        version=__version__,
+    )
+
+
+def _check_paths(paths: tuple[Path, ...]) -> None:
+    from ebcheck.audit.walk import MissingPathError
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise MissingPathError("missing_path", paths=", ".join(missing))
+
+
+def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) -> Exit:
+    from ebcheck.audit.history import read_history
+    from ebcheck.audit.timeline import timelines
+    from ebcheck.cli.output import write_stdout
+    from ebcheck.cli.settings import settings_for
+    from ebcheck.reports import history_format
+
+    try:
+        settings = settings_for(request)
+        _check_paths(request.paths)
+        history = read_history(request.paths[0].absolute(), since=since, stages=settings.stages)
+        deals = timelines(history, settings, request.paths)
+    except EbcheckError as exc:
+        diagnostics.error(exc, request.lang)
+        return Exit.USAGE
+    if history.skipped:
+        diagnostics.say("note", "history_skipped", settings.lang, count=history.skipped)
+    if not deals and fmt is not HistoryFormat.JSON:
+        named = ", ".join(str(p) for p in request.paths)
+        diagnostics.say("note", "history_none", settings.lang, paths=named)
+    options = _options(fmt, settings.lang)
+    if fmt is HistoryFormat.JSON:
+        write_stdout(history_format.render_json(deals))
+    elif fmt is HistoryFormat.MARKDOWN:
+        write_stdout(history_format.render_markdown(deals, options))
+    else:
+        write_stdout(history_format.render_terminal(deals, options))
+    return Exit.OK
+
+
+def run_review(request: AuditRequest, fmt: HistoryFormat, since: str, until: str | None) -> Exit:
+    from ebcheck.audit.review import review
+    from ebcheck.cli.output import write_stdout
+    from ebcheck.cli.settings import settings_for
+    from ebcheck.reports import review_format
+
+    try:
+        settings = settings_for(request)
+        _check_paths(request.paths)
+        result = review(request.paths, settings, since, until)
+    except EbcheckError as exc:
+        diagnostics.error(exc, request.lang)
+        return Exit.USAGE
+    lang = settings.lang
+    for entry in result.unreadable:
+        side = diagnostics_side(entry.at_ref, since, lang)
+        diagnostics.say(
+            "warning", "review_unreadable", lang, path=entry.path, id=entry.id, side=side
+        )
+    options = _options(fmt, lang)
+    if fmt is HistoryFormat.JSON:
+        write_stdout(review_format.render_json(result))
+    elif fmt is HistoryFormat.MARKDOWN:
+        write_stdout(review_format.render_markdown(result, options))
+    else:
+        write_stdout(review_format.render_terminal(result, options))
+    return Exit.OK
+
+
+def diagnostics_side(at_ref: bool, ref: str, lang: str) -> str:
+    from ebcheck.i18n import Catalogue
+
+    words = Catalogue(lang)
+    return (
+        words.text("diagnostic.review_side_ref", ref=ref)
+        if at_ref
+        else words.text("diagnostic.review_side_now")
+    )
