@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -16,7 +14,7 @@ from ebcheck.audit.timeline import DealTimeline, VersionRow
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import money
 from ebcheck.reports.markdown_format import cell, table, verdict_label
-from ebcheck.reports.styles import VERDICT_STYLE
+from ebcheck.reports.styles import VERDICT_STYLE, text_console
 from ebcheck.reports.textsafe import clean
 
 HISTORY_VERSION = 1
@@ -100,15 +98,7 @@ def render_markdown(deals: Sequence[DealTimeline], options: RenderOptions) -> st
 
 def render_terminal(deals: Sequence[DealTimeline], options: RenderOptions) -> str:
     words = options.catalogue
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        color_system="standard" if options.color else None,
-        force_terminal=options.color,
-        highlight=False,
-        emoji=False,
-    )
+    console, buffer = text_console(options.width, options.color)
     for deal in deals:
         console.print(Text(clean(words.text("history.title", id=deal.id)), style="bold"))
         console.print(Text(clean(words.text("history.path", path=deal.path))))

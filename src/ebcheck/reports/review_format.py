@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 from typing import Any
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -19,7 +17,7 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import money
 from ebcheck.reports.markdown_format import cell, table, verdict_label
-from ebcheck.reports.styles import VERDICT_STYLE
+from ebcheck.reports.styles import VERDICT_STYLE, text_console
 from ebcheck.reports.textsafe import clean
 
 
@@ -169,17 +167,7 @@ def render_markdown(review: Review, options: RenderOptions) -> str:
 
 def render_terminal(review: Review, options: RenderOptions) -> str:
     words = options.catalogue
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="auto" if options.color else None,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console, buffer = text_console(options.width, options.color)
     title = words.text("review.title", since=review.since, until=_until(review, words))
     console.print(Text(clean(title), style="bold"))
     console.print()

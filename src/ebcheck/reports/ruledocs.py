@@ -35,7 +35,7 @@ from ebcheck.deal.load import load_bytes
 from ebcheck.i18n import Catalogue
 from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.common import bold_label
-from ebcheck.reports.styles import SEVERITY_STYLE
+from ebcheck.reports.styles import SEVERITY_STYLE, text_console
 from ebcheck.ruleapi import Example, Rule
 
 # --- facts about a rule -------------------------------------------------------
@@ -115,19 +115,7 @@ def _rule_words(rule: Rule, words: Catalogue, part: str) -> str:
 
 
 def _console(width: int, color: bool) -> tuple[Console, io.StringIO]:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="auto" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        legacy_windows=False,
-    )
-    return console, buffer
+    return text_console(width, color, markup=False)
 
 
 def _trimmed(buffer: io.StringIO) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -27,7 +26,7 @@ from ebcheck.reports.common import (
     who_words,
     worst_first,
 )
-from ebcheck.reports.styles import SEVERITY_STYLE, VERDICT_STYLE, verdict_text
+from ebcheck.reports.styles import SEVERITY_STYLE, VERDICT_STYLE, text_console, verdict_text
 from ebcheck.reports.textsafe import clean
 
 
@@ -252,17 +251,7 @@ def renderables(report: AuditReport, options: RenderOptions) -> list[RenderableT
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="auto" if options.color else None,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console, buffer = text_console(options.width, options.color)
     with cjk_line_breaks():
         for part in renderables(report, options):
             console.print(part)
