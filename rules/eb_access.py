@@ -804,6 +804,11 @@ decision_process:
             "Ask {met} to take you to {subject}: prepare what {subject} must hear to sign "
             "(the problem solved, its value, the risk), and record the meeting in `met`."
         ),
+        "referral": (
+            "{via} can introduce you to {subject} ({status}): use that way in{due}, prepare "
+            "what {subject} must hear to sign (the problem solved, its value, the risk), and "
+            "record the meeting in `met`."
+        ),
         "gone": (
             "Find out who signs now that {subject} has left (ask {met}), set "
             "`decision_process.signer` to them, and meet them before the decision."
@@ -817,6 +822,11 @@ decision_process:
     texts={
         "signs.named": "signs (`decision_process.signer`)",
         "signs.confirmed": "(an EB whose authority is confirmed) signs",
+        "due": " (next step due {due}: {action})",
+        "status.planned": "planned",
+        "status.asked": "asked",
+        "status.agreed": "agreed",
+        "status.introduced": "already introduced",
     },
 )
 def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
@@ -844,16 +854,19 @@ def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
             (p, "confirmed") for p in ctx.holders(Role.EB) if p.authority is Authority.CONFIRMED
         ]
     met_names = ctx.join(p.name for p in met)
+    way_in = _referral_facts(deal, ctx)
     for person, how in signers:
         if ctx.met_on(person):
             continue
         gone = ctx.gone(person)
+        variant: str | None
         if gone:
             variant = "gone"
         elif ctx.in_announced_tender:
             variant = "tender"
         else:
-            variant = None
+            # The file's own way in to the EBs we have not met, when it records one.
+            variant = "referral" if way_in else None
         at = ("decision_process", "signer") if how == "named" else ctx.path_of(person, "met")
         yield ctx.finding(
             at,
@@ -863,7 +876,22 @@ def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
             met=met_names,
             left=person.left.isoformat() if gone and person.left else "",
             announced=_announced(deal),
+            **way_in,
         )
+
+
+def _referral_facts(deal: DealFile, ctx: Context[Any]) -> dict[str, str]:
+    """Who can introduce us (`eb_access.referral.via`), its status and the next step."""
+    access = deal.eb_access
+    referral = access.referral if access else None
+    if referral is None or referral.via is None or no_value(referral.via):
+        return {}
+    status = referral.status.value if referral.status else "planned"
+    step = access.next_step if access else None
+    due = ""
+    if step is not None and step.due is not None:
+        due = ctx.text("due", due=step.due.isoformat(), action=step.action)
+    return {"via": referral.via.strip(), "status": ctx.text(f"status.{status}"), "due": due}
 
 
 _PREFERENCE_FAILS = """\

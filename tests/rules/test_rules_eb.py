@@ -837,3 +837,19 @@ def test_eb011_a_gone_source_with_nobody_in_the_role_asks_who_holds_it_now(build
     (finding,) = found(text, "EB011")
     assert finding.severity.value == "medium"
     assert finding.fix.startswith(f"Find out who holds {gone_eb['name']}'s role now")
+
+
+def test_eb008_uses_the_referral_the_file_records(build, found):
+    chairman = {"name": "孙国平", "title": "董事长", "roles": ["EB"], "authority": "confirmed"}
+    people = [dict(EB_MET, authority="claimed"), chairman]
+    process = {"signer": "孙国平"}
+    access = {
+        "referral": {"via": "刘洋", "status": "agreed"},
+        "next_step": {"action": "刘洋安排汇报", "due": "2026-12-05"},
+    }
+    text = build("proposal", stakeholders=people, decision_process=process, eb_access=access)
+    (finding,) = found(text, "EB008")
+    assert finding.fix.startswith("刘洋 can introduce you to 孙国平 (agreed)")
+    assert "2026-12-05" in finding.fix
+    (plain,) = found(build("proposal", stakeholders=people, decision_process=process), "EB008")
+    assert plain.fix.startswith("Ask 张伟 to take you to 孙国平")
