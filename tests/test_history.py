@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from ebcheck.audit.history import (
     close_dates,
+    facts,
     parse_log,
     read_history,
     stage_entered,
@@ -581,3 +582,13 @@ def test_the_waterfall_always_balances(
         )
         assert waterfall.get(currency, Bucket()).start == opened
     assert all(name in BUCKETS for name in ("start", "end"))
+
+
+def test_the_audit_pass_reads_heads_and_agrees_with_the_full_pass(in_repo: Repo) -> None:
+    known_history(in_repo)
+    heads = read_history(in_repo.root, full=False)
+    full = read_history(in_repo.root)
+    assert facts(heads) == facts(full)
+    assert facts(heads)["A-1"][-1][1:] == (Stage.PROPOSAL, dt.date(2026, 6, 30))
+    assert heads.deals["A-1"].skipped == full.deals["A-1"].skipped == 1
+    assert all(v.loaded is None for v in heads.deals["A-1"].versions)

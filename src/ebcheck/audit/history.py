@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from ebcheck.deal.enums import Stage
+from ebcheck.deal.head import Head, read_head
 from ebcheck.deal.load import Loaded, load_bytes
 from ebcheck.deal.models import DealFile
 from ebcheck.errors import EbcheckError
@@ -57,11 +58,15 @@ class Version:
     path: str
     """The file, relative to the repository root, in that commit."""
     blob: str
-    loaded: Loaded
+    head: Head
+    """Its id, stage and close date."""
+    loaded: Loaded | None = None
+    """The whole deal, when the history was read in full."""
 
     @property
     def deal(self) -> DealFile:
-        assert self.loaded.deal is not None  # noqa: S101 - versions are loaded deals
+        # Only histories read in full hold whole deals, and those only loaded ones.
+        assert self.loaded is not None and self.loaded.deal is not None  # noqa: S101
         return self.loaded.deal
 
     @property
@@ -309,20 +314,52 @@ def _feed(stdin: IO[bytes], blobs: Sequence[str]) -> None:
 
 
 class BlobCache:
-    """Loaded deals by blob id: each blob read and parsed once."""
+    """Deals by blob id: each blob read and parsed once.
 
-    def __init__(self, top: Path, stages: Mapping[str, Stage] | None = None) -> None:
+    In full (the default) every blob is loaded as a whole deal. Otherwise only
+    its head is read, and the whole file only when the head cannot be read
+    plainly, so that a version that does not load is still told apart.
+    """
+
+    def __init__(
+        self, top: Path, stages: Mapping[str, Stage] | None = None, *, full: bool = True
+    ) -> None:
         self.reader = BlobReader(top)
         self.stages = stages
+        self.full = full
+        self.heads: dict[str, Head | None] = {}
         self.loaded: dict[str, Loaded] = {}
 
     def fetch(self, blobs: Iterable[str]) -> None:
-        wanted = list(dict.fromkeys(b for b in blobs if b != _NO_BLOB and b not in self.loaded))
+        wanted = list(dict.fromkeys(b for b in blobs if b != _NO_BLOB and b not in self.heads))
         for blob, data in self.reader.read(wanted):
-            self.loaded[blob] = load_bytes(data, self.stages) if data is not None else Loaded(None)
+            self._take(blob, data)
+
+    def _take(self, blob: str, data: bytes | None) -> None:
+        head = read_head(data, self.stages) if data is not None and not self.full else None
+        if head is None:
+            loaded = load_bytes(data, self.stages) if data is not None else Loaded(None)
+            self.loaded[blob] = loaded
+            head = head_of(loaded)
+        self.heads[blob] = head
+
+    def head(self, blob: str) -> Head | None:
+        return self.heads.get(blob)
+
+    def deal_id(self, blob: str) -> str | None:
+        """The deal id a blob names, even when it does not load."""
+        head = self.heads.get(blob)
+        return head.id if head is not None else self[blob].deal_id
 
     def __getitem__(self, blob: str) -> Loaded:
         return self.loaded.get(blob) or Loaded(None)
+
+
+def head_of(loaded: Loaded) -> Head | None:
+    if loaded.deal is None:
+        return None
+    info = loaded.deal.deal
+    return Head(info.id, info.stage, info.close_date)
 
 
 # --- putting them together ------------------------------------------------------
@@ -333,11 +370,14 @@ def read_history(
     *,
     since: str | None = None,
     stages: Mapping[str, Stage] | None = None,
+    full: bool = True,
 ) -> History:
     """Every version of every deal on the first-parent line of HEAD.
 
     `since` (a ref or a YYYY-MM-DD date) limits the commits read to those
-    after it. Raises `HistoryUnavailable` when history cannot be read here.
+    after it. With `full=False` versions hold only their heads (what
+    `audit --history` needs), and a version counts as loaded when its head
+    does. Raises `HistoryUnavailable` when history cannot be read here.
     """
     if since is not None:
         check_ref(since, "--since")
@@ -351,7 +391,7 @@ def read_history(
     elif since is not None:
         revisions = [f"^{resolve(since, top, '--since')}", "HEAD"]
     commits = list(parse_log(run_git(log_args(revisions, since_date), top)))
-    cache = BlobCache(top, stages)
+    cache = BlobCache(top, stages, full=full)
     # New contents, and the old contents of files deleted whose id is not yet known
     # (when the range starts after the file was added).
     cache.fetch(c.new for _, changes in commits for c in changes if c.status != "D")
@@ -377,19 +417,19 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
     for commit, changes in commits:
         for change in sorted(changes, key=lambda c: c.status != "D"):
             if change.status == "D":
-                gone = at_path.pop(change.path, None) or cache[change.old].deal_id
+                gone = at_path.pop(change.path, None) or cache.deal_id(change.old)
                 if gone is not None and gone in deals and deals[gone].path == change.path:
                     deals[gone].present = False
                 continue
-            loaded = cache[change.new]
-            if loaded.deal is None:
-                owner = loaded.deal_id or at_path.get(change.path)
+            head = cache.head(change.new)
+            if head is None:
+                owner = cache.deal_id(change.new) or at_path.get(change.path)
                 if owner is None:
                     orphans += 1
                 else:
                     history_of(owner).skipped += 1
                 continue
-            deal_id = loaded.deal.deal.id
+            deal_id = head.id
             previous = at_path.get(change.path)
             replaced = deals.get(previous) if previous not in (None, deal_id) else None
             if replaced is not None and replaced.path == change.path:
@@ -398,7 +438,8 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
             history = history_of(deal_id)
             history.path, history.present = change.path, True
             if not history.versions or history.versions[-1].blob != change.new:
-                history.versions.append(Version(commit, change.path, change.new, loaded))
+                loaded = cache.loaded.get(change.new) if cache.full else None
+                history.versions.append(Version(commit, change.path, change.new, head, loaded))
     return History(top, deals, orphans, len(commits))
 
 
@@ -411,7 +452,7 @@ VersionFacts = tuple[dt.date, Stage, dt.date | None]
 
 def facts(history: History) -> dict[str, tuple[VersionFacts, ...]]:
     return {
-        deal_id: tuple((v.date, v.deal.deal.stage, v.deal.deal.close_date) for v in h.versions)
+        deal_id: tuple((v.date, v.head.stage, v.head.close_date) for v in h.versions)
         for deal_id, h in history.deals.items()
     }
 

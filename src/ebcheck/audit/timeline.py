@@ -68,7 +68,7 @@ def _timeline(deal: DealHistory, root: Path, engine: Engine) -> DealTimeline:
     facts: list[VersionFacts] = []
     rows = []
     for version in deal.versions:
-        facts.append((version.date, version.deal.deal.stage, version.deal.deal.close_date))
+        facts.append((version.date, version.head.stage, version.head.close_date))
         rows.append(judge(version, engine, tuple(facts), shown))
     return DealTimeline(deal.id, shown, tuple(rows), deal.skipped)
 
@@ -82,7 +82,9 @@ def judge(
         settings=replace(engine.settings, as_of=version.date),
         history={version.deal.deal.id: facts},
     )
-    report = dated.finish([dated.check_loaded(version.loaded, shown)]).deals[0]
+    loaded = version.loaded
+    assert loaded is not None  # noqa: S101 - `ebcheck history` reads every version in full
+    report = dated.finish([dated.check_loaded(loaded, shown)]).deals[0]
     info = version.deal.deal
     return VersionRow(
         version.date,

@@ -85,7 +85,7 @@ def _history(paths: tuple[Path, ...], settings: Settings) -> dict[str, Any] | No
     if start is None:
         return None  # the audit reports the missing paths
     try:
-        return dict(facts(read_history(start.absolute(), stages=settings.stages)))
+        return dict(facts(read_history(start.absolute(), stages=settings.stages, full=False)))
     except EbcheckError as exc:
         reason = exc.describe(Catalogue(settings.lang))
         diagnostics.say("warning", "history_unavailable", settings.lang, reason=reason)

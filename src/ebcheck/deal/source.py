@@ -116,7 +116,6 @@ class _Builder:
     def __init__(self) -> None:
         self.source = SourceMap()
         self.problems: list[Problem] = []
-        self._constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         # Size was measured by `_check_expansion`; depth is checked here as well
@@ -143,26 +142,13 @@ class _Builder:
             )
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Scalar:
-        tag = node.tag.removeprefix(_TAG)
-        if not node.tag.startswith(_TAG) or tag not in _SCALAR_TAGS:
+        scalar = scalar_of(node)
+        if scalar is None:
             raise ReadFailure(
                 Problem("E001", "E001.tag", _position(node.start_mark), path, {"tag": node.tag})
             )
         self.source.raw[path] = node.value
-        return Scalar(self._resolve(node, tag), node.value, tag, node.style in ("'", '"'))
-
-    def _resolve(self, node: yaml.ScalarNode, tag: str) -> Any:
-        if tag == "str":
-            return node.value
-        if tag == "null":
-            return None
-        try:
-            value: Any = getattr(self._constructor, f"construct_yaml_{tag}")(node)
-        except (ValueError, OverflowError):
-            # `2026-02-30` looks like a date but is none; keep the text so the
-            # format check can show it.
-            return node.value
-        return value
+        return scalar
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -215,6 +201,31 @@ class _Builder:
         if len(sources) != len(items):
             raise ReadFailure(Problem("E001", "E001.bad_merge", _position(node.start_mark), path))
         return sources
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def scalar_of(node: yaml.ScalarNode) -> Scalar | None:
+    """The value of a scalar node and its text as written; None for an unsupported tag."""
+    tag = node.tag.removeprefix(_TAG)
+    if not node.tag.startswith(_TAG) or tag not in _SCALAR_TAGS:
+        return None
+    return Scalar(_resolve(node, tag), node.value, tag, node.style in ("'", '"'))
+
+
+def _resolve(node: yaml.ScalarNode, tag: str) -> Any:
+    if tag == "str":
+        return node.value
+    if tag == "null":
+        return None
+    try:
+        value: Any = getattr(_CONSTRUCTOR, f"construct_yaml_{tag}")(node)
+    except (ValueError, OverflowError):
+        # `2026-02-30` looks like a date but is none; keep the text so the
+        # format check can show it.
+        return node.value
+    return value
 
 
 def _is_empty(node: yaml.Node) -> bool:
