@@ -592,3 +592,24 @@ def test_the_audit_pass_reads_heads_and_agrees_with_the_full_pass(in_repo: Repo)
     assert facts(heads)["A-1"][-1][1:] == (Stage.PROPOSAL, dt.date(2026, 6, 30))
     assert heads.deals["A-1"].skipped == full.deals["A-1"].skipped == 1
     assert all(v.loaded is None for v in heads.deals["A-1"].versions)
+
+
+def test_review_with_history_judges_each_end_on_the_versions_up_to_it(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    # A-1 is pushed once before w1 and once after: HY008 (2 pushes) is new this week.
+    for day, close in (("2026-01-05", "2026-03-31"), ("2026-01-20", "2026-04-30")):
+        in_repo.write("a.yaml", deal_text("A-1", close=close))
+        in_repo.commit(day)
+    in_repo.git("tag", "w1")
+    in_repo.write("a.yaml", deal_text("A-1", close="2026-05-31"))
+    in_repo.commit("2026-02-09")
+    args = ["review", "--since", "w1", "--as-of", "2026-02-10", "-f", "json"]
+    with_history = json.loads(runner.invoke(app, [*args, "--history"]).stdout)
+    new = {f["rule"] for entry in with_history["findings"] for f in entry["new"]}
+    assert "HY008" in new
+    without = json.loads(runner.invoke(app, args).stdout)
+    assert "HY008" not in {f["rule"] for entry in without["findings"] for f in entry["new"]}
+    in_repo.write(".ebcheck.yaml", "history: true\n")
+    configured = json.loads(runner.invoke(app, args).stdout)
+    assert configured["findings"] == with_history["findings"]

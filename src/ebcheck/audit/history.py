@@ -96,6 +96,8 @@ class History:
     skipped: int = 0
     """Versions that did not load and name no deal id at all."""
     commits: int = 0
+    order: Mapping[str, int] = field(default_factory=dict)
+    """Each commit read, by full id: its place on the first-parent line, oldest 0."""
 
 
 # --- git ------------------------------------------------------------------------
@@ -371,25 +373,27 @@ def read_history(
     since: str | None = None,
     stages: Mapping[str, Stage] | None = None,
     full: bool = True,
+    until: str | None = None,
 ) -> History:
     """Every version of every deal on the first-parent line of HEAD.
 
     `since` (a ref or a YYYY-MM-DD date) limits the commits read to those
     after it. With `full=False` versions hold only their heads (what
     `audit --history` needs), and a version counts as loaded when its head
-    does. Raises `HistoryUnavailable` when history cannot be read here.
+    does. `until` (a ref) reads the line up to it instead of HEAD. Raises
+    `HistoryUnavailable` when history cannot be read here.
     """
     if since is not None:
         check_ref(since, "--since")
     top = repository_top(start)
     if not has_commits(top):
         return History(top, {})
-    revisions = ["HEAD"]
+    revisions = ["HEAD" if until is None else resolve(until, top, "--until")]
     since_date = None
     if since is not None and is_date(since):
         since_date = since
     elif since is not None:
-        revisions = [f"^{resolve(since, top, '--since')}", "HEAD"]
+        revisions = [f"^{resolve(since, top, '--since')}", revisions[0]]
     commits = list(parse_log(run_git(log_args(revisions, since_date), top)))
     cache = BlobCache(top, stages, full=full)
     # New contents, and the old contents of files deleted whose id is not yet known
@@ -440,7 +444,8 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
             if not history.versions or history.versions[-1].blob != change.new:
                 loaded = cache.loaded.get(change.new) if cache.full else None
                 history.versions.append(Version(commit, change.path, change.new, head, loaded))
-    return History(top, deals, orphans, len(commits))
+    order = {commit.sha: place for place, (commit, _) in enumerate(commits)}
+    return History(top, deals, orphans, len(commits), order)
 
 
 # --- what `audit --history` supplies ------------------------------------------
@@ -450,11 +455,24 @@ VersionFacts = tuple[dt.date, Stage, dt.date | None]
 """(commit date, stage, close date) of one version: what `audit --history` needs."""
 
 
-def facts(history: History) -> dict[str, tuple[VersionFacts, ...]]:
-    return {
-        deal_id: tuple((v.date, v.head.stage, v.head.close_date) for v in h.versions)
+def facts(
+    history: History, through: str | None = None, through_date: dt.date | None = None
+) -> dict[str, tuple[VersionFacts, ...]]:
+    """Each deal's version facts, oldest first; with `through` (a full commit id)
+    only the versions up to that commit: by its place on the line, or by
+    `through_date` when the commit is not on it."""
+    place = history.order.get(through) if through is not None else None
+
+    def kept(version: Version) -> bool:
+        if place is not None:
+            return history.order[version.commit.sha] <= place
+        return through_date is None or version.date <= through_date
+
+    found = {
+        deal_id: tuple((v.date, v.head.stage, v.head.close_date) for v in h.versions if kept(v))
         for deal_id, h in history.deals.items()
     }
+    return {deal_id: versions for deal_id, versions in found.items() if versions}
 
 
 def close_dates(versions: Sequence[VersionFacts], current: dt.date | None) -> list[dt.date]:

@@ -20,9 +20,12 @@ from ebcheck.audit.engine import Engine, FileAudit, audit_paths, display_path
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.history import (
     BlobCache,
+    VersionFacts,
     check_ref,
     commit_date,
+    facts,
     is_deal_path,
+    read_history,
     repository_top,
     resolve,
     run_git,
@@ -164,12 +167,16 @@ def deals_at(
 
 
 def audit_at(
-    commit: str, top: Path, paths: Sequence[Path], settings: Settings
+    commit: str,
+    top: Path,
+    paths: Sequence[Path],
+    settings: Settings,
+    history: Mapping[str, tuple[VersionFacts, ...]] | None = None,
 ) -> tuple[list[DealReport], dt.date]:
     """The deals at `commit`, audited by the current rules as of its commit date."""
     day = commit_date(commit, top)
     dated = replace(settings, as_of=day)
-    engine = Engine.create(dated)
+    engine = Engine.create(dated, history)
     files = deals_at(commit, top, paths, settings)
     cache = BlobCache(top, settings.stages)
     cache.fetch(blob for _, blob in files)
@@ -345,11 +352,19 @@ def review(
     start = next((p for p in paths if p.exists()), Path())
     top = repository_top(start.absolute())
     since_commit = resolve(since, top, "--since")
-    before_reports, since_day = audit_at(since_commit, top, paths, settings)
+    since_day = commit_date(since_commit, top)
+    before_facts, after_facts = None, None
+    if settings.history:
+        # Each end is judged on the versions up to it, as `audit --history`
+        # would have judged it then.
+        history = read_history(top, stages=settings.stages, full=False, until=until)
+        before_facts, after_facts = facts(history, since_commit, since_day), facts(history)
+    before_reports, _ = audit_at(since_commit, top, paths, settings, before_facts)
     if until is not None:
-        after_reports, _ = audit_at(resolve(until, top, "--until"), top, paths, settings)
+        until_commit = resolve(until, top, "--until")
+        after_reports, _ = audit_at(until_commit, top, paths, settings, after_facts)
     else:
-        after_reports = list(audit_paths(paths, settings).deals)
+        after_reports = list(audit_paths(paths, settings, history=after_facts).deals)
     before, after = _by_id(before_reports), _by_id(after_reports)
     unreadable = _readable(before, after)
     waterfall, changes, verdicts, findings = compare(before, after, settings)

@@ -245,6 +245,14 @@ def review(
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Judge each end with the close-date and stage changes read from git, "
+            "as audit --history would have.",
+        ),
+    ] = False,
 ) -> None:
     """What changed in the pipeline since REF: the weekly review."""
     from ebcheck.cli.history import run_review
@@ -260,6 +268,7 @@ def review(
         config=config,
         lang=lang,
         as_of=_parse_date(as_of, "--as-of"),
+        history=True if history else None,
     )
     raise typer.Exit(int(run_review(request, fmt, since, until)))
 
