@@ -62,3 +62,6 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 def pytest_configure(config: pytest.Config) -> None:
     # A message key no catalogue defines raises in tests instead of showing the key.
     os.environ["EBCHECK_STRICT_MESSAGES"] = "1"
+    # Tests stay hermetic: no result cache unless a test turns it on
+    # (tests/test_cache.py proves cached and uncached runs give the same reports).
+    os.environ["EBCHECK_NO_CACHE"] = "1"

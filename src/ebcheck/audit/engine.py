@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
+from ebcheck.audit.cache import FileCache, code_digest, history_digest, settings_salt
 from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.audit.gate import decide
@@ -127,6 +128,8 @@ class Engine:
     """Every pack rule's configured options, run or not (rules may read each other's)."""
     history: Mapping[str, tuple[VersionFacts, ...]] = field(default_factory=dict)
     """`--history`: by deal id, its versions' facts, for what its file does not record."""
+    cache: FileCache | None = None
+    """Each file's first pass kept from earlier runs (`--no-cache` turns it off)."""
 
     @classmethod
     def create(
@@ -140,7 +143,13 @@ class Engine:
         core = {a.rule.id: a for a in selected if a.rule.scope is Scope.SUPPRESSION}
         catalogue = pack.words(settings.lang)
         peers = configured_options([*pack.rules, *SELECTABLE], settings)
-        return cls(settings, pack, rules, repo, review, core, catalogue, peers, history or {})
+        cache = None
+        if settings.cache_dir is not None:
+            salt = settings_salt(settings, code_digest(pack.folder), history_digest(history or {}))
+            cache = FileCache(settings.cache_dir, salt)
+        return cls(
+            settings, pack, rules, repo, review, core, catalogue, peers, history or {}, cache
+        )
 
     @property
     def all_rules(self) -> tuple[Rule, ...]:
@@ -164,6 +173,8 @@ class Engine:
         shown = display_path(path, self.settings.root)
         repo_path = display_path(path, self.settings.repo_root or self.settings.root)
         try:
+            if self.cache is not None:
+                return self._check_cached(path, shown, reported, repo_path)
             loaded = load_file(path, self.settings.stages)
         except Exception as exc:  # a loader bug must cost one file, never the run
             problem = Problem("E001", "E001.unreadable", START, (), {"reason": "internal error"})
@@ -178,6 +189,24 @@ class Engine:
                 repo_path,
             )
         return self.check_loaded(loaded, shown, reported, repo_path)
+
+    def _check_cached(self, path: Path, shown: str, reported: bool, repo_path: str) -> FileAudit:
+        assert self.cache is not None  # noqa: S101 - called only with a cache
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return self.check_loaded(load_file(path, self.settings.stages), shown, reported)
+        key = self.cache.key(data, shown, reported)
+        hit = self.cache.get(key)
+        if hit is not None:
+            as_of = self.as_of(hit.loaded.deal)
+            return FileAudit(shown, hit.loaded, as_of, hit.findings, (), reported, repo_path)
+        audit = self.check_loaded(
+            load_bytes(data, self.settings.stages), shown, reported, repo_path
+        )
+        if not audit.crashes:
+            self.cache.put(key, audit.loaded, audit.findings)
+        return audit
 
     def check_loaded(
         self, loaded: Loaded, shown: str, reported: bool = True, repo_path: str = ""

@@ -62,6 +62,8 @@ class Settings:
     """Stands for a missing `currency`: the small-deal rule, the summary, the totals."""
     history: bool = False
     """`--history` (config `history: true`): read close-date and stage changes from git."""
+    cache_dir: Path | None = None
+    """Where each file's first pass is kept between runs; None: no cache."""
 
     def currency_of(self, currency: str | None) -> str | None:
         return currency or self.default_currency

@@ -71,6 +71,17 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
 ]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")
+]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Keep the result cache here (default: .ebcheck_cache; env EBCHECK_CACHE_DIR).",
+    ),
+]
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -177,6 +188,8 @@ def audit(
             help="Read close-date and stage changes from git for deals that do not record them.",
         ),
     ] = False,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Audit deal files and folders; the main job."""
     from ebcheck.cli.audit import run_audit
@@ -199,6 +212,8 @@ def audit(
         verbose=verbose,
         skip_non_deals=skip_non_deals,
         history=True if history else None,
+        no_cache=no_cache,
+        cache_dir=cache_dir,
     )
     raise typer.Exit(int(run_audit(request)))
 
@@ -384,6 +399,17 @@ def baseline(
         paths=tuple(paths), output=output, config=config, as_of=_parse_date(as_of, "--as-of")
     )
     raise typer.Exit(int(run_baseline(request)))
+
+
+@app.command()
+def clean(
+    cache_dir: CacheDirOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+) -> None:
+    """Remove the result cache (.ebcheck_cache, or the one --cache-dir names)."""
+    from ebcheck.cli.audit import run_clean
+
+    raise typer.Exit(int(run_clean(cache_dir, lang)))
 
 
 def main() -> None:

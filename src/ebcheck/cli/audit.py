@@ -208,3 +208,23 @@ def _entries(report: AuditReport) -> list[dict[str, Any]]:
 def settings_target(settings: Settings) -> Path:
     """Where `ebcheck baseline` writes without `-o`: the config's `baseline`, or the default."""
     return settings.baseline or DEFAULT_BASELINE
+
+
+def run_clean(cache_dir: Path | None, lang: str | None) -> Exit:
+    """`ebcheck clean`: remove the result cache this folder's audits use."""
+    from ebcheck.audit.cache import NotACacheError, clean
+    from ebcheck.cli.settings import cache_location
+    from ebcheck.config import discover
+
+    config = discover(Path.cwd())
+    folder = cache_location(cache_dir, config.parent if config is not None else None)
+    try:
+        removed = clean(folder)
+    except NotACacheError:
+        diagnostics.error(EbcheckError("not_a_cache", folder=str(folder)), lang)
+        return Exit.USAGE
+    except OSError as exc:
+        diagnostics.error(EbcheckError("cannot_write", reason=str(exc)), lang)
+        return Exit.USAGE
+    diagnostics.say("note", "cache_cleaned" if removed else "cache_none", lang, folder=str(folder))
+    return Exit.OK

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ebcheck.audit.cache import FOLDER_NAME
 from ebcheck.audit.settings import Settings
 from ebcheck.config import discover, load_config, repository_root
 from ebcheck.errors import ConfigError
@@ -36,4 +38,23 @@ def settings_for(request: AuditRequest) -> Settings:
     if path is not None:
         values["config_root"] = path.parent
     values["repo_root"] = repository_root(Path.cwd())
+    values["cache_dir"] = cache_folder(request, values.get("config_root"))
     return Settings(**values)
+
+
+def cache_folder(request: AuditRequest, config_root: Path | None) -> Path | None:
+    """`--cache-dir`, else `EBCHECK_CACHE_DIR`, else `.ebcheck_cache` beside the config
+    (or in the working folder); None with `--no-cache` or `EBCHECK_NO_CACHE=1`."""
+    if request.no_cache or os.environ.get("EBCHECK_NO_CACHE", "") not in ("", "0"):
+        return None
+    return cache_location(request.cache_dir, config_root)
+
+
+def cache_location(cache_dir: Path | None, config_root: Path | None) -> Path:
+    """Where the cache is, whether or not this run uses it (for `ebcheck clean`)."""
+    if cache_dir is not None:
+        return cache_dir.absolute()
+    named = os.environ.get("EBCHECK_CACHE_DIR")
+    if named:
+        return Path(named).absolute()
+    return (config_root or Path.cwd()) / FOLDER_NAME

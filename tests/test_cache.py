@@ -1,0 +1,217 @@
+"""The result cache: the same reports with or without it, invalidated by what
+a result depends on, and never trusted when damaged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ebcheck.audit import cache as cache_module
+from ebcheck.audit.cache import FOLDER_NAME, MAX_SALTS, code_digest
+from ebcheck.cli.app import app
+from ebcheck.deal import load as load_module
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+FORMATS = ["terminal", "concise", "json", "markdown", "sarif", "github", "junit"]
+BROKEN = "ebcheck: 1\ndeal: [unclosed\n"
+
+
+@pytest.fixture
+def deals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the examples (and one broken file) in a working folder, cache on."""
+    monkeypatch.delenv("EBCHECK_NO_CACHE", raising=False)
+    monkeypatch.delenv("EBCHECK_CACHE_DIR", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    folder = tmp_path / "deals"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.md"))
+    (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str]:
+    result = runner.invoke(
+        app, ["audit", "deals", "--as-of", "2026-12-01", *args], env={"COLUMNS": "120"}
+    )
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, result.stdout
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / FOLDER_NAME).rglob("*.json"))
+
+
+def no_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every cache miss fail loudly: a run after this must be all hits."""
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("loaded although cached")
+
+    monkeypatch.setattr("ebcheck.audit.engine.load_bytes", refuse)
+    monkeypatch.setattr(load_module, "load_bytes", refuse)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cached_and_uncached_reports_are_identical(
+    deals: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    uncached = run(runner, "-f", fmt, "--no-cache")
+    assert entries(deals.parent) == []  # --no-cache writes nothing
+    first = run(runner, "-f", fmt)
+    assert len(entries(deals.parent)) == 16  # 15 examples and the broken file
+    no_loading(monkeypatch)
+    warm = run(runner, "-f", fmt)
+    assert uncached == first == warm
+
+
+def test_parallel_workers_share_the_cache(deals: Path, runner: CliRunner) -> None:
+    for i in range(30):  # above the threshold where -j 0 starts a pool
+        shutil.copy(deals / "hd-mes-upgrade.yaml", deals / f"copy-{i}.yaml")
+    uncached = run(runner, "-f", "json", "--no-cache", "-j", "2")
+    cold = run(runner, "-f", "json", "-j", "2")
+    warm = run(runner, "-f", "json", "-j", "2")
+    assert uncached == cold == warm
+    assert "HY005" in warm[1]  # repository rules still see every deal on a warm run
+
+
+def test_a_changed_file_is_audited_again(deals: Path, runner: CliRunner) -> None:
+    run(runner, "-f", "json")
+    deal = deals / "hd-mes-upgrade.yaml"
+    deal.write_text(
+        deal.read_text(encoding="utf-8").replace("stage: proposal", "stage: negotiation"),
+        encoding="utf-8",
+    )
+    warm = json.loads(run(runner, "-f", "json")[1])
+    stages = {d["path"]: d["stage"] for d in warm["deals"]}
+    assert stages["deals/hd-mes-upgrade.yaml"] == "negotiation"
+    assert run(runner, "-f", "json") == run(runner, "-f", "json", "--no-cache")
+
+
+def test_a_changed_config_is_a_new_salt(deals: Path, runner: CliRunner) -> None:
+    before = run(runner, "-f", "json")
+    (deals.parent / ".ebcheck.yaml").write_text("rules:\n  EB001: {off: true}\n", "utf-8")
+    after = run(runner, "-f", "json")
+    assert after == run(runner, "-f", "json", "--no-cache")
+    assert '"EB001"' in before[1] and '"EB001"' not in after[1]
+    zh = run(runner, "-f", "json", "--lang", "zh")
+    assert zh == run(runner, "-f", "json", "--lang", "zh", "--no-cache")
+    assert zh != after
+
+
+def test_a_changed_rule_changes_the_code_digest(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "locale").mkdir(parents=True)
+    rule = pack / "area.py"
+    rule.write_text("RULES = []\n", encoding="utf-8")
+    (pack / "locale" / "zh.yaml").write_text("a: b\n", encoding="utf-8")
+    first = code_digest(pack)
+    code_digest.cache_clear()
+    rule.write_text("RULES = []  # changed\n", encoding="utf-8")
+    second = code_digest(pack)
+    code_digest.cache_clear()
+    (pack / "locale" / "zh.yaml").write_text("a: c\n", encoding="utf-8")
+    assert len({first, second, code_digest(pack)}) == 3
+    code_digest.cache_clear()
+
+
+def test_a_changed_rule_pack_misses_every_entry(
+    deals: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = run(runner, "-f", "json")
+    monkeypatch.setattr("ebcheck.audit.engine.code_digest", lambda folder: "another pack")
+    assert run(runner, "-f", "json") == expected
+    salts = [p for p in (deals.parent / FOLDER_NAME / "v1").iterdir() if p.is_dir()]
+    assert len(salts) == 2  # every file audited again under the new pack's salt
+    assert all(len(list(salt.rglob("*.json"))) == 16 for salt in salts)
+
+
+def test_another_day_is_another_salt_and_old_salts_age_out(deals: Path, runner: CliRunner) -> None:
+    for day in range(1, MAX_SALTS + 3):
+        runner.invoke(app, ["audit", "deals", "-f", "json", "--as-of", f"2026-11-0{day}"])
+    salts = [p for p in (deals.parent / FOLDER_NAME / "v1").iterdir() if p.is_dir()]
+    assert len(salts) == MAX_SALTS
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: data[:-20] + b"x" * 20,  # flipped bytes: the digest no longer matches
+        lambda data: b"not a cache entry at all",
+        lambda data: data.replace(b"ebcheck-cache", b"other-cache", 1),  # foreign
+        lambda data: b"\xff\xfe" * 100,
+    ],
+    ids=["empty", "truncated", "flipped", "garbage", "foreign", "binary"],
+)
+def test_a_damaged_entry_is_ignored_and_rewritten(
+    deals: Path, runner: CliRunner, damage: object
+) -> None:
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    for entry in entries(deals.parent):
+        entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    assert run(runner, "-f", "json") == expected
+    rewritten = entries(deals.parent)
+    assert all(e.read_bytes().startswith(b"ebcheck-cache v1 ") for e in rewritten)
+    assert run(runner, "-f", "json") == expected
+
+
+def test_a_matching_digest_over_the_wrong_shape_is_a_miss(deals: Path, runner: CliRunner) -> None:
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    for entry in entries(deals.parent):
+        key = entry.stem
+        payload = json.dumps({"format": 1, "deal": {"nonsense": True}}).encode()
+        entry.write_bytes(cache_module._head(key, payload) + b"\n" + payload)
+    assert run(runner, "-f", "json") == expected
+
+
+def test_an_unwritable_cache_is_no_cache(deals: Path, runner: CliRunner) -> None:
+    (deals.parent / FOLDER_NAME).write_text("a file where the folder should be", "utf-8")
+    assert run(runner, "-f", "json") == run(runner, "-f", "json", "--no-cache")
+
+
+def test_the_cache_is_ignored_by_git_and_by_the_folder_walk(deals: Path, runner: CliRunner) -> None:
+    run(runner, "-f", "json")
+    root = deals.parent / FOLDER_NAME
+    assert (root / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert (root / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f59")
+    (root / "stray.yaml").write_text(BROKEN, encoding="utf-8")
+    result = runner.invoke(app, ["audit", ".", "-f", "json", "--as-of", "2026-12-01"])
+    paths = {d["path"] for d in json.loads(result.stdout)["deals"]}
+    assert not any(FOLDER_NAME in p for p in paths)
+
+
+def test_cache_dir_option_and_environment(
+    deals: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    run(runner, "-f", "json", "--cache-dir", str(tmp_path / "elsewhere"))
+    assert list((tmp_path / "elsewhere").rglob("*.json"))
+    monkeypatch.setenv("EBCHECK_CACHE_DIR", str(tmp_path / "from-env"))
+    run(runner, "-f", "json")
+    assert list((tmp_path / "from-env").rglob("*.json"))
+    assert not (deals.parent / FOLDER_NAME).exists()
+
+
+def test_clean_removes_the_cache_and_refuses_other_folders(
+    deals: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    run(runner, "-f", "json")
+    result = runner.invoke(app, ["clean"])
+    assert result.exit_code == 0
+    assert "removed the cache" in result.stderr
+    assert not (deals.parent / FOLDER_NAME).exists()
+    again = runner.invoke(app, ["clean"])
+    assert again.exit_code == 0 and "no cache at" in again.stderr
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine", encoding="utf-8")
+    refused = runner.invoke(app, ["clean", "--cache-dir", str(precious)])
+    assert refused.exit_code == 2
+    assert "does not look like an ebcheck cache" in refused.stderr
+    assert (precious / "keep.txt").exists()
