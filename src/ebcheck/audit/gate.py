@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.errors import ConfigError
+
+if TYPE_CHECKING:  # the CLI reads the choices at start-up, before any deal is loaded
+    from ebcheck.audit.findings import Finding
+    from ebcheck.audit.results import AuditReport, DealReport
 
 FAIL_ON_CHOICES = ("not_ready", "at_risk", *(s.value for s in Severity), "never")
 VERDICT_LEVELS = {"not_ready": Verdict.NOT_READY, "at_risk": Verdict.AT_RISK}

@@ -58,13 +58,19 @@ class Model(BaseModel):
             return data
         # A key written with nothing after it (`insights:`, `type:`) is the same as no
         # key: optional fields take their default; required ones say they have no value.
-        data = {k: None if isinstance(v, Scalar) and v.is_null else v for k, v in data.items()}
-        data = {k: v for k, v in data.items() if v is not None or _required(cls, k)}
-        extensions = {k: plain(v) for k, v in data.items() if str(k).startswith(EXTENSION_KEY)}
-        if not extensions:
-            return data
-        kept = {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_KEY)}
-        kept[EXTENSION_KEY] = extensions
+        # One pass over the keys: this runs for every mapping of every deal.
+        kept: dict[Any, Any] = {}
+        extensions: dict[str, Any] = {}
+        for key, value in data.items():
+            null = value is None or (type(value) is Scalar and value.tag == "null")
+            if str(key).startswith(EXTENSION_KEY):
+                extensions[key] = None if null else plain(value)
+            elif not null:
+                kept[key] = value
+            elif _required(cls, key):
+                kept[key] = None
+        if extensions:
+            kept[EXTENSION_KEY] = extensions
         return kept
 
 

@@ -70,10 +70,29 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+_PLAIN_TAGS: dict[str, str] = {}
+"""Plain scalars' resolved tags, by text: a key like `name` is resolved once, not per file."""
+_PLAIN_TAGS_LIMIT = 50_000
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C loader, with implicit tag resolution of plain scalars remembered."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_LIMIT:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
 def compose(text: str) -> yaml.Node | None:
     """The node tree of the single document in `text` (None when empty)."""
     try:
-        return yaml.compose(text, Loader=yaml.CSafeLoader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise ReadFailure(_syntax_problem(exc, text)) from None
     except yaml.YAMLError as exc:  # reader errors without a mark
@@ -119,24 +138,31 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         # Size was measured by `_check_expansion`; depth is checked here as well
-        # because an alias can put a shallow anchor deep down.
-        self.source.values.setdefault(path, _position(node.start_mark))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
+        # because an alias can put a shallow anchor deep down. This runs for
+        # every node of every file: it is written for speed.
+        values = self.source.values
+        if path not in values:
+            mark = node.start_mark
+            values[path] = Position(mark.line + 1, mark.column + 1)
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self._scalar(node, path)  # type: ignore[arg-type]
         if depth >= MAX_DEPTH:
             raise ReadFailure(
                 Problem(
                     "E001", "E001.too_deep", _position(node.start_mark), path, {"limit": MAX_DEPTH}
                 )
             )
-        self._check_tag(node, "seq" if isinstance(node, yaml.SequenceNode) else "map", path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)  # noqa: S101 - the composer makes no other kind
-        return self._mapping(node, path, depth)
+        if kind is yaml.SequenceNode:
+            self._check_tag(node, _SEQ, path)
+            deeper = depth + 1
+            return [self.build(item, (*path, i), deeper) for i, item in enumerate(node.value)]
+        self._check_tag(node, _MAP, path)
+        return self._mapping(node, path, depth)  # type: ignore[arg-type]
 
-    def _check_tag(self, node: yaml.Node, expected: str, path: Path) -> None:
-        if node.tag != _TAG + expected:
+    @staticmethod
+    def _check_tag(node: yaml.Node, expected: str, path: Path) -> None:
+        if node.tag != expected:
             raise ReadFailure(
                 Problem("E001", "E001.tag", _position(node.start_mark), path, {"tag": node.tag})
             )
@@ -153,45 +179,50 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[yaml.MappingNode] = []
+        keys = self.source.keys
+        flow = node.flow_style
         previous_was_text = False
+        deeper = depth + 1
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 merged.extend(self._merge_sources(value_node, path))
                 continue
             key = self._key(key_node, path)
             child = (*path, key)
+            mark = key_node.start_mark
             if key in result:
-                first = self.source.keys[child]
+                first = keys[child]
                 self.problems.append(
                     Problem(
                         "E002",
                         "E002.duplicate_key",
-                        _position(key_node.start_mark),
+                        _position(mark),
                         child,
                         {"key": key, "first_line": first.line},
                     )
                 )
                 continue
-            self.source.keys[child] = _position(key_node.start_mark)
-            if node.flow_style and previous_was_text and _is_empty(value_node):
+            keys[child] = Position(mark.line + 1, mark.column + 1)
+            if flow and previous_was_text and _is_empty(value_node):
                 self.source.split_by_comma.add(child)
             previous_was_text = (
-                isinstance(value_node, yaml.ScalarNode)
+                type(value_node) is yaml.ScalarNode
                 and not value_node.style
-                and value_node.tag == _TAG + "str"
+                and value_node.tag == _STR
             )
-            result[key] = self.build(value_node, child, depth + 1)
+            result[key] = self.build(value_node, child, deeper)
         if merged:
             # Keys written in this mapping win over merged ones, positions too.
-            explicit = {key: self.source.keys[(*path, key)] for key in result}
+            explicit = {key: keys[(*path, key)] for key in result}
             for source in merged:
                 for key, value in self._mapping(source, path, depth).items():
                     result.setdefault(key, value)
-            self.source.keys.update({(*path, key): pos for key, pos in explicit.items()})
+            keys.update({(*path, key): pos for key, pos in explicit.items()})
         return result
 
-    def _key(self, node: yaml.Node, path: Path) -> str:
-        if not isinstance(node, yaml.ScalarNode):
+    @staticmethod
+    def _key(node: yaml.Node, path: Path) -> str:
+        if type(node) is not yaml.ScalarNode:
             raise ReadFailure(Problem("E001", "E001.complex_key", _position(node.start_mark), path))
         return str(node.value)
 
@@ -204,14 +235,20 @@ class _Builder:
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SEQ, _MAP, _STR, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "str", _TAG + "merge"
+_SHORT_TAGS = {_TAG + tag: tag for tag in _SCALAR_TAGS}
 
 
 def scalar_of(node: yaml.ScalarNode) -> Scalar | None:
     """The value of a scalar node and its text as written; None for an unsupported tag."""
-    tag = node.tag.removeprefix(_TAG)
-    if not node.tag.startswith(_TAG) or tag not in _SCALAR_TAGS:
+    full = node.tag
+    quoted = node.style == "'" or node.style == '"'
+    if full == _STR:  # most scalars: no constructor to run
+        return Scalar(node.value, node.value, "str", quoted)
+    tag = _SHORT_TAGS.get(full)
+    if tag is None:
         return None
-    return Scalar(_resolve(node, tag), node.value, tag, node.style in ("'", '"'))
+    return Scalar(_resolve(node, tag), node.value, tag, quoted)
 
 
 def _resolve(node: yaml.ScalarNode, tag: str) -> Any:
@@ -242,7 +279,10 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
     node = compose(text)
     if node is None:
         raise ReadFailure(Problem("E001", "E001.empty", START))
-    _check_expansion(node)
+    if "*" in text or len(text) >= MAX_NODES:
+        # Without an alias no node is shared, and a node takes at least a
+        # character: such a short file can neither expand nor pass the limit.
+        _check_expansion(node)
     builder = _Builder()
     value = builder.build(node, (), 0)
     return value, builder.source, builder.problems
