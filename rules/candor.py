@@ -18,6 +18,7 @@ it once the effort phrases ("do our best", 尽力) and the filler words ("we",
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -110,6 +111,7 @@ def _normalise(text: str) -> str:
     return text.replace("\u2019", "'").replace("-", " ")
 
 
+@functools.lru_cache(maxsize=1024)  # the same few phrases, for every deal
 def _pattern(phrase: str) -> re.Pattern[str]:
     """A phrase as the catalog removes it: Chinese as a substring, English as whole words,
     case-insensitively, white space inside it matching any run of white space."""
