@@ -215,3 +215,26 @@ def test_a_fix_repeated_by_a_run_of_findings_is_shown_once(runner: CliRunner, wr
     result = runner.invoke(app, ["audit", str(write("d.yaml", text))], env={"NO_COLOR": "1"})
     assert result.stdout.count("E002") == 2
     assert result.stdout.count("Correct the field at the line shown") == 1
+
+
+def test_a_big_pipeline_shows_panels_only_for_deals_not_ready(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    example = Path(__file__).parent.parent / "examples"
+    ready = (example / "ready-line3-retrofit.yaml").read_text(encoding="utf-8")
+    stalled = (example / "zhongshan-hospital-stalled.yaml").read_text(encoding="utf-8")
+    for i in range(50):
+        (tmp_path / f"ready-{i:02d}.yaml").write_text(
+            ready.replace("id: ", f"id: R{i}-", 1), encoding="utf-8"
+        )
+    (tmp_path / "stalled.yaml").write_text(stalled, encoding="utf-8")
+    args = ["audit", str(tmp_path), "--as-of", "2026-12-01", "--fail-on", "never"]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert result.stdout.count("╭") == 1  # one panel: the deal that is not ready
+    assert "50 more deals not shown in detail (none of them not ready); --all shows every deal" in (
+        result.stdout
+    )
+    everything = runner.invoke(app, [*args, "--all"], env={"COLUMNS": "200"})
+    assert everything.stdout.count("╭") == 51
+    assert "--all shows every deal" not in everything.stdout

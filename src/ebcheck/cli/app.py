@@ -170,6 +170,12 @@ def audit(
     summary: Annotated[
         bool, typer.Option("--summary", help="With several deals, show only the pipeline table.")
     ] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Terminal: a panel for every deal, even above 50 (default: not ready)."
+        ),
+    ] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List skipped files on stderr.")
     ] = False,
@@ -209,6 +215,7 @@ def audit(
         jobs=jobs,
         lang=lang,
         summary_only=summary,
+        show_all=show_all,
         verbose=verbose,
         skip_non_deals=skip_non_deals,
         history=True if history else None,

@@ -49,6 +49,7 @@ def run_audit(request: AuditRequest) -> Exit:
         width=_width(request),
         color=_color(request),
         summary_only=request.summary_only,
+        show_all=request.show_all,
         version=__version__,
     )
     text = render(report, request.fmt, options)

@@ -23,6 +23,7 @@ class AuditRequest:
     jobs: int = 0
     lang: str | None = None
     summary_only: bool = False
+    show_all: bool = False
     verbose: bool = False
     skip_non_deals: bool = False
     history: bool | None = None

@@ -30,6 +30,8 @@ class RenderOptions:
     width: int = 100
     color: bool = False
     summary_only: bool = False
+    show_all: bool = False
+    """`--all`: a panel for every deal, however many."""
     version: str = ""
 
 

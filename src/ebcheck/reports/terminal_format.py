@@ -245,8 +245,25 @@ def renderables(report: AuditReport, options: RenderOptions) -> list[RenderableT
 
         parts.append(pipeline_table(report, words))
     if not options.summary_only:
-        parts += [deal_panel(deal, words) for deal in worst_first(report)]
+        parts += deal_panels(report, options)
     parts.append(summary_line(report, words))
+    return parts
+
+
+PANEL_LIMIT = 50
+"""Above this many deals only those that need attention get a panel (unless `--all`)."""
+
+
+def deal_panels(report: AuditReport, options: RenderOptions) -> list[RenderableType]:
+    """A panel per deal, worst first; a big pipeline shows only the not-ready and invalid."""
+    deals = worst_first(report)
+    if options.show_all or len(deals) <= PANEL_LIMIT:
+        return [deal_panel(deal, options.catalogue) for deal in deals]
+    urgent = [d for d in deals if d.verdict in (Verdict.INVALID, Verdict.NOT_READY)]
+    parts: list[RenderableType] = [deal_panel(deal, options.catalogue) for deal in urgent]
+    hidden = len(deals) - len(urgent)
+    if hidden:
+        parts.append(Text(options.catalogue.text("report.panels_hidden", count=hidden), "dim"))
     return parts
 
 
