@@ -171,7 +171,7 @@ class Engine:
 
     def check_file(self, path: Path, reported: bool = True) -> FileAudit:
         shown = display_path(path, self.settings.root)
-        repo_path = display_path(path, self.settings.repo_root or self.settings.root)
+        repo_path = self.repo_path(path)
         try:
             if self.cache is not None:
                 return self._check_cached(path, shown, reported, repo_path)
@@ -197,16 +197,38 @@ class Engine:
         except OSError:
             return self.check_loaded(load_file(path, self.settings.stages), shown, reported)
         key = self.cache.key(data, shown, reported)
-        hit = self.cache.get(key)
+        hit = self._hit(key, shown, reported, repo_path)
         if hit is not None:
-            as_of = self.as_of(hit.loaded.deal)
-            return FileAudit(shown, hit.loaded, as_of, hit.findings, (), reported, repo_path)
+            return hit
         audit = self.check_loaded(
             load_bytes(data, self.settings.stages), shown, reported, repo_path
         )
         if not audit.crashes:
             self.cache.put(key, audit.loaded, audit.findings)
         return audit
+
+    def _hit(self, key: str, shown: str, reported: bool, repo_path: str) -> FileAudit | None:
+        assert self.cache is not None  # noqa: S101 - called only with a cache
+        hit = self.cache.get(key)
+        if hit is None:
+            return None
+        as_of = self.as_of(hit.loaded.deal)
+        return FileAudit(shown, hit.loaded, as_of, hit.findings, (), reported, repo_path)
+
+    def cached(self, path: Path, reported: bool = True) -> FileAudit | None:
+        """The file's first pass from the cache, or None (no cache, a miss, unreadable)."""
+        if self.cache is None:
+            return None
+        shown = display_path(path, self.settings.root)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        key = self.cache.key(data, shown, reported)
+        return self._hit(key, shown, reported, self.repo_path(path))
+
+    def repo_path(self, path: Path) -> str:
+        return display_path(path, self.settings.repo_root or self.settings.root)
 
     def check_loaded(
         self, loaded: Loaded, shown: str, reported: bool = True, repo_path: str = ""
@@ -530,7 +552,24 @@ def check_files(
     jobs: int,
     progress: Progress | None = None,
 ) -> list[FileAudit]:
-    """The first pass over every file, in the order given, whatever the job count."""
+    """The first pass over every file, in the order given, whatever the job count.
+
+    Cache hits are taken in this process (decoding one costs less than sending
+    it back from a worker); only the misses go to the pool.
+    """
+    hits = {i: engine.cached(*task) for i, task in enumerate(tasks)} if engine.cache else {}
+    missed = [task for i, task in enumerate(tasks) if hits.get(i) is None]
+    fresh = iter(_first_pass(engine, missed, jobs, progress, len(tasks) - len(missed)))
+    return [hits.get(i) or next(fresh) for i in range(len(tasks))]
+
+
+def _first_pass(
+    engine: Engine,
+    tasks: Sequence[tuple[Path, bool]],
+    jobs: int,
+    progress: Progress | None,
+    done: int,
+) -> list[FileAudit]:
     workers = worker_count(jobs, len(tasks))
     audits: list[FileAudit] = []
     with ExitStack() as stack:
@@ -550,7 +589,7 @@ def check_files(
         for audit in results:
             audits.append(audit)
             if progress is not None:
-                progress(len(audits), len(tasks))
+                progress(done + len(audits), done + len(tasks))
     return audits
 
 
