@@ -9,6 +9,7 @@ entry's digest before decoding it).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ebcheck.audit.findings import Finding
@@ -71,42 +72,59 @@ def _position(line: Any, column: Any) -> Position:
     return Position(line, column)
 
 
-def _encode_source(source: SourceMap) -> dict[str, Any]:
-    return {
-        "values": [[list(path), *pos] for path, pos in source.values.items()],
-        "keys": [[list(path), *pos] for path, pos in source.keys.items()],
-        "split": [list(path) for path in sorted(source.split_by_comma, key=repr)],
-        "raw": [[list(path), text] for path, text in source.raw.items()],
-    }
+def _encode_source(source: SourceMap) -> str:
+    stored = source.__dict__.get("_stored")
+    if isinstance(source, _StoredSourceMap) and stored is not None:
+        return str(stored)  # still as read: no need to decode it to write it again
+    parts = [
+        [[list(path), *pos] for path, pos in source.values.items()],
+        [[list(path), *pos] for path, pos in source.keys.items()],
+        [list(path) for path in sorted(source.split_by_comma, key=repr)],
+        [[list(path), text] for path, text in source.raw.items()],
+    ]
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
 
 
 class _StoredSourceMap(SourceMap):
-    """A source map read from the cache, decoded on first use.
+    """A source map kept as JSON text, decoded on first use.
 
-    Most files' maps are never consulted after the first pass (only
-    repository rules and suppression notes locate fields then), so decoding
-    each one up front would be most of the cost of a cache hit.
+    After the first pass most files' maps are never consulted again (only
+    repository rules and suppression notes locate fields then), and as
+    dictionaries they would be over half the memory a deal takes.
     """
 
-    def __init__(self, data: dict[str, Any]) -> None:  # the fields come on first use
-        self._stored = data
+    def __init__(self, text: str) -> None:  # the fields come on first use
+        self._stored = text
 
     def __getattr__(self, name: str) -> Any:
         stored = self.__dict__.get("_stored")
         if stored is None or name not in ("values", "keys", "split_by_comma", "raw"):
             raise AttributeError(name)
         del self.__dict__["_stored"]
-        # Paths and positions are taken as written: the entry's digest was
-        # checked, and a path of the wrong shape can only fail to be found.
-        self.values = {tuple(p): Position(line, col) for p, line, col in stored["values"]}
-        self.keys = {tuple(p): Position(line, col) for p, line, col in stored["keys"]}
-        self.split_by_comma = {tuple(p) for p in stored["split"]}
-        self.raw = {tuple(p): str(text) for p, text in stored["raw"]}
+        # Paths and positions are taken as written: they were checked when
+        # stored (and a cache entry's digest when read). A map that does not
+        # decode locates nothing (every finding at the top of its file)
+        # rather than stop the audit.
+        try:
+            values, keys, split, raw = json.loads(stored)
+            self.values = {tuple(p): Position(line, col) for p, line, col in values}
+            self.keys = {tuple(p): Position(line, col) for p, line, col in keys}
+            self.split_by_comma = {tuple(p) for p in split}
+            self.raw = {tuple(p): str(text) for p, text in raw}
+        except (ValueError, TypeError):
+            self.values, self.keys, self.split_by_comma, self.raw = {}, {}, set(), {}
         return getattr(self, name)
 
 
-def _decode_source(data: dict[str, Any]) -> SourceMap:
-    if not all(isinstance(data.get(part), list) for part in ("values", "keys", "split", "raw")):
+def compact(source: SourceMap) -> SourceMap:
+    """The same map, kept as text until it is consulted."""
+    if isinstance(source, _StoredSourceMap):
+        return source
+    return _StoredSourceMap(_encode_source(source))
+
+
+def _decode_source(data: Any) -> SourceMap:
+    if not isinstance(data, str):
         raise ValueError("source map")
     return _StoredSourceMap(data)
 

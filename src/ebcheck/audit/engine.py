@@ -21,6 +21,7 @@ from typing import Any
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
 from ebcheck.audit.cache import FileCache, code_digest, history_digest, settings_salt
+from ebcheck.audit.cachecodec import compact
 from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.audit.gate import decide
@@ -48,6 +49,12 @@ from ebcheck.ruleapi import (
     RuleOptions,
     Scope,
 )
+
+
+def _kept(audit: FileAudit) -> FileAudit:
+    """A first pass as kept until the second: its source map as text (most are never
+    consulted again, and as dictionaries they are over half of a deal's memory)."""
+    return replace(audit, loaded=replace(audit.loaded, source=compact(audit.loaded.source)))
 
 
 def run_rules(
@@ -188,7 +195,7 @@ class Engine:
                 reported,
                 repo_path,
             )
-        return self.check_loaded(loaded, shown, reported, repo_path)
+        return _kept(self.check_loaded(loaded, shown, reported, repo_path))
 
     def _check_cached(self, path: Path, shown: str, reported: bool, repo_path: str) -> FileAudit:
         assert self.cache is not None  # noqa: S101 - called only with a cache
@@ -200,8 +207,8 @@ class Engine:
         hit = self._hit(key, shown, reported, repo_path)
         if hit is not None:
             return hit
-        audit = self.check_loaded(
-            load_bytes(data, self.settings.stages), shown, reported, repo_path
+        audit = _kept(
+            self.check_loaded(load_bytes(data, self.settings.stages), shown, reported, repo_path)
         )
         if not audit.crashes:
             self.cache.put(key, audit.loaded, audit.findings)
