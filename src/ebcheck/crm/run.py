@@ -71,6 +71,9 @@ def _change(
     record: DealRecord, existing: dict[str, Path], out: Path, header: list[str], problems: Problems
 ) -> Change | None:
     path = existing.get(record.id) or out / file_name(record.id)
+    if path.is_symlink():
+        problems.add(problem("write_symlink", where=str(path)))
+        return None
     if not path.exists():
         text = render_new(record, header)
         return _checked(Change(path, record.id, "new", text=text), None, problems)
