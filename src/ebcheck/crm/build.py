@@ -45,6 +45,14 @@ ROLE_ORDER = ("EB", "TB", "UB", "coach")
 Context = dict[str, Row | None]
 
 
+class _Bad:
+    """A value that was there but could not be read (its problem is already noted), so
+    that no second error says it is missing."""
+
+
+BAD = _Bad()
+
+
 @dataclass
 class Person:
     name: str
@@ -152,7 +160,12 @@ class Builder:
             return self._convert(name, spec, text, file, column, where)
         except ImportProblem as exc:
             self.problems.add(ImportProblem(exc.key, where=where, column=column, **exc.facts))
-            return None
+            return BAD
+
+    def get(self, name: str, spec: FieldMap, ctx: Context) -> Any:
+        """`value`, with a value that could not be read as None."""
+        value = self.value(name, spec, ctx)
+        return None if value is BAD else value
 
     def _convert(
         self, name: str, spec: FieldMap, text: str, file: str, col: str, where: str
@@ -179,7 +192,7 @@ class Builder:
         )
         found = [self._choice(spec, group, enum, p, file, col, where) for p in parts if p]
         if name == "roles":
-            return {v for v in found if v}
+            return {v for v in found if isinstance(v, str)}
         return found[0] if found else None
 
     def _choice(
@@ -187,7 +200,8 @@ class Builder:
     ) -> str | None:
         if spec.values:
             file, column, where = at
-            return self.values.match(spec.values, text, file, column, where)
+            known, target = self.values.match(spec.values, text, file, column, where)
+            return target if known else BAD
         if enum is None:
             if text in ("closed_won", "closed_lost", "none"):
                 return None if text == "none" else text
@@ -252,20 +266,23 @@ class Builder:
         fields: dict[str, Any] = {}
         for name, spec in self.map.deals.fields.items():
             fields[name] = self._agreed(name, spec, rows, self.map.deals.join)
+        bad = {name for name, value in fields.items() if value is BAD}
+        fields = {name: None if value is BAD else value for name, value in fields.items()}
         outcome = fields.pop("outcome", None)
         if outcome is not None:
             fields["stage"] = outcome
         first = rows[0]
         where = first.where(self.map.deals_key())
         for required in ("id", "name", "account", "stage"):
-            if fields.get(required) is None:
+            if fields.get(required) is None and required not in bad:
                 spec = self.map.deals.fields[required]
                 column = (spec.columns() or [""])[0]
                 self.problems.add(
                     problem("required", where=first.where(column), field=required, column=column)
                 )
         stage = fields.get("stage")
-        if stage is not None and not Stage(stage).is_closed and fields.get("close_date") is None:
+        no_close = fields.get("close_date") is None and "close_date" not in bad
+        if stage is not None and not Stage(stage).is_closed and no_close:
             close_spec = self.map.deals.fields.get("close_date")
             column = (close_spec.columns() or [""])[0] if close_spec else ""
             self.problems.add(
@@ -280,6 +297,8 @@ class Builder:
         chosen: Any = None
         for row in rows:
             value = self.value(name, spec, self.joined(row, join, {"": row}))
+            if value is BAD:
+                return BAD
             if value is None:
                 continue
             if chosen is None:
@@ -334,7 +353,7 @@ class Builder:
         rows = groups.get(key)
         if not rows:
             return None
-        value = self.value("id", self.map.deals.fields["id"], {"": rows[0]})
+        value = self.get("id", self.map.deals.fields["id"], {"": rows[0]})
         return deals.get(value) if value else None
 
     def _role_targets(self, spec: FieldMap | None) -> set[str]:
@@ -365,7 +384,7 @@ class Builder:
     def _person(self, ctx: Context, found: dict[str, Person]) -> None:
         people = self.map.people
         assert people is not None  # noqa: S101
-        values = {name: self.value(name, spec, ctx) for name, spec in people.fields.items()}
+        values = {name: self.get(name, spec, ctx) for name, spec in people.fields.items()}
         name = values.get("name")
         if not name:
             if any(v for k, v in values.items() if k != "name"):
@@ -411,13 +430,11 @@ class Builder:
             if deal_id not in deals:
                 continue
             ctx: Context = {"": row}
-            order = self.value("order", history.order, ctx)
+            order = self.get("order", history.order, ctx)
             if order is None:
                 continue
-            close = (
-                self.value("close_date", history.close_date, ctx) if history.close_date else None
-            )
-            stage = self.value("stage", history.stage, ctx) if history.stage else None
+            close = self.get("close_date", history.close_date, ctx) if history.close_date else None
+            stage = self.get("stage", history.stage, ctx) if history.stage else None
             rows.setdefault(deal_id, []).append((order, row.number, close, stage))
         for deal_id, record in deals.items():
             changes = sorted(rows.get(deal_id, []))

@@ -178,9 +178,10 @@ def _located(exc: ValidationError, source: SourceMap, shown: str) -> list[Any]:
     found = []
     for error in exc.errors(include_url=False):
         path = tuple(p for p in error["loc"] if isinstance(p, str | int) and p != "function-before")
-        position = source.locate(path)
+        unknown = error["type"] == "extra_forbidden"
+        position = source.locate_key(path) if unknown else source.locate(path)
         name = ".".join(str(p) for p in path)
-        key = "map_unknown_key" if error["type"] == "extra_forbidden" else "map_invalid"
+        key = "map_unknown_key" if unknown else "map_invalid"
         found.append(
             problem(
                 key,

@@ -38,16 +38,18 @@ class ValueMaps:
                 for source in sources:
                     table.setdefault(_norm(str(source)), target)
 
-    def match(self, group: str, value: str, file: str, column: str, where: str) -> str | None:
-        """The ebcheck value `value` maps to (None for `none` and for unmapped values,
-        which are remembered for `report`)."""
+    def match(
+        self, group: str, value: str, file: str, column: str, where: str
+    ) -> tuple[bool, str | None]:
+        """Whether the map lists `value`, and the ebcheck value it maps to (None for
+        `none`); an unmapped value is remembered for `report`."""
         target = self._lookup.get(group, {}).get(_norm(value))
         if target is None:
             seen = self._unmapped.setdefault((group, file, column), {}).setdefault(value, _Seen())
             seen.rows += 1
             seen.where = seen.where or where
-            return None
-        return None if target == "none" else target
+            return False, None
+        return True, None if target == "none" else target
 
     def report(self, problems: Problems) -> None:
         """One error per column: each unmapped value and how many rows have it."""

@@ -1,0 +1,288 @@
+"""Errors, never guesses: each pitfall of CRM exports, and every error located."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ebcheck.cli.app import app
+from ebcheck.crm.build import full_name
+from ebcheck.crm.dates import parse_date, parse_zone
+from ebcheck.crm.mapfile import map_path
+from ebcheck.crm.numbers import parse_number
+from ebcheck.crm.sfid import normalise
+from ebcheck.deal.load import load_file
+from tests.test_import_exports import (
+    OPP_1,
+    audit_json,
+    csv_bytes,
+    run_import,
+    salesforce_tables,
+    write_tables,
+    zh_sheet_rows,
+)
+
+LOCATED = re.compile(r"^ebcheck: error: \S+:\d+:\d+: ")
+
+
+def errors(stderr: str) -> list[str]:
+    """The located error lines (the last line is the count of problems)."""
+    lines = stderr.strip().splitlines()
+    assert lines[-1].startswith("ebcheck: error: the import stopped at")
+    for line in lines[:-1]:
+        assert LOCATED.match(line), line
+    return lines[:-1]
+
+
+def import_sheet(
+    runner: CliRunner, tmp_path: Path, rows: list[list[str]], *extra: str, map_text: str = ""
+) -> tuple[int, str, str]:
+    sheet = tmp_path / "商机.csv"
+    sheet.write_bytes(csv_bytes(rows))
+    chosen = "zh-sheet"
+    if map_text:
+        (tmp_path / "map.yaml").write_text(map_text, encoding="utf-8")
+        chosen = str(tmp_path / "map.yaml")
+    return run_import(runner, sheet, "--map", chosen, "-o", tmp_path / "deals", *extra)
+
+
+def zh_map(old: str, new: str) -> str:
+    text = map_path("zh-sheet").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new)
+
+
+def test_unmapped_stages_are_listed_with_their_row_counts(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    tables = salesforce_tables()
+    opportunities = tables["Opportunity.csv"]
+    opportunities[1][6] = "Discovery Call"
+    opportunities[2][6] = "Discovery Call"
+    third = [*opportunities[2]]
+    third[0], third[6] = "0065g00000ThirdAAA", "Won-ish"
+    opportunities.append(third)
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert code == 2
+    [line] = [e for e in errors(err) if "values.stage" in e]
+    assert line.startswith("ebcheck: error: Opportunity.csv:2:7: StageName: 2 values are not")
+    assert "'Discovery Call' (2), 'Won-ish' (1)" in line
+    assert not (tmp_path / "deals").exists()  # an import with errors writes nothing
+
+
+def test_an_unmapped_role_is_an_error_not_a_dropped_contact(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    tables = salesforce_tables()
+    tables["OpportunityContactRole.csv"][3][3] = "Gatekeeper"
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: OpportunityContactRole.csv:4:4: Role: 1 value is")
+    assert "values.role" in line and "'Gatekeeper' (1)" in line
+
+
+def test_an_ambiguous_date_is_an_error_until_the_map_declares_the_format(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = zh_sheet_rows()
+    rows[1][5] = "04/05/2026"
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: 商机.csv:2:6: 预计成交日期: '04/05/2026' could be")
+    rows[3][5] = "15/01/2027"
+    declared = zh_map("date: iso}", 'date: "%d/%m/%Y"}')
+    code, _, err = import_sheet(runner, tmp_path, rows, map_text=declared)
+    assert (code, err) == (0, "")
+    deal = load_file(tmp_path / "deals" / "SJ-2026-001.yaml").deal
+    assert deal is not None and str(deal.deal.close_date) == "2026-05-04"
+
+
+def test_a_day_first_date_without_a_format_names_the_format_to_declare() -> None:
+    with pytest.raises(Exception) as caught:
+        parse_date("31.12.2026", None)
+    assert caught.value.facts["suggestion"] == "%d.%m.%Y"  # type: ignore[attr-defined]
+
+
+def test_a_missing_close_date_on_an_open_deal_is_an_error_never_today(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = zh_sheet_rows()
+    rows[3][5] = ""
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: 商机.csv:4:6: deal SJ-2026-002 is open but has no")
+    rows[3][4] = "输单"  # a lost deal needs no close date
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert (code, err) == (0, "")
+
+
+def test_15_and_18_character_salesforce_ids_join() -> None:
+    eighteen = normalise(OPP_1[:15])
+    assert eighteen == OPP_1
+    assert normalise(OPP_1.lower()) == OPP_1  # the suffix restores the case
+    assert normalise("not-an-id") == "not-an-id"
+
+
+@pytest.mark.parametrize(
+    ("text", "style", "value"),
+    [
+        ("1,200,000.00", None, 1200000),
+        ("1.200.000,00", "1.234,56", 1200000),
+        ("1 200 000,50", "1 234,56", 1200000.5),
+        ("120万", None, 1200000),
+        ("120 万元", None, 1200000),
+        ("1.5亿", None, 150000000),
+        ("1200000", None, 1200000),
+    ],
+)
+def test_amounts_in_every_declared_style(text: str, style: str | None, value: float) -> None:
+    assert parse_number(text, style) == value
+
+
+def test_an_amount_in_another_style_names_the_style_to_declare(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = zh_sheet_rows()
+    rows[3][6] = "1.200.000,00"
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: 商机.csv:4:7: 商机金额: '1.200.000,00'")
+    assert 'declare `number: "1.234,56"`' in line
+    declared = zh_map('number: "1,234.56"', 'number: "1.234,56"')
+    rows[3][6] = "1.200.000,00"
+    rows[1][6] = "120万"
+    code, _, err = import_sheet(runner, tmp_path, rows, map_text=declared)
+    assert (code, err) == (0, "")
+    deals = audit_json(runner, tmp_path / "deals")
+    assert deals["SJ-2026-002"]["amount"] == 1200000
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_utf8_with_or_without_bom_gb18030_lf_and_crlf_read_alike(
+    runner: CliRunner, tmp_path: Path, encoding: str, newline: str
+) -> None:
+    rows = zh_sheet_rows()
+    rows[1][9] = "第一步：演示\n第二步：报价"  # a quoted cell with a line break
+    sheet = tmp_path / "商机.csv"
+    sheet.write_bytes(csv_bytes(rows, encoding=encoding, newline=newline))
+    code, _, err = run_import(runner, sheet, "--map", "zh-sheet", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    deal = load_file(tmp_path / "deals" / "SJ-2026-001.yaml").deal
+    assert deal is not None and deal.deal.name == "华东精密 MES 升级"
+    assert deal.deal.next_step is not None
+    assert deal.deal.next_step.action == "第一步：演示\n第二步：报价"
+    assert [p.name for p in deal.stakeholders] == ["张伟", "李强"]
+
+
+def test_a_row_number_counts_records_not_lines(runner: CliRunner, tmp_path: Path) -> None:
+    rows = zh_sheet_rows()
+    rows[1][9] = "多行\n文字\n在这里"
+    rows[3][5] = "04/05/2026"
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    assert errors(err)[0].startswith("ebcheck: error: 商机.csv:4:6:")  # as Excel numbers it
+
+
+def test_a_midnight_timestamp_in_utc_plus_8_stays_the_same_day() -> None:
+    assert str(parse_date("2026-12-31T00:00:00.000+0800", "iso")) == "2026-12-31"
+    assert str(parse_date("2026-12-31 00:00:00+08:00", None)) == "2026-12-31"
+    # An instant written in UTC is the day of the zone the map names.
+    assert str(parse_date("2026-12-30T16:00:00.000Z", None, parse_zone("+08:00"))) == "2026-12-31"
+    assert str(parse_date("1798646400000", "epoch_ms", parse_zone("UTC+8"))) == "2026-12-31"
+
+
+def test_chinese_names_keep_the_family_name_first() -> None:
+    assert full_name("伟", "张") == "张伟"
+    assert full_name("Sam", "Okafor") == "Sam Okafor"
+    assert full_name("", "张") == "张"
+
+
+def test_currencies_are_never_converted(runner: CliRunner, tmp_path: Path) -> None:
+    source = write_tables(tmp_path / "export", salesforce_tables())
+    run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    result = runner.invoke(app, ["audit", str(tmp_path / "deals"), "-f", "json"])
+    assert json.loads(result.stdout)["summary"]["amount"] == {"CNY": 1200000, "GBP": 750000}
+
+
+def test_a_report_footer_is_not_data(runner: CliRunner, tmp_path: Path) -> None:
+    rows = [*zh_sheet_rows(), [], ['"Confidential Information - Do Not Distribute"'], ["Generated"]]
+    code, out, err = import_sheet(runner, tmp_path, rows)
+    assert (code, err) == (0, "")
+    assert "2 new" in out
+
+
+def test_rows_of_one_deal_that_disagree_are_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    rows = zh_sheet_rows()
+    rows[2][6] = "130万"
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: 商机.csv:3:7: 商机金额: '1300000' differs")
+
+
+def test_a_missing_table_and_a_missing_column_are_named(runner: CliRunner, tmp_path: Path) -> None:
+    tables = salesforce_tables()
+    del tables["Contact.csv"]
+    tables["Opportunity.csv"] = [
+        [c for c in row[:5] + row[6:]] for row in tables["Opportunity.csv"]
+    ]
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert code == 2
+    assert "Contact.csv is not in the export (found: Account.csv," in err
+
+
+def test_errors_speak_chinese(runner: CliRunner, tmp_path: Path) -> None:
+    rows = zh_sheet_rows()
+    rows[1][4] = "谈判中"
+    code, _, err = import_sheet(runner, tmp_path, rows, "--lang", "zh")
+    assert code == 2
+    assert "销售阶段：有 1 个取值不在映射的 `values.stage` 中" in err
+    assert "导入因 1 个问题而停止，未写入任何文件" in err
+
+
+def test_map_mistakes_are_located_in_the_map(runner: CliRunner, tmp_path: Path) -> None:
+    broken = zh_map("    owner: {column: 负责人, optional: true}", "    owner: {colum: 负责人}")
+    code, _, err = import_sheet(runner, tmp_path, zh_sheet_rows(), map_text=broken)
+    assert code == 2
+    map_file = str(tmp_path / "map.yaml")
+    assert errors(err) == [
+        f"ebcheck: error: {map_file}:18:13: deals.fields.owner.colum: unknown key"
+    ]
+    wrong = zh_map("    proposal: [方案", "    proposel: [方案")
+    code, _, err = import_sheet(runner, tmp_path, zh_sheet_rows(), map_text=wrong)
+    [line] = errors(err)
+    assert line.startswith(f"ebcheck: error: {map_file}:")
+    assert "'proposel' is not a value this map can map onto" in line
+
+
+def test_xlsx_without_openpyxl_says_how_to_install_it(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    (tmp_path / "商机.xlsx").write_bytes(b"PK")
+    code, _, err = run_import(
+        runner, tmp_path / "商机.xlsx", "--map", "zh-sheet", "-o", tmp_path / "deals"
+    )
+    assert code == 2
+    assert "pip install 'ebcheck[xlsx]'" in err
+
+
+def test_import_needs_a_source_an_output_and_a_map(runner: CliRunner, tmp_path: Path) -> None:
+    assert run_import(runner)[0] == 2
+    code, _, err = run_import(runner, tmp_path, "-o", tmp_path / "deals")
+    assert code == 2 and "--map" in err
+    code, _, err = run_import(runner, tmp_path / "nope", "--map", "zh-sheet", "-o", tmp_path)
+    assert code == 2 and "no such file or folder" in err
