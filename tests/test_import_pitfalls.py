@@ -235,13 +235,12 @@ def test_rows_of_one_deal_that_disagree_are_an_error(runner: CliRunner, tmp_path
 def test_a_missing_table_and_a_missing_column_are_named(runner: CliRunner, tmp_path: Path) -> None:
     tables = salesforce_tables()
     del tables["Contact.csv"]
-    tables["Opportunity.csv"] = [
-        [c for c in row[:5] + row[6:]] for row in tables["Opportunity.csv"]
-    ]
+    tables["Opportunity.csv"] = [row[:6] + row[7:] for row in tables["Opportunity.csv"]]
     source = write_tables(tmp_path / "export", tables)
     code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
     assert code == 2
     assert "Contact.csv is not in the export (found: Account.csv," in err
+    assert "Opportunity.csv: the column 'StageName' is not in this file (its columns: Id," in err
 
 
 def test_errors_speak_chinese(runner: CliRunner, tmp_path: Path) -> None:

@@ -197,7 +197,7 @@ class Builder:
 
     def _choice(
         self, spec: FieldMap, group: str, enum: type[Enum] | None, text: str, *at: str
-    ) -> str | None:
+    ) -> str | _Bad | None:
         if spec.values:
             file, column, where = at
             known, target = self.values.match(spec.values, text, file, column, where)
