@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from ebcheck.crm.build import DealRecord, Person
+from ebcheck.crm.merge import merge
+from ebcheck.crm.render import scalar
+from ebcheck.deal.load import load_bytes
 from tests.test_import_exports import (
     ACCOUNT,
     OPP_1,
@@ -243,3 +250,96 @@ def test_a_broken_existing_file_is_an_error_not_a_rewrite(
     assert code == 2
     assert f"{path}:" in err and "not valid YAML" in err
     assert path.read_text(encoding="utf-8") == "ebcheck: 1\ndeal: [oops\n"
+
+
+def record() -> DealRecord:
+    fields = {
+        "name": "MES",
+        "account": "Acme, Inc",
+        "owner": "Jo",
+        "amount": 5,
+        "stage": "proposal",
+        "close_date": dt.date(2026, 12, 31),
+        "next_step": "Call, then demo",
+    }
+    people = [Person("张伟", "CEO", {"EB"}), Person("Li Qiang", None, {"TB"})]
+    return DealRecord(
+        id="D-1",
+        fields=fields,
+        where="",
+        people=people,
+        person_fields=frozenset({"title", "roles"}),
+        roles_mapped=frozenset({"EB", "TB", "UB"}),
+    )
+
+
+MERGED_BLOCK = """\
+ebcheck: 1
+deal:
+  id: D-1
+  name: MES
+  account: Acme, Inc
+  stage: 方案
+  close_date: 2026-12-31
+  owner: Jo
+  amount: 5
+  next_step:
+    action: Call, then demo
+stakeholders:
+  - name: 张伟
+    title: CEO
+    roles: [EB]
+  - name: Li Qiang
+    roles: [TB]
+notes: |
+  keep me
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # flow style stays flow style; a comma in a value is quoted there
+            "ebcheck: 1\ndeal: {id: D-1, name: MES, account: Acme, stage: qualification,"
+            " close_date: 2026-11-30}\nstakeholders: []\n",
+            'ebcheck: 1\ndeal: {id: D-1, name: MES, account: "Acme, Inc", stage: proposal,'
+            ' close_date: 2026-12-31, owner: Jo, amount: 5, next_step: {action: "Call, then'
+            ' demo"}}\nstakeholders: [{name: 张伟, title: CEO, roles: [EB]}, {name: Li Qiang,'
+            " roles: [TB]}]\n",
+        ),
+        (  # an empty `owner:` gets its value; a stage written in Chinese that means the
+            # same is left as written; no stakeholders yet: the section is added
+            "ebcheck: 1\ndeal:\n  id: D-1\n  name: MES\n  account: Acme, Inc\n  stage: 方案\n"
+            "  close_date: 2026-12-31\n  owner:\nnotes: |\n  keep me\n",
+            MERGED_BLOCK,
+        ),
+        (  # no newline at the end, a list at the key's own indentation, `role:` by hand
+            "ebcheck: 1\ndeal:\n  id: D-1\n  name: MES\n  account: Acme, Inc\n  owner: Jo\n"
+            "  amount: 5\n  stage: proposal\n  close_date: 2026-12-31\n"
+            "  next_step: {action: old, owner: 陈默}\nstakeholders:\n- name: 张伟\n  role: EB\n"
+            "  title: 老板 # hand\n- name: X\n  met: 2026-10-10",
+            "ebcheck: 1\ndeal:\n  id: D-1\n  name: MES\n  account: Acme, Inc\n  owner: Jo\n"
+            "  amount: 5\n  stage: proposal\n  close_date: 2026-12-31\n"
+            '  next_step: {action: "Call, then demo", owner: 陈默}\nstakeholders:\n- name: 张伟\n'
+            "  role: EB\n  title: CEO # hand\n  roles: [EB]\n- name: X\n  met: 2026-10-10\n"
+            "- name: Li Qiang\n  roles: [TB]\n",
+        ),
+    ],
+    ids=["flow", "empty-value-and-no-people", "no-final-newline"],
+)
+def test_merge_into_every_shape_of_file(before: str, after: str) -> None:
+    merged, _ = merge(before, record())
+    assert merged == after
+    assert load_bytes(merged.encode("utf-8")).problems == []
+    assert merge(merged, record()) == (merged, [])  # idempotent
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_every_text_is_written_so_that_yaml_reads_it_back(text: str) -> None:
+    import yaml
+
+    for flow in (False, True):
+        line = scalar(text, flow)
+        assert "\n" not in line
+        loaded = yaml.load(f"k: [{line}]" if flow else f"k: {line}", Loader=yaml.CSafeLoader)
+        assert loaded["k"] == ([text] if flow else text)

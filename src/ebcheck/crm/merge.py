@@ -146,8 +146,11 @@ class Editor:
         self.edits: list[tuple[int, int, str]] = []
 
     def result(self) -> str:
+        # From the end backwards, so that offsets stay valid; of two insertions at one
+        # offset the later-made is applied first, so the text reads in the order made.
         text = self.text
-        for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1]), reverse=True):
+        ordered = sorted(enumerate(self.edits), key=lambda e: (e[1][0], e[1][1], e[0]))
+        for _, (start, end, new) in reversed(ordered):
             text = text[:start] + new + text[end:]
         return text
 
@@ -188,7 +191,7 @@ class Editor:
 
     def _replace(self, mapping: Node, key_node: Node, node: Node, value: Any) -> None:
         text = inline(value, flow=bool(_flow(mapping)))
-        if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
+        if isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style:
             colon = self.text.index(":", key_node.end_mark.index)
             self.edits.append((colon + 1, colon + 1, " " + text))
             return
