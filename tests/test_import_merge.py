@@ -343,3 +343,43 @@ def test_every_text_is_written_so_that_yaml_reads_it_back(text: str) -> None:
         assert "\n" not in line
         loaded = yaml.load(f"k: [{line}]" if flow else f"k: {line}", Loader=yaml.CSafeLoader)
         assert loaded["k"] == ([text] if flow else text)
+
+
+def test_weekly_imports_in_git_feed_the_review(runner: CliRunner, tmp_path: Path) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    from ebcheck.cli.app import app
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "ops@example.test")
+    git("config", "user.name", "Ops")
+    tables = salesforce_tables()
+    source = write_tables(tmp_path / "export", tables)
+    run_import(runner, source, "--map", "salesforce", "-o", repo / "deals")
+    git("add", "-A")
+    git("commit", "-qm", "week 1")
+    tables["Opportunity.csv"][1][3] = "1500000"
+    tables["Opportunity.csv"][2][5] = "2027-01-31"
+    write_tables(tmp_path / "export", tables)
+    run_import(runner, source, "--map", "salesforce", "-o", repo / "deals")
+    git("add", "-A")
+    git("commit", "-qm", "week 2")
+    cwd = Path.cwd()
+    try:
+        os.chdir(repo)
+        result = runner.invoke(app, ["review", "--since", "HEAD~1", "deals", "-f", "json"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    kinds = {(c["id"], c["kind"]) for c in json.loads(result.stdout)["changes"]}
+    assert kinds == {(OPP_1, "amount_up"), (OPP_2, "pushed")}

@@ -285,3 +285,5 @@ def test_import_needs_a_source_an_output_and_a_map(runner: CliRunner, tmp_path: 
     assert code == 2 and "--map" in err
     code, _, err = run_import(runner, tmp_path / "nope", "--map", "zh-sheet", "-o", tmp_path)
     assert code == 2 and "no such file or folder" in err
+    code, _, err = run_import(runner, tmp_path, "--map", "zh-sheet", "-o", tmp_path, "--lang", "fr")
+    assert code == 2 and "--lang must be one of en, zh" in err

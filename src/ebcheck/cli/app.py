@@ -280,7 +280,9 @@ def import_(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="DIR", help="The folder of deal files to write."),
+        typer.Option(
+            "--output", "--out", "-o", metavar="DIR", help="The folder of deal files to write."
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write nothing; say what would change.")
@@ -298,7 +300,11 @@ def import_(
     """Turn a CRM export into deal files, or bring them up to date with it."""
     from ebcheck.cli.importing import print_sheet, print_template, run_import
     from ebcheck.crm.mapfile import SHIPPED
+    from ebcheck.i18n import LANGUAGES
 
+    lang = lang.lower() if lang else None
+    if lang is not None and lang not in LANGUAGES:
+        fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
     if map_template is not None:
         raise typer.Exit(int(print_template(map_template, lang)))
     if sheet_template:
