@@ -240,7 +240,9 @@ def test_a_missing_table_and_a_missing_column_are_named(runner: CliRunner, tmp_p
     code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
     assert code == 2
     assert "Contact.csv is not in the export (found: Account.csv," in err
-    assert "Opportunity.csv: the column 'StageName' is not in this file (its columns: Id," in err
+    assert (
+        "Opportunity.csv:1:1: the column 'StageName' is not in this file (its columns: Id," in err
+    )
 
 
 def test_errors_speak_chinese(runner: CliRunner, tmp_path: Path) -> None:

@@ -268,7 +268,9 @@ def review(
 def import_(
     source: Annotated[
         Path | None,
-        typer.Argument(help="The CRM export: a folder, a .zip, a .csv or an .xlsx."),
+        typer.Argument(
+            metavar="[SOURCE]", help="The CRM export: a folder, a .zip, a .csv or an .xlsx."
+        ),
     ] = None,
     map_name: Annotated[
         str | None,

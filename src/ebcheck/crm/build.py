@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -31,7 +32,7 @@ from ebcheck.deal.names import person_key
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NAME_EMAIL = re.compile(r"(.*?)\s*\(([^()]*)\)\s*")
-_DATES = ("close_date", "stage_entered", "next_step_due")
+_DATES = ("close_date", "stage_entered", "next_step_due", "order")
 _TEXT = ("id", "name", "account", "owner", "next_step", "title", "email")
 _ENUMS: dict[str, tuple[str, type[Enum] | None]] = {
     "stage": ("stage", Stage),
@@ -74,6 +75,11 @@ class DealRecord:
     """The roles the map can give: a role outside these, written by hand, is kept."""
 
 
+@cache
+def _parser(enum: type[Enum]) -> Callable[[Any], Any]:
+    return enum_parser(enum)
+
+
 def full_name(given: str, family: str) -> str:
     """`Ada Lovelace`, but `张伟`: Chinese names are family name first, without a space."""
     if given and family:
@@ -111,7 +117,10 @@ class Builder:
     def _missing_column(self, table: Table, column: str) -> None:
         self.problems.add(
             problem(
-                "missing_column", where=table.file, column=column, found=", ".join(table.header)
+                "missing_column",
+                where=table.header_where(),
+                column=column,
+                found=", ".join(table.header),
             )
         )
 
@@ -181,7 +190,7 @@ class Builder:
             if not re.fullmatch(r"[A-Za-z]{3}", text):
                 raise problem("bad_currency", found=text)
             return text.upper()
-        if name in _DATES or name in ("order",):
+        if name in _DATES:
             zone_text = spec.timezone or self.map.timezone
             return parse_date(text, spec.date, parse_zone(zone_text) if zone_text else None)
         group, enum = _ENUMS[name]
@@ -207,7 +216,7 @@ class Builder:
                 return None if text == "none" else text
             raise problem("bad_choice", found=text, choices="closed_won, closed_lost, none")
         try:
-            member = enum_parser(enum)(text)
+            member = _parser(enum)(text)
         except PydanticCustomError:
             choices = ", ".join(str(m.value) for m in enum)
             raise problem("bad_choice", found=text, choices=choices) from None

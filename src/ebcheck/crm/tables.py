@@ -33,6 +33,10 @@ class Table:
     file: str
     header: tuple[str, ...]
     rows: tuple[Row, ...]
+    header_row: int = 1
+
+    def header_where(self) -> str:
+        return f"{self.file}:{self.header_row}:1"
 
     def has(self, column: str) -> bool:
         return column in self.header
@@ -83,7 +87,7 @@ def make_table(records: Sequence[Sequence[str]], file: str, problems: Problems) 
             problems.add(problem("extra_cells", where=where, count=len(header), found=extra[0]))
         values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
         rows.append(Row(file, number, values, columns))
-    return Table(file, tuple(header), tuple(rows))
+    return Table(file, tuple(header), tuple(rows), header_number)
 
 
 def _check_header(header: list[str], file: str, number: int, problems: Problems) -> None:
