@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ebcheck.crm.build import DealRecord, Person
 from ebcheck.crm.merge import merge
+from ebcheck.crm.records import DealRecord, Person
 from ebcheck.crm.render import scalar
 from ebcheck.deal.load import load_bytes
 from tests.test_import_exports import (

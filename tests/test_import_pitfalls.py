@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ebcheck.cli.app import app
-from ebcheck.crm.build import full_name
 from ebcheck.crm.dates import parse_date, parse_zone
 from ebcheck.crm.mapfile import map_path
 from ebcheck.crm.numbers import parse_number
+from ebcheck.crm.records import full_name
 from ebcheck.crm.sfid import normalise
 from ebcheck.deal.load import load_file
 from tests.test_import_exports import (

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic_core import PydanticCustomError
 
-from ebcheck.crm.build import DealRecord, Person
+from ebcheck.crm.records import DealRecord, Person
 from ebcheck.crm.render import (
     DEAL_ORDER,
     PERSON_ORDER,

@@ -13,13 +13,15 @@ from typing import Any
 
 import yaml
 
-from ebcheck.crm.build import ROLE_ORDER, DealRecord, Person
+from ebcheck.crm.records import ROLE_ORDER, DealRecord, Person
 
 DEAL_ORDER = (
     "id", "name", "account", "owner", "amount", "currency", "stage", "close_date",
     "forecast", "stage_entered", "close_date_history", "next_step",
 )  # fmt: skip
 PERSON_ORDER = ("name", "title", "roles")
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+"""What YAML reads as a line break: such a text is written in double quotes, escaped."""
 
 
 def scalar(value: Any, flow: bool = False) -> str:
@@ -31,7 +33,8 @@ def scalar(value: Any, flow: bool = False) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
-    style = '"' if "\n" in text or "\r" in text or (flow and _flow_unsafe(text)) else None
+    breaks = any(char in text for char in _LINE_BREAKS)
+    style = '"' if breaks or (flow and _flow_unsafe(text)) else None
     dumped: str = yaml.dump(
         text, Dumper=yaml.SafeDumper, allow_unicode=True, width=10**9, default_style=style
     )

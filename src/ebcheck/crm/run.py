@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ebcheck.crm.build import Builder, DealRecord
+from ebcheck.crm.build import build_deals
 from ebcheck.crm.mapfile import load_map
 from ebcheck.crm.merge import NotMergeable, merge
 from ebcheck.crm.problems import ImportFailed, ImportProblem, Problems, problem
+from ebcheck.crm.records import DealRecord
 from ebcheck.crm.render import render_new
 from ebcheck.crm.sources import read_tables
 from ebcheck.crm.write import check_output, existing_deals, file_name, write_inside
@@ -54,7 +55,7 @@ def plan(source: Path, map_name: str, out: Path, header: Callable[[str], Sequenc
         tables = read_tables(source, mapping, problems)
     except ImportProblem as exc:
         raise ImportFailed([*problems.found, exc]) from None
-    records = Builder(mapping, tables, problems).deals()
+    records = build_deals(mapping, tables, problems)
     problems.check()
     existing = existing_deals(out, problems)
     changes = [
