@@ -9,6 +9,7 @@ text that YAML would read as something else (`0042`, `yes`, `2026-12-31`,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -41,8 +42,13 @@ def scalar(value: Any, flow: bool = False) -> str:
     return dumped.removesuffix("\n").removesuffix("\n...").removesuffix("\n")
 
 
+_FLOW_SAFE = re.compile(r"\w[\w .+/@-]*")
+
+
 def _flow_unsafe(text: str) -> bool:
-    return any(char in text for char in ",[]{}")
+    """Inside `[…]` and `{…}` more characters mean syntax (`,`, `?`, `:`…): only plain
+    words stay unquoted there."""
+    return not _FLOW_SAFE.fullmatch(text)
 
 
 def inline(value: Any, flow: bool = False) -> str:
