@@ -313,3 +313,16 @@ def test_an_unknown_map_template_lists_the_shipped_ones(runner: CliRunner) -> No
     result = runner.invoke(app, ["import", "--map-template", "pipedrive"])
     assert result.exit_code == 2
     assert "salesforce, hubspot, dynamics, zh-sheet" in result.stderr
+
+
+def test_a_table_saved_as_xlsx_is_found_by_its_csv_name(runner: CliRunner, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    tables = hubspot_tables()
+    folder = write_tables(tmp_path / "hubspot", {"contacts.csv": tables["contacts.csv"]})
+    book = openpyxl.Workbook()
+    for row in tables["deals.csv"]:
+        book.active.append(row)
+    book.save(folder / "Deals.xlsx")
+    code, _, err = run_import(runner, folder, "--map", "hubspot", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    assert roles_of(tmp_path / "deals" / "9002.yaml") == {"Hans Meier": ["UB"]}

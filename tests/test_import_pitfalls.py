@@ -259,8 +259,9 @@ def test_map_mistakes_are_located_in_the_map(runner: CliRunner, tmp_path: Path) 
     code, _, err = import_sheet(runner, tmp_path, zh_sheet_rows(), map_text=broken)
     assert code == 2
     map_file = str(tmp_path / "map.yaml")
+    line = broken.splitlines().index("    owner: {colum: 负责人}") + 1
     assert errors(err) == [
-        f"ebcheck: error: {map_file}:18:13: deals.fields.owner.colum: unknown key"
+        f"ebcheck: error: {map_file}:{line}:13: deals.fields.owner.colum: unknown key"
     ]
     wrong = zh_map("    proposal: [方案", "    proposel: [方案")
     code, _, err = import_sheet(runner, tmp_path, zh_sheet_rows(), map_text=wrong)
@@ -289,3 +290,35 @@ def test_import_needs_a_source_an_output_and_a_map(runner: CliRunner, tmp_path: 
     assert code == 2 and "no such file or folder" in err
     code, _, err = run_import(runner, tmp_path, "--map", "zh-sheet", "-o", tmp_path, "--lang", "fr")
     assert code == 2 and "--lang must be one of en, zh" in err
+
+
+def test_a_sheet_without_ids_and_with_merged_cells(runner: CliRunner, tmp_path: Path) -> None:
+    """No 商机编号 column: 商机名称 names the deal; a blank first cell (a merged cell)
+    continues the deal above."""
+    rows = [row[1:] for row in zh_sheet_rows()]
+    rows[2][0] = ""
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert (code, err) == (0, "")
+    deals = audit_json(runner, tmp_path / "deals")
+    assert set(deals) == {"华东精密 MES 升级", "苏州物流 WMS"}
+    path = tmp_path / "deals" / "华东精密-MES-升级.yaml"
+    deal = load_file(path).deal
+    assert deal is not None and [p.name for p in deal.stakeholders] == ["张伟", "李强"]
+
+
+def test_salesforce_contacts_with_only_a_name_and_api_forecast_values(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    tables = salesforce_tables()
+    tables["Contact.csv"] = [
+        ["Id", "Name", "Title"],
+        *[[row[0], full_name(row[1], row[2]), row[3]] for row in tables["Contact.csv"][1:]],
+    ]
+    tables["Opportunity.csv"][0][7] = "ForecastCategory"
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    deals = audit_json(runner, tmp_path / "deals")
+    assert deals[OPP_1]["forecast"] == "commit"
+    deal = load_file(tmp_path / "deals" / f"{OPP_1}.yaml").deal
+    assert deal is not None and [p.name for p in deal.stakeholders] == ["张伟", "李强"]

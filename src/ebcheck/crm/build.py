@@ -33,16 +33,19 @@ class Builder(Reader):
         table = self.tables.get(self.map.deals.table)
         if table is None:
             return []
-        key = self.map.deals_key()
+        key = self.deal_key
         if not table.has(key):
             self.missing_column(table, key)
             return []
         groups: dict[str, list[Row]] = {}
+        above = ""
         for row in table.rows:
-            value = self.norm_id(row.cells[key])
+            value = self.norm_id(row.cells[key]) or (above if self.map.deals.fill_down else "")
             if not value:
                 self.problems.add(problem("no_deal_key", where=row.where(key), column=key))
                 continue
+            above = value
+            self.row_deal[row.number] = value
             groups.setdefault(value, []).append(row)
         records = [self._deal(rows) for rows in groups.values()]
         deals = {r.id: r for r in records if r is not None}
@@ -63,7 +66,7 @@ class Builder(Reader):
         if outcome is not None:
             fields["stage"] = outcome
         first = rows[0]
-        where = first.where(self.map.deals_key())
+        where = first.where(self.deal_key)
         for required in ("id", "name", "account", "stage"):
             if fields.get(required) is None and required not in bad:
                 spec = self.map.deals.fields[required]

@@ -63,6 +63,10 @@ class Reader:
         self.problems = problems
         self.values = ValueMaps(mapping.values)
         self.index = {name: self._index(name) for name, spec in mapping.tables.items() if spec.key}
+        deals = tables.get(mapping.deals.table)
+        self.deal_key = mapping.deals_key(deals.header if deals else ())
+        self.row_deal: dict[int, str] = {}
+        """The deal key of each row of the deals table (filled down where the map says)."""
 
     def norm_id(self, text: str) -> str:
         return sfid.normalise(text) if self.map.salesforce_ids else text.strip()
@@ -107,6 +111,17 @@ class Reader:
             return "", None, column
         return row.cells[column], row, column
 
+    def _first_present(self, refs: str | list[str], ctx: Context) -> str:
+        """Of several columns, the first the export has (else the first, to report it)."""
+        if isinstance(refs, str):
+            return refs
+        for ref in refs:
+            alias, _, rest = ref.partition(".")
+            row, column = (ctx.get(alias), rest) if rest and alias in ctx else (ctx.get(""), ref)
+            if row is not None and column in row.cells:
+                return ref
+        return refs[0]
+
     def table_of(self, row: Row) -> Table | None:
         return next((t for t in self.tables.values() if t is not None and t.file == row.file), None)
 
@@ -119,7 +134,7 @@ class Reader:
             row, column = (row_f, col_f) if row_f is not None else (row_g, col_g)
         if spec.column and not text.strip():
             # With given/family, `column` is the fallback (a name written in one cell).
-            text, row, column = self.cell(spec.column, ctx, spec.optional)
+            text, row, column = self.cell(self._first_present(spec.column, ctx), ctx, spec.optional)
         if not text.strip() and spec.default is not None:
             return spec.default, row, column
         return text, row, column

@@ -11,6 +11,7 @@ and every mistake is reported at `map:line:column`. The shipped maps
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -47,14 +48,15 @@ class _Model(BaseModel):
 
 
 def _column(value: Any) -> Any:
-    """`Name` is short for `{column: Name}`."""
-    return {"column": value} if isinstance(value, str) else value
+    """`Name` is short for `{column: Name}`, and `[Name, Title]` for `{column: [Name, Title]}`."""
+    return {"column": value} if isinstance(value, str | list) else value
 
 
 class FieldMap(_Model):
     """Where one field's value comes from and how it is read."""
 
-    column: str | None = None
+    column: str | list[str] | None = None
+    """A column, or several: the first of them that the export has."""
     given: str | None = None
     """For a person's name: the given-name column (with `family`)."""
     family: str | None = None
@@ -69,7 +71,8 @@ class FieldMap(_Model):
     timezone: str | None = None
 
     def columns(self) -> list[str]:
-        return [c for c in (self.column, self.given, self.family) if c]
+        listed = self.column if isinstance(self.column, list) else [self.column]
+        return [c for c in (*listed, self.given, self.family) if c]
 
 
 Field_ = Annotated[FieldMap, BeforeValidator(_column)]
@@ -85,9 +88,11 @@ class TableMap(_Model):
 
 class DealsMap(_Model):
     table: str
-    key: str | None = None
-    """The column that identifies a deal (default: the table's key); rows with the same
-    key are one deal."""
+    key: str | list[str] | None = None
+    """The column that identifies a deal (default: the table's key), or several: the first
+    the export has. Rows with the same key are one deal."""
+    fill_down: bool = False
+    """A row without a key belongs to the deal above it (a sheet with merged cells)."""
     join: dict[str, str] = {}
     """`table: column`: the row of `table` whose key is this row's `column`."""
     fields: dict[str, Field_]
@@ -135,10 +140,12 @@ class ImportMap(_Model):
     def table_of_people(self) -> str:
         return (self.people.table if self.people else None) or self.deals.table
 
-    def deals_key(self) -> str:
+    def deals_key(self, header: Sequence[str] = ()) -> str:
+        """The deals key column: the first of those listed that `header` has."""
         key = self.deals.key or self.tables[self.deals.table].key
         assert key is not None  # noqa: S101 - checked when the map is loaded
-        return key
+        listed = key if isinstance(key, list) else [key]
+        return next((k for k in listed if k in header), listed[0])
 
 
 def map_path(name: str) -> Path:

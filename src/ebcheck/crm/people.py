@@ -27,12 +27,13 @@ def attach_people(
     mapped = frozenset(_role_targets(reader, roles_spec))
     person_fields = frozenset(people.fields) - {"name", "email"}
     by_deal: dict[str, dict[str, Person]] = {deal_id: {} for deal_id in deals}
-    link = people.deal or reader.map.deals_key()
+    link = people.deal or reader.deal_key
+    same_table = name == reader.map.deals.table and people.deal is None
     if table is not None and (table.rows and link not in table.rows[0].cells):
         reader.missing_column(table, link)
         table = None
     for row in table.rows if table is not None else ():
-        key = reader.norm_id(row.cells[link])
+        key = reader.row_deal.get(row.number, "") if same_table else reader.norm_id(row.cells[link])
         deal = _deal_for(reader, key, groups, deals)
         if deal is None:
             continue

@@ -1,7 +1,7 @@
 """Where an export's tables come from: a folder, a `.zip`, one `.csv` or one `.xlsx`.
 
 A folder or a zip holds one file per table, found by the name the map gives
-(case-insensitive, in any folder of the zip). A single file is the deals
+(case-insensitive, in any folder of the zip, as `.csv` or `.xlsx`). A single file is the deals
 table; the other tables of the map must then be optional. Zip members are
 read in memory, never extracted, so no name inside an archive can write
 anywhere. `.xlsx` needs the optional extra `ebcheck[xlsx]` (openpyxl).
@@ -29,7 +29,7 @@ def read_tables(source: Path, mapping: ImportMap, problems: Problems) -> dict[st
     files = _files(source, mapping)
     tables: dict[str, Table | None] = {}
     for name, spec in mapping.tables.items():
-        found = files.get(spec.file.lower())
+        found = _find(files, spec.file)
         if found is None and _single(source) and name == mapping.deals.table:
             found = (source.name, lambda: _read_path(source))
         if found is None:
@@ -43,6 +43,16 @@ def read_tables(source: Path, mapping: ImportMap, problems: Problems) -> dict[st
         label, read = found
         tables[name] = _table(label, read(), spec, problems)
     return tables
+
+
+def _find(files: dict[str, tuple[str, Reader]], name: str) -> tuple[str, Reader] | None:
+    """The file the map names, or one of the same name saved as the other kind
+    (`deals.xlsx` for `deals.csv`)."""
+    stem = PurePosixPath(name.lower()).stem
+    for candidate in (name.lower(), f"{stem}.csv", f"{stem}.xlsx"):
+        if candidate in files:
+            return files[candidate]
+    return None
 
 
 def _single(source: Path) -> bool:
