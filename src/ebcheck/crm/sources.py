@@ -56,7 +56,7 @@ def _find(files: dict[str, tuple[str, Reader]], name: str) -> tuple[str, Reader]
 
 
 def _single(source: Path) -> bool:
-    return source.suffix.lower() in (".csv", ".xlsx")
+    return source.is_file() and source.suffix.lower() in (".csv", ".xlsx")
 
 
 def _files(source: Path, mapping: ImportMap) -> dict[str, tuple[str, Reader]]:
