@@ -322,3 +322,41 @@ def test_salesforce_contacts_with_only_a_name_and_api_forecast_values(
     assert deals[OPP_1]["forecast"] == "commit"
     deal = load_file(tmp_path / "deals" / f"{OPP_1}.yaml").deal
     assert deal is not None and [p.name for p in deal.stakeholders] == ["张伟", "李强"]
+
+
+def test_a_value_listed_under_two_targets_is_a_map_error(runner: CliRunner, tmp_path: Path) -> None:
+    twice = zh_map("    proposal: [方案,", "    proposal: [商务谈判, 方案,")
+    code, _, err = import_sheet(runner, tmp_path, zh_sheet_rows(), map_text=twice)
+    assert code == 2
+    [line] = errors(err)
+    assert "'商务谈判' is listed under both proposal and negotiation" in line
+
+
+def test_values_written_as_numbers_in_the_map_match_as_text(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    numbered = zh_map("    proposal: [方案,", "    proposal: [3, 方案,")
+    rows = zh_sheet_rows()
+    rows[3][4] = "3"
+    code, _, err = import_sheet(runner, tmp_path, rows, map_text=numbered)
+    assert (code, err) == (0, "")
+    assert audit_json(runner, tmp_path / "deals")["SJ-2026-002"]["stage"] == "proposal"
+
+
+def test_a_hand_made_file_with_a_15_character_id_is_the_same_deal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    mine = deals / "mes.yaml"
+    mine.write_text(
+        f"ebcheck: 1\ndeal:\n  id: {OPP_1[:15]}\n  name: MES\n  account: 华东\n"
+        "  stage: qualification\n  close_date: 2026-11-30\n",
+        encoding="utf-8",
+    )
+    source = write_tables(tmp_path / "export", salesforce_tables())
+    code, out, err = run_import(runner, source, "--map", "salesforce", "-o", deals)
+    assert (code, err) == (0, "")
+    assert f"updated    {mine}" in out
+    assert not (deals / f"{OPP_1}.yaml").exists()
+    assert f"  id: {OPP_1[:15]}\n" in mine.read_text(encoding="utf-8")  # the id is the user's

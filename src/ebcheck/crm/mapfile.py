@@ -11,6 +11,7 @@ and every mistake is reported at `map:line:column`. The shipped maps
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -47,6 +48,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _text(value: Any) -> Any:
+    """A value written as a number, a date or a boolean in the map is meant as text
+    (`"0"`, `2026`, `true`): it is matched against cells, which are text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | dt.date):
+        return str(value)
+    return value
+
+
+def _texts(value: Any) -> Any:
+    """One value or a list of them."""
+    return [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+
+
 def _column(value: Any) -> Any:
     """`Name` is short for `{column: Name}`, and `[Name, Title]` for `{column: [Name, Title]}`."""
     return {"column": value} if isinstance(value, str | list) else value
@@ -65,7 +84,7 @@ class FieldMap(_Model):
     values: str | None = None
     split: str | None = None
     """Characters that separate several values in one cell (`;`, `、,，`)."""
-    default: str | None = None
+    default: Text | None = None
     optional: bool = False
     """The column may be missing from the export (then the default, or nothing)."""
     timezone: str | None = None
@@ -134,7 +153,9 @@ class ImportMap(_Model):
     deals: DealsMap
     people: PeopleMap | None = None
     history: HistoryMap | None = None
-    values: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    values: dict[str, dict[str, Annotated[list[str], BeforeValidator(_texts)]]] = Field(
+        default_factory=dict
+    )
     path: str = Field(default="", exclude=True)
 
     def table_of_people(self) -> str:
@@ -273,6 +294,20 @@ def _check(mapping: ImportMap, source: SourceMap, shown: str) -> list[Any]:
                     target=target,
                     choices=", ".join(allowed),
                 )
+        seen: dict[str, str] = {}
+        for target, sources in values.items():
+            for written in sources:
+                first = seen.setdefault(" ".join(written.split()).casefold(), target)
+                if first != target:
+                    at(
+                        "values",
+                        group,
+                        target,
+                        key="map_value_twice",
+                        value=written,
+                        first=first,
+                        target=target,
+                    )
     for path, spec in _field_specs(mapping):
         if spec.values and spec.values not in mapping.values:
             at(*path, key="map_no_values", group=spec.values)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ebcheck.crm import sfid
 from ebcheck.crm.build import build_deals
 from ebcheck.crm.mapfile import load_map
 from ebcheck.crm.merge import NotMergeable, merge
@@ -57,7 +58,8 @@ def plan(source: Path, map_name: str, out: Path, header: Callable[[str], Sequenc
         raise ImportFailed([*problems.found, exc]) from None
     records = build_deals(mapping, tables, problems)
     problems.check()
-    existing = existing_deals(out, problems)
+    normalise = sfid.normalise if mapping.salesforce_ids else str.strip
+    existing = existing_deals(out, problems, normalise)
     changes = [
         _change(record, existing, out, list(header(mapping.system)), problems) for record in records
     ]

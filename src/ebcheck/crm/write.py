@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ebcheck.crm.problems import Problems, problem
@@ -44,8 +45,10 @@ def check_output(out: Path) -> None:
         raise problem("output_not_folder", where=str(out))
 
 
-def existing_deals(out: Path, problems: Problems) -> dict[str, Path]:
-    """The deal files under `out`, by id."""
+def existing_deals(
+    out: Path, problems: Problems, normalise: Callable[[str], str] = str.strip
+) -> dict[str, Path]:
+    """The deal files under `out`, by id (as `normalise` writes it)."""
     found: dict[str, Path] = {}
     if not out.is_dir():
         return found
@@ -58,6 +61,7 @@ def existing_deals(out: Path, problems: Problems) -> dict[str, Path]:
             deal_id = _deal_id(path)
             if deal_id is None:
                 continue
+            deal_id = normalise(deal_id)
             if deal_id in found:
                 problems.add(
                     problem("same_id", where=str(path), id=deal_id, first=str(found[deal_id]))
