@@ -19,6 +19,7 @@ from ebcheck.crm.sfid import normalise
 from ebcheck.deal.load import load_file
 from tests.test_import_exports import (
     OPP_1,
+    OPP_2,
     audit_json,
     csv_bytes,
     run_import,
@@ -106,10 +107,39 @@ def test_an_ambiguous_date_is_an_error_until_the_map_declares_the_format(
     assert deal is not None and str(deal.deal.close_date) == "2026-05-04"
 
 
-def test_a_day_first_date_without_a_format_names_the_format_to_declare() -> None:
-    with pytest.raises(Exception) as caught:
-        parse_date("31.12.2026", None)
-    assert caught.value.facts["suggestion"] == "%d.%m.%Y"  # type: ignore[attr-defined]
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("31.12.2026", "2026-12-31"), ("12/31/2026", "2026-12-31"), ("2026/1/5", "2026-01-05"),
+     ("2026年12月31日", "2026-12-31"), ("04/04/2026", "2026-04-04")],
+)  # fmt: skip
+def test_dates_that_can_be_read_one_way_only_need_no_format(text: str, day: str) -> None:
+    assert str(parse_date(text, None)) == day
+
+
+def test_a_column_that_writes_day_first_and_month_first_is_an_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = zh_sheet_rows()
+    rows[1][5], rows[3][5] = "31/12/2026", "01/15/2027"
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: 商机.csv:4:6: 预计成交日期: '01/15/2027' puts the")
+    assert "'31/12/2026' (商机.csv:2:6)" in line
+
+
+def test_a_number_in_a_date_column_asks_how_to_read_it(runner: CliRunner, tmp_path: Path) -> None:
+    rows = zh_sheet_rows()
+    rows[1][5] = "46022"
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert code == 2
+    assert "`date: excel` (days since 1900) or `date: epoch_ms`" in errors(err)[0]
+    excel = zh_map("date: iso}", "date: excel}")
+    rows[3][5] = "46037"
+    code, _, err = import_sheet(runner, tmp_path, rows, map_text=excel)
+    assert (code, err) == (0, "")
+    deal = load_file(tmp_path / "deals" / "SJ-2026-001.yaml").deal
+    assert deal is not None and str(deal.deal.close_date) == "2025-12-31"
 
 
 def test_a_missing_close_date_on_an_open_deal_is_an_error_never_today(
@@ -147,6 +177,25 @@ def test_15_and_18_character_salesforce_ids_join() -> None:
 )
 def test_amounts_in_every_declared_style(text: str, style: str | None, value: float) -> None:
     assert parse_number(text, style) == value
+
+
+def test_without_a_declared_style_an_amount_is_read_when_every_style_agrees(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    tables = salesforce_tables()
+    tables["Opportunity.csv"][1][3] = "1.200.000,00"
+    tables["Opportunity.csv"][2][3] = "1,200,000.00"
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    deals = audit_json(runner, tmp_path / "deals")
+    assert deals[OPP_1]["amount"] == deals[OPP_2]["amount"] == 1200000
+    tables["Opportunity.csv"][1][3] = "1,200"  # 1200, or 1.2?
+    write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert code == 2
+    [line] = errors(err)
+    assert line.startswith("ebcheck: error: Opportunity.csv:2:4: Amount: '1,200' reads differently")
 
 
 def test_an_amount_in_another_style_names_the_style_to_declare(

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from ebcheck.crm import sfid
-from ebcheck.crm.dates import parse_date, parse_zone
+from ebcheck.crm.dates import day_month_order, parse_date, parse_zone
 from ebcheck.crm.mapfile import FieldMap, ImportMap
 from ebcheck.crm.numbers import parse_number
 from ebcheck.crm.problems import ImportProblem, Problems, problem
@@ -65,6 +65,7 @@ class Reader:
         self.index = {name: self._index(name) for name, spec in mapping.tables.items() if spec.key}
         deals = tables.get(mapping.deals.table)
         self.deal_key = mapping.deals_key(deals.header if deals else ())
+        self._orders: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.row_deal: dict[int, str] = {}
         """The deal key of each row of the deals table (filled down where the map says)."""
 
@@ -174,7 +175,9 @@ class Reader:
             return text.upper()
         if name in _DATES:
             zone_text = spec.timezone or self.map.timezone
-            return parse_date(text, spec.date, parse_zone(zone_text) if zone_text else None)
+            day = parse_date(text, spec.date, parse_zone(zone_text) if zone_text else None)
+            self._same_order(text, file, col, where)
+            return day
         group, enum = _ENUMS[name]
         parts = (
             [p.strip() for p in re.split(f"[{re.escape(spec.split)}]", text)]
@@ -185,6 +188,15 @@ class Reader:
         if name == "roles":
             return {v for v in found if isinstance(v, str)}
         return found[0] if found else None
+
+    def _same_order(self, text: str, file: str, column: str, where: str) -> None:
+        """A column read without a format must not write day-first and month-first dates."""
+        order = day_month_order(text)
+        if order is None:
+            return
+        first = self._orders.setdefault((file, column), (order, where, text))
+        if first[0] != order:
+            raise problem("date_mixed", found=text, first=first[2], first_where=first[1])
 
     def _choice(
         self, spec: FieldMap, group: str, enum: type[Enum] | None, text: str, *at: str

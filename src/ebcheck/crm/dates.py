@@ -1,11 +1,14 @@
 """Dates from a CRM cell: strictly, in the format the map declares, never guessed.
 
-Without a declared format only year-first forms are read (`2026-12-31`,
-`2026/12/31`, `2026年12月31日`, ISO timestamps); `04/05/2026` could be April or
-May, so it is an error that asks for the format. A timestamp keeps the calendar
-day it was written in (`2026-12-31T00:00:00.000+0800` is 31 December): a CRM
-date is a day, and shifting it to UTC would move it back a day in China. The map
-can name a `timezone` to read instants (`…Z`) as that zone's day.
+Without a declared format, year-first dates are read (`2026-12-31`,
+`2026/12/31`, `2026年12月31日`, ISO timestamps), and day and month in either
+order when only one order makes a date (`31.12.2026`, `12/31/2026`);
+`04/05/2026` could be April or May, so it is an error that asks for the
+format (and a column that writes both orders is one too, see `cells`). A
+timestamp keeps the calendar day it was written in
+(`2026-12-31T00:00:00.000+0800` is 31 December): a CRM date is a day, and
+shifting it to UTC would move it back a day in China. The map can name a
+`timezone` to read instants (`…Z`) as that zone's day.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from ebcheck.crm.problems import ImportProblem, problem
+from ebcheck.crm.problems import problem
 
 NAMED_FORMATS = ("iso", "excel", "epoch_ms", "epoch_s")
 
@@ -65,7 +68,7 @@ def _year_first(text: str, zone: dt.tzinfo | None) -> dt.date:
             return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             raise problem("date_invalid", found=text) from None
-    raise _not_year_first(text)
+    return _not_year_first(text)
 
 
 def _timestamp_day(text: str, stamp: re.Match[str], zone: dt.tzinfo | None) -> dt.date:
@@ -81,16 +84,35 @@ def _timestamp_day(text: str, stamp: re.Match[str], zone: dt.tzinfo | None) -> d
         raise problem("date_invalid", found=text) from None
 
 
-def _not_year_first(text: str) -> ImportProblem:
+def day_month_order(text: str) -> str | None:
+    """`dmy` or `mdy` for a date read without a format in the one order that makes
+    sense (`31.12.2026`, `12/31/2026`); None for any other text."""
+    match = _DAY_MONTH.fullmatch(text.strip())
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first:
+        return "mdy"
+    return None
+
+
+def _not_year_first(text: str) -> dt.date:
+    if text.isdigit():
+        raise problem("date_number", found=text)
     match = _DAY_MONTH.fullmatch(text)
     if not match:
-        return problem("date_unreadable", found=text)
-    first, second = int(match.group(1)), int(match.group(2))
-    if first <= 12 and second <= 12:
-        return problem("date_ambiguous", found=text, first=first, second=second)
-    suggestion = "%m/%d/%Y" if second > 12 else "%d/%m/%Y"
-    separator = text[len(match.group(1))]
-    return problem("date_needs_format", found=text, suggestion=suggestion.replace("/", separator))
+        raise problem("date_unreadable", found=text)
+    first, second, year = (int(match.group(i)) for i in (1, 2, 3))
+    order = day_month_order(text)
+    if order is None and first != second:
+        raise problem("date_ambiguous", found=text, first=first, second=second)
+    day, month = (second, first) if order == "mdy" else (first, second)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise problem("date_invalid", found=text) from None
 
 
 def _serial(text: str, convert: Callable[[float], dt.date]) -> dt.date:
