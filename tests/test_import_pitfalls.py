@@ -100,7 +100,7 @@ def test_an_ambiguous_date_is_an_error_until_the_map_declares_the_format(
     [line] = errors(err)
     assert line.startswith("ebcheck: error: 商机.csv:2:6: 预计成交日期: '04/05/2026' could be")
     rows[3][5] = "15/01/2027"
-    declared = zh_map("date: iso}", 'date: "%d/%m/%Y"}')
+    declared = zh_map("{column: 预计成交日期}", '{column: 预计成交日期, date: "%d/%m/%Y"}')
     code, _, err = import_sheet(runner, tmp_path, rows, map_text=declared)
     assert (code, err) == (0, "")
     deal = load_file(tmp_path / "deals" / "SJ-2026-001.yaml").deal
@@ -134,7 +134,7 @@ def test_a_number_in_a_date_column_asks_how_to_read_it(runner: CliRunner, tmp_pa
     code, _, err = import_sheet(runner, tmp_path, rows)
     assert code == 2
     assert "`date: excel` (days since 1900) or `date: epoch_ms`" in errors(err)[0]
-    excel = zh_map("date: iso}", "date: excel}")
+    excel = zh_map("{column: 预计成交日期}", "{column: 预计成交日期, date: excel}")
     rows[3][5] = "46037"
     code, _, err = import_sheet(runner, tmp_path, rows, map_text=excel)
     assert (code, err) == (0, "")
@@ -409,3 +409,10 @@ def test_a_hand_made_file_with_a_15_character_id_is_the_same_deal(
     assert f"updated    {mine}" in out
     assert not (deals / f"{OPP_1}.yaml").exists()
     assert f"  id: {OPP_1[:15]}\n" in mine.read_text(encoding="utf-8")  # the id is the user's
+
+
+def test_a_declared_iso_date_is_strict() -> None:
+    assert str(parse_date("2026-12-31T00:00:00.000+0800", "iso")) == "2026-12-31"
+    with pytest.raises(Exception) as caught:
+        parse_date("31.12.2026", "iso")
+    assert caught.value.key == "import_date_not_iso"  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 """Dates from a CRM cell: strictly, in the format the map declares, never guessed.
 
-Without a declared format, year-first dates are read (`2026-12-31`,
+Declared `iso`, year-first dates and ISO timestamps are read. Without a
+declared format, year-first dates are read (`2026-12-31`,
 `2026/12/31`, `2026年12月31日`, ISO timestamps), and day and month in either
 order when only one order makes a date (`31.12.2026`, `12/31/2026`);
 `04/05/2026` could be April or May, so it is an error that asks for the
@@ -45,8 +46,10 @@ def parse_zone(text: str) -> dt.tzinfo | None:
 def parse_date(text: str, fmt: str | None, zone: dt.tzinfo | None = None) -> dt.date:
     """The day `text` names, or an `ImportProblem` (without a location) saying why not."""
     text = text.strip()
-    if fmt in (None, "iso"):
-        return _year_first(text, zone)
+    if fmt is None:
+        return _year_first(text, zone, strict=False)
+    if fmt == "iso":
+        return _year_first(text, zone, strict=True)
     if fmt == "excel":
         return _serial(text, lambda n: _EXCEL_EPOCH + dt.timedelta(days=int(n)))
     if fmt in ("epoch_ms", "epoch_s"):
@@ -58,7 +61,7 @@ def parse_date(text: str, fmt: str | None, zone: dt.tzinfo | None = None) -> dt.
         raise problem("date_format", found=text, format=fmt) from None
 
 
-def _year_first(text: str, zone: dt.tzinfo | None) -> dt.date:
+def _year_first(text: str, zone: dt.tzinfo | None, strict: bool) -> dt.date:
     stamp = _TIMESTAMP.fullmatch(text)
     if stamp:
         return _timestamp_day(text, stamp, zone)
@@ -68,6 +71,8 @@ def _year_first(text: str, zone: dt.tzinfo | None) -> dt.date:
             return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             raise problem("date_invalid", found=text) from None
+    if strict:
+        raise problem("date_not_iso", found=text)
     return _not_year_first(text)
 
 
