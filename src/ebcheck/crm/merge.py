@@ -121,6 +121,14 @@ _SAME: dict[str, Callable[[Node, Any], bool]] = {
 }
 
 
+def _same(key: str, node: Node, value: Any) -> bool:
+    """Whether the file already says `value` (`方案` is `proposal`, `1_200_000` is 1200000),
+    so that a value written differently but meaning the same is left as written."""
+    if isinstance(node, yaml.MappingNode):
+        return False
+    return _SAME.get(key, _same_text)(node, value)
+
+
 def _roles_of(node: Node | None) -> set[str]:
     if node is None:
         return set()
@@ -180,11 +188,7 @@ class Editor:
         key_node, node = entry
         if value is None:
             return self._remove(mapping, key_node, node)
-        if (
-            _SAME.get(key, _same_text)(node, value)
-            if not isinstance(node, yaml.MappingNode)
-            else False
-        ):
+        if _same(key, node, value):
             return False
         self._replace(mapping, key_node, node, value)
         return True
