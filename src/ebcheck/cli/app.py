@@ -295,6 +295,60 @@ def review(
     raise typer.Exit(int(run_review(request, fmt, since, until)))
 
 
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[SOURCE]", help="The CRM export: a folder, a .zip, a .csv or an .xlsx."
+        ),
+    ] = None,
+    map_name: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="MAP",
+            help="A map file, or a shipped map: salesforce, hubspot, dynamics, zh-sheet.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "--out", "-o", metavar="DIR", help="The folder of deal files to write."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing; say what would change.")
+    ] = False,
+    map_template: Annotated[
+        str | None,
+        typer.Option("--map-template", metavar="NAME", help="Print a shipped map to start from."),
+    ] = None,
+    sheet_template: Annotated[
+        bool,
+        typer.Option("--sheet-template", help="Print the Chinese single-sheet CSV template."),
+    ] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
+) -> None:
+    """Turn a CRM export into deal files, or bring them up to date with it."""
+    from ebcheck.cli.importing import print_sheet, print_template, run_import
+    from ebcheck.crm.mapfile import SHIPPED
+    from ebcheck.i18n import LANGUAGES
+
+    lang = lang.lower() if lang else None
+    if lang is not None and lang not in LANGUAGES:
+        fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
+    if map_template is not None:
+        raise typer.Exit(int(print_template(map_template, lang)))
+    if sheet_template:
+        raise typer.Exit(int(print_sheet()))
+    if source is None or out is None:
+        fail(EbcheckError("import_needs_source"), lang)
+    if map_name is None:
+        fail(EbcheckError("import_no_map", choices=", ".join(SHIPPED)), lang)
+    raise typer.Exit(int(run_import(source, map_name, out, dry_run, lang)))
+
+
 class ListFormat(StrEnum):
     TABLE = "table"
     JSON = "json"

@@ -1,0 +1,335 @@
+"""Re-import: the CRM's fields updated in the text of an existing deal file, in place.
+
+Only the values the CRM owns change (amount, stage, close date, owner, next
+step, forecast, the history fields, and each imported person's title and
+roles); each is replaced where it stands, so comments, key order, quoting and
+everything a person wrote (`met`, `stance`, `insights`, notes, `x-` keys, …)
+stay byte for byte, and a changed amount changes only the amount line. A
+value the file lacks is added after the CRM field that precedes it; people
+the CRM has and the file lacks are appended; people the file has and the CRM
+lacks are kept. A role the map can never give (a `coach` written by hand) is
+kept beside the CRM's roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from pydantic_core import PydanticCustomError
+
+from ebcheck.crm.records import DealRecord, Person
+from ebcheck.crm.render import (
+    DEAL_ORDER,
+    PERSON_ORDER,
+    block,
+    deal_entries,
+    inline,
+    list_item,
+    person_entries,
+    sorted_roles,
+)
+from ebcheck.deal.enums import Forecast, Role, Stage
+from ebcheck.deal.fields import enum_parser
+from ebcheck.deal.names import person_key
+
+Node = yaml.Node
+_ROLE_OF = enum_parser(Role)
+_ROLE_NAMES = {Role.EB: "EB", Role.TB: "TB", Role.UB: "UB", Role.COACH: "coach"}
+
+
+class NotMergeable(Exception):
+    """The existing file is not a YAML mapping with a `deal` mapping: it cannot be merged."""
+
+    def __init__(self, key: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(key)
+        self.key, self.line, self.column = key, line, column
+
+
+def _find(mapping: Node, key: str) -> tuple[Node, Node] | None:
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    for key_node, value_node in mapping.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return key_node, value_node
+    return None
+
+
+def _flow(node: Node) -> bool:
+    return bool(getattr(node, "flow_style", False))
+
+
+def _leaf_end(node: Node) -> int:
+    """Where a value's own text ends (a block collection's end mark runs on past the
+    comments that follow it, which belong to what comes next)."""
+    if isinstance(node, yaml.ScalarNode) or _flow(node) or not node.value:
+        return int(node.end_mark.index)
+    last = node.value[-1]
+    return _leaf_end(last[1] if isinstance(node, yaml.MappingNode) else last)
+
+
+def _same_date(node: Node, value: Any) -> bool:
+    try:
+        return bool(dt.date.fromisoformat(str(node.value).strip()) == value)
+    except ValueError:
+        return False
+
+
+def _same_number(node: Node, value: Any) -> bool:
+    try:
+        return float(str(node.value).replace("_", "")) == float(value)
+    except ValueError:
+        return False
+
+
+def _enum_same(parser: Callable[[Any], Any]) -> Callable[[Node, Any], bool]:
+    def same(node: Node, value: Any) -> bool:
+        try:
+            member = parser(str(node.value))
+        except PydanticCustomError:
+            return False
+        return member is not None and member.value == value
+
+    return same
+
+
+def _same_dates(node: Node, value: Any) -> bool:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    return (
+        all(isinstance(i, yaml.ScalarNode) for i in items)
+        and len(items) == len(value)
+        and all(_same_date(i, v) for i, v in zip(items, value, strict=True))
+    )
+
+
+def _same_text(node: Node, value: Any) -> bool:
+    return bool(node.value == value)
+
+
+_SAME: dict[str, Callable[[Node, Any], bool]] = {
+    "amount": _same_number,
+    "close_date": _same_date,
+    "stage_entered": _same_date,
+    "due": _same_date,
+    "close_date_history": _same_dates,
+    "stage": _enum_same(enum_parser(Stage)),
+    "forecast": _enum_same(enum_parser(Forecast)),
+    "currency": lambda node, value: str(node.value).strip().upper() == value,
+    "roles": lambda node, value: _roles_of(node) == set(value),
+}
+
+
+def _same(key: str, node: Node, value: Any) -> bool:
+    """Whether the file already says `value` (`方案` is `proposal`, `1_200_000` is 1200000),
+    so that a value written differently but meaning the same is left as written."""
+    if isinstance(node, yaml.MappingNode):
+        return False
+    return _SAME.get(key, _same_text)(node, value)
+
+
+def _roles_of(node: Node | None) -> set[str]:
+    if node is None:
+        return set()
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    found = set()
+    for item in items:
+        if isinstance(item, yaml.ScalarNode) and item.tag != "tag:yaml.org,2002:null":
+            try:
+                role = _ROLE_OF(item.value)
+            except PydanticCustomError:
+                found.add(str(item.value))
+                continue
+            found.add(_ROLE_NAMES[role])
+    return found
+
+
+class Editor:
+    """Edits to one text, by character offset, applied together at the end."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.edits: list[tuple[int, int, str]] = []
+
+    def result(self) -> str:
+        # From the end backwards, so that offsets stay valid; of two insertions at one
+        # offset the later-made is applied first, so the text reads in the order made.
+        text = self.text
+        ordered = sorted(enumerate(self.edits), key=lambda e: (e[1][0], e[1][1], e[0]))
+        for _, (start, end, new) in reversed(ordered):
+            text = text[:start] + new + text[end:]
+        return text
+
+    def _line_start(self, index: int) -> int:
+        return self.text.rfind("\n", 0, index) + 1
+
+    def _after_line(self, index: int) -> int:
+        """The start of the line after the one holding offset `index - 1`."""
+        if index > 0 and self.text[index - 1] == "\n":
+            return index
+        found = self.text.find("\n", index)
+        return len(self.text) if found < 0 else found + 1
+
+    def _insert_lines(self, at: int, lines: list[str]) -> None:
+        nl = self.newline
+        prefix = nl if at == len(self.text) and self.text and not self.text.endswith("\n") else ""
+        self.edits.append((at, at, prefix + nl.join(lines) + nl))
+
+    def set(self, mapping: Node, key: str, value: Any, order: tuple[str, ...]) -> bool:
+        """Make `key` hold `value` (None: remove it); whether the text changed."""
+        entry = _find(mapping, key)
+        if entry is None:
+            if value is None:
+                return False
+            self._insert(mapping, key, value, order)
+            return True
+        key_node, node = entry
+        if value is None:
+            return self._remove(mapping, key_node, node)
+        if _same(key, node, value):
+            return False
+        self._replace(mapping, key_node, node, value)
+        return True
+
+    def _replace(self, mapping: Node, key_node: Node, node: Node, value: Any) -> None:
+        text = inline(value, flow=bool(_flow(mapping)))
+        if isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style:
+            colon = self.text.index(":", key_node.end_mark.index)
+            self.edits.append((colon + 1, colon + 1, " " + text))
+            return
+        self.edits.append((node.start_mark.index, _leaf_end(node), text))
+
+    def _remove(self, mapping: Node, key_node: Node, node: Node) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return False
+        start = self._line_start(key_node.start_mark.index)
+        alone = not self.text[start : key_node.start_mark.index].strip()
+        if _flow(mapping) or not alone:
+            self.edits.append((node.start_mark.index, _leaf_end(node), "null"))
+        else:
+            self.edits.append((start, self._after_line(_leaf_end(node)), ""))
+        return True
+
+    def _insert(self, mapping: Node, key: str, value: Any, order: tuple[str, ...]) -> None:
+        if _flow(mapping):
+            close = mapping.end_mark.index - 1
+            before = self.text[:close].rstrip()
+            sep = ", " if mapping.value else ""
+            self.edits.append((len(before), len(before), f"{sep}{key}: {inline(value, True)}"))
+            return
+        earlier = set(order[: order.index(key)]) if key in order else set(order)
+        anchor = None
+        for key_node, value_node in mapping.value:
+            if key_node.value in earlier:
+                anchor = value_node
+        if anchor is None:
+            anchor = mapping.value[-1][1]
+        indent = mapping.value[0][0].start_mark.column
+        self._insert_lines(self._after_line(_leaf_end(anchor)), block(key, value, indent))
+
+    def append_people(self, root: Node, people: list[dict[str, Any]]) -> None:
+        entry = _find(root, "stakeholders")
+        if entry is None or (
+            isinstance(entry[1], yaml.ScalarNode) and entry[1].tag.endswith(":null")
+        ):
+            if entry is not None:
+                start = self._line_start(entry[0].start_mark.index)
+                self.edits.append((start, self._after_line(_leaf_end(entry[1])), ""))
+            self._insert(root, "stakeholders", people, ("ebcheck", "as_of", "deal"))
+            return
+        seq = entry[1]
+        if not isinstance(seq, yaml.SequenceNode):
+            raise NotMergeable("merge_people", seq.start_mark.line + 1, seq.start_mark.column + 1)
+        if _flow(seq):
+            close = seq.end_mark.index - 1
+            before = self.text[:close].rstrip()
+            items = ", ".join(inline(p, True) for p in people)
+            sep = ", " if seq.value else ""
+            self.edits.append((len(before), len(before), sep + items))
+            return
+        indent = seq.start_mark.column
+        lines = [line for person in people for line in list_item(person, indent)]
+        self._insert_lines(self._after_line(_leaf_end(seq.value[-1])), lines)
+
+
+def merge(text: str, record: DealRecord) -> tuple[str, list[str]]:
+    """`text` with the CRM's values of `record`; the names of the fields that changed."""
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise NotMergeable("merge_yaml", line, column) from None
+    deal = _find(root, "deal") if isinstance(root, yaml.MappingNode) else None
+    if (
+        root is None
+        or deal is None
+        or not isinstance(deal[1], yaml.MappingNode)
+        or not deal[1].value
+    ):
+        raise NotMergeable("merge_no_deal")
+    editor = Editor(text)
+    changed: list[str] = []
+    for key, value in deal_entries(record).items():
+        if key == "next_step":
+            changed += _next_step(editor, deal[1], value)
+        elif key != "id" and editor.set(deal[1], key, value, DEAL_ORDER):
+            changed.append(key)
+    if record.people is not None:
+        changed += _people(editor, root, record)
+    return editor.result(), changed
+
+
+def _next_step(editor: Editor, deal: Node, step: dict[str, Any]) -> list[str]:
+    entry = _find(deal, "next_step")
+    if entry is None or not isinstance(entry[1], yaml.MappingNode):
+        value = step if step.get("action") else None
+        return ["next_step"] if editor.set(deal, "next_step", value, DEAL_ORDER) else []
+    node = entry[1]
+    if step.get("action") is None:
+        keys = {k.value for k, _ in node.value}
+        if keys <= {"action", "due"}:
+            return ["next_step"] if editor.set(deal, "next_step", None, DEAL_ORDER) else []
+        return []
+    changed = []
+    for key, value in step.items():
+        if editor.set(node, key, value, ("action", "due", "owner")):
+            changed.append(f"next_step.{key}")
+    return changed
+
+
+def _people(editor: Editor, root: Node, record: DealRecord) -> list[str]:
+    entry = _find(root, "stakeholders")
+    items: dict[str, Node] = {}
+    if entry is not None and isinstance(entry[1], yaml.SequenceNode):
+        for item in entry[1].value:
+            name = _find(item, "name")
+            if name is not None and isinstance(name[1], yaml.ScalarNode):
+                items.setdefault(person_key(str(name[1].value)), item)
+    changed: list[str] = []
+    new: list[dict[str, Any]] = []
+    for person in record.people or []:
+        item = items.get(person_key(person.name))
+        if item is None:
+            new.append(person_entries(person, record.person_fields))
+            changed.append(f"+{person.name}")
+            continue
+        changed += _update_person(editor, item, person, record)
+    if new:
+        editor.append_people(root, new)
+    return changed
+
+
+def _update_person(editor: Editor, item: Node, person: Person, record: DealRecord) -> list[str]:
+    changed = []
+    entries = person_entries(person, record.person_fields)
+    if "roles" in entries:
+        written = _find(item, "roles")
+        kept = _roles_of(written[1] if written else None) - record.roles_mapped
+        entries["roles"] = sorted_roles(person.roles | kept) or None
+    for key, value in entries.items():
+        if key != "name" and editor.set(item, key, value, PERSON_ORDER):
+            changed.append(f"{person.name}.{key}")
+    return changed
