@@ -39,7 +39,7 @@ class Bar:
         return sum(s.value for s in self.segments)
 
 
-def bars(rows: Sequence[Bar], *, title: str, width: int = 520) -> str:
+def bars(rows: Sequence[Bar], *, title: str, width: int = 380) -> str:
     """Horizontal bars, one per row, scaled to the longest; segments stack left to right."""
     gutter = min(180, max(60, max((em_width(r.label) for r in rows), default=4) * FONT + 12))
     value_room = max((em_width(r.shown) for r in rows), default=4) * FONT + 12

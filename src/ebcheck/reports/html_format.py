@@ -85,10 +85,6 @@ def badge(verdict: Verdict, words: Catalogue) -> str:
     return f'<span class="badge v-{verdict.value}">{word}</span>'
 
 
-def amounts(by_currency: Mapping[str, float], words: Catalogue) -> list[str]:
-    return [money(amount, currency_name(code, words)) for code, amount in by_currency.items()]
-
-
 def currency_name(code: str, words: Catalogue) -> str:
     return words.text("reports.markdown.no_currency") if code == "unknown" else code
 
@@ -96,9 +92,11 @@ def currency_name(code: str, words: Catalogue) -> str:
 # --- cards -------------------------------------------------------------------------
 
 
-def card(label: str, big: str, lines: Iterable[str] = (), *, alert: bool = False) -> str:
+def card(
+    label: str, big: str, lines: Iterable[str] = (), *, alert: bool = False, amount: bool = False
+) -> str:
     items = "".join(f"<li>{text(line)}</li>" for line in lines)
-    css = "card alert" if alert else "card"
+    css = "card" + (" alert" if alert else "") + (" money" if amount else "")
     listed = f"<ul>{items}</ul>" if items else ""
     return (
         f'<div class="{css}"><div class="label">{text(label)}</div>'
@@ -150,7 +148,9 @@ def risk_card(at_risk: Mapping[str, float], total: Mapping[str, float], words: C
         for code, value in total.items()
     ]
     first, *rest = lines
-    return card(words.text("html.amount_at_risk"), first, rest, alert=any(at_risk.values()))
+    return card(
+        words.text("html.amount_at_risk"), first, rest, alert=any(at_risk.values()), amount=True
+    )
 
 
 # --- charts -------------------------------------------------------------------------

@@ -42,6 +42,8 @@ section.panel, details.deal { background: var(--paper); border: 1px solid var(--
 .card .big { font-size: 28px; font-weight: 700; }
 .card ul { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; }
 .card.alert .big { color: var(--not_ready); }
+.card.money .big { font-size: 20px; }
+.card .label::first-letter { text-transform: uppercase; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
 .charts figure { margin: 0; background: var(--paper); border: 1px solid var(--line);
   border-radius: 10px; padding: 12px 14px; overflow-x: auto; }
