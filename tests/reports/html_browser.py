@@ -23,7 +23,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +65,26 @@ class Page:
     browser: Browser
     session: str
     url: str
-    requests: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    """Console errors and warnings, uncaught exceptions, failed loads, CSP reports."""
+    start: int
+    """Where this page's events begin in the browser's event list."""
+
+    @property
+    def requests(self) -> list[str]:
+        """Every URL the page asked for, but the page itself."""
+        return _collect(self)[0]
+
+    @property
+    def problems(self) -> list[str]:
+        """Console errors and warnings, uncaught exceptions, failed loads, CSP reports."""
+        return _collect(self)[1]
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         return self.browser.call(method, params, session=self.session)
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise BrowserError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -172,7 +183,7 @@ class Browser:
             "sessionId"
         ]
         url = path.resolve().as_uri()
-        page = Page(self, session, url)
+        page = Page(self, session, url, len(self.events))
         for domain in ("Page", "Runtime", "Network", "Log", "DOM", "CSS"):
             page.call(f"{domain}.enable")
         page.call(
@@ -182,11 +193,9 @@ class Browser:
             deviceScaleFactor=1,
             mobile=False,
         )
-        start = len(self.events)
         page.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired", session)
         page.evaluate("new Promise(r => requestAnimationFrame(() => r(1)))")
-        _collect(page, self.events[start:])
         return page
 
     def close(self) -> None:
@@ -208,25 +217,28 @@ def _pipe() -> tuple[int, int]:
     return high[0], high[1]
 
 
-def _collect(page: Page, events: list[dict[str, Any]]) -> None:
-    """Requests other than the page itself, and every console problem."""
-    for message in events:
+def _collect(page: Page) -> tuple[list[str], list[str]]:
+    """(requests other than the page itself, console problems) seen so far on `page`."""
+    requests: list[str] = []
+    problems: list[str] = []
+    for message in page.browser.events[page.start :]:
         if message.get("sessionId") != page.session:
             continue
         method, params = message.get("method"), message.get("params", {})
         if method == "Network.requestWillBeSent":
             url = params["request"]["url"]
             if url != page.url:
-                page.requests.append(url)
+                requests.append(url)
         elif method == "Network.loadingFailed":
-            page.problems.append(f"load failed: {params.get('errorText')}")
+            problems.append(f"load failed: {params.get('errorText')}")
         elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning"):
             values = [str(a.get("value", a.get("description", ""))) for a in params["args"]]
-            page.problems.append(f"console.{params['type']}: {' '.join(values)}")
+            problems.append(f"console.{params['type']}: {' '.join(values)}")
         elif method == "Runtime.exceptionThrown":
-            page.problems.append(f"exception: {params['exceptionDetails'].get('text')}")
+            problems.append(f"exception: {params['exceptionDetails'].get('text')}")
         elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
-            page.problems.append(f"log: {params['entry']['text']}")
+            problems.append(f"log: {params['entry']['text']}")
+    return requests, problems
 
 
 @contextmanager
