@@ -98,11 +98,12 @@ class Page:
         fonts: list[dict[str, Any]] = self.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
         return fonts
 
-    def screenshot(self, *, scale: float = 1, height: float | None = None) -> bytes:
-        """A PNG of the whole page (or of its top `height` CSS pixels), not just the viewport."""
+    def screenshot(self, *, scale: float = 1, height: float | None = None, top: float = 0) -> bytes:
+        """A PNG of the whole page (or of `height` CSS pixels from `top`), not just the
+        viewport."""
         size = self.call("Page.getLayoutMetrics")["cssContentSize"]
-        tall = min(size["height"], height) if height else size["height"]
-        clip = {"x": 0, "y": 0, "width": size["width"], "height": tall, "scale": scale}
+        tall = min(size["height"] - top, height) if height else size["height"] - top
+        clip = {"x": 0, "y": top, "width": size["width"], "height": tall, "scale": scale}
         data = self.call(
             "Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True
         )["data"]
@@ -311,3 +312,43 @@ def colours(data: bytes, *, step: int = 7) -> dict[bytes, int]:
             pixel = row[x * channels : x * channels + 3]
             counts[pixel] = counts.get(pixel, 0) + 1
     return counts
+
+
+DEAL_SHOWN = "#deal-7"
+"""The examples' HD-2026-031 (EB never met, a coach who is also the UB)."""
+
+
+def main() -> None:
+    """`python -m tests.reports.html_browser OUT.png [LANG]`: a screenshot of the examples'
+    HTML report (the one in docs/)."""
+    import sys
+
+    from ebcheck.audit.engine import audit_paths, words_for
+    from ebcheck.audit.settings import Settings
+    from ebcheck.reports import Format, RenderOptions, render
+
+    target, lang = Path(sys.argv[1]), (sys.argv[2] if len(sys.argv) > 2 else "en")
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    report = audit_paths((examples,), Settings(lang=lang))
+    page = render(report, Format.HTML, RenderOptions(catalogue=words_for(lang)))
+    executable = find_chromium()
+    if executable is None:
+        raise SystemExit("no Chromium installed (apt-get install -y chromium fonts-noto-cjk)")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "report.html"
+        source.write_text(page, encoding="utf-8")
+        with chromium(executable) as browser:
+            shown = browser.open(source, width=1200)
+            target.write_bytes(shown.screenshot(height=1500))
+            # A deal's section: its facts, buying centre map, ladder and findings.
+            where = shown.evaluate(
+                f"(() => {{ const r = document.querySelector('{DEAL_SHOWN}')"
+                ".getBoundingClientRect(); return [r.top + scrollY - 8, r.height + 16]; })()"
+            )
+            deal = target.with_name(target.stem + "-deal" + target.suffix)
+            deal.write_bytes(shown.screenshot(top=where[0], height=min(where[1], 1400)))
+    print(f"wrote {target} and {deal}")
+
+
+if __name__ == "__main__":
+    main()

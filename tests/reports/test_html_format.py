@@ -140,7 +140,7 @@ def test_the_examples_page_shows_every_section(english: str) -> None:
     # Summary cards: deals, not ready, amount at risk per currency, forecast categories.
     assert page.count("div", "card") == 4
     assert "CNY 21,850,000 of 22,030,000" in page.text
-    assert "commit: EUR 880,000 (880,000 at risk)" in page.text
+    assert '<td>commit</td><td class="num">EUR 880,000</td><td class="num">880,000</td>' in english
     # Charts: amount by verdict and by forecast category per currency, score distribution.
     labels = [a.get("aria-label") or "" for t, a in page.tags if t == "svg"]
     for currency in ("CNY", "EUR", "GBP", "USD"):

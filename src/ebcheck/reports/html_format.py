@@ -110,16 +110,6 @@ def cards(report: AuditReport, words: Catalogue) -> str:
     deal_lines = [verdict_counts(report, words)] if counts else []
     not_ready = counts.get(Verdict.NOT_READY.value, 0)
     at_risk = counts.get(Verdict.AT_RISK.value, 0)
-    forecast_lines = [
-        words.text(
-            "html.forecast_line",
-            forecast=forecast_word(category, words),
-            amount=money(value, currency_name(code, words)),
-            at_risk=money(parts["at_risk"].get(code, 0), None),
-        )
-        for category, parts in summary.by_forecast.items()
-        for code, value in parts["amount"].items()
-    ]
     parts = [
         card(words.text("html.deals"), str(summary.deals), deal_lines),
         card(
@@ -130,8 +120,10 @@ def cards(report: AuditReport, words: Catalogue) -> str:
         ),
         risk_card(summary.amount_at_risk, summary.amount, words),
     ]
-    if forecast_lines:
-        parts.append(card(words.text("html.by_forecast"), "", forecast_lines))
+    if summary.by_forecast and any(
+        d.deal is not None and d.deal.deal.forecast is not None for d in report.deals
+    ):
+        parts.append(forecast_card(summary.by_forecast, words))
     return f'<section class="cards" id="summary">{"".join(parts)}</section>'
 
 
@@ -150,6 +142,28 @@ def risk_card(at_risk: Mapping[str, float], total: Mapping[str, float], words: C
     first, *rest = lines
     return card(
         words.text("html.amount_at_risk"), first, rest, alert=any(at_risk.values()), amount=True
+    )
+
+
+def forecast_card(by_forecast: dict[str, dict[str, dict[str, float]]], words: Catalogue) -> str:
+    """Per forecast category and currency: the open amount and the part at risk."""
+    rows = [
+        table_row(
+            [
+                forecast_word(category, words),
+                money(value, currency_name(code, words)),
+                money(parts["at_risk"].get(code, 0), None),
+            ],
+            numeric=(1, 2),
+        )
+        for category, parts in by_forecast.items()
+        for code, value in parts["amount"].items()
+    ]
+    heads = th(words.text("report.forecast")) + th(words.text("report.amount"), numeric=True)
+    heads += th(words.text("report.at_risk_amount"), numeric=True)
+    return (
+        f'<div class="card wide"><div class="label">{text(words.text("html.by_forecast"))}</div>'
+        f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -271,8 +285,15 @@ def th(label: str, *, numeric: bool = False) -> str:
     return f'<th scope="col"{extra}>{text(label)}</th>'
 
 
-def td(value: object, *, sort: object = None, numeric: bool = False, raw: bool = False) -> str:
-    css = ' class="num"' if numeric else ""
+def td(
+    value: object,
+    *,
+    sort: object = None,
+    numeric: bool = False,
+    raw: bool = False,
+    nowrap: bool = False,
+) -> str:
+    css = ' class="num"' if numeric else ' class="nowrap"' if nowrap else ""
     key = f' data-sort="{attr(sort)}"' if sort is not None else ""
     shown = str(value) if raw else text(value)
     return f"<td{css}{key}>{shown}</td>"
@@ -343,7 +364,7 @@ def pipeline_row(
         td(
             money(info.amount, info.currency) if info else DASH, sort=amount_key(info), numeric=True
         ),
-        td(info.close_date.isoformat() if info and info.close_date else DASH),
+        td(info.close_date.isoformat() if info and info.close_date else DASH, nowrap=True),
         td(
             deal.score if deal.score is not None else DASH,
             sort=deal.score if deal.score is not None else -1,
@@ -353,6 +374,7 @@ def pipeline_row(
         td(
             f"{top.rule} · {words.text(f'severity.{top.severity.value}')}" if top else DASH,
             sort=f"{top.severity.rank} {top.rule}" if top else "9",
+            nowrap=True,
         ),
     ]
     if trends is not None:
@@ -404,10 +426,12 @@ def met_words(person: Stakeholder, deal: DealReport, words: Catalogue) -> str:
     return person.met.isoformat()
 
 
-def table_row(cells: Sequence[str], *, css: str = "") -> str:
-    """A row of plain-text cells (each escaped here)."""
+def table_row(cells: Sequence[str], *, css: str = "", numeric: Sequence[int] = ()) -> str:
+    """A row of plain-text cells (each escaped here); `numeric` cells align right."""
     klass = f' class="{css}"' if css else ""
-    return f"<tr{klass}>" + "".join(f"<td>{text(c)}</td>" for c in cells) + "</tr>"
+    return (
+        f"<tr{klass}>" + "".join(td(c, numeric=i in numeric) for i, c in enumerate(cells)) + "</tr>"
+    )
 
 
 def centre_table(deal_file: DealFile, deal: DealReport, words: Catalogue) -> str:

@@ -35,7 +35,7 @@ h2 { font-size: 18px; margin: 28px 0 10px; }
 h3 { font-size: 15px; margin: 18px 0 8px; }
 section.panel, details.deal { background: var(--paper); border: 1px solid var(--line);
   border-radius: 10px; padding: 16px 20px; margin: 12px 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 12px; }
+.cards { display: grid; grid-template-columns: 1fr 1fr 1.5fr 2.2fr; gap: 12px; }
 .card { background: var(--paper); border: 1px solid var(--line); border-radius: 10px;
   padding: 14px 16px; }
 .card .label { color: var(--muted); font-size: 13px; }
@@ -43,6 +43,11 @@ section.panel, details.deal { background: var(--paper); border: 1px solid var(--
 .card ul { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; }
 .card.alert .big { color: var(--not_ready); }
 .card.money .big { font-size: 20px; }
+@media (max-width: 900px) { .cards { grid-template-columns: 1fr 1fr; } }
+@media (max-width: 520px) { .cards { grid-template-columns: 1fr; } }
+.card table { font-size: 13px; } .card th, .card td { padding: 3px 6px; }
+section.panel > h2 { margin-top: 0; }
+td.nowrap { white-space: nowrap; }
 .card .label::first-letter { text-transform: uppercase; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
 .charts figure { margin: 0; background: var(--paper); border: 1px solid var(--line);
