@@ -337,13 +337,13 @@ def test_review_page_draws_the_waterfall(tmp_path: Path, monkeypatch: pytest.Mon
     page = Page(html)
     assert not re.search(r"https?://", html.replace(NAMESPACE, ""))
     assert page.count("svg", "waterfall") == 1
-    bars = re.findall(r'class="wf-(total|up|down)"><title>([^<]*)</title>', html)
+    bars = re.findall(r'class="wf-(total|up|down|won)"><title>([^<]*)</title>', html)
     assert [kind for kind, _ in bars] == [
         "total",
         "up",
         "up",
         "down",
-        "down",
+        "won",
         "down",
         "down",
         "total",

@@ -129,6 +129,8 @@ class Step:
     kind: str
     """`total` (drawn from zero), `up` or `down` (drawn from the running total)."""
     shown: str
+    css: str = ""
+    """The bar's class; `wf-<kind>` when empty."""
 
 
 def waterfall(steps: Sequence[Step], *, title: str, width: int = 640) -> str:
@@ -156,14 +158,22 @@ def waterfall(steps: Sequence[Step], *, title: str, width: int = 640) -> str:
         y_hi, y_low = base - high * hi / top, base - high * low / top
         if previous_end is not None:
             parts.append(line(x - 12, previous_end, x, previous_end, "connector"))
-        parts.append(
-            rect(x, y_hi, w, y_low - y_hi, f"wf-{step.kind}", tip=f"{step.name}: {step.shown}")
-        )
+        css = step.css or f"wf-{step.kind}"
+        parts.append(rect(x, y_hi, w, y_low - y_hi, css, tip=f"{step.name}: {step.shown}"))
         parts.append(
             label(x + w / 2, y_hi - 4, fit(step.shown, w / FONT * 1.6), "value", anchor="middle")
         )
-        parts.append(
-            label(x + w / 2, base + 16, fit(step.name, w / FONT * 1.1), "axis", anchor="middle")
-        )
+        parts += _two_lines(x + w / 2, base + 16, step.name, w / FONT * 1.5)
         previous_end = y_low if step.kind == "down" else y_hi
-    return svg(width, base + 24, "".join(parts), label=title, css="chart waterfall")
+    return svg(width, base + 38, "".join(parts), label=title, css="chart waterfall")
+
+
+def _two_lines(x: float, y: float, name: str, ems: float) -> list[str]:
+    """A centred axis label, broken at its last space onto a second line when too long."""
+    if em_width(name) <= ems or " " not in name:
+        return [label(x, y, fit(name, ems), "axis", anchor="middle")]
+    first, second = name.rsplit(" ", 1)
+    return [
+        label(x, y, fit(first, ems), "axis", anchor="middle"),
+        label(x, y + 13, fit(second, ems), "axis", anchor="middle"),
+    ]

@@ -655,6 +655,7 @@ def waterfall_figure(code: str, bucket: object, words: Catalogue) -> str:
             _number(getattr(bucket, name)),
             kinds.get(name, "down"),
             money(_number(getattr(bucket, name)), None),
+            "wf-won" if name == "won" else "",  # won leaves the pipeline for a good reason
         )
         for name in BUCKETS
     ]

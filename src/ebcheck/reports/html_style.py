@@ -59,7 +59,7 @@ svg text { font-size: 12px; fill: var(--ink); }
 svg .axis { fill: var(--muted); }
 svg .value { font-weight: 600; }
 svg .axis-line, svg .grid { stroke: var(--line); stroke-width: 1; }
-svg .connector { stroke: var(--muted); stroke-dasharray: 2 2; }
+svg .connector { stroke: #bdc1c6; stroke-width: 1; }
 .v-not_ready { fill: var(--not_ready); background: var(--not_ready); }
 .v-at_risk { fill: var(--at_risk); background: var(--at_risk); }
 .v-ready { fill: var(--ready); background: var(--ready); }
@@ -69,7 +69,8 @@ svg .connector { stroke: var(--muted); stroke-dasharray: 2 2; }
 .risk { fill: var(--not_ready); } .safe { fill: #9aa0a6; }
 .bin-bad { fill: var(--not_ready); } .bin-warn { fill: var(--at_risk); }
 .bin-good { fill: var(--ready); }
-.wf-total { fill: #5b7bb4; } .wf-up { fill: var(--ready); } .wf-down { fill: var(--not_ready); }
+.wf-total { fill: #5b7bb4; } .wf-up { fill: #12a4af; } .wf-down { fill: var(--not_ready); }
+.wf-won { fill: var(--ready); }
 .trend-line { fill: none; stroke: #5b7bb4; stroke-width: 2; }
 .spark { fill: none; stroke: #5b7bb4; stroke-width: 1.5; }
 .badge { display: inline-block; color: #fff; border-radius: 4px; padding: 0 6px;
