@@ -29,7 +29,7 @@ from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.review import BUCKETS, Change, Review
 from ebcheck.audit.timeline import VersionRow
 from ebcheck.deal.enums import RelationshipStage, Verdict
-from ebcheck.deal.models import DealFile, Stakeholder
+from ebcheck.deal.models import DealFile, DealInfo, Stakeholder
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import (
@@ -198,6 +198,8 @@ def verdict_charts(report: AuditReport, words: Catalogue) -> list[str]:
 
 
 def forecast_charts(report: AuditReport, words: Catalogue) -> list[str]:
+    if not any(d.deal is not None and d.deal.deal.forecast is not None for d in report.deals):
+        return []  # nobody calls a forecast: one "no forecast" bar per currency says nothing
     by_forecast = report.summary().by_forecast
     codes = sorted({code for parts in by_forecast.values() for code in parts["amount"]})
     figures = []
@@ -383,9 +385,9 @@ def pipeline_row(
     return f"<tr>{''.join(cells)}</tr>"
 
 
-def amount_key(info: object) -> str:
-    amount = getattr(info, "amount", None)
-    return "-1" if amount is None else num(float(amount))
+def amount_key(info: DealInfo | None) -> str:
+    """The amount column sorts by number (a deal without an amount first)."""
+    return "-1" if info is None or info.amount is None else num(float(info.amount))
 
 
 # --- one deal ------------------------------------------------------------------------
