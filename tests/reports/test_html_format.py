@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ebcheck.audit.engine import audit_paths
@@ -20,6 +22,8 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.reports.html_format import OPEN_UP_TO, render_page
 from ebcheck.reports.html_style import SCRIPT
+from ebcheck.reports.svg import _SURROGATE, attr, text
+from ebcheck.reports.textsafe import clean
 from tests.conftest import EXAMPLES
 from tests.reports.report_samples import Builder, quote, yaml_deal
 from tests.test_history import Repo, deal_text
@@ -352,3 +356,14 @@ def test_review_page_draws_the_waterfall(tmp_path: Path, monkeypatch: pytest.Mon
     assert bars[-1][1] == "Open at end: 120,000"
     assert "Pipeline review: w1 → working tree" in page.text
     assert {"won", "new", "amount down", "pushed"} <= set(page.texts)
+
+
+@given(st.text(st.characters(exclude_categories=())))
+def test_any_text_stays_text_in_an_element_and_an_attribute(value: str) -> None:
+    """Whatever a deal says, even lone surrogates from an undecodable file name."""
+    shown = _SURROGATE.sub("\ufffd", clean(value))
+    page = Page(f'<p title="{attr(value)}">{text(value)}</p><i></i>')
+    assert [tag for tag, _ in page.tags] == ["p", "i"]
+    assert page.tags[0][1]["title"] == shown
+    assert page.text == shown
+    text(value).encode("utf-8")  # never a lone surrogate: the page is valid UTF-8
