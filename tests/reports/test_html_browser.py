@@ -153,3 +153,23 @@ def test_printing_opens_every_deal(browser: Browser, pages: Path, tmp_path: Path
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     closed = page.evaluate("document.querySelectorAll('details:not([open])').length")
     assert closed == 0
+
+
+def test_the_page_reads_the_same_without_its_script(browser: Browser, pages: Path) -> None:
+    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    browser.call("Emulation.setScriptExecutionDisabled", {"value": True}, session=session)
+    browser.call("Page.enable", session=session)
+    browser.call("Page.navigate", {"url": (pages / "examples.en.html").as_uri()}, session=session)
+    browser.wait_for("Page.loadEventFired", session)
+    browser.call("Emulation.setScriptExecutionDisabled", {"value": False}, session=session)
+    page = Page(browser, session, (pages / "examples.en.html").as_uri(), len(browser.events))
+    assert not page.evaluate("document.documentElement.classList.contains('js')")
+    assert page.evaluate("document.querySelectorAll('table.sortable tbody tr').length") == (
+        EXAMPLE_COUNT
+    )
+    assert page.evaluate("document.querySelectorAll('details[open] svg.map').length") == (
+        EXAMPLE_COUNT
+    )

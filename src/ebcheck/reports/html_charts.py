@@ -84,7 +84,7 @@ class Point:
     tip: str
 
 
-def trend(points: Sequence[Point], *, title: str, width: int = 320, height: int = 90) -> str:
+def trend(points: Sequence[Point], *, title: str, width: int = 320, height: int = 120) -> str:
     """Score (0-100) over time: a line through each version, dots coloured by verdict."""
     left, right, top, bottom = 28, 8, 8, 18
     inner_w, inner_h = width - left - right, height - top - bottom
