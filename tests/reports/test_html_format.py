@@ -367,3 +367,13 @@ def test_any_text_stays_text_in_an_element_and_an_attribute(value: str) -> None:
     assert page.tags[0][1]["title"] == shown
     assert page.text == shown
     text(value).encode("utf-8")  # never a lone surrogate: the page is valid UTF-8
+
+
+def test_each_role_nobody_holds_gets_its_own_box(build: Builder) -> None:
+    stakeholders = "  - {name: Only Coach, roles: [coach], met: 2026-11-01}\n"
+    deal = build(yaml_deal("N-1", "Nobody", stakeholders=stakeholders), "n.yaml")
+    html = render_page(AuditReport(as_of=deal.as_of, deals=(deal,)), RenderOptions(Catalogue("en")))
+    svg = html[html.index('class="map"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert svg.count('class="person nobody"') == 3  # EB, TB, UB
+    assert svg.count('class="person met"') == 1

@@ -78,7 +78,8 @@ def _groups(
         people = groups[key][2]
         if row.person is None:
             people.append(
-                _Person(-len(groups) * 10 - len(people), (nobody, ""), "person nobody", nobody)
+                # A key no person has (ids are positive): one box per empty role.
+                _Person(-1 - ROLE_ORDER.index(row.role), (nobody, ""), "person nobody", nobody)
             )
         else:
             people.append(_person(row.person, deal, words, row.gone))
