@@ -99,14 +99,24 @@ class Page:
         return fonts
 
     def screenshot(self, *, scale: float = 1, height: float | None = None, top: float = 0) -> bytes:
-        """A PNG of the whole page (or of `height` CSS pixels from `top`), not just the
-        viewport."""
+        """A PNG of the whole page (or of `height` CSS pixels from `top`).
+
+        The viewport is first made as tall as the part shown, so the capture is of
+        what is on screen: `captureBeyondViewport` can wait for a frame that a
+        loaded machine's headless Chromium never draws."""
+        self.call("Page.bringToFront")
         size = self.call("Page.getLayoutMetrics")["cssContentSize"]
         tall = min(size["height"] - top, height) if height else size["height"] - top
-        clip = {"x": 0, "y": top, "width": size["width"], "height": tall, "scale": scale}
-        data = self.call(
-            "Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True
-        )["data"]
+        width = int(size["width"])
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=int(top + tall) + 1,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        clip = {"x": 0, "y": top, "width": width, "height": tall, "scale": scale}
+        data = self.call("Page.captureScreenshot", format="png", clip=clip)["data"]
         return base64.b64decode(data)
 
 

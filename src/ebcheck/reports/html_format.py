@@ -237,7 +237,7 @@ def forecast_legend(words: Catalogue) -> str:
     return (
         '<ul class="legend">'
         f'<li><span class="v-not_ready"></span>{text(words.text("html.part_at_risk"))}</li>'
-        f'<li><span style="background:#9aa0a6"></span>{text(words.text("html.part_safe"))}</li>'
+        f'<li><span class="safe-key"></span>{text(words.text("html.part_safe"))}</li>'
         "</ul>"
     )
 
@@ -271,12 +271,8 @@ def charts(report: AuditReport, words: Catalogue, trend_note: str) -> str:
         figures.append(scores)
     notes = [trend_note, words.text("html.waterfall_hint")]
     said = "".join(f'<p class="note">{text(n)}</p>' for n in notes if n)
-    if not figures:
-        return ""
-    return (
-        f'<section id="charts"><h2>{text(words.text("html.charts"))}</h2>'
-        f'<div class="charts">{"".join(figures)}</div>{said}</section>'
-    )
+    drawn = f'<div class="charts">{"".join(figures)}</div>' if figures else ""
+    return f'<section id="charts"><h2>{text(words.text("html.charts"))}</h2>{drawn}{said}</section>'
 
 
 # --- the pipeline table -------------------------------------------------------------

@@ -121,6 +121,7 @@ svg.map .map-status { font-size: 11px; fill: var(--muted); }
   list-style: none; padding: 0; margin: 4px 0 0; }
 .legend span { display: inline-block; width: 14px; height: 10px; border: 2px solid #9aa0a6;
   border-radius: 3px; vertical-align: middle; margin-right: 4px; }
+.legend .safe-key { background: #9aa0a6; }
 .legend .met { border-color: var(--ready); } .legend .never { border: 2px dashed var(--not_ready); }
 .legend .planned { border: 2px dashed var(--at_risk); }
 .legend .gone { border: 2px dotted #bdc1c6; background: #f1f3f4; }
