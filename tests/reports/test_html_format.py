@@ -22,8 +22,7 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.reports.html_format import OPEN_UP_TO, render_page
 from ebcheck.reports.html_style import SCRIPT
-from ebcheck.reports.svg import _SURROGATE, attr, text
-from ebcheck.reports.textsafe import clean
+from ebcheck.reports.svg import attr, plain, text
 from tests.conftest import EXAMPLES
 from tests.reports.report_samples import Builder, quote, yaml_deal
 from tests.test_history import Repo, deal_text
@@ -283,8 +282,9 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 @needs_git
+@pytest.mark.parametrize("by_config", [False, True], ids=["--history", "history: true"])
 def test_history_gives_each_deal_a_score_trend(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    by_config: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = Repo(tmp_path / "repo")
     repo.write("a.yaml", deal_text("A-1", "qualification", "2026-03-31"))
@@ -294,9 +294,11 @@ def test_history_gives_each_deal_a_score_trend(
     repo.write("a.yaml", deal_text("A-1", "proposal", "2026-06-30"))
     repo.commit("2026-03-01")
     monkeypatch.chdir(repo.root)
+    if by_config:
+        (repo.root / ".ebcheck.yaml").write_text("history: true\n", encoding="utf-8")
+    flag = [] if by_config else ["--history"]
     result = CliRunner().invoke(
-        app,
-        ["audit", ".", "--history", "-f", "html", "--as-of", "2026-03-02", "--fail-on", "never"],
+        app, ["audit", ".", *flag, "-f", "html", "--as-of", "2026-03-02", "--fail-on", "never"]
     )
     assert result.exit_code == 0, result.stderr
     page = Page(result.stdout)
@@ -361,7 +363,7 @@ def test_review_page_draws_the_waterfall(tmp_path: Path, monkeypatch: pytest.Mon
 @given(st.text(st.characters(exclude_categories=())))
 def test_any_text_stays_text_in_an_element_and_an_attribute(value: str) -> None:
     """Whatever a deal says, even lone surrogates from an undecodable file name."""
-    shown = _SURROGATE.sub("\ufffd", clean(value))
+    shown = plain(value)
     page = Page(f'<p title="{attr(value)}">{text(value)}</p><i></i>')
     assert [tag for tag, _ in page.tags] == ["p", "i"]
     assert page.tags[0][1]["title"] == shown

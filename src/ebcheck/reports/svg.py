@@ -27,18 +27,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _ELLIPSIS = "…"
 
 
-def _safe(value: object, one_line: bool = True) -> str:
-    return _SURROGATE.sub("\ufffd", clean(str(value), one_line=one_line))
+def plain(value: object) -> str:
+    """User text made harmless but not yet escaped: what the reader will see."""
+    return _SURROGATE.sub("\ufffd", clean(str(value)))
 
 
 def text(value: object) -> str:
     """User text as HTML/SVG element content, on one line."""
-    return html.escape(_safe(value), quote=True)
+    return html.escape(plain(value), quote=True)
 
 
 def attr(value: object) -> str:
     """User text for the inside of a double-quoted attribute."""
-    return html.escape(_safe(value), quote=True)
+    return html.escape(plain(value), quote=True)
 
 
 def em_width(value: str) -> float:
@@ -48,11 +49,11 @@ def em_width(value: str) -> float:
 
 def fit(value: object, ems: float) -> str:
     """Plain text cut, with an ellipsis, to about `ems` em (SVG text does not wrap)."""
-    plain = _safe(value)
-    if em_width(plain) <= ems:
-        return plain
+    shown = plain(value)
+    if em_width(shown) <= ems:
+        return shown
     kept = ""
-    for char in plain:
+    for char in shown:
         if em_width(kept + char) > ems - 1:
             break
         kept += char
