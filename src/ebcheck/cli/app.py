@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
-from ebcheck.cli.history import HistoryFormat
+from ebcheck.cli.history import HistoryFormat, ReviewFormat
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format
 from ebcheck.version import __version__
@@ -262,8 +262,8 @@ def review(
         typer.Option("--until", metavar="REF", help="... with REF instead of the working tree."),
     ] = None,
     fmt: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = HistoryFormat.TERMINAL,
+        ReviewFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReviewFormat.TERMINAL,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,

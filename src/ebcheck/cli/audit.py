@@ -20,6 +20,7 @@ from ebcheck.version import __version__
 
 if TYPE_CHECKING:
     from ebcheck.audit.engine import Progress
+    from ebcheck.audit.history import History
     from ebcheck.audit.results import AuditReport
     from ebcheck.audit.settings import Settings
 
@@ -32,8 +33,10 @@ def run_audit(request: AuditRequest) -> Exit:
         settings = settings_for(request)
         if request.output is not None:
             check_writable(request.output)
+        html = request.fmt is Format.HTML
+        history, no_history = _read_history(request.paths, settings, full=html)
         with progress_bar() as progress:
-            report = _audit(request, settings, progress)
+            report = _audit(request, settings, progress, history)
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
@@ -52,7 +55,10 @@ def run_audit(request: AuditRequest) -> Exit:
         show_all=request.show_all,
         version=__version__,
     )
-    text = render(report, request.fmt, options)
+    if request.fmt is Format.HTML:
+        text = _html(report, request, settings, options, history, no_history)
+    else:
+        text = render(report, request.fmt, options)
     try:
         _deliver(text, request, report, options)
     except EbcheckError as exc:
@@ -64,8 +70,13 @@ def run_audit(request: AuditRequest) -> Exit:
 
 
 def _audit(
-    request: AuditRequest, settings: Settings, progress: Progress | None = None
+    request: AuditRequest,
+    settings: Settings,
+    progress: Progress | None = None,
+    history: History | None = None,
 ) -> AuditReport:
+    from ebcheck.audit.history import facts
+
     return audit_paths(
         request.paths,
         settings,
@@ -73,24 +84,49 @@ def _audit(
         skip_non_deals=request.skip_non_deals,
         jobs=request.jobs,
         progress=progress,
-        history=_history(request.paths, settings) if settings.history else None,
+        history=dict(facts(history)) if history is not None else None,
     )
 
 
-def _history(paths: tuple[Path, ...], settings: Settings) -> dict[str, Any] | None:
-    """What git says of the deals' versions; unavailable: one line on stderr, and None."""
-    from ebcheck.audit.history import facts, read_history
+def _read_history(
+    paths: tuple[Path, ...], settings: Settings, full: bool = False
+) -> tuple[History | None, str]:
+    """What git says of the deals' versions, when asked; unavailable: one line on stderr,
+    and why (the HTML report says it too)."""
+    from ebcheck.audit.history import read_history
     from ebcheck.i18n import Catalogue
 
     start = next((p for p in paths if p.exists()), None)
-    if start is None:
-        return None  # the audit reports the missing paths
+    if not settings.history or start is None:
+        return None, ""  # not asked, or the audit reports the missing paths
     try:
-        return dict(facts(read_history(start.absolute(), stages=settings.stages, full=False)))
+        # Only the HTML page's trends judge every version; the rules need heads.
+        return read_history(start.absolute(), stages=settings.stages, full=full), ""
     except EbcheckError as exc:
         reason = exc.describe(Catalogue(settings.lang))
         diagnostics.say("warning", "history_unavailable", settings.lang, reason=reason)
-        return None
+        return None, reason
+
+
+def _html(
+    report: AuditReport,
+    request: AuditRequest,
+    settings: Settings,
+    options: RenderOptions,
+    history: History | None,
+    no_history: str,
+) -> str:
+    """The HTML page, with each deal's score trend when the git history was read."""
+    from ebcheck.reports.html_format import render_page
+
+    words = options.catalogue
+    if history is None:
+        key = "html.trend_unavailable" if no_history else "html.trend_off"
+        return render_page(report, options, trend_note=words.text(key, reason=no_history))
+    from ebcheck.audit.timeline import timelines
+
+    trends = {line.id: line.versions for line in timelines(history, settings, request.paths)}
+    return render_page(report, options, trends=trends, trend_note=words.text("html.trend_shown"))
 
 
 # Long runs on a terminal get a progress bar on stderr; short or piped ones none.
@@ -177,7 +213,8 @@ def run_baseline(request: AuditRequest) -> Exit:
     try:
         configured = settings_for(request)
         target = request.output or settings_target(configured)
-        report = _audit(request, replace(configured, baseline=None, fail_on="never"))
+        history, _ = _read_history(request.paths, configured)
+        report = _audit(request, replace(configured, baseline=None, fail_on="never"), None, history)
         entries = _entries(report)
         write_atomically(target, baseline_text(entries))
     except EbcheckError as exc:

@@ -21,7 +21,14 @@ class HistoryFormat(StrEnum):
     JSON = "json"
 
 
-def _options(fmt: HistoryFormat, lang: str) -> RenderOptions:
+class ReviewFormat(StrEnum):
+    TERMINAL = "terminal"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    HTML = "html"
+
+
+def _options(fmt: HistoryFormat | ReviewFormat, lang: str) -> RenderOptions:
     from ebcheck.audit.engine import words_for
     from ebcheck.cli.output import terminal_width, use_color
     from ebcheck.reports import RenderOptions
@@ -30,7 +37,7 @@ def _options(fmt: HistoryFormat, lang: str) -> RenderOptions:
     return RenderOptions(
         catalogue=words_for(lang),
         width=terminal_width(),
-        color=fmt is HistoryFormat.TERMINAL and use_color(),
+        color=fmt.value == "terminal" and use_color(),
         version=__version__,
     )
 
@@ -73,7 +80,7 @@ def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) ->
     return Exit.OK
 
 
-def run_review(request: AuditRequest, fmt: HistoryFormat, since: str, until: str | None) -> Exit:
+def run_review(request: AuditRequest, fmt: ReviewFormat, since: str, until: str | None) -> Exit:
     from ebcheck.audit.review import review
     from ebcheck.cli.output import write_stdout
     from ebcheck.cli.settings import settings_for
@@ -93,9 +100,13 @@ def run_review(request: AuditRequest, fmt: HistoryFormat, since: str, until: str
             "warning", "review_unreadable", lang, path=entry.path, id=entry.id, side=side
         )
     options = _options(fmt, lang)
-    if fmt is HistoryFormat.JSON:
+    if fmt is ReviewFormat.JSON:
         write_stdout(review_format.render_json(result))
-    elif fmt is HistoryFormat.MARKDOWN:
+    elif fmt is ReviewFormat.HTML:
+        from ebcheck.reports.html_format import render_review
+
+        write_stdout(render_review(result, options))
+    elif fmt is ReviewFormat.MARKDOWN:
         write_stdout(review_format.render_markdown(result, options))
     else:
         write_stdout(review_format.render_terminal(result, options))

@@ -20,6 +20,7 @@ class Format(StrEnum):
     SARIF = "sarif"
     GITHUB = "github"
     JUNIT = "junit"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
