@@ -16,7 +16,7 @@ from ebcheck.cli.app import app
 from ebcheck.deal import load as load_module
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-FORMATS = ["terminal", "concise", "json", "markdown", "sarif", "github", "junit"]
+FORMATS = ["terminal", "concise", "json", "markdown", "sarif", "github", "junit", "html"]
 BROKEN = "ebcheck: 1\ndeal: [unclosed\n"
 
 
