@@ -105,7 +105,7 @@ def test_groups_one_per_file_in_report_order(pipeline: AuditReport, options: Ren
 
 def test_invalid_files_are_annotated(pipeline: AuditReport, options: RenderOptions) -> None:
     text = render(pipeline, options)
-    assert "::error file=deals/broken.yaml,line=3,col=1,title=E001 invalid-yaml::" in text
+    assert "::error file=deals/broken.yaml,line=2,col=7,title=E001 invalid-yaml::" in text
 
 
 def test_suppressed_and_baselined_are_not_annotated(

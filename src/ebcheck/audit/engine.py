@@ -28,7 +28,13 @@ from ebcheck.audit.history import VersionFacts, supply
 from ebcheck.audit.pack import Pack, builtin_pack
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.scoring import score, verdict
-from ebcheck.audit.select import ActiveRule, active_rules, configured_options, find_rule
+from ebcheck.audit.select import (
+    ActiveRule,
+    active_rules,
+    closest_rule,
+    configured_options,
+    find_rule,
+)
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.suppress import EntryNote, RuleState, apply_suppressions
 from ebcheck.audit.walk import collect
@@ -395,6 +401,9 @@ class Engine:
             if rule_id == "S002":
                 facts.update(until=entry.until, count=note.count)
             variant = "unknown" if note.unknown else None
+            near = closest_rule(self.all_rules, entry.rule) if note.unknown else None
+            if near is not None:
+                variant, facts["suggestion"] = "unknown_hint", near.id
             found.append(ctx.finding(("suppress", note.index), variant=variant, **facts))
         return found
 

@@ -296,13 +296,16 @@ def explain(
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
 ) -> None:
     """Explain one rule: what it checks, why it matters, options, examples, the fix."""
-    from ebcheck.audit.select import find_rule
+    from ebcheck.audit.select import closest_rule, find_rule
     from ebcheck.cli.output import terminal_width, use_color, write_stdout
     from ebcheck.reports import ruledocs
 
     rules, words = _pack_and_words(lang)
     found = find_rule(rules, rule)
     if found is None:
+        near = closest_rule(rules, rule)
+        if near is not None:
+            fail(EbcheckError("no_such_rule_hint", rule=rule, suggestion=near.id), lang)
         fail(EbcheckError("no_such_rule", rule=rule), lang)
     write_stdout(ruledocs.explain(found, words, terminal_width(), use_color()))
 
