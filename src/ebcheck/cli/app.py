@@ -18,6 +18,7 @@ import typer
 
 from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
 from ebcheck.cli.history import HistoryFormat
+from ebcheck.cli.scaffold import Ci
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format
 from ebcheck.version import __version__
@@ -334,26 +335,55 @@ def schema() -> None:
 
 @app.command()
 def init(
-    file: Annotated[Path, typer.Argument(help="The deal file to create.")] = Path("deal.yaml"),
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The file to create (default: deal.yaml; with --config .ebcheck.yaml; "
+            "with --ci the workflow's usual place); - prints it.",
+        ),
+    ] = None,
     lang: Annotated[
         str | None,
         typer.Option("--lang", help="Language of the comments and examples: en or zh."),
     ] = None,
+    config: Annotated[
+        bool, typer.Option("--config", help="Write a commented .ebcheck.yaml instead.")
+    ] = False,
+    ci: Annotated[
+        Ci | None,
+        typer.Option("--ci", help="Write a CI workflow instead: github or gitlab."),
+    ] = None,
 ) -> None:
     """Write a commented deal template; never overwrites an existing file."""
     from ebcheck.cli import diagnostics
-    from ebcheck.cli.output import create_new
+    from ebcheck.cli.output import create_new, write_stdout
+    from ebcheck.cli.scaffold import DEFAULT_CONFIG, DEFAULT_WORKFLOW, config_text, workflow_text
     from ebcheck.deal.template import LANGUAGES, template_text
     from ebcheck.i18n import language_from_environment
 
     chosen = lang.lower() if lang else language_from_environment()
     if chosen not in LANGUAGES:
         fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
+    if config and ci is not None:
+        fail(EbcheckError("init_one_kind"), chosen)
+    if ci is not None:
+        target, text, key = file or DEFAULT_WORKFLOW[ci], workflow_text(ci), "init_wrote_ci"
+    elif config:
+        target, text, key = file or DEFAULT_CONFIG, config_text(chosen), "init_wrote_config"
+    else:
+        target = file or Path("deal.yaml")
+        text, key = template_text(target.name, dt.date.today(), chosen), "init_wrote"
+    if str(target) == "-":
+        write_stdout(text)
+        return
     try:
-        create_new(file, template_text(file.name, dt.date.today(), chosen))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        create_new(target, text)
+    except OSError as exc:
+        fail(EbcheckError("cannot_write", where=str(target), reason=exc.strerror), chosen)
     except EbcheckError as exc:
         fail(exc, chosen)
-    diagnostics.say("note", "init_wrote", chosen, file=str(file))
+    diagnostics.say("note", key, chosen, file=str(target))
 
 
 @app.command()
