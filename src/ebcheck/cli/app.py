@@ -31,7 +31,7 @@ app = typer.Typer(
     name="ebcheck",
     help="Audit how ready your B2B deals really are, before the pipeline review.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -59,8 +59,13 @@ def main_options(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="LANG", help="Language of the help: en or zh."),
+    ] = None,
 ) -> None:
     """ebcheck: a deal-readiness auditor for complex B2B sales."""
+    # `ebcheck --lang zh --help`: the help's language was chosen at start-up.
 
 
 # Options shared by `audit` and `baseline`.
@@ -410,10 +415,21 @@ def baseline(
     raise typer.Exit(int(run_baseline(request)))
 
 
+def helptext_wanted(args: list[str]) -> bool:
+    """Chinese help and usage errors: `--lang zh`, or a Chinese locale (cheap to ask)."""
+    from ebcheck.cli.helptext import wanted
+
+    return wanted(args)
+
+
 def main() -> None:
     """Console entry point: every failure ends in a message and a documented exit code."""
     try:
-        app()
+        if helptext_wanted(sys.argv[1:]):
+            from ebcheck.cli import helptext
+
+            helptext.main_in_chinese(typer.main.get_command(app))
+        app(prog_name="ebcheck")
     except KeyboardInterrupt:
         typer.echo("ebcheck: interrupted", err=True)
         sys.exit(130)

@@ -1,0 +1,204 @@
+"""`--help` and usage errors in Chinese, under a Chinese locale or `--lang zh`.
+
+The help texts of commands and options are written in English where they
+are declared (`cli/app.py`); their Chinese lives in the catalogue, keyed
+`help.<command>.<parameter>` (`help.<command>.text` for the command itself,
+`help.ebcheck` for the program). At start-up, when Chinese is wanted, the
+Click command tree Typer built is walked once and every help text replaced,
+along with the words of the help screen (Usage, Options, …). A command or
+option added later without a Chinese entry keeps its English, and
+`tests/test_helptext.py` fails until it gets one.
+
+Click writes its usage errors in English ("Invalid value for '--format'");
+under Chinese they are caught and said again from the catalogue, the value
+and the choices kept, and the exit code (2) unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import typer
+
+try:  # the Click that Typer vendors (0.2x) and builds its commands on
+    from typer._click import core, exceptions, formatting
+except ImportError:  # pragma: no cover - a Typer that still uses Click itself
+    from click import core, exceptions, formatting  # type: ignore[no-redef,import-not-found,unused-ignore]
+
+from ebcheck.i18n import Catalogue, language_from_environment
+
+HELP_OPTION = "help"
+"""The name of the `-h/--help` option Click adds to every command."""
+
+
+def wanted(args: Sequence[str]) -> bool:
+    """Chinese asked for: `--lang zh` on the command line, else a Chinese locale."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1].lower() == "zh"
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1].lower() == "zh"
+    return language_from_environment() == "zh"
+
+
+def help_key(path: Sequence[str], param: str | None = None) -> str:
+    """The catalogue key of a command's help (`param` None) or of one of its options."""
+    base = "help." + (".".join(path) if path else "ebcheck")
+    return f"{base}.{param or 'text'}"
+
+
+def commands(
+    command: core.Command, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], core.Command]]:
+    """Every command of the tree with its path of names (the program's is empty)."""
+    yield path, command
+    subcommands: dict[str, core.Command] = getattr(command, "commands", {})
+    for name, sub in subcommands.items():
+        yield from commands(sub, (*path, name))
+
+
+def translate(root: core.Command, words: Catalogue) -> None:
+    """Replace the help texts of the whole tree with `words`' where it has them."""
+    for path, command in commands(root):
+        text = words.get(help_key(path))
+        if text is not None:
+            command.help, command.short_help = text, None
+        for param in command.params:
+            said = words.get(help_key(path, param.name or ""))
+            if said is not None and hasattr(param, "help"):
+                param.help = said
+        _translate_help_option(command, words.get(help_key(path, HELP_OPTION)))
+        command.context_class = _context_class(words.text("help.ui.usage"))
+    _translate_screen(words)
+
+
+def _translate_help_option(command: core.Command, text: str | None) -> None:
+    """`-h/--help` is made on first use; give it its Chinese when it is."""
+    if text is None:
+        return
+    made: Callable[[core.Context], Any] = command.get_help_option
+
+    def get_help_option(ctx: core.Context) -> Any:
+        option = made(ctx)
+        if option is not None:
+            option.help = text
+        return option
+
+    setattr(command, "get_help_option", get_help_option)  # noqa: B010 - an instance override
+
+
+def _context_class(usage: str) -> type[core.Context]:
+    class Formatter(formatting.HelpFormatter):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            super().write_usage(prog, args, usage if prefix is None else prefix)
+
+    class Context(core.Context):
+        formatter_class = Formatter
+
+    return Context
+
+
+def _translate_screen(words: Catalogue) -> None:
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE = words.text("help.ui.options")
+    rich_utils.ARGUMENTS_PANEL_TITLE = words.text("help.ui.arguments")
+    rich_utils.COMMANDS_PANEL_TITLE = words.text("help.ui.commands")
+    rich_utils.ERRORS_PANEL_TITLE = words.text("help.ui.error")
+    rich_utils.DEFAULT_STRING = words.template("help.ui.default") or "{}"
+    rich_utils.REQUIRED_LONG_STRING = words.text("help.ui.required")
+    rich_utils.ENVVAR_STRING = words.template("help.ui.env_var") or "{}"
+
+
+def run(root: core.Command, args: Sequence[str], words: Catalogue) -> int:
+    """Run the translated tree; a usage error is said in Chinese. The exit code."""
+    from ebcheck.reports.cjkwrap import cjk_line_breaks
+
+    translate(root, words)
+    try:
+        with cjk_line_breaks():
+            code = root.main(args=list(args), prog_name="ebcheck", standalone_mode=False)
+    except exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        return exc.exit_code
+    except exceptions.UsageError as exc:
+        _say_usage_error(exc, words)
+        return exc.exit_code
+    except exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except typer.Abort:
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+def _say_usage_error(exc: exceptions.UsageError, words: Catalogue) -> None:
+    from ebcheck.cli import diagnostics
+
+    ctx = exc.ctx
+    if ctx is not None:
+        typer.echo(ctx.get_usage(), err=True)
+        typer.echo(words.text("help.ui.try_help", command=ctx.command_path, option="-h"), err=True)
+    diagnostics.say("error", "usage_error", words.lang, message=usage_message(exc, words))
+
+
+def usage_message(exc: exceptions.UsageError, words: Catalogue) -> str:
+    """What Click said, in the catalogue's language."""
+    if isinstance(exc, exceptions.NoSuchOption):
+        if exc.possibilities:
+            return words.text(
+                "usage.no_such_option_hint",
+                option=exc.option_name,
+                possibilities=", ".join(sorted(exc.possibilities)),
+            )
+        return words.text("usage.no_such_option", option=exc.option_name)
+    if isinstance(exc, exceptions.BadParameter) and not isinstance(
+        exc, exceptions.MissingParameter
+    ):
+        said = re.match(r"Invalid value for (?P<param>.+?): ", exc.format_message())
+        param = said["param"] if said else ""
+
+        detail = _detail(exc.message, words)
+        return words.text("usage.bad_value", param=param, detail=detail)
+    english = exc.format_message()
+    for pattern, key in _MESSAGES:
+        match = pattern.fullmatch(english.strip())
+        if match:
+            facts = match.groupdict()
+            if "kind" in facts:
+                facts["kind"] = words.text(f"usage.kind_{facts['kind']}")
+            return words.text(key, **facts)
+    return words.text("usage.other", detail=english)
+
+
+_MESSAGES = [
+    (re.compile(r"Missing (?P<kind>argument|option|parameter) (?P<name>.+?)\.?"), "usage.missing"),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.+)\)"), "usage.extra_arguments"),
+    (re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.+)\)"), "usage.extra_arguments"),
+    (re.compile(r"No such command '(?P<name>.+)'\."), "usage.no_such_command"),
+    (re.compile(r"Option '(?P<option>.+)' requires an argument\."), "usage.needs_value"),
+]
+
+
+def _detail(message: str, words: Catalogue) -> str:
+    """The reason a value was refused, in the catalogue's language where it is known."""
+    choice = re.search(r"'(?P<value>[^']*)' is not one of (?P<choices>.+?)\.?$", message)
+    if choice:
+        choices = choice["choices"].replace("'", "")
+        return words.text("usage.bad_choice", value=choice["value"], choices=choices)
+    if "valid integer" in message:
+        return words.text("usage.not_integer")
+    at_least = re.search(r"greater than or equal to (?P<limit>-?\d+)", message)
+    if at_least:
+        return words.text("usage.at_least", limit=at_least["limit"])
+    return message
+
+
+def main_in_chinese(root: core.Command) -> None:
+    """The console entry point's Chinese path: run, then exit with the code."""
+    sys.exit(run(root, sys.argv[1:], Catalogue("zh")))
