@@ -569,6 +569,17 @@ def audit_paths(
     return replace(report, skipped=skipped)
 
 
+STDIN = "<stdin>"
+"""How a deal read from standard input is named in reports."""
+
+
+def audit_data(data: bytes, settings: Settings, shown: str = STDIN) -> AuditReport:
+    """Audit one deal given as the bytes of a file (`ebcheck audit -`: an editor's buffer)."""
+    baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
+    engine = Engine.create(settings)
+    return engine.finish([engine.check_loaded(load_bytes(data, settings.stages), shown)], baseline)
+
+
 def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:
     """Audit each file as a deal, in the order given."""
     engine = Engine.create(settings)

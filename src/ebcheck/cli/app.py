@@ -111,7 +111,8 @@ def audit(
         list[Path] | None,
         typer.Argument(
             metavar="[PATH]...",
-            help="Deal files and folders to audit (default: the current folder).",
+            help="Deal files and folders to audit (default: the current folder); "
+            "- reads one deal from standard input.",
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TERMINAL,

@@ -65,6 +65,8 @@ def run_audit(request: AuditRequest) -> Exit:
 def _audit(
     request: AuditRequest, settings: Settings, progress: Progress | None = None
 ) -> AuditReport:
+    if STDIN_PATH in request.paths:
+        return _audit_stdin(request, settings)
     return audit_paths(
         request.paths,
         settings,
@@ -74,6 +76,21 @@ def _audit(
         progress=progress,
         history=_history(request.paths, settings) if settings.history else None,
     )
+
+
+STDIN_PATH = Path("-")
+"""`ebcheck audit -`: one deal from standard input, for editors linting a buffer."""
+
+
+def _audit_stdin(request: AuditRequest, settings: Settings) -> AuditReport:
+    from ebcheck.audit.engine import audit_data
+    from ebcheck.deal.source import MAX_BYTES
+
+    if len(request.paths) > 1:
+        raise EbcheckError("stdin_alone")
+    # One byte over the limit is enough for the loader to say the file is too big.
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    return audit_data(data, settings)
 
 
 def _history(paths: tuple[Path, ...], settings: Settings) -> dict[str, Any] | None:
