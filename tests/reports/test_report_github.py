@@ -198,7 +198,7 @@ def test_step_summary_is_appended(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     append_step_summary(pipeline, options)
     first = summary.read_text(encoding="utf-8")
-    assert first.startswith("## Earlier step\n\n## ❌ ebcheck: 5 deals")
+    assert first.startswith("## Earlier step\n\n## ❌ 1 of 5 deals not ready")
     assert "### Pipeline" in first
     append_step_summary(pipeline, options)
     second = summary.read_text(encoding="utf-8")
@@ -212,7 +212,7 @@ def test_step_summary_created_when_missing(
     summary = tmp_path / "new.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     append_step_summary(pipeline, options)
-    assert summary.read_text(encoding="utf-8").startswith("## ❌ ebcheck")
+    assert summary.read_text(encoding="utf-8").startswith("## ❌ 1 of 5 deals not ready")
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -243,7 +243,7 @@ def test_step_summary_respects_what_is_left_of_the_limit(
     append_step_summary(pipeline, options)
     assert summary.stat().st_size <= STEP_SUMMARY_LIMIT
     added = summary.read_bytes()[STEP_SUMMARY_LIMIT - 20_000 :].decode("utf-8")
-    assert "## ❌ ebcheck" in added
+    assert "## ❌ 1 of 5 deals not ready" in added
 
     summary.write_bytes(b"x" * (STEP_SUMMARY_LIMIT - 10))
     append_step_summary(pipeline, options)

@@ -125,7 +125,8 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     table.add_column(ratio=1, overflow="fold")
     previous_fix = None
     for finding in findings:
-        body = _t(finding.message)
+        # A message's second line (a YAML parser's detail) stays a line of its own.
+        body = Text("\n").join(_t(line) for line in finding.message.split("\n"))
         if finding.fix != previous_fix:  # a fix said once for a run of findings (E002s)
             # No space after the arrow before CJK text: it would be the only place to
             # break, leaving the arrow alone on its line.
