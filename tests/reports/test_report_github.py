@@ -83,13 +83,16 @@ def test_file_names_and_messages_are_escaped(options: RenderOptions) -> None:
 def test_groups_one_per_file_in_report_order(pipeline: AuditReport, options: RenderOptions) -> None:
     text = render(pipeline, options)
     groups = [m["data"] for m in commands(text) if m["name"] == "group"]
-    # The closed deal has nothing to show: no group.
+    # The closed deal has nothing to show: no group. Baselined findings fold into one.
     assert groups == [
         "deals/hd-2026-031.yaml",
         "deals/acme-7.yaml",
         "deals/broken.yaml",
         "deals/ok-9.yaml",
+        "ebcheck: 1 baselined finding (recorded in the baseline; they do not fail the run)",
     ]
+    baselined = text.split("::group::ebcheck: 1 baselined", 1)[1].split("::endgroup::")[0]
+    assert "deals/hd-2026-031.yaml:3:1: HY002 [medium] The deal has no next step." in baselined
     depth = 0
     for line in text.splitlines():
         if line.startswith("::group::"):
@@ -150,8 +153,11 @@ def test_cap_per_level_and_closing_notice(options: RenderOptions) -> None:
     assert props(closing) == {"title": "ebcheck"}
     assert unescape_workflow(closing["data"]) == (
         "18 more findings not annotated (GitHub shows about 10 per level per step); "
-        "see the job summary"
+        "they are listed in the log above"
     )
+    # With a job summary written, the notice points to it.
+    summary = render(report, replace(options, step_summary=True))
+    assert summary.rstrip().endswith("see the job summary")
 
 
 def test_notice_slot_is_kept_for_the_closing_notice(options: RenderOptions) -> None:

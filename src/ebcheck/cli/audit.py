@@ -38,18 +38,23 @@ def run_audit(request: AuditRequest) -> Exit:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
     lang = settings.lang
-    if not report.deals:
+    if not report.deals and request.changed_since:
+        diagnostics.say("note", "no_deals_changed", lang, ref=request.changed_since)
+    elif not report.deals:
         named = ", ".join(str(p) for p in request.paths)
         diagnostics.say("note", "no_deals", lang, paths=named, skipped=len(report.skipped))
     if request.verbose:
         for path in report.skipped:
             diagnostics.say("note", "skipped", lang, path=path)
+        if report.excluded:
+            diagnostics.say("note", "excluded_count", lang, count=report.excluded)
     options = RenderOptions(
         catalogue=words_for(lang),
         width=_width(request),
         color=_color(request),
         summary_only=request.summary_only,
         version=__version__,
+        step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
     )
     text = render(report, request.fmt, options)
     try:

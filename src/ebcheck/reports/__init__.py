@@ -31,6 +31,8 @@ class RenderOptions:
     color: bool = False
     summary_only: bool = False
     version: str = ""
+    step_summary: bool = False
+    """The markdown report also goes to a GitHub job summary (the notices can point to it)."""
 
 
 class Formatter(Protocol):

@@ -7,8 +7,8 @@ even that does not fit, the least useful columns go first: owner, then close
 date, stage, account (the customer tells a deal apart better than its stage),
 score and top finding; deal, amount and verdict always stay. At 80 columns that
 usually leaves deal, account, stage, amount, score, verdict and the top
-finding's short title in the report's language; from 120 every column shows,
-the title after the rule's id. Headers never wrap. The totals close the
+issue's short title in the report's language; from 120 every column shows,
+and from 150 the title follows the rule's id. Headers never wrap. The totals close the
 table under the amount column, grouped per currency: the pipeline amount,
 the amount at risk, then each forecast category's part.
 """
@@ -29,8 +29,8 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports.common import forecast_word, money, stage_word, worst_first
 from ebcheck.reports.textsafe import clean
 
-WIDE = 120
-"""From this width on, the top finding shows the rule's name as well as its id."""
+WIDE = 150
+"""From this width on, the top issue shows the rule's id before its title."""
 DROP_ORDER = ("owner", "forecast", "close_date", "stage", "account", "score", "top_finding")
 """Columns left out, in this order, while the table does not fit."""
 FLEX_MINIMUM = {"deal": 12, "account": 8, "owner": 8, "top_finding": 9}
@@ -164,16 +164,18 @@ def _forecast(deal: DealReport, words: Catalogue) -> str:
 def _share(available: int, columns: list[_Column]) -> list[int]:
     """Widths of the flexible columns.
 
-    Each gets its minimum; the deal column (what people look for) then grows to
-    its natural width if it can, and what is left goes in equal shares.
+    Each gets its minimum; the deal column (what people look for), then the top
+    issue (what a manager asks about), grow to their natural width if they can,
+    and what is left goes in equal shares.
     """
     widths = [c.minimum for c in columns]
     remaining = available - sum(widths)
-    for i, column in enumerate(columns):
-        if column.key == "deal" and remaining > 0:
-            give = min(column.natural - widths[i], remaining)
-            widths[i] += give
-            remaining -= give
+    for key in ("deal", "top_finding"):
+        for i, column in enumerate(columns):
+            if column.key == key and remaining > 0:
+                give = min(column.natural - widths[i], remaining)
+                widths[i] += give
+                remaining -= give
     growing = [i for i, c in enumerate(columns) if widths[i] < c.natural]
     while remaining > 0 and growing:
         step = max(1, remaining // len(growing))

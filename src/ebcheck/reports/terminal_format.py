@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -145,6 +146,11 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     return table
 
 
+def _indented(text: Text) -> Padding:
+    """An entry under its heading: every wrapped line keeps the indent, not only the first."""
+    return Padding(text, (0, 0, 0, 2))
+
+
 def _suppressed(report: DealReport, words: Catalogue) -> list[RenderableType]:
     if not report.suppressed:
         return []
@@ -159,7 +165,7 @@ def _suppressed(report: DealReport, words: Catalogue) -> list[RenderableType]:
             reason=entry.reason,
             until=until,
         )
-        parts.append(_t(f"  {line}", "dim"))
+        parts.append(_indented(_t(line, "dim")))
     return parts
 
 
@@ -172,7 +178,7 @@ def _baselined(report: DealReport, words: Catalogue) -> list[RenderableType]:
         Text(words.text("report.baselined_count"), style="dim"),
     ]
     for finding in report.baselined:
-        parts.append(_t(f"  {finding.rule} {finding.message}", "dim"))
+        parts.append(_indented(_t(f"{finding.rule} {finding.message}", "dim")))
     return parts
 
 
@@ -241,7 +247,7 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
 def renderables(report: AuditReport, options: RenderOptions) -> list[RenderableType]:
     words = options.catalogue
     parts: list[RenderableType] = []
-    if len(report.deals) > 1:
+    if len(report.deals) > 1 or (options.summary_only and report.deals):
         from ebcheck.reports.pipeline_table import pipeline_table
 
         parts.append(pipeline_table(report, words))
