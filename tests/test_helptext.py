@@ -2,7 +2,7 @@
 
 `test_every_command_and_option_has_chinese_help` fails when a command or an
 option is added without its Chinese help text (`help.<command>.<parameter>`
-in `src/ebcheck/locale/zh.*.yaml`).
+in `src/ebcheck/locale/cli/zh.yaml`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import pytest
 import typer.main
 
 from ebcheck.cli.app import app
-from ebcheck.cli.helptext import HELP_OPTION, commands, help_key, wanted
-from ebcheck.i18n import Catalogue
+from ebcheck.cli.helptext import HELP_OPTION, chinese_words, commands, help_key, wanted
 
 
 def run(*args: str, lang: str = "en_US.UTF-8", **env: str) -> subprocess.CompletedProcess[str]:
@@ -32,13 +31,13 @@ def run(*args: str, lang: str = "en_US.UTF-8", **env: str) -> subprocess.Complet
 
 
 def test_every_command_and_option_has_chinese_help() -> None:
-    chinese = Catalogue("zh")
+    chinese = chinese_words()
     root: Any = typer.main.get_command(app)
     missing = []
     for path, command in commands(root):
         names = [None, HELP_OPTION, *(p.name for p in command.params)]
         missing += [help_key(path, n) for n in names if help_key(path, n) not in chinese]
-    assert not missing, f"add to src/ebcheck/locale/zh.firstday.yaml: {missing}"
+    assert not missing, f"add to src/ebcheck/locale/cli/zh.yaml: {missing}"
 
 
 def test_chinese_help_texts_name_real_commands_and_options() -> None:
@@ -48,7 +47,7 @@ def test_chinese_help_texts_name_real_commands_and_options() -> None:
         for path, command in commands(root)
         for n in [None, HELP_OPTION, *(p.name for p in command.params)]
     }
-    chinese = Catalogue("zh")
+    chinese = chinese_words()
     stale = [
         k for k in chinese.all_keys() if k.startswith("help.") and not k.startswith("help.ui.")
     ]

@@ -3,7 +3,7 @@
 The help texts of commands and options are written in English where they
 are declared (`cli/app.py`); their Chinese lives in the catalogue, keyed
 `help.<command>.<parameter>` (`help.<command>.text` for the command itself,
-`help.ebcheck` for the program). At start-up, when Chinese is wanted, the
+`help.ebcheck` for the program) in `locale/cli/zh.yaml`. At start-up, when Chinese is wanted, the
 Click command tree Typer built is walked once and every help text replaced,
 along with the words of the help screen (Usage, Options, …). A command or
 option added later without a Chinese entry keeps its English, and
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -199,6 +200,15 @@ def _detail(message: str, words: Catalogue) -> str:
     return message
 
 
+CLI_WORDS = Path(__file__).resolve().parent.parent / "locale" / "cli"
+"""The Chinese of the command line's own words; their English is Click's and `app.py`'s."""
+
+
+def chinese_words() -> Catalogue:
+    """The engine's Chinese with the command line's help texts and usage errors."""
+    return Catalogue("zh", folders=[CLI_WORDS])
+
+
 def main_in_chinese(root: core.Command) -> None:
     """The console entry point's Chinese path: run, then exit with the code."""
-    sys.exit(run(root, sys.argv[1:], Catalogue("zh")))
+    sys.exit(run(root, sys.argv[1:], chinese_words()))
