@@ -115,6 +115,14 @@ MISTAKES = [
         '请给文字加上引号：name: "结论: 先做试点"',
     ),
     (
+        "full-width space that YAML took for a key",
+        DEAL + "\u3000notes: x\n",
+        14,
+        1,
+        "a full-width space '　' or colon '：' made this one key",
+        "全角空格“　”或全角冒号“：”让这里变成了一个键",
+    ),
+    (
         "roles as one text",
         edit("roles: [EB]", "roles: EB, coach"),
         11,

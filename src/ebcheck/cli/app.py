@@ -360,7 +360,8 @@ def init(
         typer.Option("--ci", help="Write a CI workflow instead: github or gitlab."),
     ] = None,
 ) -> None:
-    """Write a commented deal template; never overwrites an existing file."""
+    """Write a commented deal template (--config: a config, --ci: a CI workflow); never
+    overwrites a file."""
     from ebcheck.cli import diagnostics
     from ebcheck.cli.output import create_new, write_stdout
     from ebcheck.cli.scaffold import DEFAULT_CONFIG, DEFAULT_WORKFLOW, config_text, workflow_text
