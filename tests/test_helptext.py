@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import typer.main
+from typer.testing import CliRunner
 
 from ebcheck.cli.app import app
 from ebcheck.cli.helptext import HELP_OPTION, chinese_words, commands, help_key, wanted
@@ -100,6 +101,17 @@ def test_every_help_screen_speaks_chinese_with_lang_zh(command: str) -> None:
 def test_english_help_stays_english() -> None:
     result = run("audit", "--help")
     assert "Usage: ebcheck audit" in result.stdout and "Report format." in result.stdout
+
+
+def test_chinese_through_the_app_itself_and_english_again_after(runner: CliRunner) -> None:
+    chinese = runner.invoke(app, ["audit", "--help"], env={"LC_ALL": "zh_CN.UTF-8"})
+    assert chinese.exit_code == 0 and "用法：ebcheck audit" in chinese.stdout
+    assert "选项" in chinese.stdout
+    english = runner.invoke(app, ["audit", "--help"], env={"LC_ALL": "en_US.UTF-8"})
+    assert "Usage:" in english.stdout and "Options" in english.stdout
+    assert "选项" not in english.stdout  # the help screen's words were given back
+    wrong = runner.invoke(app, ["audti"], env={"LC_ALL": "zh_CN.UTF-8"})
+    assert wrong.exit_code == 2 and "没有命令 'audti'；是不是想写 'audit'" in wrong.stderr
 
 
 @pytest.mark.parametrize(

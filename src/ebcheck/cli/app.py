@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
+from ebcheck.cli.helptext import LocalizedGroup
 from ebcheck.cli.history import HistoryFormat
 from ebcheck.cli.scaffold import Ci
 from ebcheck.errors import EbcheckError
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="ebcheck",
+    cls=LocalizedGroup,  # --help and usage errors in Chinese when asked for
     help="Audit how ready your B2B deals really are, before the pipeline review.",
     no_args_is_help=True,
     add_completion=True,
@@ -417,20 +419,9 @@ def baseline(
     raise typer.Exit(int(run_baseline(request)))
 
 
-def helptext_wanted(args: list[str]) -> bool:
-    """Chinese help and usage errors: `--lang zh`, or a Chinese locale (cheap to ask)."""
-    from ebcheck.cli.helptext import wanted
-
-    return wanted(args)
-
-
 def main() -> None:
     """Console entry point: every failure ends in a message and a documented exit code."""
     try:
-        if helptext_wanted(sys.argv[1:]):
-            from ebcheck.cli import helptext
-
-            helptext.main_in_chinese(typer.main.get_command(app))
         app(prog_name="ebcheck")
     except KeyboardInterrupt:
         typer.echo("ebcheck: interrupted", err=True)

@@ -1,12 +1,13 @@
 """`--help` and usage errors in Chinese, under a Chinese locale or `--lang zh`.
 
 The help texts of commands and options are written in English where they
-are declared (`cli/app.py`); their Chinese lives in the catalogue, keyed
-`help.<command>.<parameter>` (`help.<command>.text` for the command itself,
-`help.ebcheck` for the program) in `locale/cli/zh.yaml`. At start-up, when Chinese is wanted, the
-Click command tree Typer built is walked once and every help text replaced,
-along with the words of the help screen (Usage, Options, …). A command or
-option added later without a Chinese entry keeps its English, and
+are declared (`cli/app.py`); their Chinese lives in `locale/cli/zh.yaml`,
+keyed `help.<command>.<parameter>` (`help.<command>.text` for the command
+itself, `help.ebcheck` for the program). The app's command group
+(`LocalizedGroup`) checks at the start of each run whether Chinese is wanted;
+if so it walks the Click tree Typer built for that run and replaces every
+help text, and the help screen's words (Usage, Options, …) for the run. A
+command or option added later without a Chinese entry keeps its English, and
 `tests/test_helptext.py` fails until it gets one.
 
 Click writes its usage errors in English ("Invalid value for '--format'");
@@ -19,10 +20,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 try:  # the Click that Typer vendors (0.2x) and builds its commands on
     from typer._click import core, exceptions, formatting
@@ -75,7 +78,6 @@ def translate(root: core.Command, words: Catalogue) -> None:
                 param.help = said
         _translate_help_option(command, words.get(help_key(path, HELP_OPTION)))
         command.context_class = _context_class(words.text("help.ui.usage"))
-    _translate_screen(words)
 
 
 def _translate_help_option(command: core.Command, text: str | None) -> None:
@@ -104,26 +106,42 @@ def _context_class(usage: str) -> type[core.Context]:
     return Context
 
 
-def _translate_screen(words: Catalogue) -> None:
+_SCREEN = {
+    "OPTIONS_PANEL_TITLE": "options",
+    "ARGUMENTS_PANEL_TITLE": "arguments",
+    "COMMANDS_PANEL_TITLE": "commands",
+    "ERRORS_PANEL_TITLE": "error",
+    "DEFAULT_STRING": "default",
+    "REQUIRED_LONG_STRING": "required",
+    "ENVVAR_STRING": "env_var",
+}
+"""Typer's help-screen words (module constants of `typer.rich_utils`) and their keys."""
+
+
+@contextmanager
+def _screen_words(words: Catalogue) -> Iterator[None]:
+    """Typer's words of the help screen in `words`' language for one run, then back."""
     from typer import rich_utils
 
-    rich_utils.OPTIONS_PANEL_TITLE = words.text("help.ui.options")
-    rich_utils.ARGUMENTS_PANEL_TITLE = words.text("help.ui.arguments")
-    rich_utils.COMMANDS_PANEL_TITLE = words.text("help.ui.commands")
-    rich_utils.ERRORS_PANEL_TITLE = words.text("help.ui.error")
-    rich_utils.DEFAULT_STRING = words.template("help.ui.default") or "{}"
-    rich_utils.REQUIRED_LONG_STRING = words.text("help.ui.required")
-    rich_utils.ENVVAR_STRING = words.template("help.ui.env_var") or "{}"
+    saved = {name: getattr(rich_utils, name) for name in _SCREEN}
+    for name, key in _SCREEN.items():
+        # Templates with `{}` are Typer's own placeholders: set them unformatted.
+        setattr(rich_utils, name, words.template(f"help.ui.{key}") or saved[name])
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(rich_utils, name, value)
 
 
-def run(root: core.Command, args: Sequence[str], words: Catalogue) -> int:
-    """Run the translated tree; a usage error is said in Chinese. The exit code."""
+def run(main: Callable[..., Any], args: Sequence[str], words: Catalogue, prog: str | None) -> int:
+    """Run `main` (a translated tree's) without Click's own error printing; a usage
+    error is said in Chinese. The exit code."""
     from ebcheck.reports.cjkwrap import cjk_line_breaks
 
-    translate(root, words)
     try:
-        with cjk_line_breaks():
-            code = root.main(args=list(args), prog_name="ebcheck", standalone_mode=False)
+        with cjk_line_breaks(), _screen_words(words):
+            code = main(args=list(args), prog_name=prog, standalone_mode=False)
     except exceptions.NoArgsIsHelpError as exc:
         exc.show()
         return exc.exit_code
@@ -136,6 +154,38 @@ def run(root: core.Command, args: Sequence[str], words: Catalogue) -> int:
     except typer.Abort:
         return 1
     return code if isinstance(code, int) else 0
+
+
+class LocalizedGroup(TyperGroup):
+    """The program's command group: in Chinese when `wanted`, as Typer made it otherwise.
+
+    Typer builds the tree afresh for every run (the console script and
+    `CliRunner` alike), so the translation never outlives the run it is for.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        extra["windows_expand_args"] = windows_expand_args
+        if not wanted(argv):
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        words = chinese_words()
+        translate(self, words)
+
+        def parent_main(**kwargs: Any) -> Any:
+            return TyperGroup.main(self, complete_var=complete_var, **kwargs, **extra)
+
+        code = run(parent_main, argv, words, prog_name)
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
 
 def _say_usage_error(exc: exceptions.UsageError, words: Catalogue) -> None:
@@ -181,7 +231,11 @@ _MESSAGES = [
     (re.compile(r"Missing (?P<kind>argument|option|parameter) (?P<name>.+?)\.?"), "usage.missing"),
     (re.compile(r"Got unexpected extra arguments? \((?P<args>.+)\)"), "usage.extra_arguments"),
     (re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.+)\)"), "usage.extra_arguments"),
-    (re.compile(r"No such command '(?P<name>.+)'\."), "usage.no_such_command"),
+    (
+        re.compile(r"No such command '(?P<name>[^']+)'\. Did you mean (?P<possibilities>.+)\?"),
+        "usage.no_such_command_hint",
+    ),
+    (re.compile(r"No such command '(?P<name>[^']+)'\."), "usage.no_such_command"),
     (re.compile(r"Option '(?P<option>.+)' requires an argument\."), "usage.needs_value"),
 ]
 
@@ -207,8 +261,3 @@ CLI_WORDS = Path(__file__).resolve().parent.parent / "locale" / "cli"
 def chinese_words() -> Catalogue:
     """The engine's Chinese with the command line's help texts and usage errors."""
     return Catalogue("zh", folders=[CLI_WORDS])
-
-
-def main_in_chinese(root: core.Command) -> None:
-    """The console entry point's Chinese path: run, then exit with the code."""
-    sys.exit(run(root, sys.argv[1:], chinese_words()))
