@@ -265,3 +265,16 @@ def test_the_gitlab_job_runs_and_judges_only_what_a_merge_request_changed(
     assert result.returncode == 1, result.stderr
     junit = (origin.root / "ebcheck-junit.xml").read_text(encoding="utf-8")
     assert "deals/new.yaml" in junit and "deals/untouched.yaml" not in junit
+
+
+def test_a_config_key_cut_short_is_named_in_full(tmp_path: Path) -> None:
+    from ebcheck.errors import ConfigError
+    from ebcheck.i18n import Catalogue
+
+    path = tmp_path / ".ebcheck.yaml"
+    path.write_text("small: {CNY: 100000}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    said = caught.value.describe(Catalogue("en"))
+    assert "unknown key 'small' (did you mean 'small_deal_below'?)" in said
+    assert said.startswith(f"{path}:1:1:")
