@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from ebcheck.cli import helptext, scaffold
 from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
-from ebcheck.cli.helptext import LocalizedGroup
 from ebcheck.cli.history import HistoryFormat
-from ebcheck.cli.scaffold import Ci
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format
 from ebcheck.version import __version__
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="ebcheck",
-    cls=LocalizedGroup,  # --help and usage errors in Chinese when asked for
+    cls=helptext.LocalizedGroup,  # --help and usage errors in Chinese when asked for
     help="Audit how ready your B2B deals really are, before the pipeline review.",
     no_args_is_help=True,
     add_completion=True,
@@ -358,7 +357,7 @@ def init(
         bool, typer.Option("--config", help="Write a commented .ebcheck.yaml instead.")
     ] = False,
     ci: Annotated[
-        Ci | None,
+        scaffold.Ci | None,
         typer.Option("--ci", help="Write a CI workflow instead: github or gitlab."),
     ] = None,
 ) -> None:

@@ -83,21 +83,6 @@ def _audit(
     )
 
 
-STDIN_PATH = Path("-")
-"""`ebcheck audit -`: one deal from standard input, for editors linting a buffer."""
-
-
-def _audit_stdin(request: AuditRequest, settings: Settings) -> AuditReport:
-    from ebcheck.audit.engine import audit_data
-    from ebcheck.deal.source import MAX_BYTES
-
-    if len(request.paths) > 1:
-        raise EbcheckError("stdin_alone")
-    # One byte over the limit is enough for the loader to say the file is too big.
-    data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    return audit_data(data, settings)
-
-
 def _history(paths: tuple[Path, ...], settings: Settings) -> dict[str, Any] | None:
     """What git says of the deals' versions; unavailable: one line on stderr, and None."""
     from ebcheck.audit.history import facts, read_history
@@ -230,3 +215,18 @@ def _entries(report: AuditReport) -> list[dict[str, Any]]:
 def settings_target(settings: Settings) -> Path:
     """Where `ebcheck baseline` writes without `-o`: the config's `baseline`, or the default."""
     return settings.baseline or DEFAULT_BASELINE
+
+
+STDIN_PATH = Path("-")
+"""`ebcheck audit -`: one deal from standard input, for editors linting a buffer."""
+
+
+def _audit_stdin(request: AuditRequest, settings: Settings) -> AuditReport:
+    from ebcheck.audit.engine import audit_data
+    from ebcheck.deal.source import MAX_BYTES
+
+    if len(request.paths) > 1:
+        raise EbcheckError("stdin_alone")
+    # One byte over the limit is enough for the loader to say the file is too big.
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    return audit_data(data, settings)
