@@ -14,6 +14,7 @@ from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.cli import diagnostics
 from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.cli.request import AuditRequest
+from ebcheck.cli.stdin import STDIN_PATH, audit_stdin
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.version import __version__
@@ -71,7 +72,7 @@ def _audit(
     request: AuditRequest, settings: Settings, progress: Progress | None = None
 ) -> AuditReport:
     if STDIN_PATH in request.paths:
-        return _audit_stdin(request, settings)
+        return audit_stdin(request, settings)
     return audit_paths(
         request.paths,
         settings,
@@ -215,18 +216,3 @@ def _entries(report: AuditReport) -> list[dict[str, Any]]:
 def settings_target(settings: Settings) -> Path:
     """Where `ebcheck baseline` writes without `-o`: the config's `baseline`, or the default."""
     return settings.baseline or DEFAULT_BASELINE
-
-
-STDIN_PATH = Path("-")
-"""`ebcheck audit -`: one deal from standard input, for editors linting a buffer."""
-
-
-def _audit_stdin(request: AuditRequest, settings: Settings) -> AuditReport:
-    from ebcheck.audit.engine import audit_data
-    from ebcheck.deal.source import MAX_BYTES
-
-    if len(request.paths) > 1:
-        raise EbcheckError("stdin_alone")
-    # One byte over the limit is enough for the loader to say the file is too big.
-    data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    return audit_data(data, settings)
