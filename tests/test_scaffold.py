@@ -278,3 +278,14 @@ def test_a_config_key_cut_short_is_named_in_full(tmp_path: Path) -> None:
     said = caught.value.describe(Catalogue("en"))
     assert "unknown key 'small' (did you mean 'small_deal_below'?)" in said
     assert said.startswith(f"{path}:1:1:")
+
+
+def test_the_readme_pre_commit_snippet_installs_the_hook_from_a_tag() -> None:
+    block = next(b for b in re.findall(r"```yaml\n(.+?)```", README, flags=re.S) if "repos:" in b)
+    (repo,) = yaml.safe_load(block)["repos"]
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", repo["rev"])  # a release tag, not a branch
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in hooks]
+    from ebcheck.version import __version__
+
+    assert repo["rev"] == f"v{__version__}"
