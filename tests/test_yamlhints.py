@@ -16,6 +16,9 @@ from ebcheck.audit.engine import audit_text
 from ebcheck.audit.settings import Settings
 from ebcheck.deal import yamlhints
 from ebcheck.deal.load import load_bytes
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "hd-mes-upgrade.yaml"
 
 DEAL = """\
 ebcheck: 1
@@ -246,3 +249,24 @@ def test_explaining_any_broken_text_never_raises(text: str) -> None:
         assert problem is None or problem.position.line >= 1
     except yaml.YAMLError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["explain", "EB02"], "no rule 'EB02'; did you mean EB002?"),
+        (["explain", "eb-not-meet"], "did you mean EB002?"),
+        (
+            ["audit", str(EXAMPLE), "--select", "eb2"],
+            "'eb2' names no rule, rule name or area; did you mean EB002?",
+        ),
+    ],
+)
+def test_a_mistyped_rule_on_the_command_line_gets_a_suggestion(args: list[str], words: str) -> None:
+    from typer.testing import CliRunner
+
+    from ebcheck.cli.app import app
+
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert words in result.stderr

@@ -75,6 +75,11 @@ def check_selectors(rules: Sequence[Rule], settings: Settings, kind: str) -> Non
         if always_on(selector):
             raise ConfigError("select_always_on", where=f"--{kind}", selector=selector)
         if not any(matches(r, selector) for r in rules):
+            near = closest_rule(rules, selector)
+            if near is not None:
+                raise ConfigError(
+                    "select_unknown_hint", where=f"--{kind}", selector=selector, suggestion=near.id
+                )
             raise ConfigError("select_unknown", where=f"--{kind}", selector=selector)
 
 
