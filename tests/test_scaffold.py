@@ -91,7 +91,7 @@ def test_a_dash_prints_the_file_instead(runner: CliRunner) -> None:
 
 
 def workflow(runner: CliRunner, tmp_path: Path, ci: str) -> tuple[Path, dict[str, Any]]:
-    os.chdir(tmp_path)
+    """Write the workflow for `ci` in `tmp_path` (the current folder) and parse it."""
     result = init(runner, "--ci", ci)
     assert result.exit_code == 0, result.output
     path = tmp_path / (".github/workflows/ebcheck.yml" if ci == "github" else ".gitlab-ci.yml")
