@@ -48,7 +48,15 @@ def test_a_valid_file_loads_with_chinese_text() -> None:
 
 
 BROKEN = [
-    ("syntax", "ebcheck: 1\ndeal: {id: x\n", "E001", 3, 1, "not valid YAML"),
+    ("syntax", "ebcheck: 1\ndeal: @x\n", "E001", 2, 7, "not valid YAML"),
+    (
+        "unclosed brace",
+        "ebcheck: 1\ndeal: {id: x\n",
+        "E001",
+        2,
+        7,
+        "'{' opened here is never closed",
+    ),
     ("empty", "", "E001", 1, 1, "empty"),
     ("only comments", "# nothing here\n", "E001", 1, 1, "empty"),
     ("top-level list", "- a\n- b\n", "E001", 1, 1, "the top level is a list"),

@@ -70,7 +70,7 @@ def test_the_walk_finds_every_deal_and_skips_the_rest(runner: CliRunner) -> None
     assert code == 1
     assert deals["deals/west/broken.yaml"]["verdict"] == "invalid"
     (error,) = deals["deals/west/broken.yaml"]["findings"]  # type: ignore[misc]
-    assert (error["rule"], error["line"]) == ("E001", 3)
+    assert (error["rule"], error["line"]) == ("E001", 2)
     for path in ("deals/east/hd-031-copy.yaml", "deals/east/hd-031.yaml"):
         rules = [f["rule"] for f in deals[path]["findings"]]  # type: ignore[attr-defined]
         assert "HY005" in rules

@@ -12,7 +12,6 @@ unknown keys.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -45,6 +44,7 @@ from ebcheck.deal.problems import ReadFailure
 from ebcheck.deal.source import plain, read_yaml
 from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap
+from ebcheck.deal.suggest import closest
 from ebcheck.errors import ConfigError, Words
 from ebcheck.i18n import LANGUAGES
 from ebcheck.ruleapi import NoOptions, Rule, RuleOptions
@@ -451,9 +451,9 @@ class _Translator:
         name = str(at[-1])
         allowed = list(_SECTIONS.get(at[:-1], ConfigFile).model_fields)
         known = ", ".join(allowed)
-        close = difflib.get_close_matches(name.replace("-", "_"), allowed, n=1)
+        close = closest(name.replace("-", "_"), allowed)  # `small` → small_deal_below
         if close:
-            facts = {"key_name": name, "suggestion": close[0], "known": known}
+            facts = {"key_name": name, "suggestion": close, "known": known}
             return self._fail(at, "config_unknown_key_hint", facts, on_key=True)
         return self._fail(at, "config_unknown_key", {"key_name": name, "known": known}, on_key=True)
 

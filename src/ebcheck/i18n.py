@@ -25,8 +25,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 DEFAULT_LANG = "en"
 LANGUAGES = ("en", "zh")
 _HERE = Path(__file__).parent / "locale"
@@ -53,6 +51,8 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 @cache
 def read_catalogue_file(path: Path) -> Mapping[str, str]:
     """The strings of one locale file, read once per process."""
+    import yaml  # here, not at the top: `--version` and `--help` never read a catalogue
+
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return _flatten(data or {})
 

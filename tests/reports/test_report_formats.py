@@ -16,6 +16,7 @@ from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, formatter, render
 from ebcheck.reports.pipeline_table import pipeline_table
+from ebcheck.reports.textsafe import clean
 from tests.reports.report_samples import (
     AS_OF,
     HOSTILE,
@@ -99,7 +100,7 @@ def test_concise_line_shape(pipeline: AuditReport, options: RenderOptions) -> No
         assert match["path"] == path
         assert (int(match["line"]), int(match["col"])) == (item.line, item.column)
         assert (match["rule"], match["severity"]) == (item.rule, item.severity.value)
-        assert match["message"] == item.message
+        assert match["message"] == clean(item.message)  # one line: line breaks folded
     assert lines[0] == (
         "deals/hd-2026-031.yaml:12:5: EB002 [critical] "
         "Zhang Wei (EB) has never been met; the deal is at proposal."

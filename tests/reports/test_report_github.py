@@ -83,13 +83,16 @@ def test_file_names_and_messages_are_escaped(options: RenderOptions) -> None:
 def test_groups_one_per_file_in_report_order(pipeline: AuditReport, options: RenderOptions) -> None:
     text = render(pipeline, options)
     groups = [m["data"] for m in commands(text) if m["name"] == "group"]
-    # The closed deal has nothing to show: no group.
+    # The closed deal has nothing to show: no group. Baselined findings fold into one.
     assert groups == [
         "deals/hd-2026-031.yaml",
         "deals/acme-7.yaml",
         "deals/broken.yaml",
         "deals/ok-9.yaml",
+        "ebcheck: 1 baselined finding (recorded in the baseline; they do not fail the run)",
     ]
+    baselined = text.split("::group::ebcheck: 1 baselined", 1)[1].split("::endgroup::")[0]
+    assert "deals/hd-2026-031.yaml:3:1: HY002 [medium] The deal has no next step." in baselined
     depth = 0
     for line in text.splitlines():
         if line.startswith("::group::"):
@@ -105,7 +108,7 @@ def test_groups_one_per_file_in_report_order(pipeline: AuditReport, options: Ren
 
 def test_invalid_files_are_annotated(pipeline: AuditReport, options: RenderOptions) -> None:
     text = render(pipeline, options)
-    assert "::error file=deals/broken.yaml,line=3,col=1,title=E001 invalid-yaml::" in text
+    assert "::error file=deals/broken.yaml,line=2,col=7,title=E001 invalid-yaml::" in text
 
 
 def test_suppressed_and_baselined_are_not_annotated(
@@ -150,8 +153,11 @@ def test_cap_per_level_and_closing_notice(options: RenderOptions) -> None:
     assert props(closing) == {"title": "ebcheck"}
     assert unescape_workflow(closing["data"]) == (
         "18 more findings not annotated (GitHub shows about 10 per level per step); "
-        "see the job summary"
+        "they are listed in the log above"
     )
+    # With a job summary written, the notice points to it.
+    summary = render(report, replace(options, step_summary=True))
+    assert summary.rstrip().endswith("see the job summary")
 
 
 def test_notice_slot_is_kept_for_the_closing_notice(options: RenderOptions) -> None:
@@ -198,7 +204,7 @@ def test_step_summary_is_appended(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     append_step_summary(pipeline, options)
     first = summary.read_text(encoding="utf-8")
-    assert first.startswith("## Earlier step\n\n## ❌ ebcheck: 5 deals")
+    assert first.startswith("## Earlier step\n\n## ❌ 1 of 5 deals not ready")
     assert "### Pipeline" in first
     append_step_summary(pipeline, options)
     second = summary.read_text(encoding="utf-8")
@@ -212,7 +218,7 @@ def test_step_summary_created_when_missing(
     summary = tmp_path / "new.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     append_step_summary(pipeline, options)
-    assert summary.read_text(encoding="utf-8").startswith("## ❌ ebcheck")
+    assert summary.read_text(encoding="utf-8").startswith("## ❌ 1 of 5 deals not ready")
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -243,7 +249,7 @@ def test_step_summary_respects_what_is_left_of_the_limit(
     append_step_summary(pipeline, options)
     assert summary.stat().st_size <= STEP_SUMMARY_LIMIT
     added = summary.read_bytes()[STEP_SUMMARY_LIMIT - 20_000 :].decode("utf-8")
-    assert "## ❌ ebcheck" in added
+    assert "## ❌ 1 of 5 deals not ready" in added
 
     summary.write_bytes(b"x" * (STEP_SUMMARY_LIMIT - 10))
     append_step_summary(pipeline, options)

@@ -156,7 +156,9 @@ def test_pipeline_table_worst_first_with_totals(
     assert "| EUR | 10,000 | 0 |" in section
     assert "| USD | 250,000 | 250,000 |" in section
     headline = text.splitlines()[0]
-    assert headline == "## ❌ ebcheck: 5 deals, failing `--fail-on not_ready`"
+    # What a sales manager asks first; the CI outcome comes next.
+    assert headline == "## ❌ 1 of 5 deals not ready · CNY 1,200,000 and USD 250,000 at risk"
+    assert text.splitlines()[2].startswith("**CI:** fails `--fail-on not_ready` · ")
     assert "1 invalid, 1 not ready, 1 at risk, 1 ready, 1 closed" in text
     assert (
         "**Findings:** 5 (2 critical, 1 high, 1 medium, 1 low) · 1 suppressed · 1 baselined" in text
@@ -170,7 +172,7 @@ def test_deal_sections(pipeline: AuditReport, options: RenderOptions) -> None:
     assert (
         "| critical | EB002 eb-not-met | deals/hd-2026-031.yaml:12 | Zhang Wei (EB) has never"
         " been met; the deal is at proposal. | Get a referral to Zhang Wei and record the"
-        " meeting in \\`met\\`. |"
+        " meeting in `met`. |"
     ) in text
     assert "#### Suppressed (1)" in text
     assert "- **BI004** No user buyer (UB) is named. (reason: The user department" in text
@@ -182,7 +184,9 @@ def test_deal_sections(pipeline: AuditReport, options: RenderOptions) -> None:
 def test_passing_headline(build: Builder, options: RenderOptions) -> None:
     deal = build(yaml_deal("D-1", "Fine"), "deals/d.yaml", findings=(), verdict=Verdict.READY)
     text = render(AuditReport(AS_OF, (deal,)), options)
-    assert text.startswith("## ✅ ebcheck: 1 deal, nothing reaches `--fail-on not_ready`")
+    assert text.startswith(
+        "## ✅ 1 deal, none not ready\n\n**CI:** nothing reaches `--fail-on not_ready`"
+    )
     assert "### Pipeline" not in text  # one deal: no pipeline table
     assert "None of ebcheck's checks found a gap" in text
     assert "not a promise that nothing stands in the way" in text
@@ -221,7 +225,7 @@ def test_long_report_is_cut_to_the_limit_with_a_footer(
     assert size(full) > limit
     text = render_markdown(report, options, limit=limit)
     assert size(text) <= limit
-    assert text.startswith("## ❌ ebcheck: 60 deals")
+    assert text.startswith("## ❌ 60 of 60 deals not ready")
     assert "| USD |" in text  # the totals are always kept
     assert text.count("| **D-") == 60  # every pipeline row still fits
     footer = text.rstrip().splitlines()[-1]

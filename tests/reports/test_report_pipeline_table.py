@@ -56,9 +56,9 @@ def test_120_columns_show_everything(pipeline: AuditReport, engine_words: Catalo
     head = header(lines)
     for column in ("Deal", "Account", "Owner", "Stage", "Amount", "Close", "Score", "Verdict"):
         assert column in head
-    assert "Top finding" in head
+    assert "Top issue" in head
     hd = next(line for line in lines if line.startswith("HD-2026-031"))
-    assert "Chen Mo" in hd and "2026-12-31" in hd and "EB002 eb-not" in hd
+    assert "Chen Mo" in hd and "2026-12-31" in hd and "EB never met" in hd
     assert "deals/broken.yaml" in lines[3]  # the deal id column gets its full width first
 
 

@@ -188,7 +188,7 @@ def test_every_finding_is_a_result(pipeline: AuditReport, options: RenderOptions
     assert broken["level"] == "error"
     location = broken["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "deals/broken.yaml"
-    assert location["region"] == {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 2}
+    assert location["region"] == {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8}
 
 
 def test_region_is_one_based_and_one_column_wide(options: RenderOptions) -> None:

@@ -52,6 +52,9 @@ as_of: 2026-11-20
     message={
         "default": "The suppression of {rule}{target} matches no finding.",
         "unknown": "The suppression names '{rule}', which is no rule.",
+        "unknown_hint": (
+            "The suppression names '{rule}', which is no rule; did you mean {suggestion}?"
+        ),
     },
     fix="Remove this `suppress` entry (or correct its rule or target).",
     texts={"target": " for {target}"},

@@ -30,7 +30,13 @@ from ebcheck.audit.history import VersionFacts, supply
 from ebcheck.audit.pack import Pack, builtin_pack
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.audit.scoring import score, verdict
-from ebcheck.audit.select import ActiveRule, active_rules, configured_options, find_rule
+from ebcheck.audit.select import (
+    ActiveRule,
+    active_rules,
+    closest_rule,
+    configured_options,
+    find_rule,
+)
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.suppress import EntryNote, RuleState, apply_suppressions
 from ebcheck.audit.walk import collect
@@ -453,6 +459,9 @@ class Engine:
             if rule_id == "S002":
                 facts.update(until=entry.until, count=note.count)
             variant = "unknown" if note.unknown else None
+            near = closest_rule(self.all_rules, entry.rule) if note.unknown else None
+            if near is not None:
+                variant, facts["suggestion"] = "unknown_hint", near.id
             found.append(ctx.finding(("suppress", note.index), variant=variant, **facts))
         return found
 
@@ -632,7 +641,18 @@ def audit_paths(
     audits = check_files(engine, tasks, jobs, progress)
     report = engine.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
-    return replace(report, skipped=skipped)
+    return replace(report, skipped=skipped, excluded=len(files.excluded))
+
+
+STDIN = "<stdin>"
+"""How a deal read from standard input is named in reports."""
+
+
+def audit_data(data: bytes, settings: Settings, shown: str = STDIN) -> AuditReport:
+    """Audit one deal given as the bytes of a file (`ebcheck audit -`: an editor's buffer)."""
+    baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
+    engine = Engine.create(settings)
+    return engine.finish([engine.check_loaded(load_bytes(data, settings.stages), shown)], baseline)
 
 
 def audit_files(paths: Sequence[Path], settings: Settings) -> AuditReport:

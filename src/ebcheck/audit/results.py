@@ -100,6 +100,8 @@ class AuditReport:
     as_of: dt.date
     deals: tuple[DealReport, ...]
     skipped: tuple[str, ...] = ()
+    excluded: int = 0
+    """YAML files a folder walk left out because of `exclude`."""
     stale_baseline: tuple[tuple[str, str, str, str], ...] = field(default=())
     """Baseline entries that matched no finding of this run."""
     fail_on: str = "not_ready"

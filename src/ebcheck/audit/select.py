@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 
 from ebcheck.audit.settings import RuleSetting, Settings
 from ebcheck.deal.enums import Severity
+from ebcheck.deal.suggest import closest
 from ebcheck.errors import ConfigError
 from ebcheck.ruleapi import Rule, RuleOptions
 
@@ -41,6 +43,22 @@ def find_rule(rules: Iterable[Rule], key: str) -> Rule | None:
     return next((r for r in rules if key.upper() == r.id or key.lower() == r.name), None)
 
 
+_RULE_ID = re.compile(r"^\s*([A-Za-z]{1,3})[-_ ]?0*(\d{1,3})\s*$")
+
+
+def closest_rule(rules: Sequence[Rule], key: str) -> Rule | None:
+    """The rule a wrong id or name most likely means: `EB02` or `eb2` for EB002,
+    `eb-not-meet` for eb-not-met, `eb-not` for the first rule named so."""
+    written = _RULE_ID.match(key)
+    if written:
+        padded = f"{written.group(1).upper()}{int(written.group(2)):03d}"
+        found = find_rule(rules, padded)
+        if found is not None:
+            return found
+    name = closest(key, [r.name for r in rules])
+    return find_rule(rules, name) if name else None
+
+
 # Files that cannot be audited are always reported: E001/E002 take no settings.
 _ALWAYS_ON = ("E", "E001", "E002", "invalid-yaml", "invalid-deal")
 
@@ -57,6 +75,11 @@ def check_selectors(rules: Sequence[Rule], settings: Settings, kind: str) -> Non
         if always_on(selector):
             raise ConfigError("select_always_on", where=f"--{kind}", selector=selector)
         if not any(matches(r, selector) for r in rules):
+            near = closest_rule(rules, selector)
+            if near is not None:
+                raise ConfigError(
+                    "select_unknown_hint", where=f"--{kind}", selector=selector, suggestion=near.id
+                )
             raise ConfigError("select_unknown", where=f"--{kind}", selector=selector)
 
 

@@ -22,6 +22,8 @@ DEAL_KEYS = frozenset({"ebcheck", "deal"})
 class FileSet:
     deals: tuple[Path, ...]
     skipped: tuple[Path, ...]
+    excluded: tuple[Path, ...] = ()
+    """YAML files a walk found that `exclude` leaves out (`--verbose` counts them)."""
 
 
 class MissingPathError(EbcheckError):
@@ -142,6 +144,7 @@ def collect(
     excluded = globs(exclude, "exclude")
     deals: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
+    left_out: dict[Path, None] = {}
     seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     for given in paths:
         for path in _walk(given) if given.is_dir() else [given]:
@@ -156,6 +159,7 @@ def collect(
             if included is not None and not included.match_file(relative):
                 continue
             if excluded.match_file(relative):
+                left_out[path] = None
                 continue
             (deals if is_deal_file(path) else skipped)[path] = None
-    return FileSet(tuple(deals), tuple(skipped))
+    return FileSet(tuple(deals), tuple(skipped), tuple(left_out))

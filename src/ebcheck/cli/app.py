@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from ebcheck.cli import helptext, scaffold
 from ebcheck.cli.exits import FAIL_ON_CHOICES, Exit
 from ebcheck.cli.history import HistoryFormat, ReviewFormat
 from ebcheck.errors import EbcheckError
@@ -28,9 +29,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="ebcheck",
+    cls=helptext.LocalizedGroup,  # --help and usage errors in Chinese when asked for
     help="Audit how ready your B2B deals really are, before the pipeline review.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -58,8 +60,13 @@ def main_options(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="LANG", help="Language of the help: en or zh."),
+    ] = None,
 ) -> None:
     """ebcheck: a deal-readiness auditor for complex B2B sales."""
+    # `ebcheck --lang zh --help`: the help's language was chosen at start-up.
 
 
 # Options shared by `audit` and `baseline`.
@@ -116,7 +123,8 @@ def audit(
         list[Path] | None,
         typer.Argument(
             metavar="[PATH]...",
-            help="Deal files and folders to audit (default: the current folder).",
+            help="Deal files and folders to audit (default: the current folder); "
+            "- reads one deal from standard input.",
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TERMINAL,
@@ -381,13 +389,16 @@ def explain(
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
 ) -> None:
     """Explain one rule: what it checks, why it matters, options, examples, the fix."""
-    from ebcheck.audit.select import find_rule
+    from ebcheck.audit.select import closest_rule, find_rule
     from ebcheck.cli.output import terminal_width, use_color, write_stdout
     from ebcheck.reports import ruledocs
 
     rules, words = _pack_and_words(lang)
     found = find_rule(rules, rule)
     if found is None:
+        near = closest_rule(rules, rule)
+        if near is not None:
+            fail(EbcheckError("no_such_rule_hint", rule=rule, suggestion=near.id), lang)
         fail(EbcheckError("no_such_rule", rule=rule), lang)
     write_stdout(ruledocs.explain(found, words, terminal_width(), use_color()))
 
@@ -416,26 +427,56 @@ def schema() -> None:
 
 @app.command()
 def init(
-    file: Annotated[Path, typer.Argument(help="The deal file to create.")] = Path("deal.yaml"),
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The file to create (default: deal.yaml; with --config .ebcheck.yaml; "
+            "with --ci the workflow's usual place); - prints it.",
+        ),
+    ] = None,
     lang: Annotated[
         str | None,
         typer.Option("--lang", help="Language of the comments and examples: en or zh."),
     ] = None,
+    config: Annotated[
+        bool, typer.Option("--config", help="Write a commented .ebcheck.yaml instead.")
+    ] = False,
+    ci: Annotated[
+        scaffold.Ci | None,
+        typer.Option("--ci", help="Write a CI workflow instead: github or gitlab."),
+    ] = None,
 ) -> None:
-    """Write a commented deal template; never overwrites an existing file."""
+    """Write a commented deal template (--config: a config, --ci: a CI workflow); never
+    overwrites a file."""
     from ebcheck.cli import diagnostics
-    from ebcheck.cli.output import create_new
+    from ebcheck.cli.output import create_new, write_stdout
+    from ebcheck.cli.scaffold import DEFAULT_CONFIG, DEFAULT_WORKFLOW, config_text, workflow_text
     from ebcheck.deal.template import LANGUAGES, template_text
     from ebcheck.i18n import language_from_environment
 
     chosen = lang.lower() if lang else language_from_environment()
     if chosen not in LANGUAGES:
         fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
+    if config and ci is not None:
+        fail(EbcheckError("init_one_kind"), chosen)
+    if ci is not None:
+        target, text, key = file or DEFAULT_WORKFLOW[ci], workflow_text(ci), "init_wrote_ci"
+    elif config:
+        target, text, key = file or DEFAULT_CONFIG, config_text(chosen), "init_wrote_config"
+    else:
+        target = file or Path("deal.yaml")
+        text, key = template_text(target.name, dt.date.today(), chosen), "init_wrote"
+    if str(target) == "-":
+        write_stdout(text)
+        return
     try:
-        create_new(file, template_text(file.name, dt.date.today(), chosen))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        create_new(target, text)
+    except OSError as exc:
+        fail(EbcheckError("cannot_write", where=str(target), reason=exc.strerror), chosen)
     except EbcheckError as exc:
         fail(exc, chosen)
-    diagnostics.say("note", "init_wrote", chosen, file=str(file))
+    diagnostics.say("note", key, chosen, file=str(target))
 
 
 @app.command()
@@ -476,7 +517,7 @@ def clean(
 def main() -> None:
     """Console entry point: every failure ends in a message and a documented exit code."""
     try:
-        app()
+        app(prog_name="ebcheck")
     except KeyboardInterrupt:
         typer.echo("ebcheck: interrupted", err=True)
         sys.exit(130)

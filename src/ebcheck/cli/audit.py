@@ -14,6 +14,7 @@ from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.cli import diagnostics
 from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.cli.request import AuditRequest
+from ebcheck.cli.stdin import STDIN_PATH, audit_stdin
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.version import __version__
@@ -41,12 +42,16 @@ def run_audit(request: AuditRequest) -> Exit:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
     lang = settings.lang
-    if not report.deals:
+    if not report.deals and request.changed_since:
+        diagnostics.say("note", "no_deals_changed", lang, ref=request.changed_since)
+    elif not report.deals:
         named = ", ".join(str(p) for p in request.paths)
         diagnostics.say("note", "no_deals", lang, paths=named, skipped=len(report.skipped))
     if request.verbose:
         for path in report.skipped:
             diagnostics.say("note", "skipped", lang, path=path)
+        if report.excluded:
+            diagnostics.say("note", "excluded_count", lang, count=report.excluded)
     options = RenderOptions(
         catalogue=words_for(lang),
         width=_width(request),
@@ -54,6 +59,7 @@ def run_audit(request: AuditRequest) -> Exit:
         summary_only=request.summary_only,
         show_all=request.show_all,
         version=__version__,
+        step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
     )
     if request.fmt is Format.HTML:
         text = _html(report, request, settings, options, history, no_history)
@@ -77,6 +83,8 @@ def _audit(
 ) -> AuditReport:
     from ebcheck.audit.history import facts
 
+    if STDIN_PATH in request.paths:
+        return audit_stdin(request, settings)
     return audit_paths(
         request.paths,
         settings,

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from ebcheck.deal.enums import ALIASES, LABELS
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING
 from ebcheck.deal.source import Scalar
+from ebcheck.deal.suggest import closest
 
 E = TypeVar("E", bound=Enum)
 
@@ -288,8 +289,8 @@ class _WrongChoice:
             close = difflib.get_close_matches(written, self._labels, n=1, cutoff=0.6)
             suggestion = close[0] if close else None
         elif written:
-            close = difflib.get_close_matches(_spelling(written), self._spellings, 1, 0.75)
-            suggestion = self._canonical[close[0]] if close else None
+            near = closest(_spelling(written), self._spellings, 0.75)
+            suggestion = self._canonical[near] if near else None
         kind = "expected_choice" + ("_label" if chinese else "") + ("_hint" if suggestion else "")
         params = {"found": found, "choices": self.choices}
         if chinese:
@@ -310,9 +311,29 @@ def enum_list_parser(enum: type[E]) -> Callable[[Any], Any]:
         items = value if isinstance(value, list) else [value]
         if any(_null(item) for item in items):
             raise error("empty_choice", choices=choices)
+        if not isinstance(value, list):
+            _one_text_for_several(value, parse)
         return [parse(item) for item in items]
 
     return parse_many
+
+
+_SEVERAL = re.compile(r"\s*[,，、;；]\s*")
+
+
+def _one_text_for_several(value: Any, parse: Callable[[Any], Any]) -> None:
+    """`roles: TB, coach` is one text to YAML: say to write the list `[TB, coach]`."""
+    if not isinstance(value, Scalar) or value.quoted or value.tag != "str":
+        return
+    parts = [part for part in _SEVERAL.split(value.raw.strip()) if part]
+    if len(parts) < 2:
+        return
+    try:
+        for part in parts:
+            parse(part)
+    except PydanticCustomError:
+        return
+    raise error("list_hint", found=value.raw, suggestion="[" + ", ".join(parts) + "]")
 
 
 def to_currency(value: Any) -> Any:

@@ -22,6 +22,8 @@ from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
 from ebcheck.deal.source import Scalar, read_yaml
 from ebcheck.deal.sourcemap import START, Path, SourceMap, format_path
+from ebcheck.deal.suggest import closest
+from ebcheck.deal.yamlhints import full_width_key
 
 
 @dataclass
@@ -199,6 +201,8 @@ def _problem(error: Any, source: SourceMap) -> Problem:
     kind: str = error["type"]
     if kind.startswith("E002."):
         return Problem("E002", kind, source.locate(path), path, dict(error.get("ctx") or {}))
+    if kind == "missing" and path == ("ebcheck",):
+        return Problem("E002", "E002.version_line_missing", START, path)
     if kind == "missing":
         return Problem(
             "E002", "E002.missing", source.locate(path[:-1]), path, {"field": str(path[-1])}
@@ -231,14 +235,16 @@ def _found_at(path: Path, source: SourceMap, value: Any) -> str:
 def _unknown_key(path: Path, source: SourceMap) -> Problem:
     key = str(path[-1])
     known = known_keys(path[:-1])
-    suggestion = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    suggestion = closest(key, known)
     section = format_path(path[:-1])
     params: dict[str, Any] = {"key": key, "section": section}
     hint = None
     if path in source.split_by_comma:
         hint = "E002.split_by_comma"
+    elif full_width_key(key):
+        hint = "E002.full_width_key"
     elif suggestion:
-        params["suggestion"] = suggestion[0]
+        params["suggestion"] = suggestion
         hint = "E002.did_you_mean"
     message = "E002.unknown_key" if section else "E002.unknown_top_key"
     return Problem("E002", message, source.locate_key(path), path, params, hint)

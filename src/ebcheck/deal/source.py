@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ebcheck.deal import yamlhints
 from ebcheck.deal.problems import Problem, ReadFailure
 from ebcheck.deal.sourcemap import START, Path, Position, SourceMap
 
@@ -65,8 +66,11 @@ def decode(data: bytes) -> str:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         byte = f"0x{data[exc.start]:02x}"
+        hint = yamlhints.encoding_hint(data)
         raise ReadFailure(
-            Problem("E001", "E001.encoding", Position(line, column), params={"byte": byte})
+            Problem(
+                "E001", "E001.encoding", Position(line, column), params={"byte": byte}, hint=hint
+            )
         ) from None
 
 
@@ -101,13 +105,6 @@ def compose(text: str) -> yaml.Node | None:
         ) from None
 
 
-def _indented_with_tab(text: str, line: int) -> bool:
-    """Whether the line of an error (0-based), or the one before, is indented with a tab."""
-    lines = text.splitlines()
-    around = [lines[i] for i in (line - 1, line) if 0 <= i < len(lines)]
-    return any("\t" in row[: len(row) - len(row.lstrip())] for row in around)
-
-
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     position = _position(mark) if mark is not None else START
@@ -118,15 +115,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
         return Problem("E001", "E001.multi_document", position)
     if "maximum nesting depth" in problem:
         return Problem("E001", "E001.too_deep", position, params={"limit": MAX_DEPTH})
+    explained = yamlhints.explain(exc, text)
+    if explained is not None:
+        return explained
     context = (exc.context or "").strip()
-    tab = mark is not None and _indented_with_tab(text, mark.line)
-    return Problem(
-        "E001",
-        "E001.syntax",
-        position,
-        params={"problem": problem, "context": context},
-        hint="E001.tab_hint" if tab else None,
-    )
+    return Problem("E001", "E001.syntax", position, params={"problem": problem, "context": context})
 
 
 class _Builder:

@@ -34,6 +34,8 @@ class RenderOptions:
     show_all: bool = False
     """`--all`: a panel for every deal, however many."""
     version: str = ""
+    step_summary: bool = False
+    """The markdown report also goes to a GitHub job summary (the notices can point to it)."""
 
 
 class Formatter(Protocol):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ebcheck.reports.textsafe import clean
 
@@ -64,6 +65,28 @@ def markdown_text(text: object, *, limit: int | None = None) -> str:
         marker, rest = match.group(), escaped[match.end() :]
         escaped = f"{marker}\\{rest}" if marker[0].isdigit() else f"\\{marker}{rest}"
     return escaped
+
+
+# A code span as ebcheck writes one in its own messages: a field of the format
+# (`insights.source`, `stakeholders[0].met`), after `markdown_text` escaped it.
+_OWN_CODE_SPAN = re.compile(r"\\`((?:[a-z0-9.]|\\[_\[\]])+)\\`")
+
+
+def markdown_message(
+    text: object, is_field: Callable[[str], bool], *, limit: int | None = None
+) -> str:
+    """A message as inert markdown, except that ebcheck's own `field` spans stay code.
+
+    Only a span that `is_field` names as a field of the format, in field-name
+    characters (letters, digits, `_`, `.`, brackets), is given back as code: a
+    user's backticks stay literal, and no span can carry markup.
+    """
+
+    def span(match: re.Match[str]) -> str:
+        inner = match.group(1).replace("\\", "")
+        return f"`{inner}`" if is_field(inner) else match.group(0)
+
+    return _OWN_CODE_SPAN.sub(span, markdown_text(text, limit=limit))
 
 
 def _mermaid_safe(char: str) -> bool:

@@ -10,12 +10,15 @@
 at most `ANNOTATION_CAP` of each level are emitted, the most severe first (a
 critical before a high, whichever file it is in); the others are still printed
 inside their file's group as plain `path:line:col: ID [severity] message`
-lines, and one closing notice says how many were not annotated and points to
-the job summary (when findings overflow, one notice slot is kept for it).
+lines, and one closing notice says how many were not annotated, and points to
+the job summary when one is written (when findings overflow, one notice slot
+is kept for it).
 
-Suppressed and baselined findings are never annotated; they are listed as plain
-lines, marked, inside their group. A rule that crashed is always an `::error`
-(outside the cap: it means findings are missing). Files with nothing to show
+Suppressed and baselined findings are never annotated: suppressed ones are
+listed as plain lines, marked, inside their file's group; baselined ones all
+in one folded group of their own at the end (known, not to act on now). A
+rule that crashed is always an `::error` (outside the cap: it means findings
+are missing). Files with nothing to show
 get no group.
 Message data is escaped (`%`, CR, LF) and property values also (`:`, `,`);
 control characters are replaced, and no plain line can start with `::` (or the
@@ -115,9 +118,6 @@ def deal_lines(
     for entry in deal.suppressed:
         mark = words.text("reports.suppressed_mark", reason=entry.reason)
         lines.append(plain(f"{finding_line(deal.repo_location, entry.finding)} ({mark})"))
-    for finding in deal.baselined:
-        mark = words.text("reports.baselined_mark")
-        lines.append(plain(f"{finding_line(deal.repo_location, finding)} ({mark})"))
     for crash in deal.crashes:
         text = words.text("report.crashed", rule=crash.rule, error=crash.error)
         lines.append(command("error", text, file=deal.repo_location, title=f"ebcheck {crash.rule}"))
@@ -132,13 +132,31 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     lines: list[str] = []
     for number, deal in enumerate(report.deals):
         lines += deal_lines(number, deal, chosen, words)
+    lines += baselined_group(report, words)
     total = sum(len(deal.findings) for deal in report.deals)
     more = total - len(chosen)
     lines.append(plain(summary_line(report, words)))
     if more:
-        text = words.text("reports.github.more", count=more, cap=ANNOTATION_CAP)
+        # Point to the job summary only when one is written.
+        key = "reports.github.more" if options.step_summary else "reports.github.more_no_summary"
+        text = words.text(key, count=more, cap=ANNOTATION_CAP)
         lines.append(command("notice", text, title="ebcheck"))
     return "\n".join(lines) + "\n"
+
+
+def baselined_group(report: AuditReport, words: Catalogue) -> list[str]:
+    """Every baselined finding of the run in one folded group: known, not to act on now."""
+    lines = [
+        plain(
+            f"{finding_line(deal.repo_location, finding)} ({words.text('reports.baselined_mark')})"
+        )
+        for deal in report.deals
+        for finding in deal.baselined
+    ]
+    if not lines:
+        return []
+    title = words.text("reports.github.baselined_group", count=len(lines))
+    return [f"::group::{workflow_data(title)}", *lines, "::endgroup::"]
 
 
 def step_summary(report: AuditReport, options: RenderOptions, room: int) -> str | None:

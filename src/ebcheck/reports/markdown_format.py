@@ -17,14 +17,18 @@ footer says what was left out and where to find it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+
+from pydantic import BaseModel
 
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Severity, Verdict
-from ebcheck.deal.models import DealFile, Stakeholder
+from ebcheck.deal.models import DealFile, Stakeholder, type_in
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import (
@@ -40,7 +44,7 @@ from ebcheck.reports.common import (
     who_words,
     worst_first,
 )
-from ebcheck.reports.escape import markdown_text, mermaid_label
+from ebcheck.reports.escape import markdown_message, markdown_text, mermaid_label
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 """GitHub's limit for the step summary of one step, in bytes."""
@@ -70,6 +74,39 @@ def cell(text: object, *, limit: int = TEXT_LIMIT) -> str:
     return escaped or DASH
 
 
+@cache
+def field_names() -> frozenset[str]:
+    """Every key of the deal format, at any depth (`met`, `insights`, `source`)."""
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+    models: list[type[BaseModel]] = [DealFile]
+    while models:
+        model = models.pop()
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            names.add(name)
+            inner = type_in(info.annotation, BaseModel)
+            if inner is not None and inner not in seen:
+                models.append(inner)
+    return frozenset(names)
+
+
+_INDEX = re.compile(r"\[\d*\]")
+
+
+def is_field(text: str) -> bool:
+    """`stakeholders[0].met`: a path of format keys, as ebcheck's messages write fields."""
+    parts = _INDEX.sub("", text).split(".")
+    return all(part in field_names() for part in parts)
+
+
+def message_cell(text: str) -> str:
+    """A message or fix: escaped like any cell, its `field` code spans kept as code,
+    and its second line (a YAML parser's detail) on a line of its own."""
+    lines = [markdown_message(line, is_field, limit=TEXT_LIMIT) for line in text.split("\n")]
+    return "<br>".join(line for line in lines if line) or DASH
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
     """A GFM table; `align` has one letter per column: `l` (default) or `r`."""
     marks = ["--:" if align[i : i + 1] == "r" else "---" for i in range(len(header))]
@@ -96,18 +133,34 @@ def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
     )
 
 
+def manager_title(report: AuditReport, words: Catalogue) -> str:
+    """What a sales manager asks first: how many deals are not ready, how much is at risk."""
+    summary = report.summary()
+    not_ready = summary.by_verdict.get(Verdict.NOT_READY.value, 0)
+    key = "not_ready_of" if not_ready else "none_not_ready"
+    title = words.text(f"reports.markdown.{key}", not_ready=not_ready, deals=len(report.deals))
+    at_risk = [
+        money(amount, words.text("reports.markdown.no_currency") if code == "unknown" else code)
+        for code, amount in summary.amount_at_risk.items()
+        if amount
+    ]
+    if at_risk:
+        title += words.text("reports.markdown.amount_at_risk", amount=words.join(at_risk))
+    return title
+
+
 def headline(report: AuditReport, options: RenderOptions) -> str:
     words = options.catalogue
     key = "crashed" if report.crashes else "failed" if report.fails else "passed"
-    title = words.text(
-        f"reports.markdown.headline_{key}", deals=len(report.deals), fail_on=report.fail_on
-    )
+    title = manager_title(report, words)
+    gate = words.text(f"reports.markdown.ci_{key}", fail_on=report.fail_on)
     verdicts = verdict_counts(report, words)
     findings = [f for deal in report.deals for f in deal.findings]
     found = str(len(findings))
     if findings:
         found += f" ({severity_counts(findings, words)})"
     facts = [
+        f"{bold_label(words, 'reports.markdown.ci')} {gate}",
         f"{bold_label(words, 'report.as_of')} {report.as_of.isoformat()}",
         f"{bold_label(words, 'reports.markdown.verdicts')} {verdicts or DASH}",
         f"{bold_label(words, 'report.findings')} {found}",
@@ -164,9 +217,16 @@ def pipeline_row(deal: DealReport, words: Catalogue) -> str:
         info.close_date.isoformat() if info and info.close_date else DASH,
         str(deal.score) if deal.score is not None else DASH,
         verdict_label(deal.verdict, words),
-        f"{cell(top.rule)} · {words.text(f'severity.{top.severity.value}')}" if top else DASH,
+        top_cell(top, words) if top else DASH,
     ]
     return "| " + " | ".join(row) + " |"
+
+
+def top_cell(top: Finding, words: Catalogue) -> str:
+    """`EB002 EB never met · critical`: the rule, its short title, the severity."""
+    title = words.get(f"pipeline_title.{top.rule}") or top.name
+    severity = words.text(f"severity.{top.severity.value}")
+    return f"{cell(top.rule)} {cell(title)} · {severity}"
 
 
 def totals(report: AuditReport, words: Catalogue) -> str:
@@ -331,8 +391,8 @@ def findings_table(deal: DealReport, words: Catalogue) -> str:
             words.text(f"severity.{f.severity.value}"),
             f"{cell(f.rule)} {cell(f.name)}",
             f"{cell(deal.path)}:{f.line}",
-            cell(f.message),
-            cell(f.fix),
+            message_cell(f.message),
+            message_cell(f.fix),
         ]
         for f in deal.findings
     ]
@@ -357,7 +417,7 @@ def extras(deal: DealReport, words: Catalogue) -> list[str]:
                 + words.text(
                     "report.suppressed_line",
                     rule=f"**{cell(entry.finding.rule)}**",
-                    message=cell(entry.finding.message),
+                    message=message_cell(entry.finding.message),
                     reason=cell(entry.reason),
                     until=until,
                 )
@@ -366,7 +426,7 @@ def extras(deal: DealReport, words: Catalogue) -> list[str]:
         parts.append(title + "\n\n" + "\n".join(items))
     if deal.baselined:
         items = [
-            f"- **{cell(f.rule)}** {cell(f.message)} ({cell(deal.path)}:{f.line})"
+            f"- **{cell(f.rule)}** {message_cell(f.message)} ({cell(deal.path)}:{f.line})"
             for f in deal.baselined
         ]
         title = f"#### {words.text('report.baselined')} ({len(deal.baselined)})"

@@ -7,9 +7,10 @@ even that does not fit, the least useful columns go first: owner, then close
 date, stage, account (the customer tells a deal apart better than its stage),
 score and top finding; deal, amount and verdict always stay. At 80 columns that
 usually leaves deal, account, stage, amount, score, verdict and the top
-finding's rule; from 120 every column shows, the top finding with the rule's
-name. The totals per currency (pipeline amount, amount at risk)
-close the table, under the amount column.
+issue's short title in the report's language; from 120 every column shows,
+and from 150 the title follows the rule's id. Headers never wrap. The totals close the
+table under the amount column, grouped per currency: the pipeline amount,
+the amount at risk, then each forecast category's part.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from ebcheck.i18n import Catalogue
 from ebcheck.reports.common import forecast_word, money, stage_word, worst_first
 from ebcheck.reports.textsafe import clean
 
-WIDE = 120
-"""From this width on, the top finding shows the rule's name as well as its id."""
+WIDE = 150
+"""From this width on, the top issue shows the rule's id before its title."""
 DROP_ORDER = ("owner", "forecast", "close_date", "stage", "account", "score", "top_finding")
 """Columns left out, in this order, while the table does not fit."""
-FLEX_MINIMUM = {"deal": 12, "account": 10, "owner": 8, "top_finding": 10}
+FLEX_MINIMUM = {"deal": 12, "account": 8, "owner": 8, "top_finding": 9}
 """Columns that shrink (with an ellipsis), and how far."""
 GAP = 2
 """Spaces between two columns (a divider and one space of padding)."""
@@ -51,13 +52,14 @@ class _Column:
 
     @property
     def natural(self) -> int:
-        """Width that shows every cell whole; the header may wrap between words."""
-        header = max((cell_len(word) for word in self.header.split()), default=1)
-        return max([header, *(cell_len(c.plain) for c in self.cells)])
+        """Width that shows every cell and the header whole, on one line."""
+        return max([cell_len(self.header), *(cell_len(c.plain) for c in self.cells)])
 
     @property
     def minimum(self) -> int:
-        return min(self.natural, FLEX_MINIMUM.get(self.key, self.natural))
+        # A flexible column shrinks down to its header, which never wraps.
+        floor = max(FLEX_MINIMUM.get(self.key, self.natural), cell_len(self.header))
+        return min(self.natural, floor)
 
 
 def _text(value: object, style: str = "") -> Text:
@@ -71,18 +73,19 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
     deals = worst_first(report)
     summary = report.summary()
     totals: list[tuple[str, str]] = []  # (label, amount) rows under the deals
+    forecasts = any(d.deal is not None and d.deal.deal.forecast is not None for d in deals)
+    # Grouped per currency: its total and the part at risk, then its forecast categories.
     for currency, amount in summary.amount.items():
         shown = None if currency == "unknown" else currency
         totals.append((words.text("report.total"), money(amount, shown)))
         at_risk = summary.amount_at_risk.get(currency, 0)
         totals.append((words.text("report.at_risk_amount"), money(at_risk, shown)))
-    forecasts = any(d.deal is not None and d.deal.deal.forecast is not None for d in deals)
-    for category, parts in summary.by_forecast.items() if forecasts else ():
-        word = forecast_word(category, words)
-        label = word[:1].upper() + word[1:]
-        for currency, amount in parts["amount"].items():
-            shown = None if currency == "unknown" else currency
-            totals.append((label, money(amount, shown)))
+        for category, parts in summary.by_forecast.items() if forecasts else ():
+            if currency not in parts["amount"]:
+                continue
+            word = forecast_word(category, words)
+            label = word[:1].upper() + word[1:]
+            totals.append((label, money(parts["amount"][currency], shown)))
             at_risk_label = words.text("report.forecast_at_risk", forecast=label)
             totals.append((at_risk_label, money(parts["at_risk"][currency], shown)))
 
@@ -93,7 +96,8 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
         finding = deal.top_finding
         if finding is None:
             return _text("—")
-        label = f"{finding.rule} {finding.name}" if wide else finding.rule
+        title = words.get(f"pipeline_title.{finding.rule}") or finding.name
+        label = f"{finding.rule} {title}" if wide else title
         return _text(label, SEVERITY_STYLE[finding.severity])
 
     def verdict(deal: DealReport) -> Text:
@@ -160,16 +164,18 @@ def _forecast(deal: DealReport, words: Catalogue) -> str:
 def _share(available: int, columns: list[_Column]) -> list[int]:
     """Widths of the flexible columns.
 
-    Each gets its minimum; the deal column (what people look for) then grows to
-    its natural width if it can, and what is left goes in equal shares.
+    Each gets its minimum; the deal column (what people look for), then the top
+    issue (what a manager asks about), grow to their natural width if they can,
+    and what is left goes in equal shares.
     """
     widths = [c.minimum for c in columns]
     remaining = available - sum(widths)
-    for i, column in enumerate(columns):
-        if column.key == "deal" and remaining > 0:
-            give = min(column.natural - widths[i], remaining)
-            widths[i] += give
-            remaining -= give
+    for key in ("deal", "top_finding"):
+        for i, column in enumerate(columns):
+            if column.key == key and remaining > 0:
+                give = min(column.natural - widths[i], remaining)
+                widths[i] += give
+                remaining -= give
     growing = [i for i, c in enumerate(columns) if widths[i] < c.natural]
     while remaining > 0 and growing:
         step = max(1, remaining // len(growing))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -125,7 +126,8 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     table.add_column(ratio=1, overflow="fold")
     previous_fix = None
     for finding in findings:
-        body = _t(finding.message)
+        # A message's second line (a YAML parser's detail) stays a line of its own.
+        body = Text("\n").join(_t(line) for line in finding.message.split("\n"))
         if finding.fix != previous_fix:  # a fix said once for a run of findings (E002s)
             # No space after the arrow before CJK text: it would be the only place to
             # break, leaving the arrow alone on its line.
@@ -144,6 +146,11 @@ def findings_table(findings: Iterable[Finding], report: DealReport, words: Catal
     return table
 
 
+def _indented(text: Text) -> Padding:
+    """An entry under its heading: every wrapped line keeps the indent, not only the first."""
+    return Padding(text, (0, 0, 0, 2))
+
+
 def _suppressed(report: DealReport, words: Catalogue) -> list[RenderableType]:
     if not report.suppressed:
         return []
@@ -158,7 +165,7 @@ def _suppressed(report: DealReport, words: Catalogue) -> list[RenderableType]:
             reason=entry.reason,
             until=until,
         )
-        parts.append(_t(f"  {line}", "dim"))
+        parts.append(_indented(_t(line, "dim")))
     return parts
 
 
@@ -171,7 +178,7 @@ def _baselined(report: DealReport, words: Catalogue) -> list[RenderableType]:
         Text(words.text("report.baselined_count"), style="dim"),
     ]
     for finding in report.baselined:
-        parts.append(_t(f"  {finding.rule} {finding.message}", "dim"))
+        parts.append(_indented(_t(f"{finding.rule} {finding.message}", "dim")))
     return parts
 
 
@@ -240,7 +247,7 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
 def renderables(report: AuditReport, options: RenderOptions) -> list[RenderableType]:
     words = options.catalogue
     parts: list[RenderableType] = []
-    if len(report.deals) > 1:
+    if len(report.deals) > 1 or (options.summary_only and report.deals):
         from ebcheck.reports.pipeline_table import pipeline_table
 
         parts.append(pipeline_table(report, words))

@@ -1,0 +1,80 @@
+"""Report polish a new team notices on its first day (issue 11, point 7)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ebcheck.cli.app import app
+from tests.conftest import EXAMPLES
+
+NOT_READY = (EXAMPLES / "hd-mes-upgrade.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A committed repository with one deal and one template left out by `exclude`."""
+    (tmp_path / "deals").mkdir()
+    (tmp_path / "deals" / "hd.yaml").write_text(NOT_READY, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "deal.yaml").write_text(NOT_READY, encoding="utf-8")
+    (tmp_path / ".ebcheck.yaml").write_text('exclude: ["templates/**"]\n', encoding="utf-8")
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "deals"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_summary_with_one_deal_shows_its_row(runner: CliRunner) -> None:
+    path = str(EXAMPLES / "hd-mes-upgrade.yaml")
+    result = runner.invoke(app, ["audit", path, "--summary", "--lang", "zh"])
+    assert result.exit_code == 1
+    row = next(line for line in result.stdout.splitlines() if line.startswith("HD-2026-031"))
+    assert "CNY 1,200,000" in row and "未就绪" in row
+    assert "Buying centre" not in result.stdout and "采购中心" not in result.stdout
+
+
+def test_changed_since_with_nothing_changed_says_so(runner: CliRunner, repo: Path) -> None:
+    result = runner.invoke(app, ["audit", "--changed-since", "HEAD"])
+    assert result.exit_code == 0
+    assert "no deal file changed since HEAD: nothing to audit" in result.stderr
+    assert "no deal files found" not in result.stderr
+
+
+def test_verbose_counts_the_files_left_out_by_exclude(runner: CliRunner, repo: Path) -> None:
+    result = runner.invoke(app, ["audit", "-v", "-f", "concise"])
+    assert "1 YAML file left out by exclude" in result.stderr
+    assert "templates/deal.yaml" not in result.stdout
+    quiet = runner.invoke(app, ["audit", "-f", "concise"])
+    assert "left out by exclude" not in quiet.stderr
+
+
+def test_suppressed_entries_keep_their_indent_when_they_wrap(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    reason = "张总下周二见面 " + "and a reason long enough to wrap " * 3
+    deal = NOT_READY + f"suppress:\n  - {{rule: EB002, reason: {reason.strip()}}}\n"
+    path = tmp_path / "deal.yaml"
+    path.write_text(deal, encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(path)], env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Suppressed (1)" in line)
+    block = []
+    for line in lines[start + 1 :]:
+        inner = line.strip("│").rstrip()
+        if not inner.strip() or line.startswith("╰"):
+            break
+        block.append(inner)
+    assert len(block) >= 3  # the entry wraps
+    assert all(line.startswith("   ") for line in block), block

@@ -1,0 +1,272 @@
+"""A new user's mistakes, explained where they were made, in the report's language.
+
+One table: each YAML mistake (issue 11, point 1) and each value hint (point 2)
+gives a finding at the mistake's line and column whose message names the
+mistake and the fix, in English and in Chinese.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ebcheck.audit.engine import audit_text
+from ebcheck.audit.settings import Settings
+from ebcheck.deal import yamlhints
+from ebcheck.deal.load import load_bytes
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "hd-mes-upgrade.yaml"
+
+DEAL = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal:
+  id: D-1
+  name: MES upgrade
+  account: Acme
+  stage: proposal
+  close_date: 2026-12-31
+stakeholders:
+  - name: 张伟
+    roles: [EB]
+relationship:
+  stage: initial
+"""
+
+
+def edit(old: str, new: str) -> str:
+    assert old in DEAL
+    return DEAL.replace(old, new, 1)
+
+
+# label, text, line, column, English words, Chinese words
+MISTAKES = [
+    (
+        "tab indent",
+        edit("  id: D-1", "\tid: D-1"),
+        4,
+        1,
+        "indented with a tab",
+        "制表符（Tab）缩进",
+    ),
+    (
+        "indent off",
+        edit("  name: MES", "   name: MES"),
+        5,
+        4,
+        "indent it by 2 spaces",
+        "请缩进 2 个空格",
+    ),
+    (
+        "list item off",
+        edit("  - name: 张伟\n    roles: [EB]", "  - name: 张伟\n    roles: [EB]\n   - name: 李强"),
+        12,
+        4,
+        "indent it by 2 spaces",
+        "请缩进 2 个空格",
+    ),
+    ("full-width colon", edit("  name: MES", "  name：MES"), 5, 7, "full-width colon", "全角冒号"),
+    (
+        "full-width space",
+        edit("  name: MES", "  name:\u3000MES"),
+        5,
+        8,
+        "full-width space",
+        "全角空格",
+    ),
+    (
+        "full-width indent",
+        edit("  id: D-1", "\u3000\u3000id: D-1"),
+        4,
+        1,
+        "full-width space",
+        "全角空格",
+    ),
+    (
+        "no space after colon",
+        edit("  id: D-1", "  id:D-1"),
+        4,
+        5,
+        "write 'id: D-1'",
+        "写成 'id: D-1'",
+    ),
+    (
+        "unclosed quote",
+        edit("  name: MES", '  name: "MES'),
+        5,
+        9,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "unclosed bracket",
+        edit("roles: [EB]", "roles: [EB"),
+        11,
+        12,
+        "'[' opened here",
+        "'[' 没有闭合",
+    ),
+    (
+        "colon in text",
+        edit("  name: MES upgrade", "  name: 结论: 先做试点"),
+        5,
+        11,
+        'put the text in quotes: name: "结论: 先做试点"',
+        '请给文字加上引号：name: "结论: 先做试点"',
+    ),
+    (
+        "full-width space that YAML took for a key",
+        DEAL + "\u3000notes: x\n",
+        14,
+        1,
+        "a full-width space '　' or colon '：' made this one key",
+        "全角空格“　”或全角冒号“：”让这里变成了一个键",
+    ),
+    (
+        "roles as one text",
+        edit("roles: [EB]", "roles: EB, coach"),
+        11,
+        12,
+        "write them as a list: [EB, coach]",
+        "请写成列表：[EB, coach]",
+    ),
+    (
+        "roles with Chinese commas",
+        edit("roles: [EB]", "roles: EB、coach"),
+        11,
+        12,
+        "[EB, coach]",
+        "[EB, coach]",
+    ),
+    (
+        "date not padded",
+        edit("2026-12-31", "2026-2-3"),
+        8,
+        15,
+        "write 2026-02-03",
+        "请写成 2026-02-03",
+    ),
+    (
+        "no version line",
+        DEAL.replace("ebcheck: 1\n", ""),
+        1,
+        1,
+        "no 'ebcheck: 1' line",
+        "缺少 'ebcheck: 1'",
+    ),
+    (
+        "prefix of a key",
+        edit("  stage: initial", "  stage: initial\n  share: 0.3"),
+        14,
+        3,
+        "did you mean 'share_of_wallet'",
+        "share_of_wallet",
+    ),
+    (
+        "prefix of a value",
+        edit("stage: proposal", "stage: propos"),
+        7,
+        10,
+        "'proposal'",
+        "'proposal'",
+    ),
+    (
+        "unknown rule in suppress",
+        DEAL + "suppress:\n  - {rule: EB02, reason: x}\n",
+        15,
+        5,
+        "did you mean EB002?",
+        "是不是想写 EB002",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    ("label", "text", "line", "column", "english", "chinese"),
+    MISTAKES,
+    ids=[m[0] for m in MISTAKES],
+)
+def test_a_mistake_is_named_with_its_fix_where_it_was_made(
+    lang: str, label: str, text: str, line: int, column: int, english: str, chinese: str
+) -> None:
+    report = audit_text(text, Settings(lang=lang))
+    located = [(f.line, f.column, f.message) for f in report.findings if f.rule[0] in "ES"]
+    words = english if lang == "en" else chinese
+    assert any((ln, col) == (line, column) and words in msg for ln, col, msg in located), located
+
+
+def test_a_gbk_file_is_named_with_how_to_save_it_as_utf8() -> None:
+    data = "ebcheck: 1\ndeal:\n  name: 华东精密\n".encode("gb18030")
+    for lang, words in (("en", "GBK/GB18030"), ("zh", "另存为 UTF-8")):
+        (problem,) = load_bytes(data).problems
+        assert problem.hint == "E001.gbk_hint"
+        report = audit_text_bytes(data, lang)
+        assert words in report and "UTF-8" in report
+
+
+def audit_text_bytes(data: bytes, lang: str) -> str:
+    from ebcheck.audit.engine import problem_finding, words_for
+
+    (problem,) = load_bytes(data).problems
+    return problem_finding(problem, words_for(lang)).message
+
+
+def test_latin1_text_gets_no_chinese_encoding_hint() -> None:
+    (problem,) = load_bytes("ebcheck: 1\nname: caf\xe9\n".encode("latin-1")).problems
+    assert problem.key == "E001.encoding" and problem.hint is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pyyaml_detail_is_the_second_line_never_the_message(lang: str) -> None:
+    report = audit_text(edit("  id: D-1", "\tid: D-1"), Settings(lang=lang))
+    (finding,) = report.findings
+    first, second = finding.message.split("\n")
+    assert "cannot start any token" not in first
+    assert "cannot start any token" in second
+
+
+def test_a_colon_inside_a_value_after_a_key_is_fine() -> None:
+    report = audit_text(edit("  name: MES upgrade", "  name: 备注：先做试点 http://x"))
+    assert not [f for f in report.findings if f.rule in ("E001", "E002")]
+
+
+def test_an_unrecognised_syntax_error_keeps_the_generic_message() -> None:
+    report = audit_text(edit("  id: D-1", "  id: @x"))
+    (finding,) = report.findings
+    assert finding.message.startswith("not valid YAML: ")
+
+
+@given(st.text(alphabet=" \t\n:-[]{}\"'#：\u3000ab", max_size=60))
+def test_explaining_any_broken_text_never_raises(text: str) -> None:
+    try:
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        problem = yamlhints.explain(exc, text)
+        assert problem is None or problem.position.line >= 1
+    except yaml.YAMLError:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["explain", "EB02"], "no rule 'EB02'; did you mean EB002?"),
+        (["explain", "eb-not-meet"], "did you mean EB002?"),
+        (
+            ["audit", str(EXAMPLE), "--select", "eb2"],
+            "'eb2' names no rule, rule name or area; did you mean EB002?",
+        ),
+    ],
+)
+def test_a_mistyped_rule_on_the_command_line_gets_a_suggestion(args: list[str], words: str) -> None:
+    from typer.testing import CliRunner
+
+    from ebcheck.cli.app import app
+
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert words in result.stderr
