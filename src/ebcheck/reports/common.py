@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ebcheck.audit.findings import Suppressed
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Role
 from ebcheck.deal.models import DealFile, Stakeholder
@@ -112,4 +114,23 @@ def worst_first(report: AuditReport) -> list[DealReport]:
     return sorted(
         report.deals,
         key=lambda d: (d.verdict.rank, d.score if d.score is not None else 101, d.path),
+    )
+
+
+def suppressed_line(
+    entry: Suppressed, words: Catalogue, show: Callable[[str, str], str] | None = None
+) -> str:
+    """One suppressed finding as a line: its rule, message, the reason and until when.
+
+    `show(part, text)` formats the rule, message and reason for a format that
+    marks them up (markdown); by default they are left as they are.
+    """
+    shown = show or (lambda _part, value: value)
+    until = words.text("report.until", date=entry.until.isoformat()) if entry.until else ""
+    return words.text(
+        "report.suppressed_line",
+        rule=shown("rule", entry.finding.rule),
+        message=shown("message", entry.finding.message),
+        reason=shown("reason", entry.reason),
+        until=until,
     )

@@ -39,6 +39,7 @@ from ebcheck.reports.common import (
     money,
     stage_word,
     stance_word,
+    suppressed_line,
     verdict_counts,
     who_words,
     worst_first,
@@ -522,15 +523,7 @@ def extras(deal: DealReport, words: Catalogue) -> str:
     if deal.suppressed:
         lines = []
         for entry in deal.suppressed:
-            until = words.text("report.until", date=entry.until.isoformat()) if entry.until else ""
-            line = words.text(
-                "report.suppressed_line",
-                rule=entry.finding.rule,
-                message=entry.finding.message,
-                reason=entry.reason,
-                until=until,
-            )
-            lines.append(f"<li>{text(line)}</li>")
+            lines.append(f"<li>{text(suppressed_line(entry, words))}</li>")
         title = f"{words.text('report.suppressed')} ({len(deal.suppressed)})"
         parts.append(f'<h3>{text(title)}</h3><ul class="muted">{"".join(lines)}</ul>')
     if deal.baselined:

@@ -40,6 +40,7 @@ from ebcheck.reports.common import (
     money,
     stage_word,
     stance_word,
+    suppressed_line,
     verdict_counts,
     who_words,
     worst_first,
@@ -403,25 +404,17 @@ def findings_table(deal: DealReport, words: Catalogue) -> str:
     return table(header, rows)
 
 
+def _marked_up(part: str, value: str) -> str:
+    if part == "rule":
+        return f"**{cell(value)}**"
+    return message_cell(value) if part == "message" else cell(value)
+
+
 def extras(deal: DealReport, words: Catalogue) -> list[str]:
     """Suppressed and baselined findings, and rules that crashed."""
     parts = []
     if deal.suppressed:
-        items = []
-        for entry in deal.suppressed:
-            until = ""
-            if entry.until:
-                until = words.text("report.until", date=entry.until.isoformat())
-            items.append(
-                "- "
-                + words.text(
-                    "report.suppressed_line",
-                    rule=f"**{cell(entry.finding.rule)}**",
-                    message=message_cell(entry.finding.message),
-                    reason=cell(entry.reason),
-                    until=until,
-                )
-            )
+        items = [f"- {suppressed_line(entry, words, _marked_up)}" for entry in deal.suppressed]
         title = f"#### {words.text('report.suppressed')} ({len(deal.suppressed)})"
         parts.append(title + "\n\n" + "\n".join(items))
     if deal.baselined:

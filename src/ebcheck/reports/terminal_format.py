@@ -23,6 +23,7 @@ from ebcheck.reports.common import (
     header_facts,
     money,
     stance_word,
+    suppressed_line,
     verdict_counts,
     who_words,
     worst_first,
@@ -157,15 +158,7 @@ def _suppressed(report: DealReport, words: Catalogue) -> list[RenderableType]:
     title = f"{words.text('report.suppressed')} ({len(report.suppressed)})"
     parts: list[RenderableType] = [Text(title, style="bold")]
     for entry in report.suppressed:
-        until = words.text("report.until", date=entry.until.isoformat()) if entry.until else ""
-        line = words.text(
-            "report.suppressed_line",
-            rule=entry.finding.rule,
-            message=entry.finding.message,
-            reason=entry.reason,
-            until=until,
-        )
-        parts.append(_indented(_t(line, "dim")))
+        parts.append(_indented(_t(suppressed_line(entry, words), "dim")))
     return parts
 
 
