@@ -62,15 +62,23 @@ def repository_root(start: Path) -> Path | None:
 
 
 def discover(start: Path) -> Path | None:
-    """The nearest `.ebcheck.yaml` from `start` up to the repository root."""
+    """The nearest `.ebcheck.yaml` from `start` up to the repository root.
+
+    Outside a repository only `start` itself is looked at: a config file in a
+    shared folder above (`/tmp`, a home folder) must not silence an audit.
+    """
     folder = start.resolve()
-    while True:
+    top = repository_root(folder)
+    if top is None:
         candidate = folder / CONFIG_NAME
+        return candidate if candidate.is_file() else None
+    for current in (folder, *folder.parents):
+        candidate = current / CONFIG_NAME
         if candidate.is_file():
             return candidate
-        if (folder / ".git").exists() or folder.parent == folder:
-            return None
-        folder = folder.parent
+        if current == top:
+            break
+    return None
 
 
 # --- value types --------------------------------------------------------------

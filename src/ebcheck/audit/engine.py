@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -462,9 +463,12 @@ def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
 def display_path(path: Path, root: Path) -> str:
     """`path` relative to `root` when it lies below it, always with '/'."""
     try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
+        shown = path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    # A name that is not UTF-8 is shown with its bytes escaped (`a\xff.yaml`):
+    # every format can print it, none crashes on it.
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # --- parallel first pass ------------------------------------------------------
@@ -475,6 +479,10 @@ _worker: dict[str, Engine] = {}
 
 
 def _init_worker(settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]]) -> None:
+    # Ctrl-C reaches the whole process group: the main process alone decides,
+    # and stops the workers (`_stop_pool`); SIGTERM ends a worker at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker["engine"] = Engine.create(settings, history)
 
 
@@ -504,6 +512,7 @@ def check_files(
     """The first pass over every file, in the order given, whatever the job count."""
     workers = worker_count(jobs, len(tasks))
     audits: list[FileAudit] = []
+    pool: ProcessPoolExecutor | None = None
     with ExitStack() as stack:
         results: Iterator[FileAudit]
         if workers == 1:
@@ -518,11 +527,24 @@ def check_files(
             )
             chunk = max(1, len(tasks) // (workers * 4))
             results = pool.map(_check_in_worker, tasks, chunksize=chunk)
-        for audit in results:
-            audits.append(audit)
-            if progress is not None:
-                progress(len(audits), len(tasks))
+        try:
+            for audit in results:
+                audits.append(audit)
+                if progress is not None:
+                    progress(len(audits), len(tasks))
+        except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
+            if pool is not None:
+                _stop_pool(pool)
+            raise
     return audits
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now, not after the queue runs dry."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
 
 
 def audit_paths(

@@ -71,6 +71,9 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
 ]
+NoConfigOption = Annotated[
+    bool, typer.Option("--no-config", help="Read no config file: discovery off.")
+]
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -125,6 +128,7 @@ def audit(
     ] = None,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
+    no_config: NoConfigOption = False,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -199,6 +203,7 @@ def audit(
         verbose=verbose,
         skip_non_deals=skip_non_deals,
         history=True if history else None,
+        no_config=no_config,
     )
     raise typer.Exit(int(run_audit(request)))
 
@@ -366,21 +371,28 @@ def baseline(
     ] = None,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""
     from ebcheck.cli.audit import run_baseline
     from ebcheck.cli.request import AuditRequest
 
     request = AuditRequest(
-        paths=tuple(paths), output=output, config=config, as_of=_parse_date(as_of, "--as-of")
+        paths=tuple(paths),
+        output=output,
+        config=config,
+        as_of=_parse_date(as_of, "--as-of"),
+        no_config=no_config,
     )
     raise typer.Exit(int(run_baseline(request)))
 
 
 def main() -> None:
-    """Console entry point: every failure ends in a message and a documented exit code."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("ebcheck: interrupted", err=True)
-        sys.exit(130)
+    """Console entry point: every failure ends in a message and a documented exit code.
+
+    An exception nothing else caught is a bug: exit 3 (internal error) with one
+    line naming it, never a traceback and never exit 1, which means "not ready".
+    """
+    from ebcheck.cli.exits import guarded
+
+    sys.exit(guarded(app))

@@ -27,3 +27,5 @@ class AuditRequest:
     skip_non_deals: bool = False
     history: bool | None = None
     """`--history`: None leaves it to the config."""
+    no_config: bool = False
+    """`--no-config`: no config file is discovered."""
