@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
+from ebcheck.audit.caps import cap_findings
 from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.audit.gate import decide
@@ -189,7 +190,8 @@ class Engine:
             loaded = replace(loaded, deal=deal)
         as_of = self.as_of(deal)
         if deal is None:
-            found = [problem_finding(p, self.catalogue) for p in loaded.problems]
+            problems = [problem_finding(p, self.catalogue) for p in loaded.problems]
+            found = cap_findings(problems, self.catalogue)
             return FileAudit(
                 shown, loaded, as_of, tuple(found), reported=reported, repo_path=repo_path
             )
@@ -204,6 +206,7 @@ class Engine:
             small=self.is_small(deal),
             peers=self.peers,
         )
+        found = cap_findings(found, self.catalogue)
         return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
 
     # --- second pass: every file --------------------------------------------

@@ -57,7 +57,7 @@ def guarded(run: Callable[[], object]) -> int:
     except Exception as exc:  # the last line of defence: a message, never a traceback
         try:
             diagnostics.say("error", "internal_error", None, error=f"{type(exc).__name__}: {exc}")
-        except Exception:  # noqa: BLE001 - even the catalogue failed; say it plainly
+        except Exception:
             print(f"ebcheck: internal error: {type(exc).__name__}", file=sys.stderr)
         return int(Exit.INTERNAL)
     return int(Exit.OK)

@@ -32,6 +32,8 @@ def config_path(request: AuditRequest) -> Path | None:
 
 def settings_for(request: AuditRequest) -> Settings:
     """The settings of an audit request: its options over the config file over defaults."""
+    if request.changed_since is not None and not request.changed_since.strip():
+        raise ConfigError("empty_option", option="--changed-since")
     path = config_path(request)
     values = load_config(path).settings(path.parent) if path is not None else {}
     values.setdefault("lang", language_from_environment())

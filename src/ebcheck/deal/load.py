@@ -7,7 +7,6 @@ the deal format); nothing here raises for bad input.
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -77,7 +76,7 @@ def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) ->
 
 def _listing_error(folder: FilePath) -> str:
     try:
-        os.listdir(folder)
+        next(iter(folder.iterdir()), None)
     except OSError as exc:
         return exc.strerror or type(exc).__name__
     return "-"

@@ -172,7 +172,9 @@ def result(
             }
         ],
         "partialFingerprints": {
-            FINGERPRINT_KEY: fingerprint(normal_path(deal.repo_location), finding, occurrence, field)
+            FINGERPRINT_KEY: fingerprint(
+                normal_path(deal.repo_location), finding, occurrence, field
+            )
         },
         "properties": {"severity": finding.severity.value, "fix": finding.fix},
     }
