@@ -20,7 +20,7 @@ from ebcheck.deal.fields import enum_parser
 from ebcheck.deal.models import DealFile, type_in
 from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
-from ebcheck.deal.source import Scalar, read_limited, read_yaml
+from ebcheck.deal.source import NotRegularFile, Scalar, read_limited, read_yaml
 from ebcheck.deal.sourcemap import START, Path, SourceMap, format_path
 
 
@@ -67,7 +67,7 @@ def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) ->
         data = read_limited(path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        key = "E001.unreadable"
+        key = "E001.not_regular" if isinstance(exc, NotRegularFile) else "E001.unreadable"
         if path.is_dir():  # a folder the walk could not list
             key, reason = "E001.unlistable", _listing_error(path)
         return Loaded(None, problems=[Problem("E001", key, START, (), {"reason": reason})])
