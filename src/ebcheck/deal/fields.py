@@ -172,9 +172,9 @@ def _to_number(value: Any) -> Any:
         if hint is not None:
             raise error("number_hint", found=found, suggestion=hint)
         raise error("expected_number", found=found)
-    _decimal_only(value)
     _finite(value, raw)
     _in_range(value, raw)
+    _decimal_only(value)
     return raw
 
 
@@ -216,9 +216,9 @@ def to_fraction(value: Any) -> Any:
             raise error("expected_fraction", found=found)
         number: float = float(digits) / 100
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
-        _decimal_only(value)
         if isinstance(raw, int) and abs(raw) > MAX_NUMBER:  # float() would overflow
             raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
+        _decimal_only(value)
         number = float(raw)
     elif isinstance(raw, str) and _number_hint(raw) == raw.strip():
         raise error("quoted_number", found=found)
