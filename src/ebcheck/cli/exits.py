@@ -10,6 +10,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from ebcheck.audit.gate import FAIL_ON_CHOICES, parse_fail_on
+from ebcheck.errors import EbcheckError
 
 if TYPE_CHECKING:
     from ebcheck.audit.results import AuditReport
@@ -54,6 +55,9 @@ def guarded(run: Callable[[], object]) -> int:
     except KeyboardInterrupt:
         diagnostics.say("error", "interrupted")
         return 130
+    except EbcheckError as problem:  # e.g. stdout gone under `ebcheck rules`
+        diagnostics.error(problem)
+        return int(Exit.USAGE)
     except Exception as exc:  # the last line of defence: a message, never a traceback
         try:
             diagnostics.say("error", "internal_error", None, error=f"{type(exc).__name__}: {exc}")
