@@ -40,7 +40,7 @@ def alive(pid: int) -> bool:
 def test_a_signal_to_the_main_process_stops_the_workers(tmp_path: Path, signum: int) -> None:
     for number in range(1500):
         (tmp_path / f"d{number:04}.yaml").write_text(deal_text(f"D-{number}"), encoding="utf-8")
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    process = subprocess.Popen(
         [sys.executable, "-P", "-m", "ebcheck", "audit", ".", "-j", "2", "-f", "json"],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(SRC)},
