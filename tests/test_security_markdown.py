@@ -22,7 +22,7 @@ def test_mentions_and_bare_urls_in_deal_text_are_inert(runner: CliRunner, tmp_pa
     text = deal_text(
         **{
             "  name: 华东精密 MES 升级": "  name: ping @octocat and @org/team",
-            "  account: 华东精密制造有限公司": "  account: https://evil.example/x or www.evil.example",
+            "  account: 华东精密制造有限公司": "  account: https://evil.example/x www.evil.example",
             "    title: 总经理": "    title: mail ceo@evil.example, ftp://files.evil.example",
         }
     ).replace("    met: 2026-11-10\n", "")
