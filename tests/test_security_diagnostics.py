@@ -97,3 +97,16 @@ def test_ids_that_look_the_same_are_duplicates() -> None:
     )
     for deal in report.deals:
         assert [f.rule for f in deal.findings if f.rule == "HY005"] == ["HY005"], deal.path
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "concise"])
+def test_a_deal_id_like_a_command_cannot_open_a_report_line(
+    runner: CliRunner, tmp_path: Path, fmt: str
+) -> None:
+    for number in (1, 2):
+        text = deal_text(f"'::warning::forged{number}'")
+        (tmp_path / f"d{number}.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(tmp_path), "-f", fmt])
+    assert "forged1" in result.stdout
+    for line in result.stdout.splitlines():
+        assert not line.lstrip().startswith(("::", "##[")), line

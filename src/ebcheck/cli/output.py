@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ebcheck.errors import EbcheckError
+from ebcheck.reports.textsafe import runner_safe
 
 
 def check_writable(path: Path) -> None:
@@ -131,13 +132,16 @@ def write_stdout(text: str, *, utf8: bool = False) -> None:
     """The report on stdout, all of it, or an `EbcheckError` saying why not.
 
     `utf8` writes UTF-8 whatever the console's encoding (JSON and SARIF must stay
-    intact); otherwise a console without UTF-8 gets `?` for what it cannot show.
+    intact, the github format's commands too); otherwise a console without UTF-8
+    gets `?` for what it cannot show, and no line can pass for a runner command.
     """
     stream = sys.stdout
     if stream is None:
         raise EbcheckError("stdout_failed", reason=os.strerror(errno.EBADF))
     encoding = "utf-8" if utf8 else (getattr(stream, "encoding", None) or "utf-8")
     data = text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    if not utf8:  # human-readable output in a CI log must not drive the runner
+        data = runner_safe(data)
     try:
         stream.flush()
         fd = _descriptor(stream)
