@@ -103,10 +103,10 @@ def test_ids_that_look_the_same_are_duplicates() -> None:
 def test_a_deal_id_like_a_command_cannot_open_a_report_line(
     runner: CliRunner, tmp_path: Path, fmt: str
 ) -> None:
-    for number in (1, 2):
-        text = deal_text(f"'::warning::forged{number}'")
+    for number in (1, 2):  # one id twice: HY005 quotes it in concise lines as well
+        text = deal_text("'::warning::forged'")
         (tmp_path / f"d{number}.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["audit", str(tmp_path), "-f", fmt])
-    assert "forged1" in result.stdout
+    assert "forged" in result.stdout
     for line in result.stdout.splitlines():
         assert not line.lstrip().startswith(("::", "##[")), line
