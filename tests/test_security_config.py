@@ -73,6 +73,8 @@ def test_no_config_turns_discovery_off_and_v_names_the_config(
         ("rules: {BI004: {off: 1}}", "off"),
         ("rules: {EB006: {max_days: true}}", "max_days"),
         ("rules: {HY009: {max_days: {proposal: false}}}", "max_days"),
+        ('rules: {EB006: {max_days: "60"}}', "max_days"),
+        ('rules: {HY009: {max_days: {proposal: "60"}}}', "max_days"),
         ("rules: {EB006: {max_days: 60}, eb-meeting-stale: {max_days: 30}}", "eb-meeting-stale"),
         ("rules: {BI004: off, bi004: on}", "bi004"),
     ],

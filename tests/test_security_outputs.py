@@ -204,3 +204,13 @@ def test_a_step_summary_that_cannot_be_written_whole_is_left_as_it_was(repo: Pat
     )
     assert b"GITHUB_STEP_SUMMARY" in result.stderr
     assert summary.read_bytes() == before
+
+
+def test_output_to_dev_stdout_redirected_to_a_file_is_written(repo: Path) -> None:
+    target = repo / "out.json"
+    with target.open("wb") as out:
+        result = run_ebcheck(
+            "audit", "deal.yaml", "-f", "json", "-o", "/dev/stdout", cwd=repo, stdout=out.fileno()
+        )
+    assert result.returncode == 0, result.stderr
+    assert b'"ebcheck_report": 2' in target.read_bytes()

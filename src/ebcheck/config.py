@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -396,21 +396,34 @@ def _strict_numbers(options: type[RuleOptions]) -> type[RuleOptions]:
 
     def no_bool(value: Any, info: ValidationInfo) -> Any:
         field = options.model_fields.get(info.field_name or "")
-        if field is not None and "bool" not in str(field.annotation) and _holds_bool(value):
+        annotation = field.annotation if field is not None else bool
+        if get_origin(annotation) is dict:  # `{proposal: 60}`: the values are what counts
+            annotation = get_args(annotation)[-1]
+        wanted = str(annotation)
+        if "bool" not in wanted and _holds(value, bool):
             raise ValueError("expected a number, not true or false")
+        numeric = ("int" in wanted or "float" in wanted) and "str" not in wanted
+        if numeric and _holds(value, str, _QUOTED_NUMBER.fullmatch):
+            # pydantic would read "60" as 60; other text gets pydantic's own message.
+            raise ValueError("expected a number, not text (remove the quotes)")
         return value
 
     checker = field_validator("*", mode="before")(no_bool)
     return create_model(options.__name__, __base__=options, __validators__={"_no_bool": checker})
 
 
-def _holds_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return True
+_QUOTED_NUMBER = re.compile(r"\s*[-+]?[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?\s*")
+
+
+def _holds(value: Any, kind: type, test: Callable[[Any], Any] | None = None) -> bool:
+    """Whether `value`, or a value inside it (not a mapping's keys), is a `kind`
+    (for which `test`, if given, is true)."""
+    if isinstance(value, kind):
+        return test is None or bool(test(value))
     if isinstance(value, dict):
-        return any(_holds_bool(item) for item in value.values())
+        return any(_holds(item, kind, test) for item in value.values())
     if isinstance(value, list):
-        return any(_holds_bool(item) for item in value)
+        return any(_holds(item, kind, test) for item in value)
     return False
 
 

@@ -41,7 +41,15 @@ def _written_in_place(path: Path) -> bool:
         mode = path.stat().st_mode
     except OSError:
         return False
+    if stat.S_ISREG(mode) and _names_a_descriptor(path):
+        return True  # `-o /dev/stdout` while stdout is redirected to a file
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`: an open file of this process."""
+    text = str(path.absolute())
+    return text in ("/dev/stdout", "/dev/stderr") or text.startswith(("/dev/fd/", "/proc/self/fd/"))
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
@@ -111,6 +119,8 @@ def _write_in_place(path: Path, data: bytes) -> None:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     try:
         os.set_blocking(fd, True)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.ftruncate(fd, 0)
         write_all(fd, data)
     except OSError as exc:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
