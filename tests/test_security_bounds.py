@@ -143,3 +143,14 @@ def test_a_hostile_config_is_exit_2(
     result = runner.invoke(app, ["audit", "deal.yaml"])
     assert result.exit_code == 2, result.output
     assert ".ebcheck.yaml" in result.stderr
+
+
+def test_thousands_of_stakeholders_are_judged_in_seconds_not_minutes() -> None:
+    # Each finding used to look up the EB among every stakeholder: quadratic.
+    people = "".join(f"  - {{name: P{n}, roles: [UB]}}\n" for n in range(8000))
+    text = deal_text().replace("stakeholders:\n", "stakeholders:\n" + people)
+    engine = Engine.create(Settings())
+    start = time.perf_counter()
+    report = engine.audit_text(text)
+    assert time.perf_counter() - start < 15
+    assert len(report.findings) <= PER_FILE + PER_FILE // PER_RULE

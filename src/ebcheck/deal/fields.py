@@ -100,12 +100,13 @@ _LIMIT_TEXT = "1,000,000,000,000,000"
 _DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$|^[-+]?\.[0-9]+$")
 _CURRENCY_MARKS = "$¥￥€£"
 _CURRENCY_WORDS = re.compile(r"(?:元|rmb|cny|usd|eur|gbp)$", re.IGNORECASE)
+_CURRENCY_CODE = re.compile(r"^(?:rmb|cny|usd|eur|gbp)", re.IGNORECASE)
 
 
 def _number_hint(text: str) -> str | None:
     """How to write a value that is almost a number (`120万`, `$1,200,000`, `1.2e6`)."""
     compact = text.strip().replace(",", "").replace("，", "").replace(" ", "")
-    compact = compact.lstrip(_CURRENCY_MARKS)
+    compact = _CURRENCY_CODE.sub("", compact.lstrip(_CURRENCY_MARKS)).lstrip(_CURRENCY_MARKS)
     if len(compact) > 40:  # no hint is worth converting a 400-digit text
         return None
     match = _CN_NUMBER.match(compact)
