@@ -432,12 +432,13 @@ def duplicate_deal_id(
     for sharing in by_id.values():
         if len(sharing) < 2:
             continue
+        head = sharing[: _OTHERS_SHOWN + 1]
         for loaded in sharing:
-            others = [other.path for other in sharing if other is not loaded]
-            shown = others[:_OTHERS_SHOWN]
-            if len(others) > _OTHERS_SHOWN:
-                # 4,000 files with one id must not make 4,000 x 4,000 names.
-                shown.append(ctx.text("more", count=len(others) - _OTHERS_SHOWN))
+            # 4,000 files with one id must not make 4,000 x 4,000 names.
+            shown = [other.path for other in head if other is not loaded][:_OTHERS_SHOWN]
+            more = len(sharing) - 1 - len(shown)
+            if more:
+                shown.append(ctx.text("more", count=more))
             deal_id = loaded.deal.deal.id
             yield ctx.finding(loaded, ("deal", "id"), deal_id=deal_id, others=ctx.join(shown))
 
