@@ -14,6 +14,7 @@ serious open gaps is the first thing a pipeline review must challenge.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
@@ -411,26 +412,52 @@ deal: {id: HD-2026-031, name: MES, account: Acme, stage: proposal, close_date: 2
     ),
     message="Deal id '{deal_id}' is also used by {others}.",
     fix="Give each deal file its own `deal.id`, or delete the stale copy.",
+    texts={"more": "{count} more {count|file|files}"},
 )
 def duplicate_deal_id(
     deals: Sequence[LoadedDeal], ctx: RepoContext[NoOptions]
 ) -> Iterator[tuple[LoadedDeal, Finding]]:
-    """Compares `deal.id` exactly across every file loaded in one audit, closed deals included
-    (and, with --changed-since, the unchanged files too). Every file sharing the id is
-    reported.
+    """Compares `deal.id` across every file loaded in one audit, closed deals included (and,
+    with --changed-since, the unchanged files too), exactly but for invisible characters
+    (zero-width spaces, soft hyphens, U+061C and the other default-ignorable characters): two
+    ids that look the same are the same. Every file sharing the id is reported; each finding
+    names up to five of the others and counts the rest.
 
     Why: The deal id is how the pipeline review, the CRM and the baseline recognise a deal. Two
     files with one id double-count the pipeline or hide one deal behind another.
     """
     by_id: dict[str, list[LoadedDeal]] = defaultdict(list)
     for loaded in deals:
-        by_id[loaded.deal.deal.id].append(loaded)
-    for deal_id, sharing in by_id.items():
+        by_id[_visible_id(loaded.deal.deal.id)].append(loaded)
+    for sharing in by_id.values():
         if len(sharing) < 2:
             continue
+        head = sharing[: _OTHERS_SHOWN + 1]
         for loaded in sharing:
-            others = ctx.join(other.path for other in sharing if other is not loaded)
-            yield ctx.finding(loaded, ("deal", "id"), deal_id=deal_id, others=others)
+            # 4,000 files with one id must not make 4,000 x 4,000 names.
+            shown = [other.path for other in head if other is not loaded][:_OTHERS_SHOWN]
+            more = len(sharing) - 1 - len(shown)
+            if more:
+                shown.append(ctx.text("more", count=more))
+            deal_id = loaded.deal.deal.id
+            yield ctx.finding(loaded, ("deal", "id"), deal_id=deal_id, others=ctx.join(shown))
+
+
+_OTHERS_SHOWN = 5
+
+# Default_Ignorable_Code_Point (Unicode), as `ebcheck.reports.textsafe` removes them
+# from what it shows; rule modules import only the rule API, hence the copy (a test
+# keeps both the same).
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def _visible_id(deal_id: str) -> str:
+    """The id as it looks: without the characters that show nothing."""
+    return _IGNORABLE.sub("", deal_id)
 
 
 class PushOptions(RuleOptions):

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -40,8 +40,9 @@ from ebcheck.audit.select import always_on, find_rule, matches
 from ebcheck.audit.settings import DEFAULT_SMALL_DEAL_BELOW, RuleSetting
 from ebcheck.audit.walk import is_glob
 from ebcheck.deal.enums import Severity, Stage
+from ebcheck.deal.fields import MAX_NUMBER
 from ebcheck.deal.problems import ReadFailure
-from ebcheck.deal.source import plain, read_yaml
+from ebcheck.deal.source import plain, read_limited, read_yaml
 from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap
 from ebcheck.deal.suggest import closest
@@ -62,15 +63,23 @@ def repository_root(start: Path) -> Path | None:
 
 
 def discover(start: Path) -> Path | None:
-    """The nearest `.ebcheck.yaml` from `start` up to the repository root."""
+    """The nearest `.ebcheck.yaml` from `start` up to the repository root.
+
+    Outside a repository only `start` itself is looked at: a config file in a
+    shared folder above (`/tmp`, a home folder) must not silence an audit.
+    """
     folder = start.resolve()
-    while True:
+    top = repository_root(folder)
+    if top is None:
         candidate = folder / CONFIG_NAME
+        return candidate if candidate.is_file() else None
+    for current in (folder, *folder.parents):
+        candidate = current / CONFIG_NAME
         if candidate.is_file():
             return candidate
-        if (folder / ".git").exists() or folder.parent == folder:
-            return None
-        folder = folder.parent
+        if current == top:
+            break
+    return None
 
 
 # --- value types --------------------------------------------------------------
@@ -243,7 +252,10 @@ class RuleConfig(BaseModel):
     @field_validator("off", mode="before")
     @classmethod
     def _off(cls, value: Any) -> bool:
-        return value is True or value == "on"
+        # `off: maybe` must not quietly leave a rule on: only true or false.
+        if not isinstance(value, bool):
+            raise _error("config_off", found=str(value))
+        return value
 
 
 class ConfigFile(BaseModel):
@@ -328,7 +340,15 @@ def config_model(rules: tuple[Rule, ...]) -> type[ConfigFile]:
         if not isinstance(value, dict):
             raise _error("config_rules")
         # Unknown keys stay as written: the model refuses them by name.
-        return {rule_key(rules, str(key)): entry for key, entry in value.items()}
+        out: dict[str, Any] = {}
+        written: dict[str, str] = {}
+        for key, entry in value.items():
+            rule_id = rule_key(rules, str(key))
+            if rule_id in out:  # `EB006:` and `eb-meeting-stale:` both
+                raise _error("config_rule_twice", first=written[rule_id], second=str(key))
+            out[rule_id] = entry
+            written[rule_id] = str(key)
+        return out
 
     def entries(value: BaseModel) -> dict[str, RuleConfig]:
         given = value.model_fields_set
@@ -339,7 +359,7 @@ def config_model(rules: tuple[Rule, ...]) -> type[ConfigFile]:
             create_model(
                 f"RuleConfig_{rule.id}",
                 __base__=RuleConfig,
-                options=(rule.options, Field(default_factory=rule.options)),
+                options=(_strict_numbers(rule.options), Field(default_factory=rule.options)),
             )
             | None,
             None,
@@ -369,6 +389,60 @@ def config_model(rules: tuple[Rule, ...]) -> type[ConfigFile]:
     )
 
 
+def _strict_numbers(options: type[RuleOptions]) -> type[RuleOptions]:
+    """`options` where `true` is no number: pydantic would read `max_days: true` as 1."""
+    if not options.model_fields:
+        return options
+
+    def no_bool(value: Any, info: ValidationInfo) -> Any:
+        field = options.model_fields.get(info.field_name or "")
+        annotation = field.annotation if field is not None else bool
+        if get_origin(annotation) is dict:  # `{proposal: 60}`: the values are what counts
+            annotation = get_args(annotation)[-1]
+        wanted = str(annotation)
+        if "bool" not in wanted and _holds(value, bool):
+            raise ValueError("expected a number, not true or false")
+        numeric = ("int" in wanted or "float" in wanted) and "str" not in wanted
+        if numeric and _holds(value, str, _QUOTED_NUMBER.fullmatch):
+            # pydantic would read "60" as 60; other text gets pydantic's own message.
+            raise ValueError("expected a number, not text (remove the quotes)")
+        return value
+
+    checker = field_validator("*", mode="before")(no_bool)
+    return create_model(options.__name__, __base__=options, __validators__={"_no_bool": checker})
+
+
+_QUOTED_NUMBER = re.compile(r"\s*[-+]?[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?\s*")
+
+
+def _holds(value: Any, kind: type, test: Callable[[Any], Any] | None = None) -> bool:
+    """Whether `value`, or a value inside it (not a mapping's keys), is a `kind`
+    (for which `test`, if given, is true)."""
+    if isinstance(value, kind):
+        return test is None or bool(test(value))
+    if isinstance(value, dict):
+        return any(_holds(item, kind, test) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds(item, kind, test) for item in value)
+    return False
+
+
+def _huge_number(values: Any, at: KeyPath = ()) -> KeyPath | None:
+    """The path of the first number past `MAX_NUMBER` (`max_days: 10**400`), if any."""
+    if isinstance(values, dict):
+        items: Any = values.items()
+    elif isinstance(values, list):
+        items = enumerate(values)
+    else:
+        number = isinstance(values, int | float) and not isinstance(values, bool)
+        return at if number and abs(values) > MAX_NUMBER else None
+    for key, item in items:
+        found = _huge_number(item, (*at, key))
+        if found is not None:
+            return found
+    return None
+
+
 def selectable_rules() -> tuple[Rule, ...]:
     """The rules a config file may name: the built-in pack and the repository rules."""
     return (*builtin_pack().rules, *SELECTABLE)
@@ -384,7 +458,7 @@ def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
     rules by default). An empty file, or one of only comments, means defaults.
     """
     try:
-        tree, source, problems = read_yaml(path.read_bytes())
+        tree, source, problems = read_yaml(read_limited(path))
     except OSError as exc:
         raise ConfigError("config_unreadable", where=str(path), reason=exc.strerror) from None
     except ReadFailure as failure:
@@ -408,6 +482,15 @@ def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
     values = plain(tree)
     if values is None:
         return ConfigFile()
+    huge = _huge_number(values)
+    if huge is not None:
+        pos = source.locate(huge)
+        raise ConfigError(
+            "config_number_range",
+            where=f"{path}:{pos.line}:{pos.column}",
+            key_name=".".join(str(part) for part in huge),
+            limit=f"{MAX_NUMBER:,}",
+        )
     known = tuple(rules) if rules is not None else selectable_rules()
     model = config_model(known)
     try:

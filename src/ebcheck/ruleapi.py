@@ -424,6 +424,9 @@ class Context(Generic[OptionsT]):
     baselined ones included, S rules not), after the small-deal cap."""
     peers: Mapping[str, RuleOptions] = field(default_factory=dict)
     """Every rule's options as configured, by id, whether it runs or not."""
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What one rule asks again and again of one deal (role holders, positions): with
+    thousands of stakeholders, asking it per finding made a check quadratic."""
 
     def option_of(self, rule_id: str, name: str, default: Any) -> Any:
         """One option of another rule, as configured (`default` when it has none)."""
@@ -458,7 +461,12 @@ class Context(Generic[OptionsT]):
 
     def holders(self, role: Role) -> list[Stakeholder]:
         """The stakeholders who hold `role` now: customer-side and not gone."""
-        return [p for p in self.deal.stakeholders if p.has_role(role) and self.counts(p)]
+        key = ("holders", role)
+        if key not in self._memo:
+            self._memo[key] = [
+                p for p in self.deal.stakeholders if p.has_role(role) and self.counts(p)
+            ]
+        return list(self._memo[key])
 
     def person(self, name: str | None) -> Stakeholder | None:
         """The stakeholder (gone ones included) a name in the file refers to."""
@@ -492,10 +500,10 @@ class Context(Generic[OptionsT]):
 
     def path_of(self, person: Stakeholder, *keys: str | int) -> Path:
         """The path of `person` (or one of their fields) in the deal file."""
-        for index, candidate in enumerate(self.deal.stakeholders):
-            if candidate is person:
-                return ("stakeholders", index, *keys)
-        return ("stakeholders",)
+        if "index" not in self._memo:
+            self._memo["index"] = {id(p): i for i, p in enumerate(self.deal.stakeholders)}
+        index = self._memo["index"].get(id(person))
+        return ("stakeholders", index, *keys) if index is not None else ("stakeholders",)
 
     # --- words ------------------------------------------------------------
 

@@ -17,11 +17,15 @@ from typing import Any
 
 from ebcheck.audit.findings import Finding
 from ebcheck.deal.models import DealFile
+from ebcheck.deal.source import read_limited
 from ebcheck.deal.sourcemap import parse_path
 from ebcheck.errors import BaselineError
 from ebcheck.version import __version__
 
 FORMAT_VERSION = 1
+BASELINE_MAX_BYTES = 64 * 1024 * 1024
+"""A baseline is read up to this size (and one byte): never `/dev/zero` to the end."""
+MAX_COUNT = 10**9
 NOT_BASELINED = ("E",)
 
 # Lists whose items have a natural name: key them by it instead of their index.
@@ -117,11 +121,17 @@ def baseline_text(entries: list[dict[str, Any]]) -> str:
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; anything missing or malformed is a `BaselineError`."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        data = read_limited(path, BASELINE_MAX_BYTES)
+        if len(data) > BASELINE_MAX_BYTES:
+            raise BaselineError("baseline_too_big", where=str(path), limit="64 MiB")
+        document = json.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError("baseline_missing", path=str(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError("baseline_unreadable", where=str(path), reason=str(exc)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BaselineError("baseline_unreadable", where=str(path), reason=reason) from None
+    except (ValueError, RecursionError):  # 5,000-digit numbers, 100,000 nested lists
+        raise BaselineError("baseline_too_deep", where=str(path)) from None
     if not isinstance(document, dict) or document.get("ebcheck_baseline") != FORMAT_VERSION:
         raise BaselineError("baseline_not_ours", where=str(path), version=FORMAT_VERSION)
     entries = document.get("entries")
@@ -146,6 +156,6 @@ def _entry_key(entry: Any, path: Path, number: int) -> Key:
 
 def _count(entry: dict[str, Any], path: Path, number: int) -> int:
     count = entry.get("count", 1)
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         raise BaselineError("baseline_count", where=str(path), number=number)
     return count

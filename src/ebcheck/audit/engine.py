@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +23,7 @@ from typing import Any
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
 from ebcheck.audit.cache import FileCache, code_digest, history_digest, settings_salt
 from ebcheck.audit.cachecodec import compact
+from ebcheck.audit.caps import cap_findings
 from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
 from ebcheck.audit.gate import decide
@@ -44,6 +46,7 @@ from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.load import Loaded, load_bytes, load_file
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Found, Problem
+from ebcheck.deal.source import read_limited
 from ebcheck.deal.sourcemap import START, SourceMap, format_path
 from ebcheck.i18n import Catalogue
 from ebcheck.ruleapi import (
@@ -206,7 +209,7 @@ class Engine:
     def _check_cached(self, path: Path, shown: str, reported: bool, repo_path: str) -> FileAudit:
         assert self.cache is not None  # noqa: S101 - called only with a cache
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except OSError:
             return self.check_loaded(load_file(path, self.settings.stages), shown, reported)
         key = self.cache.key(data, shown, reported)
@@ -234,7 +237,7 @@ class Engine:
             return None
         shown = display_path(path, self.settings.root)
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except OSError:
             return None
         key = self.cache.key(data, shown, reported)
@@ -252,7 +255,8 @@ class Engine:
             loaded = replace(loaded, deal=deal)
         as_of = self.as_of(deal)
         if deal is None:
-            found = [problem_finding(p, self.catalogue) for p in loaded.problems]
+            problems = [problem_finding(p, self.catalogue) for p in loaded.problems]
+            found = cap_findings(problems, self.catalogue)
             return FileAudit(
                 shown, loaded, as_of, tuple(found), reported=reported, repo_path=repo_path
             )
@@ -267,6 +271,7 @@ class Engine:
             small=self.is_small(deal),
             peers=self.peers,
         )
+        found = cap_findings(found, self.catalogue)
         return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
 
     # --- second pass: every file --------------------------------------------
@@ -529,9 +534,12 @@ def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
 def display_path(path: Path, root: Path) -> str:
     """`path` relative to `root` when it lies below it, always with '/'."""
     try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
+        shown = path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    # A name that is not UTF-8 is shown with its bytes escaped (`a\xff.yaml`):
+    # every format can print it, none crashes on it.
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # --- parallel first pass ------------------------------------------------------
@@ -542,6 +550,10 @@ _worker: dict[str, Engine] = {}
 
 
 def _init_worker(settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]]) -> None:
+    # Ctrl-C reaches the whole process group: the main process alone decides,
+    # and stops the workers (`_stop_pool`); SIGTERM ends a worker at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker["engine"] = Engine.create(settings, history)
 
 
@@ -588,6 +600,7 @@ def _first_pass(
 ) -> list[FileAudit]:
     workers = worker_count(jobs, len(tasks))
     audits: list[FileAudit] = []
+    pool: ProcessPoolExecutor | None = None
     with ExitStack() as stack:
         results: Iterator[FileAudit]
         if workers == 1:
@@ -602,11 +615,24 @@ def _first_pass(
             )
             chunk = max(1, len(tasks) // (workers * 4))
             results = pool.map(_check_in_worker, tasks, chunksize=chunk)
-        for audit in results:
-            audits.append(audit)
-            if progress is not None:
-                progress(done + len(audits), done + len(tasks))
+        try:
+            for audit in results:
+                audits.append(audit)
+                if progress is not None:
+                    progress(done + len(audits), done + len(tasks))
+        except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
+            if pool is not None:
+                _stop_pool(pool)
+            raise
     return audits
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now, not after the queue runs dry."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
 
 
 def audit_paths(

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pathspec import GitIgnoreSpec
 
-from ebcheck.deal.source import MAX_BYTES
+from ebcheck.deal.source import MAX_BYTES, read_limited
 from ebcheck.errors import ConfigError, EbcheckError
 
 SUFFIXES = (".yaml", ".yml")
@@ -39,7 +39,7 @@ def is_glob(pattern: str) -> bool:
     return True
 
 
-def globs(patterns: Sequence[str], kind: str) -> GitIgnoreSpec:
+def globs(patterns: Sequence[str], kind: str) -> Globs:
     """`include` or `exclude` patterns, matched as a `.gitignore` in the config's folder.
 
     A pattern with a `/` at its start or in its middle is anchored to that
@@ -50,7 +50,194 @@ def globs(patterns: Sequence[str], kind: str) -> GitIgnoreSpec:
     for pattern in patterns:
         if not is_glob(pattern):
             raise ConfigError("config_glob", where=kind, pattern=pattern)
-    return GitIgnoreSpec.from_lines(patterns)
+    return Globs(tuple(p for p in map(_Pattern.parse, patterns) if p is not None))
+
+
+# Glob matching is done here rather than with pathspec's regular expressions,
+# which backtrack: `**/*/` repeated a dozen times took minutes on one path. Each
+# pattern is matched segment by segment with a table (pattern position x path
+# position), so the time grows with the product of their lengths, never more.
+
+_Token = tuple[str, str]  # ("lit", "a"), ("any", ""), ("star", ""), ("class", "!a-z")
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    segments: tuple[tuple[_Token, ...] | None, ...]
+    """Each segment's tokens; None for `**` (any number of folders)."""
+    negated: bool
+    folder_only: bool
+
+    @classmethod
+    def parse(cls, line: str) -> _Pattern | None:
+        text = _strip_trailing_spaces(line)
+        if not text or text.startswith("#"):
+            return None
+        negated = text.startswith("!")
+        text = text[1:] if negated else text
+        if text.startswith(("\\!", "\\#")):
+            text = text[1:]
+        folder_only = text.endswith("/")
+        text = text.rstrip("/")
+        anchored = "/" in text
+        parts = [part for part in text.split("/") if part]
+        if not anchored:
+            parts = ["**", *parts]
+        segments: list[tuple[_Token, ...] | None] = []
+        for part in parts:
+            if part == "**":
+                if not segments or segments[-1] is not None:
+                    segments.append(None)  # `**/**` is one `**`
+            else:
+                segments.append(_tokens(part))
+        if segments and segments[-1] is None and len(segments) > 1:
+            # `a/**` matches everything inside `a`, not `a` itself.
+            segments.append((("star", ""),))
+        return cls(tuple(segments), negated, folder_only)
+
+    def matches(self, parts: Sequence[str]) -> int:
+        """2 when the path itself matches, 1 when only a folder above it does, else 0."""
+        ends = _prefix_matches(self.segments, parts)
+        if ends[len(parts)] and not self.folder_only:
+            return 2
+        return 1 if any(ends[k] for k in range(1, len(parts))) else 0
+
+
+def _strip_trailing_spaces(line: str) -> str:
+    text = line.rstrip("\n\r")
+    while text.endswith(" ") and not text.endswith("\\ "):
+        text = text[:-1]
+    return text
+
+
+def _tokens(segment: str) -> tuple[_Token, ...]:
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(segment):
+        char = segment[i]
+        if char == "\\" and i + 1 < len(segment):
+            tokens.append(("lit", segment[i + 1]))
+            i += 2
+            continue
+        if char == "*":
+            if not tokens or tokens[-1][0] != "star":
+                tokens.append(("star", ""))
+        elif char == "?":
+            tokens.append(("any", ""))
+        elif char == "[":
+            end = _class_end(segment, i)
+            if end < 0:
+                tokens.append(("lit", "["))
+            else:
+                tokens.append(("class", segment[i + 1 : end]))
+                i = end
+        else:
+            tokens.append(("lit", char))
+        i += 1
+    return tuple(tokens)
+
+
+def _class_end(segment: str, start: int) -> int:
+    i = start + 1
+    if i < len(segment) and segment[i] in "!^":
+        i += 1
+    if i < len(segment) and segment[i] == "]":
+        i += 1
+    while i < len(segment):
+        if segment[i] == "\\":
+            i += 2
+            continue
+        if segment[i] == "]":
+            return i
+        i += 1
+    return -1
+
+
+def _in_class(spec: str, char: str) -> bool:
+    negate = spec[:1] in ("!", "^")
+    body = spec[1:] if negate else spec
+    found = False
+    i = 0
+    while i < len(body):
+        low = body[i + 1] if body[i] == "\\" and i + 1 < len(body) else body[i]
+        i += 2 if body[i] == "\\" else 1
+        high = low
+        if i + 1 < len(body) and body[i] == "-":
+            high = body[i + 2] if body[i + 1] == "\\" and i + 2 < len(body) else body[i + 1]
+            i += 3 if body[i + 1] == "\\" else 2
+        if low <= char <= high:
+            found = True
+    return found != negate
+
+
+def _segment_matches(tokens: tuple[_Token, ...], name: str) -> bool:
+    """Wildcard match of one path segment: the set of token positions after each character."""
+    states = _closure({0}, tokens)
+    for char in name:
+        following: set[int] = set()
+        for at in states:
+            if at == len(tokens):
+                continue
+            kind, value = tokens[at]
+            if kind == "star":
+                following.add(at)
+            elif (
+                kind == "any"
+                or (kind == "lit" and value == char)
+                or (kind == "class" and _in_class(value, char))
+            ):
+                following.add(at + 1)
+        states = _closure(following, tokens)
+        if not states:
+            return False
+    return len(tokens) in states
+
+
+def _closure(states: set[int], tokens: tuple[_Token, ...]) -> set[int]:
+    """A star may match nothing: a position before one also stands after it."""
+    out = set(states)
+    for at in sorted(states):
+        while at < len(tokens) and tokens[at][0] == "star":
+            at += 1
+            out.add(at)
+    return out
+
+
+def _prefix_matches(
+    segments: tuple[tuple[_Token, ...] | None, ...], parts: Sequence[str]
+) -> list[bool]:
+    """For each k, whether the pattern matches the first k path segments."""
+    # reach[j]: the pattern so far matches parts[:j].
+    reach = [True] + [False] * len(parts)
+    for segment in segments:
+        if segment is None:
+            for j in range(1, len(parts) + 1):
+                reach[j] = reach[j] or reach[j - 1]
+            continue
+        reach = [False] + [
+            reach[j] and _segment_matches(segment, parts[j]) for j in range(len(parts))
+        ]
+    return reach
+
+
+@dataclass(frozen=True)
+class Globs:
+    """A list of gitignore-style patterns; the last one a path matches decides."""
+
+    patterns: tuple[_Pattern, ...]
+
+    def match_file(self, path: str) -> bool:
+        # As git (and pathspec) decide: the last pattern that matches wins, except
+        # that a negated folder pattern does not take back a file matched by name.
+        parts = [part for part in path.split("/") if part]
+        decided, strength = False, 0
+        for pattern in self.patterns:
+            found = pattern.matches(parts)
+            if not found:
+                continue
+            if (not pattern.negated and found == 1) or found >= strength:
+                decided, strength = not pattern.negated, found
+        return decided
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -60,8 +247,14 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    for current, dirs, files in os.walk(folder, followlinks=False):
+def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[Path]:
+    """The YAML files under `folder`; folders that cannot be listed go to `unlisted`."""
+
+    def refused(error: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append(Path(error.filename) if error.filename else folder)
+
+    for current, dirs, files in os.walk(folder, onerror=refused, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(current, name)
@@ -79,10 +272,9 @@ def top_level_keys(path: Path) -> set[str] | None:
     costs little and a multi-document file is still classified.
     """
     try:
-        with path.open("rb") as stream:
-            head = stream.read(MAX_BYTES + 1)
-        # A file over the limit is a deal only if its first document says so;
-        # read that much of it, as far as the limit allows.
+        head = read_limited(path)
+        # A file over the limit is skipped only if its first document, as far
+        # as the limit allows, reads as YAML that is not a deal.
         truncated = len(head) > MAX_BYTES
         text = head[:MAX_BYTES].decode("utf-8-sig", errors="ignore" if truncated else "strict")
     except (OSError, UnicodeDecodeError):
@@ -90,8 +282,47 @@ def top_level_keys(path: Path) -> set[str] | None:
     keys: set[str] = set()
     try:
         _first_document_keys(yaml.parse(text, Loader=yaml.CSafeLoader), keys)
+    except yaml.MarkedYAMLError as exc:
+        # Not YAML: a deal, so that its E001 is reported. The head of a big file
+        # may fail only where it was cut; then what it read so far decides.
+        if not (truncated and _at_the_cut(exc, text)):
+            return None
     except yaml.YAMLError:
-        return keys if truncated else None
+        return None
+    if MERGE_KEY in keys:
+        return _merged_keys(text)
+    return keys
+
+
+MERGE_KEY = "<<"
+
+
+def _at_the_cut(exc: yaml.MarkedYAMLError, text: str) -> bool:
+    """Whether a parse error stands where the head of a big file was cut off."""
+    mark = exc.problem_mark
+    return mark is not None and mark.index >= len(text.rstrip()) - 1
+
+
+def _merged_keys(text: str) -> set[str] | None:
+    """Top-level keys with the merge key `<<` expanded: the loader builds a deal from them."""
+    try:
+        node = next(iter(yaml.compose_all(text, Loader=yaml.CSafeLoader)), None)
+    except yaml.YAMLError:
+        return None
+    keys: set[str] = set()
+    pending = [node] if isinstance(node, yaml.MappingNode) else []
+    seen: set[int] = set()
+    while pending:
+        mapping = pending.pop()
+        if id(mapping) in seen:
+            continue
+        seen.add(id(mapping))
+        for key, value in mapping.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag.endswith(":merge"):
+                items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                pending.extend(i for i in items if isinstance(i, yaml.MappingNode))
+            elif isinstance(key, yaml.ScalarNode):
+                keys.add(key.value)
     return keys
 
 
@@ -146,8 +377,9 @@ def collect(
     skipped: dict[Path, None] = {}
     left_out: dict[Path, None] = {}
     seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
+    unlisted: list[Path] = []
     for given in paths:
-        for path in _walk(given) if given.is_dir() else [given]:
+        for path in _walk(given, unlisted) if given.is_dir() else [given]:
             real = path.resolve()
             if real in seen:
                 continue
@@ -162,4 +394,9 @@ def collect(
                 left_out[path] = None
                 continue
             (deals if is_deal_file(path) else skipped)[path] = None
+    for folder in unlisted:
+        # A folder that cannot be listed may hold deals: it is reported like a
+        # file that cannot be read (E001), unless `exclude` leaves it out.
+        if not excluded.match_file(_relative(folder, root) + "/-"):
+            deals[folder] = None
     return FileSet(tuple(deals), tuple(skipped), tuple(left_out))

@@ -89,6 +89,9 @@ CacheDirOption = Annotated[
         help="Keep the result cache here (default: .ebcheck_cache; env EBCHECK_CACHE_DIR).",
     ),
 ]
+NoConfigOption = Annotated[
+    bool, typer.Option("--no-config", help="Read no config file: discovery off.")
+]
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -144,6 +147,7 @@ def audit(
     ] = None,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
+    no_config: NoConfigOption = False,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -229,6 +233,7 @@ def audit(
         history=True if history else None,
         no_cache=no_cache,
         cache_dir=cache_dir,
+        no_config=no_config,
     )
     raise typer.Exit(int(run_audit(request)))
 
@@ -492,13 +497,18 @@ def baseline(
     ] = None,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Record today's findings so that CI fails only on new ones."""
     from ebcheck.cli.audit import run_baseline
     from ebcheck.cli.request import AuditRequest
 
     request = AuditRequest(
-        paths=tuple(paths), output=output, config=config, as_of=_parse_date(as_of, "--as-of")
+        paths=tuple(paths),
+        output=output,
+        config=config,
+        as_of=_parse_date(as_of, "--as-of"),
+        no_config=no_config,
     )
     raise typer.Exit(int(run_baseline(request)))
 
@@ -515,9 +525,11 @@ def clean(
 
 
 def main() -> None:
-    """Console entry point: every failure ends in a message and a documented exit code."""
-    try:
-        app(prog_name="ebcheck")
-    except KeyboardInterrupt:
-        typer.echo("ebcheck: interrupted", err=True)
-        sys.exit(130)
+    """Console entry point: every failure ends in a message and a documented exit code.
+
+    An exception nothing else caught is a bug: exit 3 (internal error) with one
+    line naming it, never a traceback and never exit 1, which means "not ready".
+    """
+    from ebcheck.cli.exits import guarded
+
+    sys.exit(guarded(lambda: app(prog_name="ebcheck")))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,17 +29,19 @@ if TYPE_CHECKING:
 
 
 def run_audit(request: AuditRequest) -> Exit:
-    from ebcheck.cli.output import check_writable
-    from ebcheck.cli.settings import settings_for
+    from ebcheck.cli.settings import config_path, settings_for
 
     try:
         settings = settings_for(request)
-        if request.output is not None:
-            check_writable(request.output)
+        config = config_path(request)
+        if request.verbose:
+            _name_config(config, settings.lang)
+        _check_output(request.output, [*request.paths, config, settings.baseline])
         html = request.fmt is Format.HTML
         history, no_history = _read_history(request.paths, settings, full=html)
         with progress_bar() as progress:
             report = _audit(request, settings, progress, history)
+        _check_output(request.output, _deal_paths(report, settings))
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
@@ -73,6 +77,27 @@ def run_audit(request: AuditRequest) -> Exit:
     for path, crash in report.crashes:
         diagnostics.say("error", "crashed", lang, path=path, rule=crash.rule, error=crash.error)
     return exit_code(report)
+
+
+def _name_config(config: Path | None, lang: str) -> None:
+    if config is None:
+        diagnostics.say("note", "config_none", lang)
+    else:
+        diagnostics.say("note", "config_used", lang, path=str(config))
+
+
+def _check_output(output: Path | None, inputs: list[Path | None]) -> None:
+    """`-o` must be writable and never one of the run's inputs (exit 2 before any harm)."""
+    from ebcheck.cli.output import check_writable, refuse_inputs
+
+    if output is None:
+        return
+    check_writable(output)
+    refuse_inputs(output, [p for p in inputs if p is not None and not p.is_dir()])
+
+
+def _deal_paths(report: AuditReport, settings: Settings) -> list[Path | None]:
+    return [settings.root / deal.path for deal in report.deals]
 
 
 def _audit(
@@ -165,9 +190,13 @@ def _deliver(text: str, request: AuditRequest, report: AuditReport, options: Ren
     if request.output is not None:
         write_atomically(request.output, text)
     else:
-        write_stdout(text)
+        write_stdout(text, utf8=request.fmt in _DOCUMENTS)
     if request.fmt is Format.GITHUB:
         append_step_summary(report, replace(options, color=False))
+
+
+# Formats read by programs, always UTF-8 whatever the console's encoding.
+_DOCUMENTS = frozenset({Format.JSON, Format.SARIF, Format.JUNIT, Format.GITHUB, Format.MARKDOWN})
 
 
 def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
@@ -187,14 +216,30 @@ def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
     if text is None:
         return
     try:
-        with path.open("a", encoding="utf-8", newline="") as handle:
-            if used:
-                handle.write("\n")
-            handle.write(text)
+        append_whole(path, ("\n" if used else "") + text)
     except OSError as exc:
         diagnostics.say(
             "warning", "step_summary", options.catalogue.lang, path=str(path), reason=exc.strerror
         )
+
+
+def append_whole(path: Path, text: str) -> None:
+    """Append all of `text` or nothing: a failed write is cut back to where it began."""
+    from ebcheck.cli.output import write_all
+
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(fd, True)
+        try:
+            write_all(fd, text.encode("utf-8", errors="backslashreplace"))
+        except OSError:
+            os.ftruncate(fd, info.st_size)
+            raise
+    finally:
+        os.close(fd)
 
 
 def _width(request: AuditRequest) -> int:
@@ -216,13 +261,17 @@ def run_baseline(request: AuditRequest) -> Exit:
     """Audit without a baseline and record every unsuppressed finding."""
     from ebcheck.audit.baseline import baseline_text
     from ebcheck.cli.output import write_atomically
-    from ebcheck.cli.settings import settings_for
+    from ebcheck.cli.settings import config_path, settings_for
 
     try:
         configured = settings_for(request)
         target = request.output or settings_target(configured)
+        if request.output is None and configured.baseline is not None:
+            _inside_repository(configured.baseline, configured.config_root)
+        _check_output(target, [*request.paths, config_path(request)])
         history, _ = _read_history(request.paths, configured)
         report = _audit(request, replace(configured, baseline=None, fail_on="never"), None, history)
+        _check_output(target, _deal_paths(report, configured))
         entries = _entries(report)
         write_atomically(target, baseline_text(entries))
     except EbcheckError as exc:
@@ -237,6 +286,21 @@ def run_baseline(request: AuditRequest) -> Exit:
     for path in invalid:
         diagnostics.say("error", "not_baselined", configured.lang, path=path)
     return Exit.FAIL if invalid else Exit.OK
+
+
+def _inside_repository(target: Path, config_root: Path | None) -> None:
+    """A `baseline:` from the config is written only inside the config's repository.
+
+    The config comes with the checkout, so a pull request could otherwise point
+    `baseline:` anywhere on the machine; `-o` names a target the user chose.
+    """
+    from ebcheck.config import repository_root
+
+    folder = (config_root or Path()).resolve()
+    top = repository_root(folder) or folder
+    resolved = target.parent.resolve() / target.name
+    if not resolved.is_relative_to(top) or target.is_symlink():
+        raise EbcheckError("baseline_outside", where=str(target), root=str(top))
 
 
 def _entries(report: AuditReport) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ebcheck.errors import EbcheckError
 from ebcheck.i18n import Catalogue
+from ebcheck.reports.textsafe import diagnostic_line
 
 
 def _words(lang: str | None) -> Catalogue:
@@ -16,7 +17,20 @@ def _words(lang: str | None) -> Catalogue:
 
 
 def _emit(kind: str, text: str, words: Catalogue) -> None:
-    print(words.text(f"diagnostic.{kind}", message=text), file=sys.stderr)
+    # File names and config values are user text: cleaned like the reports'
+    # (no control characters, no line breaks), so none drives the terminal or
+    # the Actions runner (`::stop-commands::`).
+    line = diagnostic_line(words.text(f"diagnostic.{kind}", message=text))
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        print(line, file=stream, flush=True)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(line.encode(encoding, "replace").decode(encoding), file=stream, flush=True)
+    except (OSError, ValueError):
+        pass  # stderr itself is gone: nothing left to tell
 
 
 def error(problem: EbcheckError, lang: str | None = None) -> None:

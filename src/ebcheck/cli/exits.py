@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+from collections.abc import Callable
 from enum import IntEnum
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from ebcheck.audit.gate import FAIL_ON_CHOICES, parse_fail_on
+from ebcheck.errors import EbcheckError
 
 if TYPE_CHECKING:
     from ebcheck.audit.results import AuditReport
 
-__all__ = ["FAIL_ON_CHOICES", "Exit", "exit_code", "parse_fail_on"]
+__all__ = ["FAIL_ON_CHOICES", "Exit", "exit_code", "guarded", "parse_fail_on"]
 
 
 class Exit(IntEnum):
@@ -25,3 +30,47 @@ def exit_code(report: AuditReport) -> Exit:
     if report.crashes:
         return Exit.INTERNAL
     return Exit.FAIL if report.fails else Exit.OK
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    # Raised where the main process is waiting, so the worker pool is stopped
+    # on the way out (`ebcheck.audit.engine.check_files`) instead of living on.
+    raise SystemExit(128 + signum)
+
+
+def guarded(run: Callable[[], object]) -> int:
+    """Run the command line and return its exit code, whatever happens inside.
+
+    SIGTERM ends the run like Ctrl-C does (workers stopped, exit 143). An
+    exception nothing caught is exit 3 with one line on stderr naming it.
+    """
+    from ebcheck.cli import diagnostics
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        run()
+    except SystemExit as stop:
+        return _code(stop.code)
+    except KeyboardInterrupt:
+        diagnostics.say("error", "interrupted")
+        return 130
+    except EbcheckError as problem:  # e.g. stdout gone under `ebcheck rules`
+        diagnostics.error(problem)
+        return int(Exit.USAGE)
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        try:
+            diagnostics.say("error", "internal_error", None, error=f"{type(exc).__name__}: {exc}")
+        except Exception:
+            print(f"ebcheck: internal error: {type(exc).__name__}", file=sys.stderr)
+        return int(Exit.INTERNAL)
+    return int(Exit.OK)
+
+
+def _code(code: object) -> int:
+    if code is None:
+        return int(Exit.OK)
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return int(Exit.FAIL)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import shutil
+import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ebcheck.errors import EbcheckError
+from ebcheck.reports.textsafe import runner_safe
 
 
 def check_writable(path: Path) -> None:
@@ -16,10 +21,53 @@ def check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path()
     if path.is_dir():
         raise EbcheckError("output_is_folder", where=str(path))
+    if _written_in_place(path):
+        return
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise EbcheckError("output_not_regular", where=str(path))
     if not folder.is_dir():
         raise EbcheckError("output_no_folder", where=str(path), folder=str(folder))
     if not os.access(folder, os.W_OK):
         raise EbcheckError("output_not_writable", where=str(path), folder=str(folder))
+
+
+def _written_in_place(path: Path) -> bool:
+    """A FIFO or a character device (`/dev/null`, `/dev/stdout`), maybe through a link.
+
+    Such a file is written into, never replaced: renaming a temporary file over
+    `/dev/null` would turn it into a regular file for the whole system.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if stat.S_ISREG(mode) and _names_a_descriptor(path):
+        return True  # `-o /dev/stdout` while stdout is redirected to a file
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`: an open file of this process."""
+    text = str(path.absolute())
+    return text in ("/dev/stdout", "/dev/stderr") or text.startswith(("/dev/fd/", "/proc/self/fd/"))
+
+
+def refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
+    """`-o` must never name a file the run reads: a deal, the config, the baseline."""
+    target = _identity(path)
+    if target is None:
+        return
+    for given in inputs:
+        if _identity(given) == target:
+            raise EbcheckError("output_is_input", where=str(path), input=str(given))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def _mode_for(path: Path) -> int:
@@ -33,8 +81,16 @@ def _mode_for(path: Path) -> int:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so a failure leaves no half report."""
+    """Write `text` to `path` through a temporary file, so a failure leaves no half report.
+
+    A FIFO or device is written into directly; a symbolic link or another kind
+    of file is refused (the check in `check_writable`).
+    """
     check_writable(path)
+    data = text.encode("utf-8", errors="backslashreplace")
+    if _written_in_place(path):
+        _write_in_place(path, data)
+        return
     folder = path.parent if str(path.parent) else Path()
     try:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -42,8 +98,10 @@ def write_atomically(path: Path, text: str) -> None:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     try:
         os.fchmod(fd, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        try:
+            write_all(fd, data)
+        finally:
+            os.close(fd)
         Path(temp).replace(path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
@@ -53,19 +111,87 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_stdout(text: str) -> None:
-    stream = sys.stdout
+def _write_in_place(path: Path, data: bytes) -> None:
+    # Non-blocking open: a FIFO nobody reads is refused instead of hanging.
     try:
-        stream.write(text)
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
+    try:
+        os.set_blocking(fd, True)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.ftruncate(fd, 0)
+        write_all(fd, data)
+    except OSError as exc:
+        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise: `os.write` may write fewer than asked (`ulimit -f`)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        view = view[written:]
+
+
+def write_stdout(text: str, *, utf8: bool = False) -> None:
+    """The report on stdout, all of it, or an `EbcheckError` saying why not.
+
+    `utf8` writes UTF-8 whatever the console's encoding (JSON and SARIF must stay
+    intact, the github format's commands too); otherwise a console without UTF-8
+    gets `?` for what it cannot show, and no line can pass for a runner command.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise EbcheckError("stdout_failed", reason=os.strerror(errno.EBADF))
+    encoding = "utf-8" if utf8 else (getattr(stream, "encoding", None) or "utf-8")
+    data = text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    if not utf8:  # human-readable output in a CI log must not drive the runner
+        data = runner_safe(data)
+    try:
         stream.flush()
-    except UnicodeEncodeError:
-        # A terminal without UTF-8 must still get the report, if with `?`s.
-        stream.buffer.write(text.encode(stream.encoding or "utf-8", errors="replace"))
-        stream.flush()
+        fd = _descriptor(stream)
+        if fd is None:  # a replaced stream (tests): text in, text out
+            stream.write(data)
+            stream.flush()
+            return
+        # Straight to the descriptor: a buffered stream can lose a short write
+        # (`ulimit -f`) without a word; `write_all` never does.
+        write_all(fd, data.encode(encoding, errors="replace"))
+    except OSError as exc:
+        _silence_stdout()
+        raise EbcheckError("stdout_failed", reason=exc.strerror or str(exc)) from None
+    except ValueError:  # a closed stream
+        _silence_stdout()
+        raise EbcheckError("stdout_failed", reason=os.strerror(errno.EBADF)) from None
+
+
+def _descriptor(stream: object) -> int | None:
+    try:
+        return int(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _silence_stdout() -> None:
+    """After a failed write, make the interpreter's exit flush a no-op (no second error)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except ValueError:  # closed
+        return False
 
 
 def use_color() -> bool:
@@ -88,7 +214,7 @@ def terminal_width() -> int:
 def create_new(path: Path, text: str) -> None:
     """Write `text` to a new file `path`; never overwrite an existing one."""
     try:
-        with path.open("x", encoding="utf-8") as handle:
+        with path.open("x", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text)
     except FileExistsError:
         raise EbcheckError("init_exists", where=str(path)) from None

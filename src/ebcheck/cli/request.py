@@ -30,3 +30,5 @@ class AuditRequest:
     """`--history`: None leaves it to the config."""
     no_cache: bool = False
     cache_dir: Path | None = None
+    no_config: bool = False
+    """`--no-config`: no config file is discovered."""

@@ -16,11 +16,27 @@ if TYPE_CHECKING:
     from ebcheck.cli.request import AuditRequest
 
 
+def config_path(request: AuditRequest) -> Path | None:
+    """The config file an audit reads: `--config`, else the one discovered, else none.
+
+    `--no-config` turns discovery off. Discovery stops at the repository root,
+    or, outside a repository, at the current folder: a `.ebcheck.yaml` left in
+    `/tmp` or a home folder never configures an audit below it.
+    """
+    if request.config is not None:
+        if not request.config.is_file():
+            raise ConfigError("config_missing", where=str(request.config))
+        return request.config
+    if request.no_config:
+        return None
+    return discover(Path.cwd())
+
+
 def settings_for(request: AuditRequest) -> Settings:
     """The settings of an audit request: its options over the config file over defaults."""
-    path = request.config if request.config is not None else discover(Path.cwd())
-    if request.config is not None and not request.config.is_file():
-        raise ConfigError("config_missing", where=str(request.config))
+    if request.changed_since is not None and not request.changed_since.strip():
+        raise ConfigError("empty_option", option="--changed-since")
+    path = config_path(request)
     values = load_config(path).settings(path.parent) if path is not None else {}
     values.setdefault("lang", language_from_environment())
     overrides: dict[str, Any] = {

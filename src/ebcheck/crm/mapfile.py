@@ -23,7 +23,7 @@ from ebcheck.crm.numbers import STYLES
 from ebcheck.crm.problems import ImportFailed, problem
 from ebcheck.deal.enums import Forecast, Stage
 from ebcheck.deal.problems import ReadFailure
-from ebcheck.deal.source import plain, read_yaml
+from ebcheck.deal.source import plain, read_limited, read_yaml
 from ebcheck.deal.sourcemap import SourceMap
 
 MAPS = Path(__file__).parent / "maps"
@@ -180,7 +180,7 @@ def load_map(name: str) -> ImportMap:
     path = map_path(name)
     shown = name if name in SHIPPED else str(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         raise ImportFailed([problem("map_unreadable", where=shown, reason=exc.strerror)]) from None
     try:

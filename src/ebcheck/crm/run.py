@@ -20,6 +20,7 @@ from ebcheck.crm.render import render_new
 from ebcheck.crm.sources import read_tables
 from ebcheck.crm.write import check_output, existing_deals, file_name, write_inside
 from ebcheck.deal.load import load_bytes
+from ebcheck.deal.source import read_limited
 from ebcheck.errors import Words
 
 
@@ -81,7 +82,7 @@ def _change(
         text = render_new(record, header)
         return _checked(Change(path, record.id, "new", text=text), None, problems)
     try:
-        before = path.read_bytes().decode("utf-8-sig")
+        before = read_limited(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         problems.add(problem("merge_unreadable", where=str(path)))
         return None

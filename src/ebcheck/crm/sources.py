@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from ebcheck.crm.mapfile import ImportMap, TableMap
 from ebcheck.crm.problems import Problems, problem
 from ebcheck.crm.tables import Table, csv_table, decode, make_table, records_of
+from ebcheck.deal.source import read_limited
 
 MAX_TABLE_BYTES = 1024 * 1024 * 1024
 """A Salesforce Data Export zip is at most about 512 MB: a larger member is refused."""
@@ -81,7 +82,10 @@ def _read_path(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_TABLE_BYTES:
             raise problem("too_big", where=str(path), limit="1 GiB")
-        return path.read_bytes()
+        data = read_limited(path, MAX_TABLE_BYTES)  # a regular file, and never past the limit
+        if len(data) > MAX_TABLE_BYTES:
+            raise problem("too_big", where=str(path), limit="1 GiB")
+        return data
     except OSError as exc:
         raise problem("unreadable", where=str(path), reason=exc.strerror) from None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ebcheck.crm.problems import Problems, problem
 from ebcheck.deal.problems import ReadFailure
-from ebcheck.deal.source import Scalar, read_yaml
+from ebcheck.deal.source import Scalar, read_limited, read_yaml
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -30,7 +30,7 @@ def file_name(deal_id: str) -> str:
 
 def _deal_id(path: Path) -> str | None:
     try:
-        tree, _, _ = read_yaml(path.read_bytes())
+        tree, _, _ = read_yaml(read_limited(path))
     except (OSError, ReadFailure):
         return None
     deal = tree.get("deal") if isinstance(tree, dict) else None

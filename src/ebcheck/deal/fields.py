@@ -90,18 +90,37 @@ TextList = Annotated[list[str], BeforeValidator(to_text_list)]
 # --- numbers ----------------------------------------------------------------
 
 
+# The largest number a number field takes: ten to the fifteenth, more than any
+# deal is worth in any currency. Beyond it a value is a typo or an attack, and
+# every total stays exact and every format can print it.
+MAX_NUMBER = 10**15
+_LIMIT_TEXT = "1,000,000,000,000,000"
+
+# A number as a person writes it in decimal: YAML 1.1 would also read `0100000`
+# as octal (32768), `1:30:00` as sexagesimal (5400), `0x10`, `0b10` and `1_000`.
+_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$|^[-+]?\.[0-9]+$")
+_CURRENCY_MARKS = "$¥￥€£"
+_CURRENCY_WORDS = re.compile(r"(?:元|rmb|cny|usd|eur|gbp)$", re.IGNORECASE)
+_CURRENCY_CODE = re.compile(r"^(?:rmb|cny|usd|eur|gbp)", re.IGNORECASE)
+
+
 def _number_hint(text: str) -> str | None:
-    """How to write a value that is almost a number (`120万`, `1,200,000`, `1.2e6`)."""
+    """How to write a value that is almost a number (`120万`, `$1,200,000`, `1.2e6`)."""
     compact = text.strip().replace(",", "").replace("，", "").replace(" ", "")
+    compact = _CURRENCY_CODE.sub("", compact.lstrip(_CURRENCY_MARKS)).lstrip(_CURRENCY_MARKS)
+    if len(compact) > 40:  # no hint is worth converting a 400-digit text
+        return None
     match = _CN_NUMBER.match(compact)
     try:
         if match:
             number = float(match.group(1)) * _CN_UNITS[match.group(2).lower()]
         else:
-            number = float(compact.removesuffix("元"))
+            number = float(_CURRENCY_WORDS.sub("", compact))
     except ValueError:
         return None
-    return _plain_number(number) if math.isfinite(number) else None
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        return None
+    return _plain_number(number)
 
 
 def _plain_number(number: float) -> str:
@@ -113,12 +132,42 @@ def _finite(value: Any, raw: Any) -> None:
         raise error("not_finite", found=_describe(value))
 
 
+def _in_range(value: Any, raw: int | float) -> None:
+    """A located E002 for a number no deal can have (`1e308`, 400 digits)."""
+    if abs(raw) > MAX_NUMBER:
+        raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
+
+
+def _shown_number(value: Any) -> str:
+    """The number as written, cut short: a 5,000-digit value is not worth showing whole."""
+    text = value.raw if isinstance(value, Scalar) else repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+
+
+def _decimal_only(value: Any) -> None:
+    """Refuse a number YAML read from octal, sexagesimal, hex, binary or `1_000`."""
+    if not isinstance(value, Scalar) or value.tag not in ("int", "float"):
+        return
+    written = value.raw.strip()
+    if _DECIMAL.match(written) or written.lower() in (".inf", "+.inf", "-.inf", ".nan"):
+        return
+    digits = written.replace("_", "").lstrip("+")
+    if ":" in digits or digits[:2].lower() in ("0x", "0b", "0o"):
+        raise error("not_decimal", found=_shown_number(value))
+    suggestion = digits.lstrip("0") or "0"
+    if not _DECIMAL.match(suggestion) or len(suggestion) > 40:
+        raise error("not_decimal", found=_shown_number(value))
+    raise error("not_decimal_hint", found=value.raw, suggestion=suggestion)
+
+
 def _to_number(value: Any) -> Any:
     if _null(value):
         return None
     raw = value.value if isinstance(value, Scalar) else value
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         found = _describe(value)
+        if isinstance(raw, str) and _looks_too_long(raw):
+            raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
         hint = _number_hint(found) if isinstance(raw, str) else None
         if hint is not None and hint == found.strip():
             raise error("quoted_number", found=found)
@@ -126,7 +175,15 @@ def _to_number(value: Any) -> Any:
             raise error("number_hint", found=found, suggestion=hint)
         raise error("expected_number", found=found)
     _finite(value, raw)
+    _in_range(value, raw)
+    _decimal_only(value)
     return raw
+
+
+def _looks_too_long(text: str) -> bool:
+    """A plain integer too long for Python to read (over 4,300 digits): out of range."""
+    digits = text.strip().lstrip("+-")
+    return len(digits) > 40 and digits.isdigit()
 
 
 def to_money(value: Any) -> Any:
@@ -154,11 +211,16 @@ def to_fraction(value: Any) -> Any:
     percent = isinstance(raw, str) and raw.strip().endswith("%")
     if percent:
         digits = raw.strip()[:-1].strip()
+        if len(digits) > 40:
+            raise error("expected_fraction", found=_shown_number(value))
         # Plain decimal digits only: float() would also read "-0", "1e1" and "1_0".
         if not _PERCENT_NUMBER.match(digits):
             raise error("expected_fraction", found=found)
         number: float = float(digits) / 100
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        if isinstance(raw, int) and abs(raw) > MAX_NUMBER:  # float() would overflow
+            raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
+        _decimal_only(value)
         number = float(raw)
     elif isinstance(raw, str) and _number_hint(raw) == raw.strip():
         raise error("quoted_number", found=found)

@@ -20,7 +20,7 @@ from ebcheck.deal.fields import enum_parser
 from ebcheck.deal.models import DealFile, type_in
 from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
-from ebcheck.deal.source import Scalar, read_yaml
+from ebcheck.deal.source import NotRegularFile, Scalar, read_limited, read_yaml
 from ebcheck.deal.sourcemap import START, Path, SourceMap, format_path
 from ebcheck.deal.suggest import closest
 from ebcheck.deal.yamlhints import full_width_key
@@ -66,13 +66,22 @@ def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> L
 
 def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) -> Loaded:
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return Loaded(
-            None, problems=[Problem("E001", "E001.unreadable", START, (), {"reason": reason})]
-        )
+        key = "E001.not_regular" if isinstance(exc, NotRegularFile) else "E001.unreadable"
+        if path.is_dir():  # a folder the walk could not list
+            key, reason = "E001.unlistable", _listing_error(path)
+        return Loaded(None, problems=[Problem("E001", key, START, (), {"reason": reason})])
     return load_bytes(data, stage_names)
+
+
+def _listing_error(folder: FilePath) -> str:
+    try:
+        next(iter(folder.iterdir()), None)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return "-"
 
 
 def _apply_stage_names(tree: dict[str, Any], stage_names: Mapping[str, Stage]) -> None:

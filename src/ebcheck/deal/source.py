@@ -9,7 +9,10 @@ take the scalar literally (`id: 0042` is "0042").
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
@@ -38,6 +41,34 @@ class Scalar:
     @property
     def is_null(self) -> bool:
         return self.tag == "null"
+
+
+class NotRegularFile(OSError):
+    """The path names a FIFO, a device or a socket: reading it could block or never end."""
+
+
+def read_limited(path: FilePath, limit: int = MAX_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of the regular file `path` (symbolic links followed).
+
+    One byte over the limit is enough to tell the file is too big. The file is
+    opened without blocking and checked after opening, so a FIFO swapped in
+    between never blocks and `/dev/zero` is never read; `NotRegularFile` says so.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(0, "not a regular file")
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def plain(value: Any) -> Any:

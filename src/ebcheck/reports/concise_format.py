@@ -22,10 +22,21 @@ from ebcheck.reports.common import verdict_counts
 from ebcheck.reports.textsafe import clean
 
 
-def finding_line(path: str, finding: Finding) -> str:
-    """`path:line:col: EB002 [critical] message`, user text made safe."""
+def shown_path(path: str) -> str:
+    """The path of a line, its `:` and `%` percent-encoded: a file named
+    `x:1:1: EB002 [critical] …` cannot pass for a finding of its own."""
+    return clean(path).replace("%", "%25").replace(":", "%3A")
+
+
+def finding_line(path: str, finding: Finding, *, encode_path: bool = True) -> str:
+    """`path:line:col: EB002 [critical] message`, user text made safe.
+
+    `encode_path=False` leaves `:` in the path as it is (the github format's
+    plain lines, which name the file as the annotations do).
+    """
+    where = shown_path(path) if encode_path else clean(path)
     return (
-        f"{clean(path)}:{finding.line}:{finding.column}: "
+        f"{where}:{finding.line}:{finding.column}: "
         f"{clean(finding.rule)} [{finding.severity.value}] {clean(finding.message)}"
     )
 

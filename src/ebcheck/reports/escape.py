@@ -20,6 +20,7 @@ sequences, bidirectional overrides), then escapes what is left.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -124,3 +125,15 @@ def unescape_workflow(text: str) -> str:
         lambda m: {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}[m.group(1)],
         text,
     )
+
+
+def normal_path(path: str) -> str:
+    """A repository path as CI tools match it: `sub/../x/deal.yaml` is `x/deal.yaml`.
+
+    `..` and `.` segments and doubled slashes are resolved in the text, as the
+    code-scanning and annotation services compare paths literally.
+    """
+    if not path:
+        return path
+    normal = posixpath.normpath(path)
+    return normal[1:] if normal.startswith("//") else normal

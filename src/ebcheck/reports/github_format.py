@@ -37,7 +37,7 @@ from ebcheck.deal.enums import Severity
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.concise_format import finding_line, summary_line
-from ebcheck.reports.escape import workflow_data, workflow_property
+from ebcheck.reports.escape import normal_path, workflow_data, workflow_property
 from ebcheck.reports.markdown_format import STEP_SUMMARY_LIMIT, render_markdown, size
 from ebcheck.reports.textsafe import clean
 
@@ -110,20 +110,21 @@ def deal_lines(
 ) -> list[str]:
     """The group of one deal file, or nothing when it has nothing to show."""
     lines = []
+    where = normal_path(deal.repo_location)
     for index, finding in enumerate(deal.findings):
         if (number, index) in chosen:
-            lines.append(annotation(deal.repo_location, finding))
+            lines.append(annotation(where, finding))
         else:
-            lines.append(plain(finding_line(deal.repo_location, finding)))
+            lines.append(plain(finding_line(where, finding, encode_path=False)))
     for entry in deal.suppressed:
         mark = words.text("reports.suppressed_mark", reason=entry.reason)
-        lines.append(plain(f"{finding_line(deal.repo_location, entry.finding)} ({mark})"))
+        lines.append(plain(f"{finding_line(where, entry.finding, encode_path=False)} ({mark})"))
     for crash in deal.crashes:
         text = words.text("report.crashed", rule=crash.rule, error=crash.error)
-        lines.append(command("error", text, file=deal.repo_location, title=f"ebcheck {crash.rule}"))
+        lines.append(command("error", text, file=where, title=f"ebcheck {crash.rule}"))
     if not lines:
         return []
-    return [f"::group::{workflow_data(deal.repo_location)}", *lines, "::endgroup::"]
+    return [f"::group::{workflow_data(where)}", *lines, "::endgroup::"]
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:

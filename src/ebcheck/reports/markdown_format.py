@@ -70,9 +70,26 @@ DASH = "—"
 
 
 def cell(text: object, *, limit: int = TEXT_LIMIT) -> str:
-    """A table cell: escaped, shortened, never empty."""
+    """A table cell: escaped, shortened, inert in a PR comment, never empty."""
     escaped = markdown_text(text, limit=limit) if text is not None else ""
-    return escaped or DASH
+    return inert(escaped) or DASH
+
+
+# In a pull-request comment GitHub turns `@name` into a notification and a bare
+# `https://…` or `www.…` into a link. Deal text must do neither: a zero-width
+# space (as an entity, so it survives as written) after the `@` and inside the
+# scheme or `www.` keeps the text readable and dead.
+_ZWSP = "&#8203;"
+_MENTION = re.compile(r"@(?=[\w-])")
+_URL_START = re.compile(r"(?i)\b(https?|ftp|mailto|file)(:)|\b(www)(\.)")
+
+
+def inert(escaped: str) -> str:
+    """Escaped markdown in which no `@mention` notifies and no bare URL links."""
+    text = _MENTION.sub("@" + _ZWSP, escaped)
+    return _URL_START.sub(
+        lambda m: (m.group(1) or m.group(3)) + _ZWSP + (m.group(2) or m.group(4)), text
+    )
 
 
 @cache

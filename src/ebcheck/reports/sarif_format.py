@@ -38,6 +38,7 @@ from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Severity
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
+from ebcheck.reports.escape import normal_path
 
 if TYPE_CHECKING:
     from ebcheck.ruleapi import Rule
@@ -75,6 +76,7 @@ def fingerprint(path: str, finding: Finding, occurrence: int = 1, field: str | N
 
 def artifact_location(path: str) -> dict[str, str]:
     """A relative path under %SRCROOT%; an absolute one (outside the root) as a file URI."""
+    path = normal_path(path)
     if path.startswith("/") or _WINDOWS_DRIVE.match(path):
         return {"uri": "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:")}
     return {"uri": quote(path, safe="/"), "uriBaseId": SOURCE_ROOT}
@@ -170,7 +172,9 @@ def result(
             }
         ],
         "partialFingerprints": {
-            FINGERPRINT_KEY: fingerprint(deal.repo_location, finding, occurrence, field)
+            FINGERPRINT_KEY: fingerprint(
+                normal_path(deal.repo_location), finding, occurrence, field
+            )
         },
         "properties": {"severity": finding.severity.value, "fix": finding.fix},
     }

@@ -1,4 +1,16 @@
-"""Make user text safe to show: no control characters, no escape sequences."""
+"""Make user text safe to show: no control characters, no escape sequences.
+
+Three kinds of characters are dealt with:
+
+- control characters (C0, DEL, C1) and the bidirectional overrides and
+  isolates are replaced by U+FFFD, so a terminal escape sequence or a
+  reordered line is visibly broken rather than obeyed;
+- the other default-ignorable characters (U+061C, zero-width spaces and
+  joiners, the soft hyphen, variation selectors, tags, U+FEFF, …) are removed:
+  they show nothing and only serve to make two texts look alike;
+- lone surrogates (a file name that is not UTF-8, read with
+  `surrogateescape`) are shown as the escaped byte, `\\xff`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +18,56 @@ import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+# Default_Ignorable_Code_Point (Unicode DerivedCoreProperties), less the bidi
+# marks above, which are replaced instead.
+DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d"
+    "\u2060-\u2065\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """`text` with each lone surrogate shown as the byte it stands for (`\\xff`)."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def without_ignorables(text: str) -> str:
+    """`text` without the invisible characters that make two texts look alike."""
+    return DEFAULT_IGNORABLE.sub("", text)
+
 
 def clean(text: str, *, one_line: bool = True) -> str:
     """`text` with control characters replaced by U+FFFD, newlines folded if asked."""
     if one_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    return _CONTROL.sub("\ufffd", text)
+        text = text.replace("\u2028", " ").replace("\u2029", " ").replace("\x85", " ")
+    text = escape_surrogates(text)
+    return _CONTROL.sub("\ufffd", DEFAULT_IGNORABLE.sub("", text))
+
+
+# What the GitHub Actions runner reads as a command when it starts a line.
+_RUNNER_COMMAND = re.compile(r"^\s*(::|##\[)")
+
+
+def diagnostic_line(text: str) -> str:
+    """One line for stderr: cleaned, and never read as a workflow command."""
+    return inert_line(clean(text))
+
+
+def inert_line(line: str) -> str:
+    """`line`, its first character replaced if the Actions runner would read a command."""
+    if _RUNNER_COMMAND.match(line):
+        return "\ufffd" + line.lstrip()[1:]
+    return line
+
+
+def runner_safe(text: str) -> str:
+    """Text for a CI log in which no line is a workflow command (a deal id `::warning::x`
+    opening a pipeline-table row would be one)."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return "\n".join(inert_line(line) for line in text.split("\n"))
