@@ -138,3 +138,19 @@ def test_json_and_sarif_stay_intact_on_an_ascii_console(tmp_path: Path, fmt: str
     )
     document = json.loads(result.stdout.decode("utf-8"))
     assert "张伟" in json.dumps(document, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("deal-\udcff.yaml", "deal-\\xff.yaml"),  # a non-UTF-8 byte of a file name
+        ("\ud800", "\\ud800"),  # a lone surrogate that stands for no byte
+        ("\ud83d\ude00", "\\ud83d\\ude00"),  # half of an emoji, then the other half
+        ("商机.yaml", "商机.yaml"),
+    ],
+)
+def test_every_lone_surrogate_is_shown_escaped(text: str, shown: str) -> None:
+    from ebcheck.reports.textsafe import escape_surrogates
+
+    assert escape_surrogates(text) == shown
+    escape_surrogates(text).encode("utf-8")  # always writable as UTF-8

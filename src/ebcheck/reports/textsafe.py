@@ -29,10 +29,22 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escape_surrogates(text: str) -> str:
-    """`text` with each lone surrogate shown as the byte it stands for (`\\xff`)."""
+    """`text` with each lone surrogate shown as the byte it stands for (`\\xff`).
+
+    A file name that is not UTF-8 reaches us with its bytes as U+DC80-U+DCFF
+    (surrogateescape); any other lone surrogate stands for nothing and is
+    shown as its code point (`\\ud800`).
+    """
     if not _SURROGATE.search(text):
         return text
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _SURROGATE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    if 0xDC80 <= point <= 0xDCFF:
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\u{point:04x}"
 
 
 def without_ignorables(text: str) -> str:
