@@ -35,6 +35,10 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_to_the_main_process_stops_the_workers(tmp_path: Path, signum: int) -> None:
@@ -46,6 +50,9 @@ def test_a_signal_to_the_main_process_stops_the_workers(tmp_path: Path, signum: 
         env={**os.environ, "PYTHONPATH": str(SRC)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A shell running this suite in the background starts it with SIGINT
+        # ignored, and a Python started so never turns SIGINT into Ctrl-C.
+        preexec_fn=_default_signals,
     )
     workers: set[int] = set()
     deadline = time.monotonic() + 30
