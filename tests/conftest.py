@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import hypothesis
@@ -72,3 +72,27 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests stay hermetic: no result cache unless a test turns it on
     # (tests/test_cache.py proves cached and uncached runs give the same reports).
     os.environ["EBCHECK_NO_CACHE"] = "1"
+
+
+_SYSTEM_FILES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/zero", "/dev/full")
+
+
+def _kinds() -> dict[str, str]:
+    kinds = {}
+    for name in _SYSTEM_FILES:
+        path = Path(name)
+        if path.is_symlink():
+            kinds[name] = "link"
+        elif path.exists():
+            kinds[name] = "device" if path.is_char_device() else "other"
+    return kinds
+
+
+@pytest.fixture(autouse=True, scope="session")
+def system_files_intact() -> Iterator[None]:
+    """The suite runs as root in CI: no test may leave `/dev/null` or `/dev/stdout`
+    replaced (the very harm `-o` onto a device once did)."""
+    before = _kinds()
+    yield
+    after = _kinds()
+    assert after == before, f"a test replaced system files: {before} -> {after}"
