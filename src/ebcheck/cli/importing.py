@@ -74,6 +74,9 @@ def _report(result: Plan, dry_run: bool, words: Catalogue) -> None:
         elif change.kind == "updated":
             key = "import.would_update" if dry_run else "import.updated"
             lines.append(words.text(key, path=path, fields=fields))
+        for note, facts in change.notes:
+            key = f"import.would_{note}" if dry_run else f"import.{note}"
+            lines.append(words.text(key, path=path, **facts))
     for gone_path, deal_id in result.gone:
         lines.append(words.text("import.gone", path=str(gone_path), id=deal_id))
     lines.append(
