@@ -343,34 +343,36 @@ def _step_fields(editor: Editor, node: Node, values: dict[str, Any]) -> list[str
 
 def _people(editor: Editor, root: Node, record: DealRecord, notes: list[Note]) -> list[str]:
     entry = _find(root, "stakeholders")
-    items: dict[str, Node] = {}
+    items: dict[str, tuple[str, Node]] = {}
     if entry is not None and isinstance(entry[1], yaml.SequenceNode):
         for item in entry[1].value:
             name = _find(item, "name")
             if name is not None and isinstance(name[1], yaml.ScalarNode):
-                items.setdefault(person_key(str(name[1].value)), item)
+                written = str(name[1].value)
+                items.setdefault(person_key(written), (written, item))
     changed: list[str] = []
     new: list[dict[str, Any]] = []
     for person in record.people or []:
-        item = items.pop(person_key(person.name), None)
-        if item is None:
+        found = items.pop(person_key(person.name), None)
+        if found is None:
             new.append(person_entries(person, record.person_fields))
             changed.append(f"+{person.name}")
             continue
-        changed += _update_person(editor, item, person, record)
+        changed += _update_person(editor, found[1], person, record)
     if "roles" in record.person_fields:
-        for item in items.values():
-            changed += _off_the_deal(editor, item, record, notes)
+        for written, item in items.values():
+            changed += _off_the_deal(editor, written, item, record, notes)
     if new:
         editor.append_people(root, new)
     return changed
 
 
-def _off_the_deal(editor: Editor, item: Node, record: DealRecord, notes: list[Note]) -> list[str]:
+def _off_the_deal(
+    editor: Editor, name: str, item: Node, record: DealRecord, notes: list[Note]
+) -> list[str]:
     """A person the export does not have on the deal holds none of the roles the CRM
     gives (their contact roles were removed there); the person and everything else
     written about them stay, and so does a role the map can never give."""
-    name = str(_find(item, "name")[1].value)  # type: ignore[index]
     changed = []
     dropped: set[str] = set()
     for key in ("roles", "role"):
