@@ -138,3 +138,16 @@ def test_a_changed_next_step_takes_the_crm_due_where_the_map_fills_it() -> None:
     )
     assert fields == ["next_step.action", "next_step.due", "next_step.owner"]
     assert notes == [("step_changed", {"fields": "owner"})]
+
+
+def test_what_the_crm_took_away_is_said_in_chinese(runner: CliRunner, tmp_path: Path) -> None:
+    _, path, tables = first_import(runner, tmp_path)
+    with_hand_step(path)
+    roles = tables["OpportunityContactRole.csv"]
+    tables["OpportunityContactRole.csv"] = [r for r in roles if r[2] != "0035g00000LiQia1"]
+    tables["Opportunity.csv"][1][8] = ""
+    out = reimport(runner, tmp_path, tables, "--lang", "zh")
+    assert (
+        f"导出中该商机已没有此联系人（保留）：{path} 中的 李强；已移除 CRM 给出的角色 TB, UB" in out
+    )
+    assert f"CRM 中的下一步已清空：已从 {path} 移除，连同其 due, owner" in out
