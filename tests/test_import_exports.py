@@ -231,6 +231,29 @@ def test_hubspot_without_the_contacts_export_keeps_the_names_of_the_cell(
     assert roles_of(tmp_path / "deals" / "9001.yaml") == {"Ada Lovelace": [], "Okafor, Sam": []}
 
 
+def test_hubspot_joins_a_contact_whatever_the_case_of_its_email(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    tables = hubspot_tables()
+    tables["deals.csv"][2][10] = "张伟 (zw@hd.cn)"
+    tables["contacts.csv"].append(["4", "伟", "张", "ZW@hd.cn", "总经理", "Decision Maker"])
+    source = write_tables(tmp_path / "hubspot", tables)
+    code, _, err = run_import(runner, source, "--map", "hubspot", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    assert roles_of(tmp_path / "deals" / "9002.yaml") == {"张伟": ["EB"]}
+
+
+def test_a_case_insensitive_key_that_repeats_in_another_case_is_an_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    tables = hubspot_tables()
+    tables["contacts.csv"].append(["5", "Sam", "O.", "SAM@acme.test", "", ""])
+    source = write_tables(tmp_path / "hubspot", tables)
+    code, _, err = run_import(runner, source, "--map", "hubspot", "-o", tmp_path / "deals")
+    assert code == 2
+    assert "contacts.csv:5:4: the key 'SAM@acme.test' appears on two rows of this table" in err
+
+
 def test_the_chinese_sheet_becomes_deal_files(runner: CliRunner, tmp_path: Path) -> None:
     sheet = tmp_path / "商机.csv"
     sheet.write_bytes(csv_bytes(zh_sheet_rows()))

@@ -73,7 +73,7 @@ def test_unmapped_stages_are_listed_with_their_row_counts(
     assert code == 2
     [line] = [e for e in errors(err) if "values.stage" in e]
     assert line.startswith("ebcheck: error: Opportunity.csv:2:7: StageName: 2 values are not")
-    assert "'Discovery Call' (2), 'Won-ish' (1)" in line
+    assert line.endswith("(value: number of rows): 'Discovery Call': 2, 'Won-ish': 1")
     assert not (tmp_path / "deals").exists()  # an import with errors writes nothing
 
 
@@ -87,7 +87,7 @@ def test_an_unmapped_role_is_an_error_not_a_dropped_contact(
     assert code == 2
     [line] = errors(err)
     assert line.startswith("ebcheck: error: OpportunityContactRole.csv:4:4: Role: 1 value is")
-    assert "values.role" in line and "'Gatekeeper' (1)" in line
+    assert "values.role" in line and line.endswith("(value: number of rows): 'Gatekeeper': 1")
 
 
 def test_an_ambiguous_date_is_an_error_until_the_map_declares_the_format(
@@ -416,3 +416,60 @@ def test_a_declared_iso_date_is_strict() -> None:
     with pytest.raises(Exception) as caught:
         parse_date("31.12.2026", "iso")
     assert caught.value.key == "import_date_not_iso"  # type: ignore[attr-defined]
+
+
+def test_errors_are_listed_by_file_then_row_then_column(runner: CliRunner, tmp_path: Path) -> None:
+    tables = salesforce_tables()
+    tables["Opportunity.csv"][2][5] = "2026-13-45"  # found first, while the rows are read
+    tables["Opportunity.csv"][1][6] = "Discovery Call"  # reported once the rows are all read
+    tables["OpportunityContactRole.csv"][3][3] = "Boss"  # a role: its value map comes first
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert code == 2
+    places = [line.split(": ")[2] for line in errors(err)]
+    assert places == [
+        "Opportunity.csv:2:7",
+        "Opportunity.csv:3:6",
+        "OpportunityContactRole.csv:4:4",
+    ]
+
+
+def test_a_utf16_csv_names_the_map_key_that_reads_it(runner: CliRunner, tmp_path: Path) -> None:
+    rows = zh_sheet_rows()
+    sheet = tmp_path / "商机.csv"
+    sheet.write_bytes(csv_bytes(rows, encoding="utf-16"))
+    code, _, err = run_import(runner, sheet, "--map", "zh-sheet", "-o", tmp_path / "deals")
+    assert code == 2
+    assert "declare `encoding:` for the table in the map" in err
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "`encoding` (a CSV's text encoding" in readme
+    declared = zh_map(
+        "{file: 商机.csv, key: 商机编号}", "{file: 商机.csv, key: 商机编号, encoding: utf-16}"
+    )
+    (tmp_path / "map.yaml").write_text(declared, encoding="utf-8")
+    code, _, err = run_import(
+        runner, sheet, "--map", tmp_path / "map.yaml", "-o", tmp_path / "deals"
+    )
+    assert (code, err) == (0, "")
+    assert (tmp_path / "deals" / "SJ-2026-001.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "found"),
+    [
+        (["SOURCE", "--map-template", "hubspot"], "--map-template", "SOURCE"),
+        (["--map-template", "hubspot", "--map", "salesforce"], "--map-template", "--map"),
+        (["--map-template", "hubspot", "-o", "deals"], "--map-template", "-o"),
+        (["SOURCE", "--sheet-template"], "--sheet-template", "SOURCE"),
+        (["--sheet-template", "-o", "deals"], "--sheet-template", "-o"),
+    ],
+)
+def test_a_template_option_with_import_arguments_is_a_usage_error(
+    runner: CliRunner, tmp_path: Path, args: list[str], option: str, found: str
+) -> None:
+    code, out, err = run_import(runner, *[str(tmp_path) if a == "SOURCE" else a for a in args])
+    assert (code, out) == (2, "")
+    assert (
+        f"ebcheck: error: {option} prints a template and takes no {found}; run it on its own" in err
+    )
+    assert not (tmp_path / "deals").exists()

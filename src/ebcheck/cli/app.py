@@ -344,13 +344,16 @@ def import_(
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
 ) -> None:
     """Turn a CRM export into deal files, or bring them up to date with it."""
-    from ebcheck.cli.importing import print_sheet, print_template, run_import
+    from ebcheck.cli.importing import print_sheet, print_template, run_import, template_misuse
     from ebcheck.crm.mapfile import SHIPPED
     from ebcheck.i18n import LANGUAGES
 
     lang = lang.lower() if lang else None
     if lang is not None and lang not in LANGUAGES:
         fail(EbcheckError("bad_lang", choices=", ".join(LANGUAGES), found=lang))
+    misuse = template_misuse(map_template, sheet_template, source, map_name, out, dry_run)
+    if misuse is not None:
+        fail(misuse, lang)
     if map_template is not None:
         raise typer.Exit(int(print_template(map_template, lang)))
     if sheet_template:

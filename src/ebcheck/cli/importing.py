@@ -15,6 +15,35 @@ if TYPE_CHECKING:
     from ebcheck.crm.run import Plan
 
 
+def template_misuse(
+    map_template: str | None,
+    sheet_template: bool,
+    source: Path | None,
+    map_name: str | None,
+    out: Path | None,
+    dry_run: bool,
+) -> EbcheckError | None:
+    """A template option given with what only an import takes: an error rather than
+    silently printing the template and ignoring the rest."""
+    if map_template is not None:
+        option, usage = "--map-template", "ebcheck import --map-template NAME > map.yaml"
+    elif sheet_template:
+        option, usage = "--sheet-template", "ebcheck import --sheet-template > 商机.csv"
+    else:
+        return None
+    given = {
+        "SOURCE": source is not None,
+        "--map": map_name is not None,
+        "-o": out is not None,
+        "--dry-run": dry_run,
+        "--sheet-template": map_template is not None and sheet_template,
+    }
+    found = [name for name, present in given.items() if present]
+    if not found:
+        return None
+    return EbcheckError("import_template_alone", option=option, found=", ".join(found), usage=usage)
+
+
 def print_template(name: str, lang: str | None) -> Exit:
     """A shipped map (or, for `--sheet-template`, the Chinese sheet) on stdout."""
     from ebcheck.cli.output import write_stdout
@@ -51,7 +80,7 @@ def run_import(source: Path, map_name: str, out: Path, dry_run: bool, lang: str 
         if not dry_run:
             run.apply(result)
     except ImportFailed as failed:
-        for item in failed.problems:
+        for item in sorted(failed.problems, key=_place):
             diagnostics.error(item, words.lang)
         diagnostics.error(failed, words.lang)
         return Exit.USAGE
@@ -60,6 +89,17 @@ def run_import(source: Path, map_name: str, out: Path, dry_run: bool, lang: str 
         return Exit.USAGE
     _report(result, dry_run, words)
     return Exit.OK
+
+
+def _place(item: EbcheckError) -> tuple[bool, str, int, int]:
+    """Where a problem is, to print them in order: by file, then row, then column (a
+    problem of no place last)."""
+    where = item.where or ""
+    file, row, column = where, 0, 0
+    parts = where.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        file, row, column = parts[0], int(parts[1]), int(parts[2])
+    return (not where, file, row, column)
 
 
 def _report(result: Plan, dry_run: bool, words: Catalogue) -> None:
@@ -74,6 +114,9 @@ def _report(result: Plan, dry_run: bool, words: Catalogue) -> None:
         elif change.kind == "updated":
             key = "import.would_update" if dry_run else "import.updated"
             lines.append(words.text(key, path=path, fields=fields))
+        for note, facts in change.notes:
+            key = f"import.would_{note}" if dry_run else f"import.{note}"
+            lines.append(words.text(key, path=path, **facts))
     for gone_path, deal_id in result.gone:
         lines.append(words.text("import.gone", path=str(gone_path), id=deal_id))
     lines.append(

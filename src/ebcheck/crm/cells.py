@@ -72,6 +72,11 @@ class Reader:
     def norm_id(self, text: str) -> str:
         return sfid.normalise(text) if self.map.salesforce_ids else text.strip()
 
+    def _join_key(self, table: str, text: str) -> str:
+        """A key as the index of `table` holds it: case-folded where the map says."""
+        value = self.norm_id(text)
+        return value.casefold() if self.map.tables[table].key_case == "insensitive" else value
+
     def _index(self, name: str) -> dict[str, Row]:
         table, key = self.tables.get(name), self.map.tables[name].key
         if table is None or key is None or name == self.map.deals.table:
@@ -81,9 +86,11 @@ class Reader:
             return {}
         index: dict[str, Row] = {}
         for row in table.rows:
-            value = self.norm_id(row.cells[key])
+            value = self._join_key(name, row.cells[key])
             if value in index:
-                self.problems.add(problem("duplicate_key", where=row.where(key), key=value))
+                self.problems.add(
+                    problem("duplicate_key", where=row.where(key), key=row.cells[key].strip())
+                )
             elif value:
                 index[value] = row
         return index
@@ -226,7 +233,7 @@ class Reader:
                 continue
             key, where_row, real = self.cell(column, ctx, optional=False)
             key = self.norm_id(key)
-            target = self.index.get(alias, {}).get(key) if key else None
+            target = self.index.get(alias, {}).get(self._join_key(alias, key)) if key else None
             if key and target is None and where_row is not None:
                 self.problems.add(
                     problem(

@@ -100,6 +100,9 @@ Field_ = Annotated[FieldMap, BeforeValidator(_column)]
 class TableMap(_Model):
     file: str
     key: str | None = None
+    key_case: Literal["exact", "insensitive"] = "exact"
+    """`insensitive`: a join finds this table's row whatever the case of the key
+    (an email written `ZW@hd.cn` in one export and `zw@hd.cn` in another)."""
     optional: bool = False
     sheet: str | None = None
     encoding: str | None = None

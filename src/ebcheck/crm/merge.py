@@ -7,8 +7,13 @@ everything a person wrote (`met`, `stance`, `insights`, notes, `x-` keys, …)
 stay byte for byte, and a changed amount changes only the amount line. A
 value the file lacks is added after the CRM field that precedes it; people
 the CRM has and the file lacks are appended; people the file has and the CRM
-lacks are kept. A role the map can never give (a `coach` written by hand) is
-kept beside the CRM's roles.
+lacks are kept. The roles the map can give are the CRM's: a person the export
+no longer has on the deal loses them (and keeps everything else); a role the
+map can never give (a `coach` written by hand) is kept beside the CRM's
+roles. The CRM owns `next_step.action`: when it changes or is cleared, the
+`due` and `owner` written for the old action go with it (a `due` the map
+fills comes from the CRM). What is dropped this way is returned as notes, for
+the import's output to say.
 """
 
 from __future__ import annotations
@@ -38,6 +43,11 @@ from ebcheck.deal.names import person_key
 Node = yaml.Node
 _ROLE_OF = enum_parser(Role)
 _ROLE_NAMES = {Role.EB: "EB", Role.TB: "TB", Role.UB: "UB", Role.COACH: "coach"}
+_STEP_ORDER = ("action", "due", "owner")
+
+Note = tuple[str, dict[str, str]]
+"""Something the import dropped from a file, for its output to say: a message key
+under `import.` and its facts."""
 
 
 class NotMergeable(Exception):
@@ -206,11 +216,24 @@ class Editor:
             return False
         start = self._line_start(key_node.start_mark.index)
         alone = not self.text[start : key_node.start_mark.index].strip()
-        if _flow(mapping) or not alone:
+        if _flow(mapping):
+            self.edits.append(self._flow_entry(mapping, key_node, node))
+        elif not alone:
             self.edits.append((node.start_mark.index, _leaf_end(node), "null"))
         else:
             self.edits.append((start, self._after_line(_leaf_end(node)), ""))
         return True
+
+    @staticmethod
+    def _flow_entry(mapping: Node, key_node: Node, node: Node) -> tuple[int, int, str]:
+        """The edit that takes `key: value` out of `{…}`, with the comma that joins it."""
+        keys = [k for k, _ in mapping.value]
+        at = keys.index(key_node)
+        if at > 0:
+            return (_leaf_end(mapping.value[at - 1][1]), _leaf_end(node), "")
+        if len(keys) > 1:
+            return (key_node.start_mark.index, keys[1].start_mark.index, "")
+        return (key_node.start_mark.index, _leaf_end(node), "")
 
     def _insert(self, mapping: Node, key: str, value: Any, order: tuple[str, ...]) -> None:
         if _flow(mapping):
@@ -254,8 +277,9 @@ class Editor:
         self._insert_lines(self._after_line(_leaf_end(seq.value[-1])), lines)
 
 
-def merge(text: str, record: DealRecord) -> tuple[str, list[str]]:
-    """`text` with the CRM's values of `record`; the names of the fields that changed."""
+def merge(text: str, record: DealRecord) -> tuple[str, list[str], list[Note]]:
+    """`text` with the CRM's values of `record`; the names of the fields that changed,
+    and notes on what was dropped that the user wrote or may not expect to lose."""
     try:
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -272,53 +296,98 @@ def merge(text: str, record: DealRecord) -> tuple[str, list[str]]:
         raise NotMergeable("merge_no_deal")
     editor = Editor(text)
     changed: list[str] = []
+    notes: list[Note] = []
     for key, value in deal_entries(record).items():
         if key == "next_step":
-            changed += _next_step(editor, deal[1], value)
+            changed += _next_step(editor, deal[1], value, notes)
         elif key != "id" and editor.set(deal[1], key, value, DEAL_ORDER):
             changed.append(key)
     if record.people is not None:
-        changed += _people(editor, root, record)
-    return editor.result(), changed
+        changed += _people(editor, root, record, notes)
+    return editor.result(), changed, notes
 
 
-def _next_step(editor: Editor, deal: Node, step: dict[str, Any]) -> list[str]:
+def _next_step(editor: Editor, deal: Node, step: dict[str, Any], notes: list[Note]) -> list[str]:
+    """The CRM's next step. Its action is the CRM's; a `due` or `owner` the file has
+    belongs to the action it was written for, so it goes when the action changes or is
+    cleared (a `due` the map fills is the CRM's own and follows the CRM)."""
     entry = _find(deal, "next_step")
     if entry is None or not isinstance(entry[1], yaml.MappingNode):
         value = step if step.get("action") else None
         return ["next_step"] if editor.set(deal, "next_step", value, DEAL_ORDER) else []
     node = entry[1]
-    if step.get("action") is None:
-        keys = {k.value for k, _ in node.value}
-        if keys <= {"action", "due"}:
-            return ["next_step"] if editor.set(deal, "next_step", None, DEAL_ORDER) else []
-        return []
-    changed = []
-    for key, value in step.items():
-        if editor.set(node, key, value, ("action", "due", "owner")):
-            changed.append(f"next_step.{key}")
-    return changed
+    action = step.get("action")
+    written = _find(node, "action")
+    if written is not None and action is not None and _same("action", written[1], action):
+        return _step_fields(editor, node, {k: v for k, v in step.items() if k != "action"})
+    present = {str(k.value) for k, v in node.value if not v.tag.endswith(":null")}
+    hand = [k for k in _STEP_ORDER[1:] if k in present and k not in step]
+    if action is None:
+        if not editor.set(deal, "next_step", None, DEAL_ORDER):
+            return []
+        if hand:
+            notes.append(("step_cleared", {"fields": ", ".join(hand)}))
+        return ["next_step"]
+    if hand:
+        notes.append(("step_changed", {"fields": ", ".join(hand)}))
+    return _step_fields(editor, node, {"owner": None, "due": None, **step})
 
 
-def _people(editor: Editor, root: Node, record: DealRecord) -> list[str]:
+def _step_fields(editor: Editor, node: Node, values: dict[str, Any]) -> list[str]:
+    return [
+        f"next_step.{key}"
+        for key in _STEP_ORDER
+        if key in values and editor.set(node, key, values[key], _STEP_ORDER)
+    ]
+
+
+def _people(editor: Editor, root: Node, record: DealRecord, notes: list[Note]) -> list[str]:
     entry = _find(root, "stakeholders")
-    items: dict[str, Node] = {}
+    items: dict[str, tuple[str, Node]] = {}
     if entry is not None and isinstance(entry[1], yaml.SequenceNode):
         for item in entry[1].value:
             name = _find(item, "name")
             if name is not None and isinstance(name[1], yaml.ScalarNode):
-                items.setdefault(person_key(str(name[1].value)), item)
+                written = str(name[1].value)
+                items.setdefault(person_key(written), (written, item))
     changed: list[str] = []
     new: list[dict[str, Any]] = []
     for person in record.people or []:
-        item = items.get(person_key(person.name))
-        if item is None:
+        found = items.pop(person_key(person.name), None)
+        if found is None:
             new.append(person_entries(person, record.person_fields))
             changed.append(f"+{person.name}")
             continue
-        changed += _update_person(editor, item, person, record)
+        changed += _update_person(editor, found[1], person, record)
+    if "roles" in record.person_fields:
+        for written, item in items.values():
+            changed += _off_the_deal(editor, written, item, record, notes)
     if new:
         editor.append_people(root, new)
+    return changed
+
+
+def _off_the_deal(
+    editor: Editor, name: str, item: Node, record: DealRecord, notes: list[Note]
+) -> list[str]:
+    """A person the export does not have on the deal holds none of the roles the CRM
+    gives (their contact roles were removed there); the person and everything else
+    written about them stay, and so does a role the map can never give."""
+    changed = []
+    dropped: set[str] = set()
+    for key in ("roles", "role"):
+        written = _find(item, key)
+        if written is None:
+            continue
+        roles = _roles_of(written[1])
+        gone = roles & record.roles_mapped
+        if not gone:
+            continue
+        dropped |= gone
+        editor.set(item, key, sorted_roles(roles - gone) or None, PERSON_ORDER)
+        changed.append(f"{name}.{key}")
+    if dropped:
+        notes.append(("off_the_deal", {"name": name, "roles": ", ".join(sorted_roles(dropped))}))
     return changed
 
 

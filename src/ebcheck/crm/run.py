@@ -13,7 +13,7 @@ from pathlib import Path
 from ebcheck.crm import sfid
 from ebcheck.crm.build import build_deals
 from ebcheck.crm.mapfile import load_map
-from ebcheck.crm.merge import NotMergeable, merge
+from ebcheck.crm.merge import Note, NotMergeable, merge
 from ebcheck.crm.problems import ImportFailed, ImportProblem, Problems, problem
 from ebcheck.crm.records import DealRecord
 from ebcheck.crm.render import render_new
@@ -32,6 +32,8 @@ class Change:
     """`new`, `updated` or `unchanged`."""
     fields: tuple[str, ...] = ()
     text: str = field(default="", repr=False)
+    notes: tuple[Note, ...] = ()
+    """What the merge dropped that the output must say (`merge.Note`)."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,13 @@ def _change(
         problems.add(problem("merge_unreadable", where=str(path)))
         return None
     try:
-        text, fields = merge(before, record)
+        text, fields, notes = merge(before, record)
     except NotMergeable as exc:
         problems.add(problem(exc.key, where=f"{path}:{exc.line}:{exc.column}", id=record.id))
         return None
     kind = "updated" if text != before else "unchanged"
-    return _checked(Change(path, record.id, kind, tuple(fields), text), before, problems)
+    change = Change(path, record.id, kind, tuple(fields), text, tuple(notes))
+    return _checked(change, before, problems)
 
 
 def _checked(change: Change, before: str | None, problems: Problems) -> Change | None:

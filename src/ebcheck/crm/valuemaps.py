@@ -56,7 +56,7 @@ class ValueMaps:
         for (group, _file, column), values in sorted(self._unmapped.items()):
             first = min(values.values(), key=lambda seen: _row_order(seen.where))
             listed = ", ".join(
-                f"'{value}' ({seen.rows})"
+                f"'{value}': {seen.rows}"
                 for value, seen in sorted(values.items(), key=lambda kv: (-kv[1].rows, kv[0]))
             )
             problems.add(
