@@ -99,6 +99,24 @@ def test_no_url_but_the_svg_namespace(english: str, chinese: str) -> None:
         )
 
 
+def test_a_deal_full_of_urls_puts_no_url_in_the_page(build: Builder) -> None:
+    """Whatever a deal says, the file holds no `http:`/`https:`; the reader sees the text."""
+    urls = ("http://evil.example/x", "HTTPS://Evil.Example/y", "hTtP://z.example")
+    stakeholders = f"  - {{name: {quote(urls[1])}, title: {quote(urls[2])}, roles: [EB]}}\n"
+    deal = build(
+        yaml_deal("U-1", urls[1], account=urls[2], owner=urls[0], stakeholders=stakeholders),
+        "u.yaml",
+    )
+    assert deal.deal is not None, deal.findings
+    html = render_page(AuditReport(as_of=deal.as_of, deals=(deal,)), RenderOptions(Catalogue("en")))
+    assert not re.search(r"https?:", html.replace(NAMESPACE, ""), re.IGNORECASE)
+    page = Page(html)
+    for url in urls:
+        assert url in page.text
+    sort_keys = [a.get("data-sort") or "" for _, a in page.tags]
+    assert f"U-1 {urls[1]}" in sort_keys  # an attribute reads the same too
+
+
 def test_csp_forbids_every_request_and_allows_only_our_script(english: str) -> None:
     page = Page(english)
     metas = [a for t, a in page.tags if t == "meta" and a.get("http-equiv")]
