@@ -397,3 +397,29 @@ def test_each_role_nobody_holds_gets_its_own_box(build: Builder) -> None:
     svg = svg[: svg.index("</svg>")]
     assert svg.count('class="person nobody"') == 3  # EB, TB, UB
     assert svg.count('class="person met"') == 1
+
+
+@needs_git
+def test_review_findings_name_each_rule_once_with_a_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("a.yaml", deal_text("A-1", "proposal", "2026-06-30"))
+    repo.commit("2026-01-05")
+    repo.git("tag", "w1")
+    future = (
+        "stakeholders:\n"
+        "  - {name: Ann, roles: [coach], met: 2026-09-01}\n"
+        "  - {name: Bo, roles: [coach], met: 2026-09-02}\n"
+        "  - {name: Cy, roles: [coach], met: 2026-09-03}\n"
+    )
+    repo.write("a.yaml", deal_text("A-1", "proposal", "2026-06-30", extra=future))
+    repo.commit("2026-01-12")
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(
+        app, ["review", "--since", "w1", "-f", "html", "--as-of", "2026-01-12"]
+    )
+    assert result.exit_code == 0, result.stderr
+    text = Page(result.stdout).text
+    assert "HY007 date-in-future ×3" in text
+    assert "date-in-future, HY007" not in text

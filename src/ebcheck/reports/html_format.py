@@ -702,7 +702,13 @@ def review_findings(review: Review, words: Catalogue) -> str:
 
 
 def rule_list(findings: Sequence[Finding]) -> str:
-    return ", ".join(f"{f.rule} {f.name}" for f in findings)
+    """Each rule once, in order of appearance, with how many times it fired when more than once:
+    `HY007 date-in-future ×3, EB001 eb-not-met`."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        name = f"{f.rule} {f.name}"
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in counts.items())
 
 
 def review_verdicts(review: Review, words: Catalogue) -> str:
