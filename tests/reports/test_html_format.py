@@ -20,9 +20,10 @@ from ebcheck.audit.settings import Settings
 from ebcheck.cli.app import app
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
+from ebcheck.reports.html_charts import Step, waterfall
 from ebcheck.reports.html_format import OPEN_UP_TO, render_page
 from ebcheck.reports.html_style import SCRIPT
-from ebcheck.reports.svg import attr, plain, text
+from ebcheck.reports.svg import attr, em_width, plain, text
 from tests.conftest import EXAMPLES
 from tests.reports.report_samples import Builder, quote, yaml_deal
 from tests.test_history import Repo, deal_text
@@ -361,6 +362,7 @@ def test_review_page_draws_the_waterfall(tmp_path: Path, monkeypatch: pytest.Mon
     page = Page(html)
     assert not re.search(r"https?://", html.replace(NAMESPACE, ""))
     assert page.count("svg", "waterfall") == 1
+    assert re.search(r'<div class="charts wide"><figure><figcaption>Waterfall', html)  # own row
     bars = re.findall(r'class="wf-(total|up|down|won)"><title>([^<]*)</title>', html)
     assert [kind for kind, _ in bars] == [
         "total",
@@ -423,3 +425,30 @@ def test_review_findings_name_each_rule_once_with_a_count(
     text = Page(result.stdout).text
     assert "HY007 date-in-future ×3" in text
     assert "date-in-future, HY007" not in text
+
+
+def test_waterfall_labels_fit_their_step_and_wrap_long_names() -> None:
+    """Each step's labels stay inside its own width, so no two labels can collide, and the
+    picture is drawn at the size it is shown (12 px text, never scaled down into a card)."""
+    names = [
+        "Open at start",
+        "Supercalifragilisticexpialidocious",
+        "期初未结金额减少移除赢单",
+        "Won",
+    ]
+    steps = [
+        Step(n, 1e9, "total" if i == 0 else "down", "1,234,567,890") for i, n in enumerate(names)
+    ]
+    drawn = waterfall(steps, title="t")
+    width = float(re.search(r'width="([\d.]+)"', drawn)[1])  # type: ignore[index]
+    step = width / len(steps)
+    assert step >= 100
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', drawn)
+    for x, _, shown in labels:
+        middle = float(x)
+        column = int(middle // step)
+        half = em_width(plain(shown)) * 12 / 2 * (1.1 if shown[0].isdigit() else 1)
+        assert column * step <= middle - half and middle + half <= (column + 1) * step, shown
+    axis = [s for _, y, s in labels if float(y) > 170]
+    assert axis[:3] == ["Open at", "start", "Supercalifra"]  # wrapped at a space, else cut
+    assert "期初未结金额减" in axis

@@ -732,7 +732,8 @@ def render_review(review: Review, options: RenderOptions) -> str:
     body = [header(title, lines), "<main>"]
     body.append(f'<section id="waterfall"><h2>{text(words.text("review.waterfall_title"))}</h2>')
     if figures:
-        body.append(f'<div class="charts">{"".join(figures)}</div>')
+        # One waterfall per row, shown at its own width: its labels stay readable.
+        body.append(f'<div class="charts wide">{"".join(figures)}</div>')
         body.append(f'<p class="note">{text(words.text("html.waterfall_balance"))}</p>')
     else:
         body.append(f"<p>{text(words.text('html.no_amounts'))}</p>")
