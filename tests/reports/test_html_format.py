@@ -452,3 +452,29 @@ def test_waterfall_labels_fit_their_step_and_wrap_long_names() -> None:
     axis = [s for _, y, s in labels if float(y) > 170]
     assert axis[:3] == ["Open at", "start", "Supercalifra"]  # wrapped at a space, else cut
     assert "期初未结金额减" in axis
+
+
+@needs_git
+def test_review_writes_its_page_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("deals/a.yaml", deal_text("A-1", "proposal", "2026-03-31", 100000))
+    repo.commit("2026-01-05")
+    repo.git("tag", "w1")
+    repo.write("deals/a.yaml", deal_text("A-1", "proposal", "2026-04-30", 90000))
+    repo.commit("2026-01-12")
+    monkeypatch.chdir(repo.root)
+    runner = CliRunner()
+    result = runner.invoke(app, ["review", "deals", "--since", "w1", "-f", "html", "-o", "r.html"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    written = (repo.root / "r.html").read_text(encoding="utf-8")
+    assert written.startswith("<!DOCTYPE html>\n")
+    assert "Pipeline review: w1 → working tree" in Page(written).text
+    assert not list(repo.root.glob(".r.html.*"))  # no temporary file left behind
+    # A deal file the review reads is never overwritten, nor is a folder.
+    before = (repo.root / "deals/a.yaml").read_bytes()
+    for target in ("deals/a.yaml", "deals"):
+        refused = runner.invoke(app, ["review", "deals", "--since", "w1", "-o", target])
+        assert refused.exit_code == 2, refused.stdout
+        assert target in refused.stderr
+    assert (repo.root / "deals/a.yaml").read_bytes() == before

@@ -277,6 +277,12 @@ def review(
     fmt: Annotated[
         ReviewFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReviewFormat.TERMINAL,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the review to FILE (atomically)."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
@@ -304,6 +310,7 @@ def review(
         lang=lang,
         as_of=_parse_date(as_of, "--as-of"),
         history=True if history else None,
+        output=output,
     )
     raise typer.Exit(int(run_review(request, fmt, since, until)))
 
