@@ -18,10 +18,11 @@ from ebcheck.audit.engine import audit_paths
 from ebcheck.audit.results import AuditReport
 from ebcheck.audit.settings import Settings
 from ebcheck.cli.app import app
+from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.reports.html_charts import Step, waterfall
-from ebcheck.reports.html_format import OPEN_UP_TO, render_page
+from ebcheck.reports.html_format import OPEN_UP_TO, SECTIONS_UP_TO, render_page
 from ebcheck.reports.html_style import SCRIPT
 from ebcheck.reports.svg import attr, em_width, plain, text
 from tests.conftest import EXAMPLES
@@ -231,6 +232,48 @@ def test_many_deals_start_collapsed(build: Builder) -> None:
     assert html.count('<details class="deal') == OPEN_UP_TO + 1
     assert " open>" not in html
     assert f"{OPEN_UP_TO + 1} deals, collapsed" in html
+
+
+def big_pipeline(build: Builder, ready: int) -> AuditReport:
+    """Two not-ready deals, one invalid file, and `ready` ready deals."""
+    urgent = [
+        build(yaml_deal(f"N-{i}", f"Urgent {i}"), f"n-{i}.yaml", verdict=Verdict.NOT_READY)
+        for i in range(2)
+    ]
+    broken = build("ebcheck: 1\ndeal: [\n", "broken.yaml")
+    calm = [
+        build(yaml_deal(f"R-{i:03d}", f"Calm {i}"), f"r-{i:03d}.yaml", verdict=Verdict.READY)
+        for i in range(ready)
+    ]
+    return AuditReport(as_of=urgent[0].as_of, deals=(*urgent, broken, *calm))
+
+
+def test_a_big_pipeline_gives_a_section_only_to_the_urgent_deals(build: Builder) -> None:
+    report = big_pipeline(build, SECTIONS_UP_TO - 2)
+    total = len(report.deals)
+    assert total == SECTIONS_UP_TO + 1
+    html = render_page(report, RenderOptions(catalogue=Catalogue("en")))
+    page = Page(html)
+    assert html.count('<details class="deal') == 3  # the two not ready and the invalid file
+    assert html.count('href="#deal-') == 3  # only a deal with a section links to one
+    table = html[html.index('<section id="pipeline"') :]
+    assert table[: table.index("</section>")].count("<tr") == total + 1  # every deal listed
+    assert "R-000" in page.text and 'id="deal-4"' not in html
+    hidden = f"{total - 3} more deals are in the pipeline table only"
+    assert hidden in page.text
+    assert "audit with --all for a section per deal" in page.text
+    every = render_page(report, RenderOptions(catalogue=Catalogue("en"), show_all=True))
+    assert every.count('<details class="deal') == total
+    assert "in the pipeline table only" not in every
+    zh = render_page(report, RenderOptions(catalogue=Catalogue("zh")))
+    assert f"另有 {total - 3} 个商机只列在管道表中" in Page(zh).text
+
+
+def test_up_to_the_threshold_every_deal_has_a_section(build: Builder) -> None:
+    report = big_pipeline(build, SECTIONS_UP_TO - 3)
+    html = render_page(report, RenderOptions(catalogue=Catalogue("en")))
+    assert html.count('<details class="deal') == SECTIONS_UP_TO
+    assert "in the pipeline table only" not in html
 
 
 def test_summary_only_leaves_out_the_deal_sections() -> None:
