@@ -185,7 +185,9 @@ def audit(
     show_all: Annotated[
         bool,
         typer.Option(
-            "--all", help="Terminal: a panel for every deal, even above 50 (default: not ready)."
+            "--all",
+            help="A panel (terminal, above 50 deals) or section (HTML, above 200) for every "
+            "deal (default: the not-ready and invalid ones).",
         ),
     ] = False,
     verbose: Annotated[
