@@ -172,6 +172,9 @@ def test_the_examples_page_shows_every_section(english: str) -> None:
     assert "Score distribution" in labels
     # The pipeline table: one sortable row per deal, worst first.
     assert page.count("table", "sortable") == 1
+    # ready-line3-retrofit's first coach left in May: greyed in the map, dated in the table.
+    assert english.count('class="person gone"') == 1
+    assert "left 2026-05-31" in page.text
     rows = re.findall(r'<tr><td data-sort="([^"]*)"><a href="#deal-(\d+)"', english)
     assert [int(n) for _, n in rows] == list(range(1, deals + 1))
     assert rows[0][0].startswith("ZS-2026-021")
