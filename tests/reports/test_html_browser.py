@@ -3,21 +3,26 @@
 Chromium is Debian's `chromium` package (`.ci/run` installs it, with the
 `fonts-noto-cjk` fonts, when missing), driven through its DevTools pipe by
 `tests/reports/html_browser.py`. The tests skip, saying why, only when no
-Chromium is installed.
+Chromium is installed. Besides the examples' report, the score trend and the
+review page of a small two-commit repository are loaded too.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.audit.settings import Settings
+from ebcheck.cli.app import app
 from ebcheck.reports import Format, RenderOptions, render
 from tests.conftest import EXAMPLES
 from tests.reports.html_browser import Browser, Page, chromium, colours, find_chromium
+from tests.test_history import Repo, deal_text
 
 EXECUTABLE = find_chromium()
 pytestmark = pytest.mark.skipif(
@@ -173,3 +178,83 @@ def test_the_page_reads_the_same_without_its_script(browser: Browser, pages: Pat
     assert page.evaluate("document.querySelectorAll('details[open] svg.map').length") == (
         EXAMPLE_COUNT
     )
+
+
+@pytest.fixture(scope="module")
+def git_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the audit page with score trends, the review page) of a two-commit repository."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    root = tmp_path_factory.mktemp("git") / "repo"
+    repo = Repo(root)
+    repo.write("a.yaml", deal_text("A-1", "proposal", "2026-03-31", 100000))
+    repo.write("b.yaml", deal_text("B-1", "negotiation", "2026-03-31", 50000))
+    # Three currencies, three waterfalls: side by side in cards they would shrink their text.
+    repo.write("e.yaml", deal_text("E-1", "proposal", "2026-05-31", 70000, "EUR"))
+    repo.write("y.yaml", deal_text("Y-1", "proposal", "2026-05-31", 900000, "CNY"))
+    repo.commit("2026-01-05")
+    repo.git("tag", "w1")
+    repo.write("a.yaml", deal_text("A-1", "negotiation", "2026-04-30", 90000))
+    repo.write("b.yaml", deal_text("B-1", "closed_won"))
+    repo.write("c.yaml", deal_text("C-1", "qualification", "2026-06-30", 30000))
+    repo.commit("2026-01-12")
+    audit, review = root.parent / "audit.html", root.parent / "review.html"
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        for args in (
+            ["audit", ".", "--history", "-f", "html", "--fail-on", "never", "-o", str(audit)],
+            ["review", "--since", "w1", "-f", "html", "-o", str(review)],
+        ):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.stderr
+    return audit, review
+
+
+DRAWN = """(css => Array.from(document.querySelectorAll('svg.' + css)).filter(svg => {
+  const box = svg.getBoundingClientRect();
+  return box.width > 50 && box.height > 20 && svg.querySelector('rect, path, circle');
+}).length)"""
+
+
+def test_the_score_trend_is_drawn(browser: Browser, git_pages: tuple[Path, Path]) -> None:
+    page = browser.open(git_pages[0])
+    assert page.requests == []
+    assert page.problems == []
+    assert page.evaluate(DRAWN + "('trend')") == 5  # a trend in each deal's section
+    dots = page.evaluate(
+        """Array.from(document.querySelectorAll('details.deal')).map(d =>
+             [d.querySelector('summary strong').textContent,
+              d.querySelectorAll('svg.trend circle').length])"""
+    )
+    assert ["A-1", 2] in dots  # one dot per version: the deal changed in both commits
+    assert page.evaluate("document.querySelectorAll('svg.sparkline polyline').length") == 1
+
+
+@pytest.mark.parametrize("width", [1280, 1000])
+def test_the_review_page_draws_a_readable_waterfall(
+    width: int, browser: Browser, git_pages: tuple[Path, Path]
+) -> None:
+    page = browser.open(git_pages[1], width=width)
+    assert page.requests == []
+    assert page.problems == []
+    assert page.evaluate(DRAWN + "('waterfall')") == 3
+    # The text as shown: at least 11 px high, and no two labels overlapping.
+    sizes, overlaps = page.evaluate(
+        """(() => {
+          const boxes = Array.from(document.querySelectorAll('svg.waterfall text'))
+            .map(t => t.getBoundingClientRect());
+          const size = Math.min(...Array.from(document.querySelectorAll('svg.waterfall')).map(
+            svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+              * parseFloat(getComputedStyle(svg.querySelector('text')).fontSize)));
+          let overlaps = 0;
+          boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+              overlaps += 1;
+            }
+          }));
+          return [size, overlaps];
+        })()"""
+    )
+    assert sizes >= 11
+    assert overlaps == 0

@@ -18,11 +18,13 @@ from ebcheck.audit.engine import audit_paths
 from ebcheck.audit.results import AuditReport
 from ebcheck.audit.settings import Settings
 from ebcheck.cli.app import app
+from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
-from ebcheck.reports.html_format import OPEN_UP_TO, render_page
+from ebcheck.reports.html_charts import Step, waterfall
+from ebcheck.reports.html_format import OPEN_UP_TO, SECTIONS_UP_TO, render_page
 from ebcheck.reports.html_style import SCRIPT
-from ebcheck.reports.svg import attr, plain, text
+from ebcheck.reports.svg import attr, em_width, plain, text
 from tests.conftest import EXAMPLES
 from tests.reports.report_samples import Builder, quote, yaml_deal
 from tests.test_history import Repo, deal_text
@@ -99,6 +101,24 @@ def test_no_url_but_the_svg_namespace(english: str, chinese: str) -> None:
         )
 
 
+def test_a_deal_full_of_urls_puts_no_url_in_the_page(build: Builder) -> None:
+    """Whatever a deal says, the file holds no `http:`/`https:`; the reader sees the text."""
+    urls = ("http://evil.example/x", "HTTPS://Evil.Example/y", "hTtP://z.example")
+    stakeholders = f"  - {{name: {quote(urls[1])}, title: {quote(urls[2])}, roles: [EB]}}\n"
+    deal = build(
+        yaml_deal("U-1", urls[1], account=urls[2], owner=urls[0], stakeholders=stakeholders),
+        "u.yaml",
+    )
+    assert deal.deal is not None, deal.findings
+    html = render_page(AuditReport(as_of=deal.as_of, deals=(deal,)), RenderOptions(Catalogue("en")))
+    assert not re.search(r"https?:", html.replace(NAMESPACE, ""), re.IGNORECASE)
+    page = Page(html)
+    for url in urls:
+        assert url in page.text
+    sort_keys = [a.get("data-sort") or "" for _, a in page.tags]
+    assert f"U-1 {urls[1]}" in sort_keys  # an attribute reads the same too
+
+
 def test_csp_forbids_every_request_and_allows_only_our_script(english: str) -> None:
     page = Page(english)
     metas = [a for t, a in page.tags if t == "meta" and a.get("http-equiv")]
@@ -152,6 +172,9 @@ def test_the_examples_page_shows_every_section(english: str) -> None:
     assert "Score distribution" in labels
     # The pipeline table: one sortable row per deal, worst first.
     assert page.count("table", "sortable") == 1
+    # ready-line3-retrofit's first coach left in May: greyed in the map, dated in the table.
+    assert english.count('class="person gone"') == 1
+    assert "left 2026-05-31" in page.text
     rows = re.findall(r'<tr><td data-sort="([^"]*)"><a href="#deal-(\d+)"', english)
     assert [int(n) for _, n in rows] == list(range(1, deals + 1))
     assert rows[0][0].startswith("ZS-2026-021")
@@ -212,6 +235,48 @@ def test_many_deals_start_collapsed(build: Builder) -> None:
     assert html.count('<details class="deal') == OPEN_UP_TO + 1
     assert " open>" not in html
     assert f"{OPEN_UP_TO + 1} deals, collapsed" in html
+
+
+def big_pipeline(build: Builder, ready: int) -> AuditReport:
+    """Two not-ready deals, one invalid file, and `ready` ready deals."""
+    urgent = [
+        build(yaml_deal(f"N-{i}", f"Urgent {i}"), f"n-{i}.yaml", verdict=Verdict.NOT_READY)
+        for i in range(2)
+    ]
+    broken = build("ebcheck: 1\ndeal: [\n", "broken.yaml")
+    calm = [
+        build(yaml_deal(f"R-{i:03d}", f"Calm {i}"), f"r-{i:03d}.yaml", verdict=Verdict.READY)
+        for i in range(ready)
+    ]
+    return AuditReport(as_of=urgent[0].as_of, deals=(*urgent, broken, *calm))
+
+
+def test_a_big_pipeline_gives_a_section_only_to_the_urgent_deals(build: Builder) -> None:
+    report = big_pipeline(build, SECTIONS_UP_TO - 2)
+    total = len(report.deals)
+    assert total == SECTIONS_UP_TO + 1
+    html = render_page(report, RenderOptions(catalogue=Catalogue("en")))
+    page = Page(html)
+    assert html.count('<details class="deal') == 3  # the two not ready and the invalid file
+    assert html.count('href="#deal-') == 3  # only a deal with a section links to one
+    table = html[html.index('<section id="pipeline"') :]
+    assert table[: table.index("</section>")].count("<tr") == total + 1  # every deal listed
+    assert "R-000" in page.text and 'id="deal-4"' not in html
+    hidden = f"{total - 3} more deals are in the pipeline table only"
+    assert hidden in page.text
+    assert "audit with --all for a section per deal" in page.text
+    every = render_page(report, RenderOptions(catalogue=Catalogue("en"), show_all=True))
+    assert every.count('<details class="deal') == total
+    assert "in the pipeline table only" not in every
+    zh = render_page(report, RenderOptions(catalogue=Catalogue("zh")))
+    assert f"另有 {total - 3} 个商机只列在管道表中" in Page(zh).text
+
+
+def test_up_to_the_threshold_every_deal_has_a_section(build: Builder) -> None:
+    report = big_pipeline(build, SECTIONS_UP_TO - 3)
+    html = render_page(report, RenderOptions(catalogue=Catalogue("en")))
+    assert html.count('<details class="deal') == SECTIONS_UP_TO
+    assert "in the pipeline table only" not in html
 
 
 def test_summary_only_leaves_out_the_deal_sections() -> None:
@@ -343,6 +408,7 @@ def test_review_page_draws_the_waterfall(tmp_path: Path, monkeypatch: pytest.Mon
     page = Page(html)
     assert not re.search(r"https?://", html.replace(NAMESPACE, ""))
     assert page.count("svg", "waterfall") == 1
+    assert re.search(r'<div class="charts wide"><figure><figcaption>Waterfall', html)  # own row
     bars = re.findall(r'class="wf-(total|up|down|won)"><title>([^<]*)</title>', html)
     assert [kind for kind, _ in bars] == [
         "total",
@@ -379,3 +445,82 @@ def test_each_role_nobody_holds_gets_its_own_box(build: Builder) -> None:
     svg = svg[: svg.index("</svg>")]
     assert svg.count('class="person nobody"') == 3  # EB, TB, UB
     assert svg.count('class="person met"') == 1
+
+
+@needs_git
+def test_review_findings_name_each_rule_once_with_a_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("a.yaml", deal_text("A-1", "proposal", "2026-06-30"))
+    repo.commit("2026-01-05")
+    repo.git("tag", "w1")
+    future = (
+        "stakeholders:\n"
+        "  - {name: Ann, roles: [coach], met: 2026-09-01}\n"
+        "  - {name: Bo, roles: [coach], met: 2026-09-02}\n"
+        "  - {name: Cy, roles: [coach], met: 2026-09-03}\n"
+    )
+    repo.write("a.yaml", deal_text("A-1", "proposal", "2026-06-30", extra=future))
+    repo.commit("2026-01-12")
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(
+        app, ["review", "--since", "w1", "-f", "html", "--as-of", "2026-01-12"]
+    )
+    assert result.exit_code == 0, result.stderr
+    text = Page(result.stdout).text
+    assert "HY007 date-in-future ×3" in text
+    assert "date-in-future, HY007" not in text
+
+
+def test_waterfall_labels_fit_their_step_and_wrap_long_names() -> None:
+    """Each step's labels stay inside its own width, so no two labels can collide, and the
+    picture is drawn at the size it is shown (12 px text, never scaled down into a card)."""
+    names = [
+        "Open at start",
+        "Supercalifragilisticexpialidocious",
+        "期初未结金额减少移除赢单",
+        "Won",
+    ]
+    steps = [
+        Step(n, 1e9, "total" if i == 0 else "down", "1,234,567,890") for i, n in enumerate(names)
+    ]
+    drawn = waterfall(steps, title="t")
+    width = float(re.search(r'width="([\d.]+)"', drawn)[1])  # type: ignore[index]
+    step = width / len(steps)
+    assert step >= 100
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', drawn)
+    for x, _, shown in labels:
+        middle = float(x)
+        column = int(middle // step)
+        half = em_width(plain(shown)) * 12 / 2 * (1.1 if shown[0].isdigit() else 1)
+        assert column * step <= middle - half and middle + half <= (column + 1) * step, shown
+    axis = [s for _, y, s in labels if float(y) > 170]
+    assert axis[:3] == ["Open at", "start", "Supercalifra"]  # wrapped at a space, else cut
+    assert "期初未结金额减" in axis
+
+
+@needs_git
+def test_review_writes_its_page_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("deals/a.yaml", deal_text("A-1", "proposal", "2026-03-31", 100000))
+    repo.commit("2026-01-05")
+    repo.git("tag", "w1")
+    repo.write("deals/a.yaml", deal_text("A-1", "proposal", "2026-04-30", 90000))
+    repo.commit("2026-01-12")
+    monkeypatch.chdir(repo.root)
+    runner = CliRunner()
+    result = runner.invoke(app, ["review", "deals", "--since", "w1", "-f", "html", "-o", "r.html"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    written = (repo.root / "r.html").read_text(encoding="utf-8")
+    assert written.startswith("<!DOCTYPE html>\n")
+    assert "Pipeline review: w1 → working tree" in Page(written).text
+    assert not list(repo.root.glob(".r.html.*"))  # no temporary file left behind
+    # A deal file the review reads is never overwritten, nor is a folder.
+    before = (repo.root / "deals/a.yaml").read_bytes()
+    for target in ("deals/a.yaml", "deals"):
+        refused = runner.invoke(app, ["review", "deals", "--since", "w1", "-o", target])
+        assert refused.exit_code == 2, refused.stdout
+        assert target in refused.stderr
+    assert (repo.root / "deals/a.yaml").read_bytes() == before

@@ -185,7 +185,9 @@ def audit(
     show_all: Annotated[
         bool,
         typer.Option(
-            "--all", help="Terminal: a panel for every deal, even above 50 (default: not ready)."
+            "--all",
+            help="A panel (terminal, above 50 deals) or section (HTML, above 200) for every "
+            "deal (default: the not-ready and invalid ones).",
         ),
     ] = False,
     verbose: Annotated[
@@ -277,6 +279,12 @@ def review(
     fmt: Annotated[
         ReviewFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReviewFormat.TERMINAL,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the review to FILE (atomically)."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language: en or zh.")] = None,
@@ -304,6 +312,7 @@ def review(
         lang=lang,
         as_of=_parse_date(as_of, "--as-of"),
         history=True if history else None,
+        output=output,
     )
     raise typer.Exit(int(run_review(request, fmt, since, until)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,13 +83,14 @@ def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) ->
 
 def run_review(request: AuditRequest, fmt: ReviewFormat, since: str, until: str | None) -> Exit:
     from ebcheck.audit.review import review
-    from ebcheck.cli.output import write_stdout
+    from ebcheck.cli.output import write_atomically, write_stdout
     from ebcheck.cli.settings import settings_for
     from ebcheck.reports import review_format
 
     try:
         settings = settings_for(request)
         _check_paths(request.paths)
+        _check_output(request)
         result = review(request.paths, settings, since, until)
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
@@ -100,17 +102,45 @@ def run_review(request: AuditRequest, fmt: ReviewFormat, since: str, until: str 
             "warning", "review_unreadable", lang, path=entry.path, id=entry.id, side=side
         )
     options = _options(fmt, lang)
+    if request.output is not None:
+        options = replace(options, width=100, color=False)  # a file, not this terminal
     if fmt is ReviewFormat.JSON:
-        write_stdout(review_format.render_json(result))
+        shown = review_format.render_json(result)
     elif fmt is ReviewFormat.HTML:
         from ebcheck.reports.html_format import render_review
 
-        write_stdout(render_review(result, options))
+        shown = render_review(result, options)
     elif fmt is ReviewFormat.MARKDOWN:
-        write_stdout(review_format.render_markdown(result, options))
+        shown = review_format.render_markdown(result, options)
     else:
-        write_stdout(review_format.render_terminal(result, options))
+        shown = review_format.render_terminal(result, options)
+    if request.output is None:
+        write_stdout(shown)
+        return Exit.OK
+    try:
+        write_atomically(request.output, shown)
+    except EbcheckError as exc:
+        diagnostics.error(exc, lang)
+        return Exit.USAGE
     return Exit.OK
+
+
+def _check_output(request: AuditRequest) -> None:
+    """`-o FILE`: writable, and never a file the review reads (a deal, the config)."""
+    from ebcheck.audit.history import is_deal_path
+    from ebcheck.cli.output import check_writable, refuse_inputs
+    from ebcheck.cli.settings import config_path
+
+    target = request.output
+    if target is None:
+        return
+    check_writable(target)
+    inputs = [p for p in (*request.paths, config_path(request)) if p is not None and p.is_file()]
+    if target.is_file() and is_deal_path(target.name):
+        folders = [p.resolve() for p in request.paths if p.is_dir()]
+        if any(target.resolve().is_relative_to(folder) for folder in folders):
+            inputs.append(target)  # a deal file under a reviewed folder
+    refuse_inputs(target, inputs)
 
 
 def diagnostics_side(at_ref: bool, ref: str, lang: str) -> str:

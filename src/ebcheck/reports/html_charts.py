@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ebcheck.reports.svg import em_width, fit, label, line, num, path, rect, svg, text
+from ebcheck.reports.svg import em_width, fit, label, line, num, path, plain, rect, svg, text
 
 FONT = 12
 """Font size of chart text, in px (the CSS sets the same)."""
@@ -133,9 +133,16 @@ class Step:
     """The bar's class; `wf-<kind>` when empty."""
 
 
-def waterfall(steps: Sequence[Step], *, title: str, width: int = 640) -> str:
+STEP_WIDTH = 100
+"""Width of one waterfall step: the picture (8 steps, 800 wide) is shown at its own size
+in a full-width card, so its 12 px text stays 12 px; labels wrap within their step."""
+LINE = 14
+"""Line height of a wrapped axis label."""
+
+
+def waterfall(steps: Sequence[Step], *, title: str, step_width: int = STEP_WIDTH) -> str:
     """A pipeline waterfall: totals from zero, ups and downs floating on the running total."""
-    step_w = width / max(len(steps), 1)
+    width = step_width * max(len(steps), 1)
     high, base = 150, 170
     running = 0.0
     spans: list[tuple[float, float]] = []
@@ -152,28 +159,43 @@ def waterfall(steps: Sequence[Step], *, title: str, width: int = 640) -> str:
     top = max((hi for _, hi in spans), default=0) or 1
     parts = [line(0, base, width, base, "axis-line")]
     previous_end: float | None = None
+    room = (step_width - 8) / FONT  # ems a label may take: its step less a small gap
+    lines = 1
     for index, (step, (low, hi)) in enumerate(zip(steps, spans, strict=True)):
-        x = index * step_w + 6
-        w = step_w - 12
+        x = index * step_width + 8
+        w = step_width - 16
         y_hi, y_low = base - high * hi / top, base - high * low / top
         if previous_end is not None:
-            parts.append(line(x - 12, previous_end, x, previous_end, "connector"))
+            parts.append(line(x - 16, previous_end, x, previous_end, "connector"))
         css = step.css or f"wf-{step.kind}"
         parts.append(rect(x, y_hi, w, y_low - y_hi, css, tip=f"{step.name}: {step.shown}"))
-        parts.append(
-            label(x + w / 2, y_hi - 4, fit(step.shown, w / FONT * 1.6), "value", anchor="middle")
-        )
-        parts += _two_lines(x + w / 2, base + 16, step.name, w / FONT * 1.5)
+        # Bold digits run wider than the plain estimate: leave them a tenth more room.
+        shown = fit(step.shown, room / 1.1)
+        parts.append(label(x + w / 2, y_hi - 4, shown, "value", anchor="middle"))
+        wrapped = wrap(step.name, room)
+        lines = max(lines, len(wrapped))
+        for row, part in enumerate(wrapped):
+            parts.append(label(x + w / 2, base + 16 + row * LINE, part, "axis", anchor="middle"))
         previous_end = y_low if step.kind == "down" else y_hi
-    return svg(width, base + 38, "".join(parts), label=title, css="chart waterfall")
+    height = base + 16 + (lines - 1) * LINE + 8
+    return svg(width, height, "".join(parts), label=title, css="chart waterfall")
 
 
-def _two_lines(x: float, y: float, name: str, ems: float) -> list[str]:
-    """A centred axis label, broken at its last space onto a second line when too long."""
-    if em_width(name) <= ems or " " not in name:
-        return [label(x, y, fit(name, ems), "axis", anchor="middle")]
-    first, second = name.rsplit(" ", 1)
-    return [
-        label(x, y, fit(first, ems), "axis", anchor="middle"),
-        label(x, y + 13, fit(second, ems), "axis", anchor="middle"),
-    ]
+def wrap(name: str, ems: float, *, most: int = 3) -> list[str]:
+    """A label broken into lines of at most `ems` em, at a space when there is one (Chinese
+    breaks between any two characters); the last of `most` lines is cut with an ellipsis."""
+    rest = plain(name)
+    lines: list[str] = []
+    while len(lines) < most - 1 and em_width(rest) > ems:
+        cut, used = 0, 0.0
+        for char in rest:
+            used += em_width(char)
+            if used > ems:
+                break
+            cut += 1
+        space = rest.rfind(" ", 0, cut + 1)
+        cut = space if space > 0 else max(cut, 1)
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    lines.append(fit(rest, ems))
+    return lines

@@ -21,7 +21,7 @@ same report gives the same bytes: no clock, no random ids, stable ordering.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from ebcheck.audit.findings import Finding
@@ -50,7 +50,12 @@ from ebcheck.reports.html_style import CSP, CSS, SCRIPT
 from ebcheck.reports.svg import attr, num, svg, text
 
 OPEN_UP_TO = 20
-"""Deal sections start open up to this many deals; above, collapsed (10,000 stay usable)."""
+"""Deal sections start open up to this many deals; above, collapsed."""
+SECTIONS_UP_TO = 200
+"""Every deal gets a section up to this many deals; above, only the not-ready and invalid
+ones do (the rest are in the pipeline table), unless `--all`: 10,000 deals would make a
+page of 60 MB that takes a browser half a minute to open."""
+URGENT = (Verdict.INVALID, Verdict.NOT_READY)
 DASH = "—"
 Trends = Mapping[str, Sequence[VersionRow]]
 
@@ -316,7 +321,14 @@ def spark(rows: Sequence[VersionRow]) -> str:
     return svg(60, 18, body, label=label, css="sparkline")
 
 
-def pipeline_table(deals: Sequence[DealReport], words: Catalogue, trends: Trends | None) -> str:
+def pipeline_table(
+    deals: Sequence[DealReport],
+    words: Catalogue,
+    trends: Trends | None,
+    linked: Collection[int] | None = None,
+) -> str:
+    """The table of every deal; a deal links to its section when it has one (`linked`: the
+    indexes of the deals with a section, None for all)."""
     forecasts = any(d.deal is not None and d.deal.deal.forecast is not None for d in deals)
     heads = [th(words.text("report.deal")), th(words.text("report.account"))]
     heads.append(th(words.text("report.owner")))
@@ -332,7 +344,10 @@ def pipeline_table(deals: Sequence[DealReport], words: Catalogue, trends: Trends
     ]
     if trends is not None:
         heads.append(th(words.text("html.trend")))
-    rows = [pipeline_row(index, deal, words, forecasts, trends) for index, deal in enumerate(deals)]
+    rows = [
+        pipeline_row(index, deal, words, forecasts, trends, linked is None or index in linked)
+        for index, deal in enumerate(deals)
+    ]
     return (
         f'<section id="pipeline" class="panel"><h2>{text(words.text("report.pipeline"))}</h2>'
         f'<p class="note">{text(words.text("html.sort_hint"))}</p><div class="scroll">'
@@ -342,11 +357,17 @@ def pipeline_table(deals: Sequence[DealReport], words: Catalogue, trends: Trends
 
 
 def pipeline_row(
-    index: int, deal: DealReport, words: Catalogue, forecasts: bool, trends: Trends | None
+    index: int,
+    deal: DealReport,
+    words: Catalogue,
+    forecasts: bool,
+    trends: Trends | None,
+    has_section: bool = True,
 ) -> str:
     info = deal.deal.deal if deal.deal else None
     name = f' <span class="muted">{text(deal.name)}</span>' if deal.name else ""
-    link = f'<a href="#{anchor(index)}">{text(deal.deal_id or deal.path)}</a>{name}'
+    shown = text(deal.deal_id or deal.path)
+    link = (f'<a href="#{anchor(index)}">{shown}</a>' if has_section else shown) + name
     cells = [
         td(link, sort=f"{deal.deal_id or deal.path} {deal.name or ''}", raw=True),
         td(info.account if info else DASH),
@@ -613,18 +634,44 @@ def render_page(
         body.append(f"<p>{text(words.text('report.no_deals'))}</p>")
     else:
         body += [cards(report, words), charts(report, words, trend_note)]
-        body.append(pipeline_table(deals, words, trends))
+        shown = sectioned(deals, options)
+        linked = None if len(shown) == len(deals) else {i for i, _ in shown}
+        body.append(pipeline_table(deals, words, trends, linked))
         if not options.summary_only:
-            opened = len(deals) <= OPEN_UP_TO
-            heading = words.text("html.deals_heading")
-            if not opened:
-                heading += " · " + words.text("html.collapsed", count=len(deals))
-            body.append(f'<section id="deals"><h2>{text(heading)}</h2>')
-            body += [deal_section(i, d, words, trends, is_open=opened) for i, d in enumerate(deals)]
-            body.append("</section>")
+            body += deal_sections(deals, shown, words, trends)
     body += [f'<p class="note">{text(line)}</p>' for line in notes(report, words)]
     body.append("</main>")
     return page(title, "\n".join(body), words, options.version)
+
+
+def sectioned(deals: Sequence[DealReport], options: RenderOptions) -> list[tuple[int, DealReport]]:
+    """The deals that get a section, with their place in the table: all of them up to
+    `SECTIONS_UP_TO` deals or with `--all`, else the not-ready and invalid ones."""
+    if options.summary_only:
+        return []
+    if options.show_all or len(deals) <= SECTIONS_UP_TO:
+        return list(enumerate(deals))
+    return [(i, d) for i, d in enumerate(deals) if d.verdict in URGENT]
+
+
+def deal_sections(
+    deals: Sequence[DealReport],
+    shown: Sequence[tuple[int, DealReport]],
+    words: Catalogue,
+    trends: Trends | None,
+) -> list[str]:
+    opened = len(shown) <= OPEN_UP_TO
+    heading = words.text("html.deals_heading")
+    if not opened:
+        heading += " · " + words.text("html.collapsed", count=len(shown))
+    parts = [f'<section id="deals"><h2>{text(heading)}</h2>']
+    hidden = len(deals) - len(shown)
+    if hidden:
+        said = words.text("html.sections_hidden", count=hidden)
+        parts.append(f'<p class="note" id="sections-hidden">{text(said)}</p>')
+    parts += [deal_section(i, d, words, trends, is_open=opened) for i, d in shown]
+    parts.append("</section>")
+    return parts
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
@@ -702,7 +749,13 @@ def review_findings(review: Review, words: Catalogue) -> str:
 
 
 def rule_list(findings: Sequence[Finding]) -> str:
-    return ", ".join(f"{f.rule} {f.name}" for f in findings)
+    """Each rule once, in order of appearance, with how many times it fired when more than once:
+    `HY007 date-in-future ×3, EB001 eb-not-met`."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        name = f"{f.rule} {f.name}"
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in counts.items())
 
 
 def review_verdicts(review: Review, words: Catalogue) -> str:
@@ -726,7 +779,8 @@ def render_review(review: Review, options: RenderOptions) -> str:
     body = [header(title, lines), "<main>"]
     body.append(f'<section id="waterfall"><h2>{text(words.text("review.waterfall_title"))}</h2>')
     if figures:
-        body.append(f'<div class="charts">{"".join(figures)}</div>')
+        # One waterfall per row, shown at its own width: its labels stay readable.
+        body.append(f'<div class="charts wide">{"".join(figures)}</div>')
         body.append(f'<p class="note">{text(words.text("html.waterfall_balance"))}</p>')
     else:
         body.append(f"<p>{text(words.text('html.no_amounts'))}</p>")

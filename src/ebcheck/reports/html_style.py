@@ -52,6 +52,8 @@ td.nowrap { white-space: nowrap; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
 .charts figure { margin: 0; background: var(--paper); border: 1px solid var(--line);
   border-radius: 10px; padding: 12px 14px; overflow-x: auto; }
+.charts.wide { grid-template-columns: 1fr; }
+svg.waterfall { min-width: 720px; }
 figcaption { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
 .note { color: var(--muted); font-size: 13px; }
 svg { max-width: 100%; height: auto; font-family: FONTS; }

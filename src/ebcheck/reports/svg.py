@@ -8,7 +8,10 @@ it; then `&`, `<`, `>` and both quotes become character references, so no
 text can open a tag, end a `<style>` or `<script>`, or leave its attribute.
 Inline SVG in HTML is parsed by the HTML parser, so the same escaping is right
 inside `<svg>`. Lone surrogates (from undecodable file names) become U+FFFD
-too: the page is always valid UTF-8.
+too: the page is always valid UTF-8. The colon after `http` or `https` (any
+case) is written `&#58;`: the reader sees the same text, and the file holds no
+URL but the SVG namespace, whatever a deal says (a mail filter or a link
+checker finds nothing to follow).
 
 Shapes take numbers and class names chosen by ebcheck, never user text,
 except through `text`/`attr`.
@@ -25,6 +28,7 @@ from ebcheck.reports.textsafe import clean
 SVG_NS = "http://www.w3.org/2000/svg"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ELLIPSIS = "…"
+_SCHEME_COLON = re.compile("(https?):", re.IGNORECASE)
 
 
 def plain(value: object) -> str:
@@ -32,14 +36,18 @@ def plain(value: object) -> str:
     return _SURROGATE.sub("\ufffd", clean(str(value)))
 
 
+def _escape(value: object) -> str:
+    return _SCHEME_COLON.sub(r"\1&#58;", html.escape(plain(value), quote=True))
+
+
 def text(value: object) -> str:
     """User text as HTML/SVG element content, on one line."""
-    return html.escape(plain(value), quote=True)
+    return _escape(value)
 
 
 def attr(value: object) -> str:
     """User text for the inside of a double-quoted attribute."""
-    return html.escape(plain(value), quote=True)
+    return _escape(value)
 
 
 def em_width(value: str) -> float:
