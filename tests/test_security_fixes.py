@@ -1,0 +1,53 @@
+"""Issue 10 review: the holes the review of the security work found, closed.
+
+Each test states what a user (or an attacker writing a deal file or a pull
+request) would see.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ebcheck.audit.history import BlobReader, read_history
+from ebcheck.deal.source import MAX_BYTES
+from tests.security_support import deal_text
+from tests.test_history import Repo
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def _blob(repo: Repo, name: str) -> str:
+    return repo.git("rev-parse", f"HEAD:{name}").strip()
+
+
+@needs_git
+def test_a_huge_blob_in_history_is_kept_only_to_the_limit(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.write("a.yaml", deal_text("A-1"))
+    (repo.root / "big.yaml").write_bytes(b"\0" * (3 * MAX_BYTES))
+    repo.commit("2026-01-05")
+    reader = BlobReader(repo.root)
+    big, small = _blob(repo, "big.yaml"), _blob(repo, "a.yaml")
+    read = dict(reader.read([big, small]))
+    assert len(read[big] or b"") == MAX_BYTES + 1
+    assert read[small] == deal_text("A-1").encode("utf-8")
+
+
+@needs_git
+def test_a_deal_version_padded_past_the_limit_counts_as_not_loading(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.write("a.yaml", deal_text("A-1"))
+    repo.commit("2026-01-05")
+    repo.write("a.yaml", deal_text("A-1") + "#" * (2 * MAX_BYTES) + "\n")
+    repo.commit("2026-02-05")
+    repo.write("a.yaml", deal_text("A-1"))
+    repo.commit("2026-03-05")
+    for full in (True, False):
+        history = read_history(repo.root, full=full)
+        # The version cut at the limit is one that does not load, not a deal.
+        assert history.deals["A-1"].skipped == 1
+        assert all(v.head.id == "A-1" for v in history.deals["A-1"].versions)
