@@ -6,13 +6,15 @@ request) would see.
 
 from __future__ import annotations
 
+import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from ebcheck.audit.history import BlobReader, read_history
+from ebcheck.cli.app import app
 from ebcheck.deal.source import MAX_BYTES
 from tests.security_support import deal_text
 from tests.test_history import Repo
@@ -51,3 +53,41 @@ def test_a_deal_version_padded_past_the_limit_counts_as_not_loading(tmp_path: Pa
         # The version cut at the limit is one that does not load, not a deal.
         assert history.deals["A-1"].skipped == 1
         assert all(v.head.id == "A-1" for v in history.deals["A-1"].versions)
+
+
+def _eb_named(name: str) -> str:
+    text = deal_text().replace("  - name: 张伟\n", f"  - name: {name}\n")
+    return text.replace("    met: 2026-11-10\n", "")
+
+
+def _assert_inert(markdown: str) -> None:
+    assert "octocat" in markdown and "EB002" in markdown
+    assert not re.search(r"@[\w-]", markdown), "a mention would notify"
+    assert not re.search(r"(?i)\bhttps?://(?!docs\.)", markdown.replace("](http", ""))
+
+
+def test_a_mention_or_url_in_a_finding_message_is_inert_in_markdown(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "m.yaml").write_text(_eb_named("张伟 @octocat https://evil.example/x"), "utf-8")
+    result = runner.invoke(app, ["audit", str(tmp_path / "m.yaml"), "-f", "markdown"])
+    _assert_inert(result.stdout)
+
+
+def test_a_mention_or_url_in_a_finding_message_is_inert_in_the_step_summary(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "m.yaml").write_text(_eb_named("张伟 @octocat https://evil.example/x"), "utf-8")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    runner.invoke(app, ["audit", str(tmp_path / "m.yaml"), "-f", "github"])
+    _assert_inert(summary.read_text(encoding="utf-8"))
+
+
+def test_a_field_code_span_stays_code_beside_an_inert_mention(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "m.yaml").write_text(_eb_named("张伟 @octocat"), "utf-8")
+    result = runner.invoke(app, ["audit", str(tmp_path / "m.yaml"), "-f", "markdown"])
+    assert "`met`" in result.stdout
+    assert "&#8203;" not in "".join(re.findall(r"`[^`]*`", result.stdout))
