@@ -91,3 +91,21 @@ def test_a_field_code_span_stays_code_beside_an_inert_mention(
     result = runner.invoke(app, ["audit", str(tmp_path / "m.yaml"), "-f", "markdown"])
     assert "`met`" in result.stdout
     assert "&#8203;" not in "".join(re.findall(r"`[^`]*`", result.stdout))
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("true", "应为数字，而不是 true 或 false"), ("1.5", "应为整数"), ("-1", "应为不小于 0 的数字")],
+)
+def test_a_bad_rule_option_is_explained_in_chinese(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, said: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    (tmp_path / ".ebcheck.yaml").write_text(f"rules: {{EB006: {{max_days: {value}}}}}\n", "utf-8")
+    args = ["audit", str(tmp_path / "deal.yaml"), "--lang", "zh"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"选项 max_days 无效：{said}" in result.output
+    assert "Value error" not in result.output and "Input should" not in result.output
