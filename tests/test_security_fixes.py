@@ -6,6 +6,7 @@ request) would see.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -95,7 +96,11 @@ def test_a_field_code_span_stays_code_beside_an_inert_mention(
 
 @pytest.mark.parametrize(
     ("value", "said"),
-    [("true", "应为数字，而不是 true 或 false"), ("1.5", "应为整数"), ("-1", "应为不小于 0 的数字")],
+    [
+        ("true", "应为数字，而不是 true 或 false"),
+        ("1.5", "应为整数"),
+        ("-1", "应为不小于 0 的数字"),
+    ],
 )
 def test_a_bad_rule_option_is_explained_in_chinese(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, said: str
@@ -109,3 +114,22 @@ def test_a_bad_rule_option_is_explained_in_chinese(
     assert result.exit_code == 2
     assert f"选项 max_days 无效：{said}" in result.output
     assert "Value error" not in result.output and "Input should" not in result.output
+
+
+def _many_ebs(count: int) -> str:
+    people = "".join(f"  - {{name: P{n}, roles: [EB]}}\n" for n in range(count))
+    return deal_text().replace("stakeholders:\n", "stakeholders:\n" + people)
+
+
+@pytest.mark.parametrize(
+    ("lang", "more"),
+    [("en", "P0, P1, P2, P3, P4 and 2996 more"), ("zh", "P0、P1、P2、P3、P4和其他 2996 人")],
+)
+def test_a_message_names_a_few_people_and_counts_the_rest(
+    runner: CliRunner, tmp_path: Path, lang: str, more: str
+) -> None:
+    (tmp_path / "d.yaml").write_text(_many_ebs(3000).replace("    met: 2026-11-10\n", ""), "utf-8")
+    result = runner.invoke(app, ["audit", str(tmp_path / "d.yaml"), "-f", "json", "--lang", lang])
+    messages = [f["message"] for f in json.loads(result.stdout)["deals"][0]["findings"]]
+    assert any(more in m for m in messages), messages[:3]
+    assert max(len(m) for m in messages) < 1000
