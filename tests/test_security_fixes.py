@@ -7,6 +7,7 @@ request) would see.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from ebcheck.audit.history import BlobReader, read_history
 from ebcheck.cli.app import app
 from ebcheck.deal.source import MAX_BYTES
-from tests.security_support import deal_text
+from tests.security_support import deal_text, run_ebcheck
 from tests.test_history import Repo
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -133,3 +134,31 @@ def test_a_message_names_a_few_people_and_counts_the_rest(
     messages = [f["message"] for f in json.loads(result.stdout)["deals"][0]["findings"]]
     assert any(more in m for m in messages), messages[:3]
     assert max(len(m) for m in messages) < 1000
+
+
+@pytest.mark.parametrize("device", ["/dev/urandom", "/dev/zero", "/dev/tty"])
+def test_a_planted_link_to_a_device_is_refused(tmp_path: Path, device: str) -> None:
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    (tmp_path / "results.sarif").symlink_to(device)
+    result = run_ebcheck(
+        "audit", "deal.yaml", "-f", "sarif", "-o", "results.sarif", cwd=tmp_path, timeout=30
+    )
+    assert result.returncode == 2
+    assert b"results.sarif: cannot write the report here" in result.stderr
+
+
+def test_a_link_to_dev_null_is_still_written_into(tmp_path: Path) -> None:
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    (tmp_path / "hop").symlink_to("/dev/null")
+    (tmp_path / "out.json").symlink_to(tmp_path / "hop")
+    result = run_ebcheck("audit", "deal.yaml", "-f", "json", "-o", "out.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.json").is_symlink()
+
+
+def test_a_fifo_nobody_reads_says_so(tmp_path: Path) -> None:
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    os.mkfifo(tmp_path / "ff")
+    result = run_ebcheck("audit", "deal.yaml", "-o", "ff", cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert b"ff: cannot write the report: nobody is reading this FIFO" in result.stderr
