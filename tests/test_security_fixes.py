@@ -162,3 +162,73 @@ def test_a_fifo_nobody_reads_says_so(tmp_path: Path) -> None:
     result = run_ebcheck("audit", "deal.yaml", "-o", "ff", cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert b"ff: cannot write the report: nobody is reading this FIFO" in result.stderr
+
+
+def _repo_with_deal(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "folder", "broken-link"])
+def test_a_config_that_is_no_regular_file_is_exit_2_naming_it(tmp_path: Path, kind: str) -> None:
+    repo = _repo_with_deal(tmp_path)
+    config = repo / ".ebcheck.yaml"
+    if kind == "dev-zero":
+        config.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(config)
+    elif kind == "folder":
+        config.mkdir()
+    else:
+        config.symlink_to(repo / "gone.yaml")
+    for args in ((), ("--config", ".ebcheck.yaml")):
+        result = run_ebcheck("audit", "deal.yaml", *args, cwd=repo, timeout=30)
+        assert result.returncode == 2, (args, result.stderr)
+        assert b".ebcheck.yaml: this config file is not a regular file" in result.stderr
+
+
+def test_config_dev_zero_is_not_called_missing(tmp_path: Path) -> None:
+    repo = _repo_with_deal(tmp_path)
+    result = run_ebcheck("audit", "deal.yaml", "--config", "/dev/zero", cwd=repo, timeout=30)
+    assert result.returncode == 2
+    assert b"/dev/zero: this config file is not a regular file" in result.stderr
+    assert b"not found" not in result.stderr
+
+
+def test_no_config_and_config_together_are_exit_2(tmp_path: Path) -> None:
+    repo = _repo_with_deal(tmp_path)
+    (repo / "c.yaml").write_text("fail_on: never\n", encoding="utf-8")
+    result = run_ebcheck("audit", "deal.yaml", "--no-config", "--config", "c.yaml", cwd=repo)
+    assert result.returncode == 2
+    assert b"--no-config and --config cannot be used together" in result.stderr
+
+
+def test_the_step_summary_never_follows_a_link_into_a_deal(tmp_path: Path) -> None:
+    repo = _repo_with_deal(tmp_path)
+    before = (repo / "deal.yaml").read_bytes()
+    (tmp_path / "sumlink").symlink_to(repo / "deal.yaml")
+    os.link(repo / "deal.yaml", tmp_path / "hardlink.md")
+    for summary in ("sumlink", "hardlink.md"):
+        env = {"GITHUB_STEP_SUMMARY": str(tmp_path / summary)}
+        result = run_ebcheck("audit", ".", "-f", "github", cwd=repo, env=env)
+        assert result.returncode == 0, result.stderr
+        assert b"cannot append to GITHUB_STEP_SUMMARY" in result.stderr
+        assert (repo / "deal.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (("--baseline", "/dev/zero"), {}, "不是可读的基线文件：它不是普通文件"),
+        (("-f", "github"), {"GITHUB_STEP_SUMMARY": "/dev/full"}, "：不是普通文件（"),
+    ],
+)
+def test_a_special_file_is_explained_in_chinese(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], said: str
+) -> None:
+    repo = _repo_with_deal(tmp_path)
+    result = run_ebcheck("audit", "deal.yaml", "--lang", "zh", *args, cwd=repo, env=env)
+    stderr = result.stderr.decode("utf-8")
+    assert said in stderr
+    assert "not a regular file" not in stderr

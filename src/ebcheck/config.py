@@ -12,6 +12,7 @@ unknown keys.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -42,7 +43,7 @@ from ebcheck.audit.walk import is_glob
 from ebcheck.deal.enums import Severity, Stage
 from ebcheck.deal.fields import MAX_NUMBER
 from ebcheck.deal.problems import ReadFailure
-from ebcheck.deal.source import plain, read_limited, read_yaml
+from ebcheck.deal.source import NotRegularFile, plain, read_limited, read_yaml
 from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap
 from ebcheck.deal.suggest import closest
@@ -71,14 +72,24 @@ def discover(start: Path) -> Path | None:
     folder = start.resolve()
     top = repository_root(folder)
     if top is None:
-        candidate = folder / CONFIG_NAME
-        return candidate if candidate.is_file() else None
+        return _config_at(folder / CONFIG_NAME)
     for current in (folder, *folder.parents):
-        candidate = current / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
+        found = _config_at(current / CONFIG_NAME)
+        if found is not None:
+            return found
         if current == top:
             break
+    return None
+
+
+def _config_at(candidate: Path) -> Path | None:
+    """`candidate` if it is a config file; None if there is none. A `.ebcheck.yaml`
+    that is a folder, a FIFO, a device or a broken link is exit 2: skipping it
+    and reading a config further up (or none) would go unnoticed."""
+    if candidate.is_file():
+        return candidate
+    if os.path.lexists(candidate):
+        raise ConfigError("config_not_regular", where=str(candidate))
     return None
 
 
@@ -461,6 +472,8 @@ def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
     """
     try:
         tree, source, problems = read_yaml(read_limited(path))
+    except NotRegularFile:
+        raise ConfigError("config_not_regular", where=str(path)) from None
     except OSError as exc:
         raise ConfigError("config_unreadable", where=str(path), reason=exc.strerror) from None
     except ReadFailure as failure:

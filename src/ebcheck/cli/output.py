@@ -63,7 +63,7 @@ def _links_to_a_stream(path: Path) -> bool:
     current = path.absolute()
     for _ in range(40):  # the kernel's own limit on links in a row
         try:
-            target = Path(os.readlink(current))
+            target = current.readlink()
         except OSError:
             return False
         current = Path(os.path.normpath(current.parent / target))
