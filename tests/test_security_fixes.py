@@ -232,3 +232,14 @@ def test_a_special_file_is_explained_in_chinese(
     stderr = result.stderr.decode("utf-8")
     assert said in stderr
     assert "not a regular file" not in stderr
+
+
+def test_a_huge_amount_is_out_of_range_in_chinese_without_english(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = deal_text().replace("  amount: 1200000", "  amount: " + "9" * 401)
+    (tmp_path / "d.yaml").write_text(text, encoding="utf-8")
+    args = ["audit", str(tmp_path / "d.yaml"), "-f", "concise", "--lang", "zh"]
+    line = next(x for x in runner.invoke(app, args).stdout.splitlines() if "E002" in x)
+    assert "超出范围" in line and "9" * 20 + "…9999" in line
+    assert "characters" not in line

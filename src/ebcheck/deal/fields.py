@@ -139,9 +139,13 @@ def _in_range(value: Any, raw: int | float) -> None:
 
 
 def _shown_number(value: Any) -> str:
-    """The number as written, cut short: a 5,000-digit value is not worth showing whole."""
+    """The number as written, cut short: a 5,000-digit value is not worth showing whole.
+
+    Its first and last digits around an ellipsis, in no language (the message
+    around it is translated; a word here would not be).
+    """
     text = value.raw if isinstance(value, Scalar) else repr(value)
-    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-4:]}"
 
 
 def _decimal_only(value: Any) -> None:
