@@ -243,3 +243,37 @@ def test_a_huge_amount_is_out_of_range_in_chinese_without_english(
     line = next(x for x in runner.invoke(app, args).stdout.splitlines() if "E002" in x)
     assert "超出范围" in line and "9" * 20 + "…9999" in line
     assert "characters" not in line
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "said"),
+    [
+        ("committed_days", "1e-320", "'1e-320' is text to YAML: an exponent needs a decimal point"),
+        ("committed_days", "1e308", "'1e308' is out of range"),
+        ("committed_days", "1e16", "'1e16' is out of range"),
+        ("amount", "1.5e16", "'1.5e16' is out of range"),
+        ("amount", "1_000", "'1_000' is not a decimal number (`_` is not a digit); write 1000"),
+    ],
+)
+def test_a_number_gets_the_hint_that_fits_how_it_is_written(
+    runner: CliRunner, tmp_path: Path, field: str, written: str, said: str
+) -> None:
+    old = {"amount": "  amount: 1200000", "committed_days": "  committed_days: 50"}[field]
+    text = deal_text().replace(old, old.split(":")[0] + ": " + written)
+    (tmp_path / "d.yaml").write_text(text, encoding="utf-8")
+    args = ["audit", str(tmp_path / "d.yaml"), "-f", "concise", "--lang", "en"]
+    out = runner.invoke(app, args).stdout
+    assert said in out
+    assert "remove the quotes" not in out and "leading 0" not in out
+
+
+@pytest.mark.parametrize("written", ["1e400", "9" * 5000])
+def test_an_unquoted_huge_rule_option_is_out_of_range_not_quoted_text(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    monkeypatch.chdir(_repo_with_deal(tmp_path))
+    (tmp_path / ".ebcheck.yaml").write_text(f"rules: {{EB006: {{max_days: {written}}}}}\n", "utf-8")
+    result = runner.invoke(app, ["audit", "deal.yaml"])
+    assert result.exit_code == 2
+    assert "the number is out of range" in result.output
+    assert "quotes" not in result.output

@@ -59,7 +59,7 @@ def test_huge_shares_days_and_estimates_are_out_of_range(field: str, line: str) 
         ("1:30:00", "E002.not_decimal"),
         ("0x10", "E002.not_decimal"),
         ("0b101", "E002.not_decimal"),
-        ("1_200_000", "E002.not_decimal_hint"),
+        ("1_200_000", "E002.not_decimal_underscore"),
     ],
 )
 def test_only_decimal_numbers_are_read(value: str, key: str) -> None:

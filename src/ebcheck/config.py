@@ -12,6 +12,7 @@ unknown keys.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -41,9 +42,9 @@ from ebcheck.audit.select import always_on, find_rule, matches
 from ebcheck.audit.settings import DEFAULT_SMALL_DEAL_BELOW, RuleSetting
 from ebcheck.audit.walk import is_glob
 from ebcheck.deal.enums import Severity, Stage
-from ebcheck.deal.fields import MAX_NUMBER
+from ebcheck.deal.fields import MAX_NUMBER, unquoted_number
 from ebcheck.deal.problems import ReadFailure
-from ebcheck.deal.source import NotRegularFile, plain, read_limited, read_yaml
+from ebcheck.deal.source import NotRegularFile, Scalar, plain, read_limited, read_yaml
 from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap
 from ebcheck.deal.suggest import closest
@@ -440,6 +441,19 @@ def _holds(value: Any, kind: type, test: Callable[[Any], Any] | None = None) -> 
     return False
 
 
+def _numbers_as_written(tree: Any) -> Any:
+    """The tree with each unquoted number YAML 1.1 left as text (`1e400`, 5,000
+    digits) made a number, so that it is out of range, not "text in quotes"."""
+    if isinstance(tree, dict):
+        return {key: _numbers_as_written(value) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [_numbers_as_written(value) for value in tree]
+    written = unquoted_number(tree) if isinstance(tree, Scalar) else None
+    if written is None:
+        return tree
+    return math.inf if abs(written) > MAX_NUMBER else float(written)
+
+
 def _huge_number(values: Any, at: KeyPath = ()) -> KeyPath | None:
     """The path of the first number past `MAX_NUMBER` (`max_days: 10**400`), if any."""
     if isinstance(values, dict):
@@ -494,7 +508,7 @@ def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
             where=f"{path}:{pos.line}:{pos.column}",
             key_name=str(first.path[-1]),
         )
-    values = plain(tree)
+    values = plain(_numbers_as_written(tree))
     if values is None:
         return ConfigFile()
     huge = _huge_number(values)
