@@ -277,3 +277,12 @@ def test_an_unquoted_huge_rule_option_is_out_of_range_not_quoted_text(
     assert result.exit_code == 2
     assert "the number is out of range" in result.output
     assert "quotes" not in result.output
+
+
+def test_a_fifo_in_a_walked_folder_is_reported_as_skipped(tmp_path: Path) -> None:
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    os.mkfifo(tmp_path / "f.yaml")
+    result = run_ebcheck("audit", ".", "-v", "-f", "json", cwd=tmp_path, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert b"f.yaml" in result.stderr
+    assert json.loads(result.stdout)["summary"]["skipped"] == 1
