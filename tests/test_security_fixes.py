@@ -286,3 +286,14 @@ def test_a_fifo_in_a_walked_folder_is_reported_as_skipped(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert b"f.yaml" in result.stderr
     assert json.loads(result.stdout)["summary"]["skipped"] == 1
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "not in a repository"), ("zh", "不在仓库中")])
+def test_verbose_outside_a_repository_says_only_this_folder_was_looked_at(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
+    result = run_ebcheck("audit", "deal.yaml", "-v", "--lang", lang, cwd=tmp_path)
+    stderr = result.stderr.decode("utf-8")
+    assert said in stderr
+    assert "repository root" not in stderr and "仓库根目录" not in stderr

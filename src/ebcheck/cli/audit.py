@@ -81,8 +81,12 @@ def run_audit(request: AuditRequest) -> Exit:
 
 
 def _name_config(config: Path | None, lang: str) -> None:
+    from ebcheck.config import repository_root
+
     if config is None:
-        diagnostics.say("note", "config_none", lang)
+        # Outside a repository only the current folder is looked at: say that.
+        inside = repository_root(Path.cwd()) is not None
+        diagnostics.say("note", "config_none" if inside else "config_none_outside", lang)
     else:
         diagnostics.say("note", "config_used", lang, path=str(config))
 
