@@ -337,7 +337,7 @@ def test_options_given_in_code_are_still_validated() -> None:
         audit_text(READY, settings)
     assert str(caught.value) == (
         "rules.EB006: EB006 (eb-meeting-stale): invalid option max_days: "
-        "Input should be greater than or equal to 0"
+        "expected a number of at least 0, found -1"
     )
 
 

@@ -48,7 +48,7 @@ from ebcheck.deal.source import NotRegularFile, Scalar, plain, read_limited, rea
 from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap
 from ebcheck.deal.suggest import closest
-from ebcheck.errors import ConfigError, Words
+from ebcheck.errors import ConfigError, Words, validation_detail
 from ebcheck.i18n import LANGUAGES
 from ebcheck.ruleapi import NoOptions, Rule, RuleOptions
 
@@ -592,7 +592,7 @@ class _Translator:
         if error["type"] == "extra_forbidden":
             facts["known"] = ", ".join(rule.options.model_fields) or "-"
             return self._fail(option_path, "option_unknown", facts, on_key=True)
-        facts["detail"] = detail(error)
+        facts["detail"] = validation_detail(error)
         return self._fail(option_path, "option_invalid", facts, on_key=True)
 
 
@@ -601,43 +601,4 @@ def _catalogue_key(error: ErrorDetails) -> tuple[str, Mapping[str, Any]]:
     kind = error["type"]
     if kind.startswith("error."):
         return kind.removeprefix("error."), dict(error.get("ctx") or {})
-    return "config_invalid", {"detail": detail(error)}
-
-
-# pydantic's error types that a config can meet, by the catalogue key that says
-# the same in the user's language (`detail.<key>`); the facts are pydantic's context.
-_DETAILS = {
-    "int_from_float": "whole_number",
-    "int_parsing": "number",
-    "int_type": "number",
-    "float_parsing": "number",
-    "float_type": "number",
-    "finite_number": "number",
-    "greater_than_equal": "at_least",
-    "greater_than": "greater_than",
-    "less_than_equal": "at_most",
-    "less_than": "less_than",
-    "bool_parsing": "boolean",
-    "bool_type": "boolean",
-    "string_type": "text",
-    "dict_type": "mapping",
-    "list_type": "list",
-    "missing": "missing",
-}
-
-
-def detail(error: ErrorDetails) -> Words:
-    """What is wrong with a value, from the catalogue: never pydantic's English."""
-    kind = error["type"]
-    if kind.startswith("detail."):
-        return Words(kind, {})
-    facts = {name: _shown(value) for name, value in (error.get("ctx") or {}).items()}
-    key = _DETAILS.get(kind, "other")
-    return Words(f"detail.{key}", {"found": _shown(error.get("input")), **facts})
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # `lt=1.0` is "less than 1"
-    text = "true" if value is True else "false" if value is False else str(value)
-    return text if len(text) <= 40 else text[:40] + "…"
+    return "config_invalid", {"detail": validation_detail(error)}
