@@ -115,14 +115,14 @@ def coach_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
         if p.has_role(Role.COACH) and not p.customer_side and not ctx.gone(p)
     ]
     if outside:
-        names = ctx.join(p.name for p in outside)
+        names = ctx.names(p.name for p in outside)
         yield ctx.finding(
             ctx.path_of(outside[0], "affiliation"), variant="outside", names=names, account=account
         )
         return
     gone = [p for p in deal.stakeholders if p.has_role(Role.COACH) and ctx.gone(p)]
     if gone and gone[-1].left is not None:
-        names = ctx.join(p.name for p in gone)
+        names = ctx.names(p.name for p in gone)
         left = gone[-1].left.isoformat()
         yield ctx.finding(
             ctx.path_of(gone[-1], "left"), variant="gone", names=names, left=left, account=account
@@ -188,7 +188,7 @@ def coach_unvalidated(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Findi
         ctx.path_of(coaches[0], "validated"),
         subject=coaches[0].name if one else None,
         variant="one" if one else "several",
-        names=ctx.join(person.name for person in coaches),
+        names=ctx.names(person.name for person in coaches),
     )
 
 
@@ -370,7 +370,7 @@ def single_threaded(deal: DealFile, ctx: Context[ThreadOptions]) -> Iterator[Fin
     yield ctx.finding(
         "stakeholders",
         variant=variant,
-        names=ctx.join(person.name for person in met),
+        names=ctx.names(person.name for person in met),
         met_count=len(met),
         count=len(people),
         listed=len(deal.stakeholders),
@@ -592,7 +592,7 @@ def no_opposition_mapped(deal: DealFile, ctx: Context[MapOptions]) -> Iterator[F
     yield ctx.finding(
         "stakeholders",
         count=len(placed),
-        names=ctx.join(p.name for p in placed),
+        names=ctx.names(p.name for p in placed),
         rivals=ctx.join(rivals) if rivals else ctx.text("a_competitor"),
     )
 
@@ -686,7 +686,7 @@ def role_holder_left(deal: DealFile, ctx: Context[LeftOptions]) -> Iterator[Find
             what=ctx.join(what),
             left=person.left.isoformat(),
             days=days,
-            successors=ctx.join(dict.fromkeys(successors)),
+            successors=ctx.names(dict.fromkeys(successors)),
         )
 
 
@@ -758,7 +758,7 @@ def coach_without_power(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fin
         ctx.path_of(coaches[0], "influence"),
         subject=coaches[0].name if one else None,
         coaches=ctx.join(described),
-        names=ctx.join(p.name for p in coaches),
+        names=ctx.names(p.name for p in coaches),
         account=deal.deal.account,
     )
 

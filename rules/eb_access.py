@@ -89,7 +89,7 @@ def _announced(deal: DealFile) -> str:
 def _eb_names(ctx: Context[Any]) -> str:
     """The EBs who hold the role now, or words for the economic buyer when none does."""
     ebs = ctx.holders(Role.EB)
-    return ctx.join(p.name for p in ebs) if ebs else ctx.catalogue.text("words.the_eb")
+    return ctx.names(p.name for p in ebs) if ebs else ctx.catalogue.text("words.the_eb")
 
 
 _EB_MISSING_FAILS = """\
@@ -158,7 +158,7 @@ def eb_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
         return
     gone = [p for p in deal.stakeholders if p.has_role(Role.EB) and ctx.gone(p)]
     if gone:
-        names = ctx.join(
+        names = ctx.names(
             ctx.text("gone_person", name=p.name, date=p.left.isoformat() if p.left else "")
             for p in gone
         )
@@ -280,7 +280,7 @@ def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     ebs = ctx.holders(Role.EB)
     if not ebs or _ebs_met(ctx):
         return
-    names = ctx.join(person.name for person in ebs)
+    names = ctx.names(person.name for person in ebs)
     lead = ctx.text("lead.one" if len(ebs) == 1 else "lead.several", names=names)
     at = ctx.path_of(ebs[0])
     subject = ebs[0].name if len(ebs) == 1 else None
@@ -479,7 +479,7 @@ def eb_no_access_plan(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Findi
         variant, at = "preparation", "eb_access.analysis"
     else:
         variant, at = "way_in", "eb_access.referral"
-    yield ctx.finding(at, variant=variant, names=ctx.join(p.name for p in ebs))
+    yield ctx.finding(at, variant=variant, names=ctx.names(p.name for p in ebs))
 
 
 class ChasingOptions(RuleOptions):
@@ -756,7 +756,7 @@ def eb_insights_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fin
         ("insights",),
         condition="late" if late else None,
         variant="met" if met else None,
-        names=ctx.join(p.name for p in met) if met else _eb_names(ctx),
+        names=ctx.names(p.name for p in met) if met else _eb_names(ctx),
         missing=ctx.join(ctx.text(f"item.{key}") for key in missing),
         topics=ctx.join(ctx.text(f"topic.{key}") for key in missing),
     )
@@ -853,7 +853,7 @@ def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
         signers = [
             (p, "confirmed") for p in ctx.holders(Role.EB) if p.authority is Authority.CONFIRMED
         ]
-    met_names = ctx.join(p.name for p in met)
+    met_names = ctx.names(p.name for p in met)
     way_in = _referral_facts(deal, ctx)
     for person, how in signers:
         if ctx.met_on(person):
@@ -1104,7 +1104,7 @@ def insights_second_hand(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fi
             condition="gone",
             # Nobody holds the role now: there is nobody to name yet.
             variant="gone" if now else "vacant",
-            names=ctx.join(dict.fromkeys(p.name for p in now)),
+            names=ctx.names(dict.fromkeys(p.name for p in now)),
             left=person.left.isoformat() if person.left else "",
         )
     elif not (person.has_role(Role.EB) and ctx.counts(person)):

@@ -151,13 +151,13 @@ ERRORS = [
     pytest.param(
         "rules:\n  CD001:\n    max_compression: 1.5\n",
         ".ebcheck.yaml:3:5: CD001 (unvoiced-compression): invalid option max_compression: "
-        "Input should be less than 1",
+        "expected a number less than 1, found 1.5",
         id="invalid-option-value",
     ),
     pytest.param(
         "rules:\n  eb006: {max_days: soon}\n",
         ".ebcheck.yaml:2:11: EB006 (eb-meeting-stale): invalid option max_days: "
-        "Input should be a valid integer, unable to parse string as an integer",
+        "expected a number, found 'soon'",
         id="invalid-option-type",
     ),
     pytest.param(
@@ -337,7 +337,7 @@ def test_options_given_in_code_are_still_validated() -> None:
         audit_text(READY, settings)
     assert str(caught.value) == (
         "rules.EB006: EB006 (eb-meeting-stale): invalid option max_days: "
-        "Input should be greater than or equal to 0"
+        "expected a number of at least 0, found -1"
     )
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ebcheck.audit.baseline import load_baseline
@@ -54,6 +55,7 @@ HOSTILE = [
     "'unclosed",
     '"\\x1b]0;title\\x07\\n::error::forged"',
     "@octocat https://evil.example www.evil.example",
+    '"张伟 @octocat https://evil.example/x"',
     "[bold]x[/] <script>|`*_",
     "HD\u200b-2026\u00ad-031\U000e0041",
     "\u202eevil",
@@ -67,7 +69,8 @@ HOSTILE = [
 
 NUMBER_TOKENS = ["9" * 401, "0x" + "f" * 5000, "1.7e+308", "9" * 5000, "0100000", "1:30:00"]
 
-BASE = deal_text().splitlines()
+# The EB never met: EB002 quotes a name, its fix too.
+BASE = deal_text().replace("    met: 2026-11-10\n", "").splitlines()
 # Lines of number fields, where hostile numbers do the most harm, drawn as often as the rest.
 NUMBERS = [
     i
@@ -76,12 +79,32 @@ NUMBERS = [
 ]
 
 
+# What deal text can carry into a report: line breaks, runner commands, mentions,
+# links, controls. A stakeholder is renamed to one of them everywhere (so findings
+# quote it), and lines are dropped (so there are findings).
+NAMES = ["张伟", "李工", "刘经理", "华东精密制造有限公司"]
+TEXT_TOKENS = [
+    '"张伟\\n::error file=z::y.yaml:1:1: EB002 [critical] fake"',
+    '"张伟\\r\\n##[group]forged"',
+    '"张伟 @octocat https://evil.example/x"',
+    '"\\e]8;;https://evil.example\\a张伟\\u202e"',
+]
+
+
 @st.composite
 def mutated_deal(draw: st.DrawFn) -> str:
     lines = list(BASE)
     for _ in range(draw(st.integers(1, 4))):
-        if draw(st.booleans()):
+        kind = draw(st.sampled_from(["number", "text", "drop", "any"]))
+        if kind == "number":
             index, token = draw(st.sampled_from(NUMBERS)), draw(st.sampled_from(NUMBER_TOKENS))
+        elif kind == "text":
+            name, token = draw(st.sampled_from(NAMES)), draw(st.sampled_from(TEXT_TOKENS))
+            lines = [line.replace(name, token) for line in lines]
+            continue
+        elif kind == "drop":
+            del lines[draw(st.integers(0, len(lines) - 1))]
+            continue
         else:
             index, token = draw(st.integers(0, len(lines) - 1)), draw(st.sampled_from(HOSTILE))
         line = lines[index]
@@ -108,11 +131,64 @@ def test_the_loader_and_every_formatter_take_any_deal(texts: list[str]) -> None:
         rendered.encode("utf-8")  # printable: no lone surrogates
         if fmt in (Format.JSON, Format.SARIF):
             json.loads(rendered)
+        assert_no_runner_command(fmt, rendered)
+        if fmt in TEXT_FORMATS:
+            assert not CONTROL.search(rendered), (fmt, CONTROL.findall(rendered))
+        if fmt is Format.MARKDOWN:
+            assert_inert_markdown(rendered)
+
+
+@st.composite
+def renamed_deal(draw: st.DrawFn) -> str:
+    """A deal that still loads, its people and account named by hostile text."""
+    lines = list(BASE)
+    for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True)):
+        token = draw(st.sampled_from(TEXT_TOKENS))
+        lines = [line.replace(name, token) for line in lines]
+    for _ in range(draw(st.integers(0, 3))):  # more findings, quoting more text
+        del lines[draw(st.integers(3, len(lines) - 1))]
+    return "\n".join(lines) + "\n"
+
+
+@FUZZ
+@given(st.lists(renamed_deal(), min_size=1, max_size=3))
+def test_deal_text_cannot_drive_a_runner_or_notify_from_any_format(texts: list[str]) -> None:
+    report = ENGINE.audit_texts({f"d{n}.yaml": text for n, text in enumerate(texts)})
+    for fmt in Format:
+        rendered = render(report, fmt, OPTIONS)
+        assert_no_runner_command(fmt, rendered)
+        if fmt in TEXT_FORMATS:
+            assert not CONTROL.search(rendered), (fmt, CONTROL.findall(rendered))
+        if fmt is Format.MARKDOWN:
+            assert_inert_markdown(rendered)
+
+
+# The github format's own commands; nothing else may open a line with `::`.
+OWN_COMMAND = re.compile(r"::(error|warning|notice) file=[^,:]*,line=\d+|::(group|endgroup)::")
+TEXT_FORMATS = (Format.TERMINAL, Format.CONCISE, Format.MARKDOWN, Format.GITHUB)
+# Control characters but newline; the bidirectional overrides and isolates.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def assert_no_runner_command(fmt: Format, rendered: str) -> None:
+    for line in re.split(r"\r\n|\r|\n", rendered):
+        opening = line.lstrip()
+        if fmt is Format.GITHUB and OWN_COMMAND.match(opening):
+            continue
+        assert not opening.startswith(("::", "##[")), (fmt, line)
+
+
+def assert_inert_markdown(rendered: str) -> None:
+    outside = re.sub(r"(?<!\\)`[^`]*(?<!\\)`", "", rendered)
+    outside = re.sub(r"\]\(https://[^)]*\)", "](link)", outside)  # ebcheck's own links
+    assert not re.search(r"@\w", outside), "a mention would notify"
+    assert not re.search(r"(?i)\bhttps?://", outside), "a bare URL would link"
 
 
 CONFIG_VALUES = st.one_of(
     st.sampled_from(HOSTILE),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["1.5", "-1", "0.5", "-0.25"]),
     st.sampled_from(["off", "on", "true", "false", "maybe", "[EB, BI]", "{max_days: true}"]),
 )
 CONFIG_KEYS = st.sampled_from(
@@ -155,12 +231,23 @@ def config_text(draw: st.DrawFn) -> str:
 
 @FUZZ
 @given(config_text())
+@example("rules: {EB006: {max_days: true}}\n")  # the ones a review found in English
+@example("rules: {EB006: {max_days: 1.5}}\n")
+@example("rules: {EB006: {max_days: -1}}\n")
 def test_the_config_reader_takes_any_config(tmp_path_factory: object, text: str) -> None:
     folder = Path(tmp_path_factory.mktemp("config"))  # type: ignore[attr-defined]
     path = folder / ".ebcheck.yaml"
     path.write_text(text, encoding="utf-8")
-    with contextlib.suppress(EbcheckError):  # its own errors are answers too
+    try:
         load_config(path).settings(folder)
+    except EbcheckError as error:  # its own errors are answers too, in the user's words
+        for lang in ("en", "zh"):
+            message = error.describe(words_for(lang))
+            assert not PYDANTIC_WORDS.search(message), (lang, message)
+
+
+# What pydantic says in English; a config error is told from the catalogue instead.
+PYDANTIC_WORDS = re.compile(r"Value error|Input should|valid (integer|number|string)|pydantic")
 
 
 JSON_VALUES = st.recursive(

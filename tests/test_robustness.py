@@ -145,7 +145,7 @@ def test_suppressing_a_switched_off_rule_is_not_unused(runner: CliRunner, write:
         (
             "rules:\n  EB006: {max_days: -1}\n",
             ".ebcheck.yaml:2:11: EB006 (eb-meeting-stale): "
-            "invalid option max_days: Input should be greater than or equal to 0",
+            "invalid option max_days: expected a number of at least 0, found -1",
         ),
         ("select: [EB, ZZ]\n", ".ebcheck.yaml:1:14: 'ZZ' names no rule"),
         ("rules:\n  E001: off\n", ".ebcheck.yaml:2:3: E001: files that cannot be audited"),

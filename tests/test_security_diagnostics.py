@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from ebcheck.audit.engine import Engine
 from ebcheck.audit.settings import Settings
 from ebcheck.cli.app import app
+from ebcheck.reports import Format
 from ebcheck.reports.textsafe import clean
 from tests.security_support import deal_text
 
@@ -99,7 +100,22 @@ def test_ids_that_look_the_same_are_duplicates() -> None:
         assert [f.rule for f in deal.findings if f.rule == "HY005"] == ["HY005"], deal.path
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "concise"])
+# The github format's own commands; nothing else may open a line with `::`.
+_OWN_COMMANDS = re.compile(r"::(error|warning|notice) file=[^,:]*,line=|::(group|endgroup)::")
+
+
+def assert_no_forged_command(fmt: str, output: str, forged: str) -> None:
+    lines = re.split(r"\r\n|\r|\n", output)
+    assert any(forged in line for line in lines), "the text is shown"
+    for line in lines:
+        opening = line.lstrip()
+        if fmt == "github" and _OWN_COMMANDS.match(opening):
+            assert not opening.startswith(forged), line
+            continue
+        assert not opening.startswith(("::", "##[")), line
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
 def test_a_deal_id_like_a_command_cannot_open_a_report_line(
     runner: CliRunner, tmp_path: Path, fmt: str
 ) -> None:
@@ -107,6 +123,30 @@ def test_a_deal_id_like_a_command_cannot_open_a_report_line(
         text = deal_text("'::warning::forged'")
         (tmp_path / f"d{number}.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["audit", str(tmp_path), "-f", fmt])
-    assert "forged" in result.stdout
-    for line in result.stdout.splitlines():
-        assert not line.lstrip().startswith(("::", "##[")), line
+    assert_no_forged_command(fmt, result.stdout, "forged")
+
+
+FORGED = "::error file=z::y.yaml:1:1: EB002 [critical] fake"
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_a_line_break_in_a_name_cannot_open_a_runner_command(
+    runner: CliRunner, tmp_path: Path, fmt: str
+) -> None:
+    name = f'"张伟\\n{FORGED}\\r##[group]x"'
+    text = deal_text().replace("  - name: 张伟\n", f"  - name: {name}\n")
+    (tmp_path / "d.yaml").write_text(text.replace("    met: 2026-11-10\n", ""), "utf-8")
+    result = runner.invoke(app, ["audit", str(tmp_path / "d.yaml"), "-f", fmt])
+    assert "EB002" in result.stdout
+    assert_no_forged_command(fmt, result.stdout, "fake")
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_a_line_break_in_a_file_name_cannot_open_a_runner_command(
+    runner: CliRunner, tmp_path: Path, fmt: str
+) -> None:
+    name = "x\n::error file=a::pwned.yaml"
+    (tmp_path / name).write_text(deal_text().replace("    met: 2026-11-10\n", ""), "utf-8")
+    result = runner.invoke(app, ["audit", str(tmp_path), "-f", fmt])
+    assert "EB002" in result.stdout
+    assert_no_forged_command(fmt, result.stdout, "pwned")

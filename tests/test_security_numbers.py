@@ -59,7 +59,7 @@ def test_huge_shares_days_and_estimates_are_out_of_range(field: str, line: str) 
         ("1:30:00", "E002.not_decimal"),
         ("0x10", "E002.not_decimal"),
         ("0b101", "E002.not_decimal"),
-        ("1_200_000", "E002.not_decimal_hint"),
+        ("1_200_000", "E002.not_decimal_underscore"),
     ],
 )
 def test_only_decimal_numbers_are_read(value: str, key: str) -> None:
@@ -75,15 +75,19 @@ def test_a_leading_zero_gets_the_decimal_number_as_hint(runner: CliRunner, tmp_p
 
 
 @pytest.mark.parametrize(
-    "written", ['"$1,200,000"', '"¥1,200,000"', '"1,200,000"', '"￥1,200,000"']
+    "written",
+    ['"$1,200,000"', '"¥1,200,000"', '"￥1,200,000"', '"USD 1,200,000"', '"1,200,000 CNY"'],
 )
 def test_money_written_with_marks_gets_the_plain_number_as_hint(
     runner: CliRunner, tmp_path: Path, written: str
 ) -> None:
+    # A currency mark or code gets the hint that thousands separators alone get.
     path = tmp_path / "deal.yaml"
     path.write_text(with_amount(written), encoding="utf-8")
     result = runner.invoke(app, ["audit", str(path), "-f", "concise", "--lang", "en"])
-    assert "write 1200000" in result.stdout
+    found = written.strip('"')
+    line = f"deal.amount: expected a plain number, found '{found}'; write 1200000"
+    assert line in result.stdout
 
 
 @pytest.mark.parametrize("fmt", list(Format))

@@ -28,8 +28,17 @@ def audit_json(runner: CliRunner, *args: str) -> dict:  # type: ignore[type-arg]
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_a_big_deal_whose_head_does_not_parse_is_e001(runner: CliRunner, tmp_path: Path) -> None:
-    broken = "ebcheck: 1\ndeal: {id: [unclosed\n" + "# padding\n" * (MAX_BYTES // 10 + 10)
+@pytest.mark.parametrize(
+    "head",
+    [
+        "ebcheck: 1\ndeal: {id: [unclosed\n",
+        "\tebcheck: 1\ndeal: {id: HD-1}\n",  # broken before any key: not skipped either
+    ],
+)
+def test_a_big_deal_whose_head_does_not_parse_is_e001(
+    runner: CliRunner, tmp_path: Path, head: str
+) -> None:
+    broken = head + "# padding\n" * (MAX_BYTES // 10 + 10)
     (tmp_path / "big.yaml").write_text(broken, encoding="utf-8")
     report = audit_json(runner, str(tmp_path))
     assert report["summary"]["skipped"] == 0

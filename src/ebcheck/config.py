@@ -12,6 +12,8 @@ unknown keys.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -40,13 +42,13 @@ from ebcheck.audit.select import always_on, find_rule, matches
 from ebcheck.audit.settings import DEFAULT_SMALL_DEAL_BELOW, RuleSetting
 from ebcheck.audit.walk import is_glob
 from ebcheck.deal.enums import Severity, Stage
-from ebcheck.deal.fields import MAX_NUMBER
+from ebcheck.deal.fields import MAX_NUMBER, unquoted_number
 from ebcheck.deal.problems import ReadFailure
-from ebcheck.deal.source import plain, read_limited, read_yaml
+from ebcheck.deal.source import NotRegularFile, Scalar, plain, read_limited, read_yaml
 from ebcheck.deal.sourcemap import Path as KeyPath
 from ebcheck.deal.sourcemap import SourceMap
 from ebcheck.deal.suggest import closest
-from ebcheck.errors import ConfigError, Words
+from ebcheck.errors import ConfigError, Words, validation_detail
 from ebcheck.i18n import LANGUAGES
 from ebcheck.ruleapi import NoOptions, Rule, RuleOptions
 
@@ -71,14 +73,24 @@ def discover(start: Path) -> Path | None:
     folder = start.resolve()
     top = repository_root(folder)
     if top is None:
-        candidate = folder / CONFIG_NAME
-        return candidate if candidate.is_file() else None
+        return _config_at(folder / CONFIG_NAME)
     for current in (folder, *folder.parents):
-        candidate = current / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
+        found = _config_at(current / CONFIG_NAME)
+        if found is not None:
+            return found
         if current == top:
             break
+    return None
+
+
+def _config_at(candidate: Path) -> Path | None:
+    """`candidate` if it is a config file; None if there is none. A `.ebcheck.yaml`
+    that is a folder, a FIFO, a device or a broken link is exit 2: skipping it
+    and reading a config further up (or none) would go unnoticed."""
+    if candidate.is_file():
+        return candidate
+    if os.path.lexists(candidate):
+        raise ConfigError("config_not_regular", where=str(candidate))
     return None
 
 
@@ -401,11 +413,13 @@ def _strict_numbers(options: type[RuleOptions]) -> type[RuleOptions]:
             annotation = get_args(annotation)[-1]
         wanted = str(annotation)
         if "bool" not in wanted and _holds(value, bool):
-            raise ValueError("expected a number, not true or false")
+            raise PydanticCustomError(
+                "detail.not_a_boolean", "expected a number, not true or false"
+            )
         numeric = ("int" in wanted or "float" in wanted) and "str" not in wanted
         if numeric and _holds(value, str, _QUOTED_NUMBER.fullmatch):
             # pydantic would read "60" as 60; other text gets pydantic's own message.
-            raise ValueError("expected a number, not text (remove the quotes)")
+            raise PydanticCustomError("detail.quoted_number", "expected a number, not text")
         return value
 
     checker = field_validator("*", mode="before")(no_bool)
@@ -425,6 +439,19 @@ def _holds(value: Any, kind: type, test: Callable[[Any], Any] | None = None) -> 
     if isinstance(value, list):
         return any(_holds(item, kind, test) for item in value)
     return False
+
+
+def _numbers_as_written(tree: Any) -> Any:
+    """The tree with each unquoted number YAML 1.1 left as text (`1e400`, 5,000
+    digits) made a number, so that it is out of range, not "text in quotes"."""
+    if isinstance(tree, dict):
+        return {key: _numbers_as_written(value) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [_numbers_as_written(value) for value in tree]
+    written = unquoted_number(tree) if isinstance(tree, Scalar) else None
+    if written is None:
+        return tree
+    return math.inf if abs(written) > MAX_NUMBER else float(written)
 
 
 def _huge_number(values: Any, at: KeyPath = ()) -> KeyPath | None:
@@ -459,6 +486,8 @@ def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
     """
     try:
         tree, source, problems = read_yaml(read_limited(path))
+    except NotRegularFile:
+        raise ConfigError("config_not_regular", where=str(path)) from None
     except OSError as exc:
         raise ConfigError("config_unreadable", where=str(path), reason=exc.strerror) from None
     except ReadFailure as failure:
@@ -479,7 +508,7 @@ def load_config(path: Path, rules: Sequence[Rule] | None = None) -> ConfigFile:
             where=f"{path}:{pos.line}:{pos.column}",
             key_name=str(first.path[-1]),
         )
-    values = plain(tree)
+    values = plain(_numbers_as_written(tree))
     if values is None:
         return ConfigFile()
     huge = _huge_number(values)
@@ -563,7 +592,7 @@ class _Translator:
         if error["type"] == "extra_forbidden":
             facts["known"] = ", ".join(rule.options.model_fields) or "-"
             return self._fail(option_path, "option_unknown", facts, on_key=True)
-        facts["detail"] = error["msg"]
+        facts["detail"] = validation_detail(error)
         return self._fail(option_path, "option_invalid", facts, on_key=True)
 
 
@@ -572,4 +601,4 @@ def _catalogue_key(error: ErrorDetails) -> tuple[str, Mapping[str, Any]]:
     kind = error["type"]
     if kind.startswith("error."):
         return kind.removeprefix("error."), dict(error.get("ctx") or {})
-    return "config_invalid", {"detail": error["msg"]}
+    return "config_invalid", {"detail": validation_detail(error)}

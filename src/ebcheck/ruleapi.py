@@ -514,6 +514,10 @@ class Context(Generic[OptionsT]):
     def join(self, items: Iterable[str]) -> str:
         return self.catalogue.join(items)
 
+    def names(self, items: Iterable[str]) -> str:
+        """People (or what stands for them) in running text, at most a few named."""
+        return name_list(self.catalogue, items)
+
     def join_clauses(self, items: Iterable[str]) -> str:
         """Clauses that may hold an "and" of their own: joined by "; " / "；"."""
         return self.catalogue.join_clauses(items)
@@ -623,6 +627,9 @@ class RepoContext(Generic[OptionsT]):
     def join(self, items: Iterable[str]) -> str:
         return self.catalogue.join(items)
 
+    def names(self, items: Iterable[str]) -> str:
+        return name_list(self.catalogue, items)
+
     def finding(self, deal: LoadedDeal, at: Path | str, **facts: Any) -> tuple[LoadedDeal, Finding]:
         """A finding of this rule about the field `at` of `deal`'s file."""
         ctx = Context(
@@ -638,6 +645,19 @@ class RepoContext(Generic[OptionsT]):
 
 
 # Helpers for rule modules, so every rule reads the same way.
+
+NAMES_SHOWN = 5
+"""How many names a message lists before it counts the rest."""
+
+
+def name_list(catalogue: Catalogue, items: Iterable[str], shown: int = NAMES_SHOWN) -> str:
+    """ "P0, P1, P2, P3, P4 and 2996 more": a deal of thousands of people must not
+    make one message that names them all."""
+    words = list(items)
+    if len(words) <= shown + 1:  # "and 1 more" would be no shorter than the name
+        return catalogue.join(words)
+    more = catalogue.text("list.more_names", count=len(words) - shown)
+    return catalogue.join([*words[:shown], more])
 
 
 def no_value(value: Any) -> bool:

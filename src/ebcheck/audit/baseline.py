@@ -17,7 +17,7 @@ from typing import Any
 
 from ebcheck.audit.findings import Finding
 from ebcheck.deal.models import DealFile
-from ebcheck.deal.source import read_limited
+from ebcheck.deal.source import NotRegularFile, read_limited
 from ebcheck.deal.sourcemap import parse_path
 from ebcheck.errors import BaselineError
 from ebcheck.version import __version__
@@ -127,6 +127,8 @@ def load_baseline(path: Path) -> Baseline:
         document = json.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError("baseline_missing", path=str(path)) from None
+    except NotRegularFile:
+        raise BaselineError("baseline_not_regular", where=str(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BaselineError("baseline_unreadable", where=str(path), reason=reason) from None

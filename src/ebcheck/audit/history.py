@@ -27,11 +27,13 @@ from ebcheck.deal.enums import Stage
 from ebcheck.deal.head import Head, read_head
 from ebcheck.deal.load import Loaded, load_bytes
 from ebcheck.deal.models import DealFile
+from ebcheck.deal.source import MAX_BYTES
 from ebcheck.errors import EbcheckError
 
 DEAL_SUFFIXES = (".yaml", ".yml")
 _BLOB_MODES = ("100644", "100755")
 _NO_BLOB = "0" * 40
+_CHUNK = 1 << 20
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -296,16 +298,31 @@ class BlobReader:
                 if len(header) < 2 or header[1] == b"missing":
                     yield blob, None
                     continue
-                size = int(header[-1])
-                data = out.read(size)
-                out.read(1)
-                yield blob, data
+                yield blob, _bounded(out, int(header[-1]))
         finally:
             writer.join()
             process.stdout.close()
             process.wait()
             if process.stderr is not None:
                 process.stderr.close()
+
+
+def _bounded(out: IO[bytes], size: int) -> bytes:
+    """A blob of `size` bytes, kept only up to one byte over the deal file limit.
+
+    One byte over is enough for the loader to call the version too big; the
+    rest is read in chunks and dropped, so a huge blob (zeros compress a
+    thousandfold) never takes its size in memory.
+    """
+    keep = min(size, MAX_BYTES + 1)
+    data = out.read(keep)
+    left = size - keep + 1  # and the newline after the blob
+    while left > 0:
+        chunk = out.read(min(left, _CHUNK))
+        if not chunk:
+            break
+        left -= len(chunk)
+    return data
 
 
 def _feed(stdin: IO[bytes], blobs: Sequence[str]) -> None:

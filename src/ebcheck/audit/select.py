@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ebcheck.audit.settings import RuleSetting, Settings
 from ebcheck.deal.enums import Severity
 from ebcheck.deal.suggest import closest
-from ebcheck.errors import ConfigError
+from ebcheck.errors import ConfigError, validation_detail
 from ebcheck.ruleapi import Rule, RuleOptions
 
 
@@ -148,5 +148,5 @@ def _options(rule: Rule, setting: RuleSetting) -> RuleOptions:
             rule=rule.id,
             name=rule.name,
             option=name,
-            detail=error["msg"],
+            detail=validation_detail(error),
         ) from None

@@ -260,9 +260,7 @@ def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[Path]:
             path = Path(current, name)
             if name.startswith(".") or not name.endswith(SUFFIXES) or path.is_symlink():
                 continue
-            if not path.is_file():  # a FIFO or device would block or never end
-                continue
-            yield path
+            yield path  # a FIFO or a device too: `collect` skips it, and says so
 
 
 def top_level_keys(path: Path) -> set[str] | None:
@@ -392,6 +390,9 @@ def collect(
                 continue
             if excluded.match_file(relative):
                 left_out[path] = None
+                continue
+            if not path.is_file():  # a FIFO or device would block or never end: never read
+                skipped[path] = None
                 continue
             (deals if is_deal_file(path) else skipped)[path] = None
     for folder in unlisted:

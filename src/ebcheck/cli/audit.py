@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +17,7 @@ from ebcheck.cli import diagnostics
 from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.cli.request import AuditRequest
 from ebcheck.cli.stdin import STDIN_PATH, audit_stdin
+from ebcheck.deal.source import NotRegularFile
 from ebcheck.errors import EbcheckError
 from ebcheck.reports import Format, RenderOptions, render
 from ebcheck.version import __version__
@@ -70,7 +71,7 @@ def run_audit(request: AuditRequest) -> Exit:
     else:
         text = render(report, request.fmt, options)
     try:
-        _deliver(text, request, report, options)
+        _deliver(text, request, report, options, [*request.paths, *_deal_paths(report, settings)])
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
@@ -80,8 +81,12 @@ def run_audit(request: AuditRequest) -> Exit:
 
 
 def _name_config(config: Path | None, lang: str) -> None:
+    from ebcheck.config import repository_root
+
     if config is None:
-        diagnostics.say("note", "config_none", lang)
+        # Outside a repository only the current folder is looked at: say that.
+        inside = repository_root(Path.cwd()) is not None
+        diagnostics.say("note", "config_none" if inside else "config_none_outside", lang)
     else:
         diagnostics.say("note", "config_used", lang, path=str(config))
 
@@ -184,7 +189,13 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
         yield advance
 
 
-def _deliver(text: str, request: AuditRequest, report: AuditReport, options: RenderOptions) -> None:
+def _deliver(
+    text: str,
+    request: AuditRequest,
+    report: AuditReport,
+    options: RenderOptions,
+    inputs: Sequence[Path | None] = (),
+) -> None:
     from ebcheck.cli.output import write_atomically, write_stdout
 
     if request.output is not None:
@@ -192,25 +203,37 @@ def _deliver(text: str, request: AuditRequest, report: AuditReport, options: Ren
     else:
         write_stdout(text, utf8=request.fmt in _DOCUMENTS)
     if request.fmt is Format.GITHUB:
-        append_step_summary(report, replace(options, color=False))
+        append_step_summary(report, replace(options, color=False), inputs)
 
 
 # Formats read by programs, always UTF-8 whatever the console's encoding.
 _DOCUMENTS = frozenset({Format.JSON, Format.SARIF, Format.JUNIT, Format.GITHUB, Format.MARKDOWN})
 
 
-def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
+def append_step_summary(
+    report: AuditReport, options: RenderOptions, inputs: Sequence[Path | None] = ()
+) -> None:
     """Append the markdown report to the file `$GITHUB_STEP_SUMMARY` names, if any.
 
     Never overwrites: other steps' and tools' summaries stay. A summary that
-    cannot be written is a warning: the report itself is already out.
+    cannot be written is a warning: the report itself is already out. Never
+    through a symbolic link, and never into a file the run reads (a deal).
     """
+    from ebcheck.cli.output import refuse_inputs
     from ebcheck.reports.github_format import STEP_SUMMARY_LIMIT, step_summary
 
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
     path = Path(target)
+    try:
+        refuse_inputs(path, [p for p in inputs if p is not None and not p.is_dir()])
+    except EbcheckError as exc:
+        reason = exc.describe(options.catalogue)
+        diagnostics.say(
+            "warning", "step_summary", options.catalogue.lang, path=target, reason=reason
+        )
+        return
     used = path.stat().st_size if path.is_file() else 0
     text = step_summary(report, options, room=STEP_SUMMARY_LIMIT - used - (1 if used else 0))
     if text is None:
@@ -218,20 +241,28 @@ def append_step_summary(report: AuditReport, options: RenderOptions) -> None:
     try:
         append_whole(path, ("\n" if used else "") + text)
     except OSError as exc:
-        diagnostics.say(
-            "warning", "step_summary", options.catalogue.lang, path=str(path), reason=exc.strerror
-        )
+        words = options.catalogue
+        why = exc.strerror or str(exc)
+        if isinstance(exc, NotRegularFile):
+            why = words.text("reason.not_regular")
+        diagnostics.say("warning", "step_summary", words.lang, path=str(path), reason=why)
 
 
 def append_whole(path: Path, text: str) -> None:
     """Append all of `text` or nothing: a failed write is cut back to where it began."""
     from ebcheck.cli.output import write_all
 
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symbolic link: it could lead into a deal
+            raise NotRegularFile(errno.ELOOP, "a symbolic link") from None
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
+            raise NotRegularFile(errno.EINVAL, "not a regular file")
         os.set_blocking(fd, True)
         try:
             write_all(fd, text.encode("utf-8", errors="backslashreplace"))

@@ -37,6 +37,8 @@ def _written_in_place(path: Path) -> bool:
     Such a file is written into, never replaced: renaming a temporary file over
     `/dev/null` would turn it into a regular file for the whole system.
     """
+    if path.is_symlink() and not _names_a_descriptor(path) and not _links_to_a_stream(path):
+        return False  # a link planted in a checkout must not lead into any device
     try:
         mode = path.stat().st_mode
     except OSError:
@@ -50,6 +52,26 @@ def _names_a_descriptor(path: Path) -> bool:
     """`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`: an open file of this process."""
     text = str(path.absolute())
     return text in ("/dev/stdout", "/dev/stderr") or text.startswith(("/dev/fd/", "/proc/self/fd/"))
+
+
+_STREAMS = ("/dev/null", "/dev/stdout", "/dev/stderr")
+
+
+def _links_to_a_stream(path: Path) -> bool:
+    """Whether the symbolic link `path` leads, link by link, to `/dev/null`, stdout,
+    stderr or an open descriptor (`/dev/fd/N`): the only devices followed through a link."""
+    current = path.absolute()
+    for _ in range(40):  # the kernel's own limit on links in a row
+        try:
+            target = current.readlink()
+        except OSError:
+            return False
+        current = Path(os.path.normpath(current.parent / target))
+        if str(current) in _STREAMS or _names_a_descriptor(current):
+            return True
+        if not current.is_symlink():
+            return False
+    return False
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
@@ -116,6 +138,8 @@ def _write_in_place(path: Path, data: bytes) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO that no process has open for reading
+            raise EbcheckError("output_fifo_unread", where=str(path)) from None
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     try:
         os.set_blocking(fd, True)

@@ -24,8 +24,12 @@ def config_path(request: AuditRequest) -> Path | None:
     `/tmp` or a home folder never configures an audit below it.
     """
     if request.config is not None:
+        if request.no_config:
+            raise ConfigError("options_conflict", first="--no-config", second="--config")
         if not request.config.is_file():
-            raise ConfigError("config_missing", where=str(request.config))
+            exists = os.path.lexists(request.config)
+            key = "config_not_regular" if exists else "config_missing"
+            raise ConfigError(key, where=str(request.config))
         return request.config
     if request.no_config:
         return None

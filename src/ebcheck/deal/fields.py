@@ -13,6 +13,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
@@ -139,9 +140,13 @@ def _in_range(value: Any, raw: int | float) -> None:
 
 
 def _shown_number(value: Any) -> str:
-    """The number as written, cut short: a 5,000-digit value is not worth showing whole."""
+    """The number as written, cut short: a 5,000-digit value is not worth showing whole.
+
+    Its first and last digits around an ellipsis, in no language (the message
+    around it is translated; a word here would not be).
+    """
     text = value.raw if isinstance(value, Scalar) else repr(value)
-    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-4:]}"
 
 
 def _decimal_only(value: Any) -> None:
@@ -157,18 +162,40 @@ def _decimal_only(value: Any) -> None:
     suggestion = digits.lstrip("0") or "0"
     if not _DECIMAL.match(suggestion) or len(suggestion) > 40:
         raise error("not_decimal", found=_shown_number(value))
-    raise error("not_decimal_hint", found=value.raw, suggestion=suggestion)
+    # Say only what is wrong: a leading 0 (octal to YAML), or a `_` (no digit).
+    kind = "not_decimal_hint" if digits.lstrip("-")[:1] == "0" else "not_decimal_underscore"
+    raise error(kind, found=value.raw, suggestion=suggestion)
+
+
+def unquoted_number(value: Scalar) -> Decimal | None:
+    """A number YAML 1.1 leaves as text though nobody quoted it: the exponent forms
+    `1e308`, `1.5e16` and `1e-320`, and integers too long to read (5,000 digits)."""
+    # An integer too long for Python keeps its text, under the tag `int`.
+    if value.quoted or not isinstance(value.value, str) or value.tag not in ("str", "int"):
+        return None
+    text = value.raw.strip()
+    if len(text) > 10_000 or not _DECIMAL.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 def _to_number(value: Any) -> Any:
     if _null(value):
         return None
+    written = unquoted_number(value) if isinstance(value, Scalar) else None
+    if written is not None and abs(written) > MAX_NUMBER:  # `1e308`: too big, not text
+        raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
     raw = value.value if isinstance(value, Scalar) else value
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         found = _describe(value)
         if isinstance(raw, str) and _looks_too_long(raw):
             raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
         hint = _number_hint(found) if isinstance(raw, str) else None
+        if written is not None and hint == found.strip():  # `1e-320`, nobody quoted it
+            raise error("exponent_hint", found=found, suggestion=_yaml_exponent(found))
         if hint is not None and hint == found.strip():
             raise error("quoted_number", found=found)
         if hint is not None:
@@ -178,6 +205,19 @@ def _to_number(value: Any) -> Any:
     _in_range(value, raw)
     _decimal_only(value)
     return raw
+
+
+_EXPONENT = re.compile(r"([-+]?[0-9]*)(\.[0-9]*)?[eE]([-+]?)([0-9]+)")
+
+
+def _yaml_exponent(text: str) -> str:
+    """`1e-320` as YAML 1.1 reads a number: a decimal point and a signed exponent."""
+    match = _EXPONENT.fullmatch(text.strip())
+    if match is None:
+        return text
+    whole, fraction, sign, power = match.groups()
+    point = fraction if fraction and fraction != "." else ".0"
+    return f"{whole or '0'}{point}e{sign or '+'}{power}"
 
 
 def _looks_too_long(text: str) -> bool:

@@ -21,7 +21,10 @@ not be audited at all. A rule that crashed is an `<error>` too. A deal with no
 failing finding gets one passing testcase named after the deal; the findings
 that did not fail, and suppressed and baselined ones, are listed in the
 suite's `<system-out>`, so nothing is lost. Built with ElementTree (so quoting
-is right); characters XML 1.0 forbids are removed; no timestamps.
+is right); characters XML 1.0 forbids are removed; no timestamps. A CI log may
+show the file, so no line of it can pass for a runner command: a line break in
+deal text or a file name is kept, but a line it opens with `::` or `##[` gets
+its first character replaced.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
+from ebcheck.reports.textsafe import runner_safe
 
 # Not allowed in XML 1.0 (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF), and
 # what should not be shown anyway (C1 controls, bidirectional overrides).
@@ -46,6 +50,9 @@ _NOT_XML = re.compile(
 def xml_text(text: object, *, one_line: bool = False) -> str:
     """`text` with the characters XML 1.0 cannot carry removed."""
     value = _NOT_XML.sub("", str(text))
+    # A lone carriage return ends a line in a CI log as well: make it a newline,
+    # which the pass over the whole file then sees.
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     if one_line:
         value = " ".join(value.split())
     return value
@@ -142,4 +149,4 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     root.attrib.update({key: str(value) for key, value in totals.items()})
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return runner_safe('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")

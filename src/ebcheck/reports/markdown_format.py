@@ -122,7 +122,21 @@ def message_cell(text: str) -> str:
     """A message or fix: escaped like any cell, its `field` code spans kept as code,
     and its second line (a YAML parser's detail) on a line of its own."""
     lines = [markdown_message(line, is_field, limit=TEXT_LIMIT) for line in text.split("\n")]
-    return "<br>".join(line for line in lines if line) or DASH
+    return "<br>".join(inert_outside_code(line) for line in lines if line) or DASH
+
+
+# A code span of ebcheck's own (a user's backticks arrive escaped, `\``).
+_CODE_SPAN = re.compile(r"(?<!\\)`[^`]*(?<!\\)`")
+
+
+def inert_outside_code(escaped: str) -> str:
+    """`inert` on the text around code spans: inside one nothing notifies or links,
+    and an entity would show as written."""
+    parts, end = [], 0
+    for match in _CODE_SPAN.finditer(escaped):
+        parts += [inert(escaped[end : match.start()]), match.group()]
+        end = match.end()
+    return "".join([*parts, inert(escaped[end:])])
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
