@@ -118,6 +118,99 @@ MISTAKES = [
         '请给文字加上引号：name: "结论: 先做试点"',
     ),
     (
+        "colon in text inside {…}",
+        edit(
+            "  - name: 张伟\n    roles: [EB]", "  - {name: 张伟, title: 总经理: 拍板, roles: [EB]}"
+        ),
+        10,
+        26,
+        'put the text in quotes: title: "总经理: 拍板"',
+        '请给文字加上引号：title: "总经理: 拍板"',
+    ),
+    (
+        "unclosed quote that a later quote closes",
+        edit("  name: MES upgrade\n  account: Acme", '  name: "MES upgrade\n  account: "Acme"'),
+        5,
+        9,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "unclosed quote inside {…}",
+        edit("  - name: 张伟\n    roles: [EB]", '  - {name: "张伟, roles: [EB]}'),
+        10,
+        12,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "unclosed quote inside {…} that a later quote closes",
+        edit(
+            "  - name: 张伟\n    roles: [EB]",
+            '  - {name: "张伟, roles: [EB]}\n  - {name: "李强", roles: [coach]}',
+        ),
+        10,
+        12,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "bracket left open across lines, to the end of the file",
+        DEAL.split("stakeholders:")[0] + "stakeholders: [\n  {name: 张伟},\n",
+        9,
+        15,
+        "'[' opened here",
+        "'[' 没有闭合",
+    ),
+    (
+        "bracket inside {…} closed by the wrong bracket",
+        edit("  - name: 张伟\n    roles: [EB]", "  - {name: 张伟, roles: [EB}"),
+        10,
+        23,
+        "'[' opened here",
+        "'[' 没有闭合",
+    ),
+    (
+        "{…} never closed",
+        edit("  - name: 张伟\n    roles: [EB]", "  - {name: 张伟, roles: [EB]"),
+        10,
+        5,
+        "'{' opened here",
+        "'{' 没有闭合",
+    ),
+    (
+        "text after a closing quote",
+        edit("  name: MES upgrade", '  name: "MES" upgrade'),
+        5,
+        15,
+        "not valid YAML: the parser cannot read on from here",
+        "不是有效的 YAML：解析器从这里起无法继续读取",
+    ),
+    (
+        "amount with a dollar sign and commas",
+        edit("  stage: proposal", "  stage: proposal\n  amount: $1,200,000"),
+        8,
+        11,
+        "write 1200000",
+        "1200000",
+    ),
+    (
+        "amount with a yuan sign and commas",
+        edit("  stage: proposal", "  stage: proposal\n  amount: ¥1,200,000"),
+        8,
+        11,
+        "write 1200000",
+        "1200000",
+    ),
+    (
+        "amount with commas",
+        edit("  stage: proposal", "  stage: proposal\n  amount: 1,200,000"),
+        8,
+        11,
+        "write 1200000",
+        "1200000",
+    ),
+    (
         "full-width space that YAML took for a key",
         DEAL + "\u3000notes: x\n",
         14,
@@ -234,10 +327,17 @@ def test_a_colon_inside_a_value_after_a_key_is_fine() -> None:
     assert not [f for f in report.findings if f.rule in ("E001", "E002")]
 
 
-def test_an_unrecognised_syntax_error_keeps_the_generic_message() -> None:
-    report = audit_text(edit("  id: D-1", "  id: @x"))
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "not valid YAML: the parser"), ("zh", "不是有效的 YAML：解析器")]
+)
+def test_an_unrecognised_syntax_error_is_a_sentence_in_the_language_with_pyyaml_second(
+    lang: str, words: str
+) -> None:
+    report = audit_text(edit("  id: D-1", "  id: @x"), Settings(lang=lang))
     (finding,) = report.findings
-    assert finding.message.startswith("not valid YAML: ")
+    first, second = finding.message.split("\n")
+    assert first.startswith(words) and "cannot start any token" not in first
+    assert second.endswith("found character that cannot start any token")
 
 
 @given(st.text(alphabet=" \t\n:-[]{}\"'#：\u3000ab", max_size=60))

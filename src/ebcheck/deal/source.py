@@ -149,8 +149,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     explained = yamlhints.explain(exc, text)
     if explained is not None:
         return explained
+    # A mistake no detector knows: still a sentence in the report's language,
+    # with PyYAML's English only as the second line.
     context = (exc.context or "").strip()
-    return Problem("E001", "E001.syntax", position, params={"problem": problem, "context": context})
+    detail = ": ".join(part for part in (context, problem) if part)
+    return Problem("E001", "E001.yaml.unrecognised", position, params={"detail": detail})
 
 
 class _Builder:
