@@ -227,6 +227,17 @@ MISTAKES = [
         "请写成列表：[EB, coach]",
     ),
     (
+        "roles split by an ASCII comma inside {…}",
+        edit(
+            "  - name: 张伟\n    roles: [EB]",
+            "  - {name: Zhang, roles: EB, coach, met: 2026-11-01}",
+        ),
+        10,
+        30,
+        "write the values as a list: roles: [EB, coach]",
+        "请把这些值写成列表：roles: [EB, coach]",
+    ),
+    (
         "roles with Chinese commas",
         edit("roles: [EB]", "roles: EB、coach"),
         11,
