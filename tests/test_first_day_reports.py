@@ -52,6 +52,27 @@ def test_changed_since_with_nothing_changed_says_so(runner: CliRunner, repo: Pat
     assert "no deal files found" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("fmt", "lang", "words"),
+    [
+        ("terminal", "en", "No deal file changed since HEAD: nothing to audit."),
+        ("concise", "en", "No deal file changed since HEAD: nothing to audit."),
+        ("markdown", "en", "## ✅ No deal file changed since HEAD: nothing to audit."),
+        ("markdown", "zh", "## ✅ 自 HEAD 以来没有商机文件改动：没有需要评估的内容。"),
+        ("concise", "zh", "自 HEAD 以来没有商机文件改动"),
+    ],
+)
+def test_the_report_itself_says_no_deal_changed(
+    runner: CliRunner, repo: Path, fmt: str, lang: str, words: str
+) -> None:
+    # The job summary of a pull request that touched no deal: not "0 deals" or
+    # "No deal files found" while the repository is full of them.
+    result = runner.invoke(app, ["audit", "--changed-since", "HEAD", "-f", fmt, "--lang", lang])
+    assert result.exit_code == 0
+    assert words in result.stdout
+    assert "No deal files found" not in result.stdout and "0 个商机" not in result.stdout
+
+
 def test_verbose_counts_the_files_left_out_by_exclude(runner: CliRunner, repo: Path) -> None:
     result = runner.invoke(app, ["audit", "-v", "-f", "concise"])
     assert "1 YAML file left out by exclude" in result.stderr

@@ -667,7 +667,9 @@ def audit_paths(
     audits = check_files(engine, tasks, jobs, progress)
     report = engine.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
-    return replace(report, skipped=skipped, excluded=len(files.excluded))
+    return replace(
+        report, skipped=skipped, excluded=len(files.excluded), changed_since=changed_since
+    )
 
 
 STDIN = "<stdin>"

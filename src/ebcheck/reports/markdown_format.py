@@ -153,6 +153,8 @@ def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
 
 def manager_title(report: AuditReport, words: Catalogue) -> str:
     """What a sales manager asks first: how many deals are not ready, how much is at risk."""
+    if not report.deals and report.changed_since:
+        return words.text("report.no_deals_changed", ref=markdown_text(report.changed_since))
     summary = report.summary()
     not_ready = summary.by_verdict.get(Verdict.NOT_READY.value, 0)
     key = "not_ready_of" if not_ready else "none_not_ready"

@@ -22,6 +22,7 @@ from ebcheck.reports.common import (
     buying_centre_rows,
     header_facts,
     money,
+    no_deals,
     stance_word,
     suppressed_line,
     verdict_counts,
@@ -224,7 +225,7 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
 def summary_line(report: AuditReport, words: Catalogue) -> Text:
     summary = report.summary()
     if not summary.deals:
-        return Text(words.text("report.no_deals"), style="bold")
+        return Text(no_deals(report, words), style="bold")
     verdicts = verdict_counts(report, words)
     line = Text(words.text("report.summary", deals=summary.deals, verdicts=verdicts), "bold")
     if summary.skipped:
