@@ -18,6 +18,9 @@ from typer.testing import CliRunner
 
 from ebcheck.cli.app import app
 from ebcheck.cli.helptext import HELP_OPTION, chinese_words, commands, help_key, wanted
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "hd-mes-upgrade.yaml"
 
 
 def run(*args: str, lang: str = "en_US.UTF-8", **env: str) -> subprocess.CompletedProcess[str]:
@@ -141,3 +144,51 @@ def test_shell_completion_is_installed_and_answers() -> None:
         COMP_CWORD="2",
     )
     assert chinese.stdout.split() == ["--format"]
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese"),
+    [
+        (["audit", "--help"], "评估商机文件和文件夹"),
+        (["audit", "--format", "xml"], "'xml' 不是可选的值"),
+        (["audit", "nonexist"], "路径不存在：nonexist"),
+        (["explain", "EB02"], "没有规则 'EB02'；是不是想写 EB002？"),
+        (["audit", "base.yaml", "-f", "concise"], "在 1 个商机中发现"),
+    ],
+)
+def test_a_config_with_lang_zh_makes_the_whole_command_line_chinese(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, args: list[str], chinese: str
+) -> None:
+    # The README: stderr, help and usage errors follow the config's `lang`.
+    (tmp_path / ".ebcheck.yaml").write_text("lang: zh\n", encoding="utf-8")
+    (tmp_path / "base.yaml").write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert chinese in result.stdout + result.stderr
+    assert "ebcheck: error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese"),
+    [
+        (["--lang", "zh", "audit", "base.yaml", "-f", "concise"], "在 1 个商机中发现"),
+        (["--lang", "zh", "explain", "EB02"], "没有规则 'EB02'"),
+        (["--lang", "zh", "rules", "--format", "xml"], "'xml' 不是可选的值"),
+    ],
+)
+def test_lang_before_the_command_sets_the_language_of_the_command(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, args: list[str], chinese: str
+) -> None:
+    (tmp_path / "base.yaml").write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert chinese in result.stdout + result.stderr
+    assert "Found 2 findings" not in result.stdout
+
+
+def test_an_unknown_lang_is_refused_in_the_users_language(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["audit", "--lang", "fr"], env={"LC_ALL": "zh_CN.UTF-8"})
+    assert result.exit_code == 2
+    assert "--lang 必须是 en, zh 之一；实际是 'fr'" in result.stderr
+    english = runner.invoke(app, ["audit", "--lang", "fr"], env={"LC_ALL": "en_US.UTF-8"})
+    assert "--lang must be one of en, zh" in english.stderr

@@ -32,22 +32,61 @@ try:  # the Click that Typer vendors (0.2x) and builds its commands on
 except ImportError:  # pragma: no cover - a Typer that still uses Click itself
     from click import core, exceptions, formatting  # type: ignore[no-redef,import-not-found,unused-ignore]
 
-from ebcheck.i18n import Catalogue, language_from_environment
+from ebcheck.i18n import LANGUAGES, Catalogue, language_from_environment, set_session_language
 
 HELP_OPTION = "help"
 """The name of the `-h/--help` option Click adds to every command."""
 
 
 def wanted(args: Sequence[str]) -> bool:
-    """Chinese asked for: `--lang zh` on the command line, else a Chinese locale."""
+    """Chinese asked for: `--lang zh` on the command line, else the config's `lang: zh`,
+    else a Chinese locale."""
+    return chosen_language(args) == "zh"
+
+
+def chosen_language(args: Sequence[str]) -> str:
+    """The language of a run: a valid `--lang` anywhere on the command line (before
+    the command or after it), else the config file's `lang`, else the locale's. An
+    invalid `--lang fr` is skipped, so the error saying so is in the user's language."""
+    asked = asked_on_command_line(args)
+    if asked is not None:
+        return asked
+    return _config_language(args) or language_from_environment()
+
+
+def asked_on_command_line(args: Sequence[str]) -> str | None:
+    for value in _option_values(args, "--lang"):
+        if value.lower() in LANGUAGES:
+            return value.lower()
+    return None
+
+
+def _option_values(args: Sequence[str], option: str) -> Iterator[str]:
     for index, arg in enumerate(args):
         if arg == "--":
-            break
-        if arg == "--lang" and index + 1 < len(args):
-            return args[index + 1].lower() == "zh"
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1].lower() == "zh"
-    return language_from_environment() == "zh"
+            return
+        if arg == option and index + 1 < len(args):
+            yield args[index + 1]
+        elif arg.startswith(option + "="):
+            yield arg.split("=", 1)[1]
+
+
+def _config_language(args: Sequence[str]) -> str | None:
+    """The `lang` of the config file the command would read; None when there is none,
+    it sets none, or it cannot be read (the command itself then says why)."""
+    from ebcheck.config import discover, load_config
+    from ebcheck.errors import EbcheckError
+
+    if "--no-config" in args:
+        return None
+    named = next(_option_values(args, "--config"), None)
+    try:
+        path = Path(named) if named else discover(Path.cwd())
+        if path is None or not path.is_file():
+            return None
+        return load_config(path).lang
+    except (EbcheckError, OSError):
+        return None
 
 
 def help_key(path: Sequence[str], param: str | None = None) -> str:
@@ -174,7 +213,23 @@ class LocalizedGroup(TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         extra["windows_expand_args"] = windows_expand_args
-        if not wanted(argv):
+        chosen = chosen_language(argv)
+        set_session_language(asked_on_command_line(argv), chosen)
+        try:
+            return self._main_in(chosen, argv, prog_name, complete_var, standalone_mode, extra)
+        finally:
+            set_session_language(None, None)
+
+    def _main_in(
+        self,
+        chosen: str,
+        argv: list[str],
+        prog_name: str | None,
+        complete_var: str | None,
+        standalone_mode: bool,
+        extra: dict[str, Any],
+    ) -> Any:
+        if chosen != "zh":
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
         words = chinese_words()
         translate(self, words)
