@@ -99,3 +99,28 @@ def test_suppressed_entries_keep_their_indent_when_they_wrap(
         block.append(inner)
     assert len(block) >= 3  # the entry wraps
     assert all(line.startswith("   ") for line in block), block
+
+
+def test_ebchecks_own_code_spans_are_code_in_markdown_and_a_users_stay_literal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # The spans come from the message templates (`roles: [coach]`, `ebcheck init`),
+    # not from a guess at the text: a user's backticks around markup stay escaped.
+    user = NOT_READY.replace("name: 华东精密", "name: 华东`<b>x</b>`精密", 1)
+    (tmp_path / "deal.yaml").write_text(user, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("ebcheck: 1\ndeal: {id: T-1\n", encoding="utf-8")
+    for lang in ("en", "zh"):
+        args = ["audit", str(tmp_path), str(EXAMPLES), "-f", "markdown", "--lang", lang]
+        result = runner.invoke(app, [*args, "--all"])
+        report = result.stdout
+        assert "`roles: [coach]`" in report and "\\`roles" not in report
+        assert "`ebcheck init`" in report and "\\`ebcheck init" not in report
+        assert "<b>" not in report
+
+
+def test_a_template_span_with_a_pipe_cannot_end_a_table_cell() -> None:
+    from ebcheck.reports.escape import markdown_message
+
+    cell = markdown_message("use `--ci github|gitlab`", lambda span: span.startswith("--ci"))
+    assert cell == "use `--ci github\\|gitlab`"
+    assert markdown_message("use `--ci github|gitlab`", lambda span: False).count("\\`") == 2
