@@ -124,3 +124,25 @@ def test_a_template_span_with_a_pipe_cannot_end_a_table_cell() -> None:
     cell = markdown_message("use `--ci github|gitlab`", lambda span: span.startswith("--ci"))
     assert cell == "use `--ci github\\|gitlab`"
     assert markdown_message("use `--ci github|gitlab`", lambda span: False).count("\\`") == 2
+
+
+def test_chinese_messages_use_chinese_punctuation(runner: CliRunner, tmp_path: Path) -> None:
+    from ebcheck.audit.engine import audit_text, problem_finding, words_for
+    from ebcheck.audit.settings import Settings
+    from ebcheck.deal.load import load_bytes
+
+    typo = NOT_READY.replace("relationship:\n", "relationship:\n  share: 0.3\n", 1)
+    report = audit_text(typo, Settings(lang="zh"))
+    (unknown,) = [f.message for f in report.findings if "'share'" in f.message]
+    assert "；是不是想写 'share_of_wallet'？" in unknown and "; " not in unknown
+    (gbk,) = load_bytes("ebcheck: 1\ndeal:\n  name: 华东精密\n".encode("gb18030")).problems
+    said = problem_finding(gbk, words_for("zh"))
+    assert "无法解码；看起来是" in said.message
+    assert said.fix.count(";") == 0 and said.fix.count("?") == 0
+    (tmp_path / "a.yaml").write_text(NOT_READY, encoding="utf-8")
+    usd = NOT_READY.replace("HD-2026-031", "HD-2").replace("currency: CNY", "currency: USD")
+    (tmp_path / "b.yaml").write_text(usd, encoding="utf-8")
+    head = runner.invoke(app, ["audit", str(tmp_path), "-f", "markdown", "--lang", "zh"])
+    title, _, facts = head.stdout.split("\n")[:3]
+    assert "CNY 1,200,000 和 USD 1,200,000" in title
+    assert "（" in facts and " (" not in facts

@@ -7,6 +7,9 @@ mistake and the fix, in English and in Chinese.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 import yaml
 from hypothesis import given
@@ -381,3 +384,29 @@ def test_a_mistyped_rule_on_the_command_line_gets_a_suggestion(args: list[str], 
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert words in result.stderr
+
+
+@pytest.mark.parametrize(("encoding", "source"), [("gb18030", "GB18030"), ("utf-16", "UTF-16")])
+@pytest.mark.parametrize(
+    ("lang", "fix"),
+    [
+        ("en", "Save the file as UTF-8 (the message says how), then audit it again."),
+        ("zh", "把文件另存为 UTF-8（方法见问题说明），然后重新评估。"),
+    ],
+)
+def test_a_file_not_in_utf8_gets_a_fix_that_fits_and_a_complete_iconv_command(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, encoding: str, source: str, lang: str, fix: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from ebcheck.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "东华.yaml").write_bytes("ebcheck: 1\ndeal:\n  name: 华东精密\n".encode(encoding))
+    result = CliRunner().invoke(app, ["audit", "东华.yaml", "-f", "json", "--lang", lang])
+    (finding,) = json.loads(result.stdout)["deals"][0]["findings"]
+    command = (
+        f"iconv -f {source} -t UTF-8 东华.yaml > 东华.yaml.utf8 && mv 东华.yaml.utf8 东华.yaml"
+    )
+    assert command in finding["message"]
+    assert finding["fix"] == fix

@@ -141,7 +141,14 @@ class Catalogue:
             return "".join(words)
         sep = self.text("list.separator")
         last = self.text("list.last_separator")
-        return sep.join(words[:-1]) + last + words[-1]
+        head = sep.join(words[:-1])
+        if not last.isascii() and last.isalpha():
+            # Chinese sets a space between 和 and a Latin word or a number:
+            # "EUR 880,000 和 USD 2,200,000", but "张伟和李强".
+            left = " " if head[-1:].isascii() and head[-1:].isalnum() else ""
+            right = " " if words[-1][:1].isascii() and words[-1][:1].isalnum() else ""
+            last = left + last + right
+        return head + last + words[-1]
 
 
 _SESSION: dict[str, str | None] = {"asked": None, "chosen": None}

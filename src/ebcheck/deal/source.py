@@ -100,7 +100,11 @@ def decode(data: bytes) -> str:
         hint = yamlhints.encoding_hint(data)
         raise ReadFailure(
             Problem(
-                "E001", "E001.encoding", Position(line, column), params={"byte": byte}, hint=hint
+                "E001",
+                "E001.encoding",
+                Position(line, column),
+                params={"byte": byte, "file": "deal.yaml", "converted": "deal.utf8.yaml"},
+                hint=hint,
             )
         ) from None
 

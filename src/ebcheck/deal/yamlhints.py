@@ -297,8 +297,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def encoding_hint(data: bytes) -> str | None:
-    """The catalogue key of a hint when a file that is not UTF-8 reads as Chinese in
-    GB18030 (GBK's superset, the default of Chinese Windows editors), else None."""
+    """The catalogue key of a hint when a file that is not UTF-8 is UTF-16 (Windows
+    Notepad's "Unicode", Excel's "Unicode text"), or reads as Chinese in GB18030
+    (GBK's superset, the default of Chinese Windows editors); else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 10:
+        return "E001.utf16_hint"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

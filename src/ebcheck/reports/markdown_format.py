@@ -171,6 +171,11 @@ def size(text: str) -> int:
 # --- headline --------------------------------------------------------------------
 
 
+def aside(words: Catalogue, text: object) -> str:
+    """` (3)` in English, `（3）` in Chinese."""
+    return words.text("list.aside", text=text)
+
+
 def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
     counts = Counter(f.severity for f in findings)
     return words.text("list.separator").join(
@@ -205,7 +210,7 @@ def headline(report: AuditReport, options: RenderOptions) -> str:
     findings = [f for deal in report.deals for f in deal.findings]
     found = str(len(findings))
     if findings:
-        found += f" ({severity_counts(findings, words)})"
+        found += words.text("list.aside", text=severity_counts(findings, words))
     facts = [
         f"{bold_label(words, 'reports.markdown.ci')} {gate}",
         f"{bold_label(words, 'report.as_of')} {report.as_of.isoformat()}",
@@ -466,14 +471,14 @@ def extras(deal: DealReport, words: Catalogue) -> list[str]:
         items = [
             f"- {suppressed_line(entry, words, _marked_up(words))}" for entry in deal.suppressed
         ]
-        title = f"#### {words.text('report.suppressed')} ({len(deal.suppressed)})"
+        title = f"#### {words.text('report.suppressed')}" + aside(words, len(deal.suppressed))
         parts.append(title + "\n\n" + "\n".join(items))
     if deal.baselined:
         items = [
             f"- **{cell(f.rule)}** {message_cell(f.message, words)} ({cell(deal.path)}:{f.line})"
             for f in deal.baselined
         ]
-        title = f"#### {words.text('report.baselined')} ({len(deal.baselined)})"
+        title = f"#### {words.text('report.baselined')}" + aside(words, len(deal.baselined))
         parts.append(title + "\n\n" + "\n".join(items))
     if deal.crashes:
         items = [
@@ -505,7 +510,7 @@ def deal_section(deal: DealReport, words: Catalogue) -> str:
         ]
     if deal.findings:
         parts += [
-            f"#### {words.text('report.findings')} ({len(deal.findings)})",
+            f"#### {words.text('report.findings')}" + aside(words, len(deal.findings)),
             findings_table(deal, words),
         ]
     elif deal.verdict is not Verdict.CLOSED:

@@ -229,7 +229,11 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
     verdicts = verdict_counts(report, words)
     line = Text(words.text("report.summary", deals=summary.deals, verdicts=verdicts), "bold")
     if summary.skipped:
-        line.append("; " + words.text("report.summary_skipped", count=summary.skipped), "dim")
+        line.append(
+            words.text("list.clause_separator")
+            + words.text("report.summary_skipped", count=summary.skipped),
+            "dim",
+        )
     if report.stale_baseline:
         line.append(
             "\n" + words.text("report.baseline_unmatched", count=len(report.stale_baseline)),
