@@ -410,3 +410,22 @@ def test_a_file_not_in_utf8_gets_a_fix_that_fits_and_a_complete_iconv_command(
     )
     assert command in finding["message"]
     assert finding["fix"] == fix
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ebcheck: 1\ndeal:\n\u3000\u3000id: T-1\n",
+        edit("  - name: 张伟\n    roles: [EB]", "  - {name：张伟, roles: [EB]}"),
+        edit("  id: D-1\n", "").replace("deal:\n", "deal: {id：D-1}\n").split("  name:")[0],
+    ],
+    ids=["full-width indent under deal", "full-width colon in {…}", "full-width colon of id"],
+)
+def test_a_full_width_character_is_the_one_finding_not_what_follows_from_it(
+    lang: str, text: str
+) -> None:
+    report = audit_text(text, Settings(lang=lang))
+    messages = [f.message for f in report.findings if f.rule[0] == "E"]
+    assert len(messages) == 1, messages
+    assert ("full-width" if lang == "en" else "全角") in messages[0]

@@ -63,7 +63,25 @@ def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> L
         problems += _unknown_signer(deal, source)
         if not problems:
             return Loaded(deal, source, [], deal.deal.id)
-    return Loaded(None, source, _unique(problems), deal_id)
+    return Loaded(None, source, _unique(_full_width_first(problems)), deal_id)
+
+
+_CONSEQUENCES = ("E002.missing", "E002.empty_value")
+
+
+def _full_width_first(problems: list[Problem]) -> list[Problem]:
+    """`{name：张伟}` or an indent of `　`: YAML read one key where the user wrote a
+    key and a value (or an indented key). The field missing from that mapping, or
+    the key above left without a value, only follow from it: they are left out, so
+    that the finding naming the full-width character is the one shown."""
+    lines = {p.position.line for p in problems if p.hint == "E002.full_width_key"}
+    if not lines:
+        return problems
+    return [
+        p
+        for p in problems
+        if p.key not in _CONSEQUENCES or not ({p.position.line, p.position.line + 1} & lines)
+    ]
 
 
 def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) -> Loaded:
