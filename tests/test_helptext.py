@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import typer.main
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from ebcheck.cli.app import app
@@ -192,3 +193,30 @@ def test_an_unknown_lang_is_refused_in_the_users_language(runner: CliRunner) -> 
     assert "--lang 必须是 en, zh 之一；实际是 'fr'" in result.stderr
     english = runner.invoke(app, ["audit", "--lang", "fr"], env={"LC_ALL": "en_US.UTF-8"})
     assert "--lang must be one of en, zh" in english.stderr
+
+
+COMMANDS = ["", "audit", "init", "baseline", "clean", "explain", "rules", "schema"]
+COMMANDS += ["history", "review", "import"]
+
+
+@pytest.mark.parametrize("lang", ["en_US.UTF-8", "zh_CN.UTF-8"])
+def test_help_screens_at_80_columns_cut_nothing_and_speak_no_type_jargon(lang: str) -> None:
+    for command in COMMANDS:
+        result = run(*filter(None, [command, "--help"]), lang=lang, COLUMNS="80")
+        screen = result.stdout.replace("……", "")  # review's --since/--until: one sentence
+        for jargon in ("<bool>", "<str>", "<path>", "list[", "[[", "]...]...", "…"):
+            assert jargon not in screen, (command, jargon, screen)
+        assert max(cell_len(line) for line in screen.splitlines()) <= 80
+
+
+def test_help_texts_say_what_the_options_do_now() -> None:
+    audit = run("audit", "--help", COLUMNS="200").stdout
+    assert "Show only the pipeline table (one deal: its row and the totals)." in audit
+    assert "With several deals" not in audit
+    assert "One of: terminal, concise, json, markdown, sarif, github, junit, html." in audit
+    chinese = run("audit", "--help", lang="zh_CN.UTF-8", COLUMNS="200").stdout
+    assert "只显示管道表（只有一个商机时：它的一行和合计）。" in chinese
+    assert "可选：terminal, concise" in chinese
+    program = run("--help", COLUMNS="200").stdout
+    init = next(line for line in program.splitlines() if "│ init " in line)
+    assert "Write a commented deal template (--config: a config, --ci: a CI workflow)." in init

@@ -119,6 +119,58 @@ def translate(root: core.Command, words: Catalogue) -> None:
         command.context_class = _context_class(words.text("help.ui.usage"))
 
 
+CHOICES = "One of: {choices}."
+"""The English of `help.ui.choices`: the values of an option, said in its help."""
+
+
+def plain_types(root: core.Command, words: Catalogue | None = None) -> None:
+    """The help screens' type column in words a user knows: nothing for a flag or an
+    argument (its name says it), a name in capitals for a value (`LANG`, `FILE`),
+    and an option's choices said in its help instead of a `<a|b|c>` that gets cut."""
+    for _, command in commands(root):
+        _untyped_help_option(command)
+        for param in command.params:
+            if param.param_type_name == "argument" or getattr(param, "is_flag", False):
+                setattr(param, "display_type_rich", _no_type)  # noqa: B010 - an instance override
+                continue
+            choices = _choices(param)
+            if param.metavar is None:
+                longest = max(param.opts, key=len, default=param.name or "value")
+                param.metavar = longest.lstrip("-").upper()
+            if (
+                choices
+                and hasattr(param, "help")
+                and not all(c in (param.help or "") for c in choices)
+            ):
+                listed = ", ".join(choices)
+                said = words.get("help.ui.choices", choices=listed) if words else None
+                param.help = f"{param.help or ''} {said or CHOICES.format(choices=listed)}".strip()
+
+
+def _no_type(ctx: object) -> None:
+    return None
+
+
+def _untyped_help_option(command: core.Command) -> None:
+    """`-h/--help` is made on first use: take its `<bool>` away when it is."""
+    made: Callable[[core.Context], Any] = command.get_help_option
+
+    def get_help_option(ctx: core.Context) -> Any:
+        option = made(ctx)
+        if option is not None:
+            setattr(option, "display_type_rich", _no_type)  # noqa: B010
+        return option
+
+    setattr(command, "get_help_option", get_help_option)  # noqa: B010 - an instance override
+
+
+def _choices(param: core.Parameter) -> list[str]:
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None or not getattr(desc, "is_choice", False):
+        return []
+    return [str(getattr(choice, "value", choice)) for choice in desc.choices or ()]
+
+
 def _translate_help_option(command: core.Command, text: str | None) -> None:
     """`-h/--help` is made on first use; give it its Chinese when it is."""
     if text is None:
@@ -230,9 +282,11 @@ class LocalizedGroup(TyperGroup):
         extra: dict[str, Any],
     ) -> Any:
         if chosen != "zh":
+            plain_types(self)
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
         words = chinese_words()
         translate(self, words)
+        plain_types(self, words)
 
         def parent_main(**kwargs: Any) -> Any:
             return TyperGroup.main(self, complete_var=complete_var, **kwargs, **extra)

@@ -15,10 +15,14 @@ from contextlib import contextmanager
 from rich.cells import cell_len
 
 _CJK = "\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_CLOSING = "，。、；：？！）」』】》〉”’％…,.;:?!)%"
+_CLOSING = "，。、；：？！）」』】》〉”’％…"
+_ASCII_CLOSING = ",.;:?!)%"
+# Closing punctuation; an ASCII one only when no word follows it (the `.` of
+# `.ebcheck_cache` opens a name, it closes nothing).
+_CLOSE = rf"(?:[{_CLOSING}]|[{_ASCII_CLOSING}](?![\w.-]))"
 # One CJK character with the closing punctuation after it, or a run of other
 # non-space characters; either with the spaces that follow.
-_TOKEN = re.compile(rf"\s*(?:[{_CJK}][{_CLOSING}]*|[^\s{_CJK}]+[{_CLOSING}]*)\s*")
+_TOKEN = re.compile(rf"\s*(?:[{_CJK}]{_CLOSE}*|[^\s{_CJK}]+{_CLOSE}*)\s*")
 
 
 def _tokens(text: str) -> Iterator[tuple[int, str]]:
