@@ -62,7 +62,11 @@ def main_options(
     ] = False,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="LANG", help="Language of the help, the messages and the report: en or zh."),
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Language of the help, the messages and the report: en or zh.",
+        ),
     ] = None,
 ) -> None:
     """ebcheck: a deal-readiness auditor for complex B2B sales."""
