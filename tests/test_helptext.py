@@ -220,3 +220,13 @@ def test_help_texts_say_what_the_options_do_now() -> None:
     program = run("--help", COLUMNS="200").stdout
     init = next(line for line in program.splitlines() if "│ init " in line)
     assert "Write a commented deal template (--config: a config, --ci: a CI workflow)." in init
+
+
+def test_install_completion_says_where_in_chinese(tmp_path: Any) -> None:
+    result = run(
+        "--install-completion", "bash", lang="zh_CN.UTF-8", HOME=str(tmp_path), SHELL="/bin/bash"
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"已为 bash 安装命令补全：{tmp_path}" in result.stdout
+    assert "重新打开终端后补全即生效" in result.stdout and "installed" not in result.stdout
+    assert (tmp_path / ".bash_completions" / "ebcheck.sh").is_file()

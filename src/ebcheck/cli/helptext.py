@@ -171,6 +171,25 @@ def _choices(param: core.Parameter) -> list[str]:
     return [str(getattr(choice, "value", choice)) for choice in desc.choices or ()]
 
 
+def _completion_said_in(root: core.Command, words: Catalogue) -> None:
+    """`--install-completion` says where it installed, in `words`' language (Typer's
+    own callback says it in English)."""
+
+    def install(ctx: core.Context, param: core.Parameter, value: Any) -> Any:
+        from typer._completion_shared import install as install_for
+
+        if not value or ctx.resilient_parsing:
+            return value
+        shell, path = install_for(shell=value) if isinstance(value, str) else install_for()
+        typer.secho(words.text("help.ui.completion_installed", shell=shell, path=path), fg="green")
+        typer.echo(words.text("help.ui.completion_restart"))
+        sys.exit(0)
+
+    for param in root.params:
+        if param.name == "install_completion":
+            param.callback = install
+
+
 def _translate_help_option(command: core.Command, text: str | None) -> None:
     """`-h/--help` is made on first use; give it its Chinese when it is."""
     if text is None:
@@ -287,6 +306,7 @@ class LocalizedGroup(TyperGroup):
         words = chinese_words()
         translate(self, words)
         plain_types(self, words)
+        _completion_said_in(self, words)
 
         def parent_main(**kwargs: Any) -> Any:
             return TyperGroup.main(self, complete_var=complete_var, **kwargs, **extra)
