@@ -230,3 +230,9 @@ def test_install_completion_says_where_in_chinese(tmp_path: Any) -> None:
     assert f"已为 bash 安装命令补全：{tmp_path}" in result.stdout
     assert "重新打开终端后补全即生效" in result.stdout and "installed" not in result.stdout
     assert (tmp_path / ".bash_completions" / "ebcheck.sh").is_file()
+
+
+def test_a_chinese_help_line_ending_in_a_space_loses_no_character() -> None:
+    # Rich measured the trailing space in characters, not cells: `环境变 …`.
+    result = run("audit", "--help", lang="zh_CN.UTF-8", COLUMNS="90")
+    assert "环境变量" in result.stdout and "…" not in result.stdout
