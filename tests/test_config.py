@@ -193,7 +193,9 @@ ERRORS = [
     ),
     pytest.param(
         "fail_on: [\n",
-        ".ebcheck.yaml:2:1: not valid YAML: did not find expected node content",
+        ".ebcheck.yaml:1:10: not valid YAML: the '[' opened here is never closed;"
+        " end the list or mapping with ']'\n"
+        "YAML parser: while parsing a flow node: did not find expected node content",
         id="not-yaml",
     ),
     pytest.param(

@@ -524,6 +524,23 @@ def test_review_terminal_and_markdown(in_repo: Repo, runner: CliRunner) -> None:
     )
 
 
+def test_review_markdown_opens_with_what_is_not_ready_now_and_the_amount_at_risk(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    # The same numbers the audit of the working tree gives, said first.
+    review_repo(in_repo)
+    audit = json.loads(runner.invoke(app, ["audit", ".", "-f", "json"]).stdout)["summary"]
+    not_ready = audit["by_verdict"].get("not_ready", 0)
+    deals = audit["deals"] - audit["by_verdict"].get("closed", 0) - audit["invalid"]
+    named = {"unknown": "(no currency)"}
+    at_risk = [f"{named.get(c, c)} {a:,}" for c, a in audit["amount_at_risk"].items() if a]
+    markdown = runner.invoke(app, ["review", "--since", "w1", "-f", "markdown"]).stdout
+    title, _, span = markdown.split("\n")[:3]
+    assert title.startswith("## ") and f"{not_ready} of {deals} deals not ready" in title
+    assert all(amount in title for amount in at_risk) and "at risk" in title
+    assert span == "Pipeline review: w1 → working tree"
+
+
 def test_review_of_a_shallow_clone_is_a_clear_error(
     repo: Repo, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -151,7 +151,7 @@ def test_suppressing_a_switched_off_rule_is_not_unused(runner: CliRunner, write:
         ("rules:\n  E001: off\n", ".ebcheck.yaml:2:3: E001: files that cannot be audited"),
         ("fail_on: high\nfail_on: low\n", ".ebcheck.yaml:2:1: duplicate key 'fail_on'"),
         ("baseline: 5\n", ".ebcheck.yaml:1:11: baseline expects the path of a baseline file"),
-        ("fail_on: [\n", ".ebcheck.yaml:2:1: not valid YAML"),
+        ("fail_on: [\n", ".ebcheck.yaml:1:10: not valid YAML: the '[' opened here is never closed"),
     ],
 )
 def test_config_errors_name_file_line_and_column(

@@ -139,7 +139,53 @@ def test_the_github_workflow_has_what_ci_needs(
     assert '--as-of "$(date +%F)"' in pr["run"] and "--format github" in pr["run"]
     upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
     assert upload["if"] == "always()" and upload["with"]["sarif_file"] == "ebcheck.sarif"
-    assert "ebcheck==" in flow["env"]["EBCHECK"]
+
+
+def install_script(flow: dict[str, Any], ci: str) -> str:
+    if ci == "github":
+        steps = flow["jobs"]["audit"]["steps"]
+        return str(next(s["run"] for s in steps if "pip install" in s.get("run", "")))
+    return str(next(line for line in flow["ebcheck"]["script"] if "pip install" in line))
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_the_workflow_installs_from_a_git_tag_and_stops_until_its_url_is_edited(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    # ebcheck is not on PyPI: `pip install ebcheck==…` fails on a fresh runner.
+    monkeypatch.chdir(tmp_path)
+    path, flow = workflow(runner, tmp_path, ci)
+    env = flow["env"] if ci == "github" else flow["ebcheck"]["variables"]
+    assert env["EBCHECK"].startswith("git+https://") and env["EBCHECK"].endswith("@v0.1.0")
+    assert "EDIT THIS: ebcheck is not on PyPI" in path.read_text(encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_pip = bin_dir / "pip"
+    fake_pip.write_text('#!/bin/sh\necho "$@" > "$PIP_LOG"\n', encoding="utf-8")
+    fake_pip.chmod(0o755)
+    shell = shutil.which("sh") or "sh"
+    base = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    base["PIP_LOG"] = str(tmp_path / "pip.log")
+    script = install_script(flow, ci)
+    unedited = subprocess.run(
+        [shell, "-c", script],
+        env={**base, "EBCHECK": env["EBCHECK"]},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unedited.returncode == 1 and not (tmp_path / "pip.log").exists()
+    assert f"Edit EBCHECK in {path.relative_to(tmp_path)}" in unedited.stdout + unedited.stderr
+    mine = "git+https://git.example.com/sales/ebcheck.git@v0.1.0"
+    edited = subprocess.run(
+        [shell, "-c", script],
+        env={**base, "EBCHECK": mine},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert edited.returncode == 0, edited.stderr
+    assert (tmp_path / "pip.log").read_text(encoding="utf-8").split() == ["install", mine]
 
 
 class Origin:

@@ -124,7 +124,7 @@ def _many_ebs(count: int) -> str:
 
 @pytest.mark.parametrize(
     ("lang", "more"),
-    [("en", "P0, P1, P2, P3, P4 and 2996 more"), ("zh", "P0、P1、P2、P3、P4和其他 2996 人")],
+    [("en", "P0, P1, P2, P3, P4 and 2996 more"), ("zh", "P0、P1、P2、P3、P4 和其他 2996 人")],
 )
 def test_a_message_names_a_few_people_and_counts_the_rest(
     runner: CliRunner, tmp_path: Path, lang: str, more: str

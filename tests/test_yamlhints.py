@@ -7,6 +7,9 @@ mistake and the fix, in English and in Chinese.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 import yaml
 from hypothesis import given
@@ -118,6 +121,99 @@ MISTAKES = [
         '请给文字加上引号：name: "结论: 先做试点"',
     ),
     (
+        "colon in text inside {…}",
+        edit(
+            "  - name: 张伟\n    roles: [EB]", "  - {name: 张伟, title: 总经理: 拍板, roles: [EB]}"
+        ),
+        10,
+        26,
+        'put the text in quotes: title: "总经理: 拍板"',
+        '请给文字加上引号：title: "总经理: 拍板"',
+    ),
+    (
+        "unclosed quote that a later quote closes",
+        edit("  name: MES upgrade\n  account: Acme", '  name: "MES upgrade\n  account: "Acme"'),
+        5,
+        9,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "unclosed quote inside {…}",
+        edit("  - name: 张伟\n    roles: [EB]", '  - {name: "张伟, roles: [EB]}'),
+        10,
+        12,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "unclosed quote inside {…} that a later quote closes",
+        edit(
+            "  - name: 张伟\n    roles: [EB]",
+            '  - {name: "张伟, roles: [EB]}\n  - {name: "李强", roles: [coach]}',
+        ),
+        10,
+        12,
+        'quote " opened here',
+        '引号 " 没有闭合',
+    ),
+    (
+        "bracket left open across lines, to the end of the file",
+        DEAL.split("stakeholders:")[0] + "stakeholders: [\n  {name: 张伟},\n",
+        9,
+        15,
+        "'[' opened here",
+        "'[' 没有闭合",
+    ),
+    (
+        "bracket inside {…} closed by the wrong bracket",
+        edit("  - name: 张伟\n    roles: [EB]", "  - {name: 张伟, roles: [EB}"),
+        10,
+        23,
+        "'[' opened here",
+        "'[' 没有闭合",
+    ),
+    (
+        "{…} never closed",
+        edit("  - name: 张伟\n    roles: [EB]", "  - {name: 张伟, roles: [EB]"),
+        10,
+        5,
+        "'{' opened here",
+        "'{' 没有闭合",
+    ),
+    (
+        "text after a closing quote",
+        edit("  name: MES upgrade", '  name: "MES" upgrade'),
+        5,
+        15,
+        "not valid YAML: the parser cannot read on from here",
+        "不是有效的 YAML：解析器从这里起无法继续读取",
+    ),
+    (
+        "amount with a dollar sign and commas",
+        edit("  stage: proposal", "  stage: proposal\n  amount: $1,200,000"),
+        8,
+        11,
+        "write 1200000",
+        "1200000",
+    ),
+    (
+        "amount with a yuan sign and commas",
+        edit("  stage: proposal", "  stage: proposal\n  amount: ¥1,200,000"),
+        8,
+        11,
+        "write 1200000",
+        "1200000",
+    ),
+    (
+        "amount with commas",
+        edit("  stage: proposal", "  stage: proposal\n  amount: 1,200,000"),
+        8,
+        11,
+        "write 1200000",
+        "1200000",
+    ),
+    (
         "full-width space that YAML took for a key",
         DEAL + "\u3000notes: x\n",
         14,
@@ -132,6 +228,17 @@ MISTAKES = [
         12,
         "write them as a list: [EB, coach]",
         "请写成列表：[EB, coach]",
+    ),
+    (
+        "roles split by an ASCII comma inside {…}",
+        edit(
+            "  - name: 张伟\n    roles: [EB]",
+            "  - {name: Zhang, roles: EB, coach, met: 2026-11-01}",
+        ),
+        10,
+        30,
+        "write the values as a list: roles: [EB, coach]",
+        "请把这些值写成列表：roles: [EB, coach]",
     ),
     (
         "roles with Chinese commas",
@@ -234,10 +341,17 @@ def test_a_colon_inside_a_value_after_a_key_is_fine() -> None:
     assert not [f for f in report.findings if f.rule in ("E001", "E002")]
 
 
-def test_an_unrecognised_syntax_error_keeps_the_generic_message() -> None:
-    report = audit_text(edit("  id: D-1", "  id: @x"))
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "not valid YAML: the parser"), ("zh", "不是有效的 YAML：解析器")]
+)
+def test_an_unrecognised_syntax_error_is_a_sentence_in_the_language_with_pyyaml_second(
+    lang: str, words: str
+) -> None:
+    report = audit_text(edit("  id: D-1", "  id: @x"), Settings(lang=lang))
     (finding,) = report.findings
-    assert finding.message.startswith("not valid YAML: ")
+    first, second = finding.message.split("\n")
+    assert first.startswith(words) and "cannot start any token" not in first
+    assert second.endswith("found character that cannot start any token")
 
 
 @given(st.text(alphabet=" \t\n:-[]{}\"'#：\u3000ab", max_size=60))
@@ -270,3 +384,48 @@ def test_a_mistyped_rule_on_the_command_line_gets_a_suggestion(args: list[str], 
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert words in result.stderr
+
+
+@pytest.mark.parametrize(("encoding", "source"), [("gb18030", "GB18030"), ("utf-16", "UTF-16")])
+@pytest.mark.parametrize(
+    ("lang", "fix"),
+    [
+        ("en", "Save the file as UTF-8 (the message says how), then audit it again."),
+        ("zh", "把文件另存为 UTF-8（方法见问题说明），然后重新评估。"),
+    ],
+)
+def test_a_file_not_in_utf8_gets_a_fix_that_fits_and_a_complete_iconv_command(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, encoding: str, source: str, lang: str, fix: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from ebcheck.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "东华.yaml").write_bytes("ebcheck: 1\ndeal:\n  name: 华东精密\n".encode(encoding))
+    result = CliRunner().invoke(app, ["audit", "东华.yaml", "-f", "json", "--lang", lang])
+    (finding,) = json.loads(result.stdout)["deals"][0]["findings"]
+    command = (
+        f"iconv -f {source} -t UTF-8 东华.yaml > 东华.yaml.utf8 && mv 东华.yaml.utf8 东华.yaml"
+    )
+    assert command in finding["message"]
+    assert finding["fix"] == fix
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ebcheck: 1\ndeal:\n\u3000\u3000id: T-1\n",
+        edit("  - name: 张伟\n    roles: [EB]", "  - {name：张伟, roles: [EB]}"),
+        edit("  id: D-1\n", "").replace("deal:\n", "deal: {id：D-1}\n").split("  name:")[0],
+    ],
+    ids=["full-width indent under deal", "full-width colon in {…}", "full-width colon of id"],
+)
+def test_a_full_width_character_is_the_one_finding_not_what_follows_from_it(
+    lang: str, text: str
+) -> None:
+    report = audit_text(text, Settings(lang=lang))
+    messages = [f.message for f in report.findings if f.rule[0] == "E"]
+    assert len(messages) == 1, messages
+    assert ("full-width" if lang == "en" else "全角") in messages[0]

@@ -141,10 +141,35 @@ class Catalogue:
             return "".join(words)
         sep = self.text("list.separator")
         last = self.text("list.last_separator")
-        return sep.join(words[:-1]) + last + words[-1]
+        head = sep.join(words[:-1])
+        if not last.isascii() and last.isalpha():
+            # Chinese sets a space between 和 and a Latin word or a number:
+            # "EUR 880,000 和 USD 2,200,000", but "张伟和李强".
+            left = " " if head[-1:].isascii() and head[-1:].isalnum() else ""
+            right = " " if words[-1][:1].isascii() and words[-1][:1].isalnum() else ""
+            last = left + last + right
+        return head + last + words[-1]
+
+
+_SESSION: dict[str, str | None] = {"asked": None, "chosen": None}
+"""The language of the command line's current run (set by `ebcheck.cli.helptext`):
+`asked` is a valid `--lang` given anywhere on it, `chosen` that, else the config's
+`lang`, else the environment's. Empty outside a run: the library uses the locale."""
+
+
+def set_session_language(asked: str | None, chosen: str | None) -> None:
+    _SESSION["asked"], _SESSION["chosen"] = asked, chosen
+
+
+def asked_language() -> str | None:
+    """`--lang` of this run, wherever on the command line it was given."""
+    return _SESSION["asked"]
 
 
 def language_from_environment() -> str:
+    """The run's language (`--lang`, else the config's `lang`), else the locale's."""
+    if _SESSION["chosen"]:
+        return _SESSION["chosen"]
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:

@@ -50,6 +50,26 @@ def test_80_columns_drop_owner_and_close(pipeline: AuditReport, engine_words: Ca
         assert len(found) == 1, (deal, found)
 
 
+def test_the_examples_at_100_columns_show_every_top_issue_whole() -> None:
+    # At 100 columns the close date goes rather than `Decision pr…`.
+    from ebcheck.audit.engine import audit_paths, words_for
+    from ebcheck.audit.settings import Settings
+    from tests.conftest import EXAMPLES
+
+    for lang in ("en", "zh"):
+        report = audit_paths([EXAMPLES], Settings(lang=lang, as_of=AS_OF))
+        words = words_for(lang)
+        lines = draw(report, words, 100)
+        assert max(cell_len(line) for line in lines) <= 100
+        assert "…" not in "".join(line.split("  ")[-1] for line in lines)
+        for deal in report.deals:
+            finding = deal.top_finding
+            if finding is not None:
+                title = words.text(f"pipeline_title.{finding.rule}")
+                assert any(line.startswith(deal.deal_id or "") and title in line for line in lines)
+        assert "Stage" in header(lines) or "阶段" in header(lines)
+
+
 def test_120_columns_show_everything(pipeline: AuditReport, engine_words: Catalogue) -> None:
     lines = draw(pipeline, engine_words, 120)
     assert max(cell_len(line) for line in lines) <= 120

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import shlex
 import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -255,7 +257,7 @@ class Engine:
             loaded = replace(loaded, deal=deal)
         as_of = self.as_of(deal)
         if deal is None:
-            problems = [problem_finding(p, self.catalogue) for p in loaded.problems]
+            problems = [problem_finding(_named(p, shown), self.catalogue) for p in loaded.problems]
             found = cap_findings(problems, self.catalogue)
             return FileAudit(
                 shown, loaded, as_of, tuple(found), reported=reported, repo_path=repo_path
@@ -509,6 +511,22 @@ def _in_language(params: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]
     }
 
 
+def _named(problem: Problem, shown: str) -> Problem:
+    """An encoding problem whose hint's `iconv` command names the file as shown."""
+    if problem.key != "E001.encoding" or shown == STDIN:
+        return problem
+    names = {"file": _shell_word(shown), "converted": _shell_word(shown + ".utf8")}
+    return replace(problem, params={**problem.params, **names})
+
+
+_SHELL_SAFE = re.compile(r"[^\s'\"`$\\!*?\[\]{}()<>|&;#~]+")
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one shell word: as it is when nothing in it is special (`东华.yaml`)."""
+    return text if _SHELL_SAFE.fullmatch(text) else shlex.quote(text)
+
+
 def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
     params = _in_language(problem.params, catalogue)
     message = catalogue.text(problem.key, **params)
@@ -518,13 +536,14 @@ def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
     if problem.code == "E002" and where and problem.key not in _NAMES_ITS_KEY:
         message = f"{format_path(where)}: {message}"
     if problem.hint:
-        message += "; " + catalogue.text(problem.hint, **params)
+        message += catalogue.text("list.clause_separator") + catalogue.text(problem.hint, **params)
     return Finding(
         rule=problem.code,
         name=catalogue.text(f"{problem.code}.name"),
         severity=Severity.CRITICAL,
         message=message,
-        fix=catalogue.text(f"{problem.code}.fix"),
+        # A problem whose key has its own fix (`E001.encoding_fix`) says that one.
+        fix=catalogue.get(f"{problem.key}_fix") or catalogue.text(f"{problem.code}.fix"),
         line=problem.position.line,
         column=problem.position.column,
         path=format_path(problem.path),
@@ -667,7 +686,9 @@ def audit_paths(
     audits = check_files(engine, tasks, jobs, progress)
     report = engine.finish(audits, baseline)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
-    return replace(report, skipped=skipped, excluded=len(files.excluded))
+    return replace(
+        report, skipped=skipped, excluded=len(files.excluded), changed_since=changed_since
+    )
 
 
 STDIN = "<stdin>"

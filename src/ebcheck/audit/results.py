@@ -110,6 +110,9 @@ class AuditReport:
     """The rules that ran (SARIF describes them)."""
     default_currency: str | None = None
     """The config's `default_currency`: stands for a deal's missing one in totals."""
+    changed_since: str | None = None
+    """`--changed-since REF`: only deals changed since REF were judged (reports say
+    so when there were none)."""
 
     @property
     def fails(self) -> bool:

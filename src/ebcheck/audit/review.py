@@ -105,6 +105,31 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """The open deals at the later end, as a manager asks first: how many are not
+    ready, and the amount at risk (at-risk and not-ready deals) per currency."""
+
+    open: int = 0
+    not_ready: int = 0
+    at_risk: dict[str, Decimal] = field(default_factory=dict)
+
+
+def standing(after: Mapping[str, DealReport], settings: Settings) -> Standing:
+    at_risk: dict[str, Decimal] = {}
+    count = not_ready = 0
+    for report in after.values():
+        info = report.deal.deal if report.deal is not None else None
+        if info is None or info.is_closed:
+            continue
+        count += 1
+        not_ready += report.verdict is Verdict.NOT_READY
+        if report.verdict in (Verdict.NOT_READY, Verdict.AT_RISK):
+            currency = _currency(info, settings)
+            at_risk[currency] = at_risk.get(currency, Decimal(0)) + _amount(info)
+    return Standing(count, not_ready, dict(sorted(at_risk.items())))
+
+
+@dataclass(frozen=True)
 class Review:
     since: str
     until: str | None
@@ -115,6 +140,8 @@ class Review:
     verdicts: tuple[VerdictChange, ...]
     findings: tuple[FindingChanges, ...]
     unreadable: tuple[Unreadable, ...] = field(default=())
+    now: Standing = field(default_factory=Standing)
+    """The open deals at the later end (REF's `--until`, else the working tree)."""
 
 
 # --- the deals on each side ------------------------------------------------------
@@ -377,4 +404,5 @@ def review(
         tuple(verdicts),
         tuple(findings),
         tuple(unreadable),
+        standing(after, settings),
     )

@@ -62,7 +62,11 @@ def main_options(
     ] = False,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="LANG", help="Language of the help: en or zh."),
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Language of the help, the messages and the report: en or zh.",
+        ),
     ] = None,
 ) -> None:
     """ebcheck: a deal-readiness auditor for complex B2B sales."""
@@ -125,7 +129,7 @@ def audit(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...",
+            metavar="PATH",
             help="Deal files and folders to audit (default: the current folder); "
             "- reads one deal from standard input.",
         ),
@@ -180,7 +184,10 @@ def audit(
         str | None, typer.Option("--lang", metavar="LANG", help="Report language: en or zh.")
     ] = None,
     summary: Annotated[
-        bool, typer.Option("--summary", help="With several deals, show only the pipeline table.")
+        bool,
+        typer.Option(
+            "--summary", help="Show only the pipeline table (one deal: its row and the totals)."
+        ),
     ] = False,
     show_all: Annotated[
         bool,
@@ -267,7 +274,7 @@ def history(
 def review(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Deal files and folders (default: .)."),
+        typer.Argument(metavar="PATH", help="Deal files and folders (default: .)."),
     ] = None,
     since: Annotated[
         str, typer.Option("--since", metavar="REF", help="Compare the deals at REF ...")
@@ -322,7 +329,7 @@ def import_(
     source: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[SOURCE]", help="The CRM export: a folder, a .zip, a .csv or an .xlsx."
+            metavar="SOURCE", help="The CRM export: a folder, a .zip, a .csv or an .xlsx."
         ),
     ] = None,
     map_name: Annotated[
@@ -463,8 +470,10 @@ def init(
         typer.Option("--ci", help="Write a CI workflow instead: github or gitlab."),
     ] = None,
 ) -> None:
-    """Write a commented deal template (--config: a config, --ci: a CI workflow); never
-    overwrites a file."""
+    """Write a commented deal template (--config: a config, --ci: a CI workflow).
+
+    Never overwrites a file.
+    """
     from ebcheck.cli import diagnostics
     from ebcheck.cli.output import create_new, write_stdout
     from ebcheck.cli.scaffold import DEFAULT_CONFIG, DEFAULT_WORKFLOW, config_text, workflow_text

@@ -11,9 +11,10 @@ from ebcheck.reports.textsafe import diagnostic_line
 
 
 def _words(lang: str | None) -> Catalogue:
-    from ebcheck.i18n import language_from_environment
+    from ebcheck.i18n import LANGUAGES, language_from_environment
 
-    return Catalogue(lang or language_from_environment())
+    # `--lang fr` is refused in the run's language, not in a catalogue that is none.
+    return Catalogue(lang if lang in LANGUAGES else language_from_environment())
 
 
 def _emit(kind: str, text: str, words: Catalogue) -> None:

@@ -32,22 +32,61 @@ try:  # the Click that Typer vendors (0.2x) and builds its commands on
 except ImportError:  # pragma: no cover - a Typer that still uses Click itself
     from click import core, exceptions, formatting  # type: ignore[no-redef,import-not-found,unused-ignore]
 
-from ebcheck.i18n import Catalogue, language_from_environment
+from ebcheck.i18n import LANGUAGES, Catalogue, language_from_environment, set_session_language
 
 HELP_OPTION = "help"
 """The name of the `-h/--help` option Click adds to every command."""
 
 
 def wanted(args: Sequence[str]) -> bool:
-    """Chinese asked for: `--lang zh` on the command line, else a Chinese locale."""
+    """Chinese asked for: `--lang zh` on the command line, else the config's `lang: zh`,
+    else a Chinese locale."""
+    return chosen_language(args) == "zh"
+
+
+def chosen_language(args: Sequence[str]) -> str:
+    """The language of a run: a valid `--lang` anywhere on the command line (before
+    the command or after it), else the config file's `lang`, else the locale's. An
+    invalid `--lang fr` is skipped, so the error saying so is in the user's language."""
+    asked = asked_on_command_line(args)
+    if asked is not None:
+        return asked
+    return _config_language(args) or language_from_environment()
+
+
+def asked_on_command_line(args: Sequence[str]) -> str | None:
+    for value in _option_values(args, "--lang"):
+        if value.lower() in LANGUAGES:
+            return value.lower()
+    return None
+
+
+def _option_values(args: Sequence[str], option: str) -> Iterator[str]:
     for index, arg in enumerate(args):
         if arg == "--":
-            break
-        if arg == "--lang" and index + 1 < len(args):
-            return args[index + 1].lower() == "zh"
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1].lower() == "zh"
-    return language_from_environment() == "zh"
+            return
+        if arg == option and index + 1 < len(args):
+            yield args[index + 1]
+        elif arg.startswith(option + "="):
+            yield arg.split("=", 1)[1]
+
+
+def _config_language(args: Sequence[str]) -> str | None:
+    """The `lang` of the config file the command would read; None when there is none,
+    it sets none, or it cannot be read (the command itself then says why)."""
+    from ebcheck.config import discover, load_config
+    from ebcheck.errors import EbcheckError
+
+    if "--no-config" in args:
+        return None
+    named = next(_option_values(args, "--config"), None)
+    try:
+        path = Path(named) if named else discover(Path.cwd())
+        if path is None or not path.is_file():
+            return None
+        return load_config(path).lang
+    except (EbcheckError, OSError):
+        return None
 
 
 def help_key(path: Sequence[str], param: str | None = None) -> str:
@@ -78,6 +117,77 @@ def translate(root: core.Command, words: Catalogue) -> None:
                 param.help = said
         _translate_help_option(command, words.get(help_key(path, HELP_OPTION)))
         command.context_class = _context_class(words.text("help.ui.usage"))
+
+
+CHOICES = "One of: {choices}."
+"""The English of `help.ui.choices`: the values of an option, said in its help."""
+
+
+def plain_types(root: core.Command, words: Catalogue | None = None) -> None:
+    """The help screens' type column in words a user knows: nothing for a flag or an
+    argument (its name says it), a name in capitals for a value (`LANG`, `FILE`),
+    and an option's choices said in its help instead of a `<a|b|c>` that gets cut."""
+    for _, command in commands(root):
+        _untyped_help_option(command)
+        for param in command.params:
+            if param.param_type_name == "argument" or getattr(param, "is_flag", False):
+                setattr(param, "display_type_rich", _no_type)  # noqa: B010 - an instance override
+                continue
+            choices = _choices(param)
+            if param.metavar is None:
+                longest = max(param.opts, key=len, default=param.name or "value")
+                param.metavar = longest.lstrip("-").upper()
+            if (
+                choices
+                and hasattr(param, "help")
+                and not all(c in (param.help or "") for c in choices)
+            ):
+                listed = ", ".join(choices)
+                said = words.get("help.ui.choices", choices=listed) if words else None
+                param.help = f"{param.help or ''} {said or CHOICES.format(choices=listed)}".strip()
+
+
+def _no_type(ctx: object) -> None:
+    return None
+
+
+def _untyped_help_option(command: core.Command) -> None:
+    """`-h/--help` is made on first use: take its `<bool>` away when it is."""
+    made: Callable[[core.Context], Any] = command.get_help_option
+
+    def get_help_option(ctx: core.Context) -> Any:
+        option = made(ctx)
+        if option is not None:
+            setattr(option, "display_type_rich", _no_type)  # noqa: B010
+        return option
+
+    setattr(command, "get_help_option", get_help_option)  # noqa: B010 - an instance override
+
+
+def _choices(param: core.Parameter) -> list[str]:
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None or not getattr(desc, "is_choice", False):
+        return []
+    return [str(getattr(choice, "value", choice)) for choice in desc.choices or ()]
+
+
+def _completion_said_in(root: core.Command, words: Catalogue) -> None:
+    """`--install-completion` says where it installed, in `words`' language (Typer's
+    own callback says it in English)."""
+
+    def install(ctx: core.Context, param: core.Parameter, value: Any) -> Any:
+        from typer._completion_shared import install as install_for
+
+        if not value or ctx.resilient_parsing:
+            return value
+        shell, path = install_for(shell=value) if isinstance(value, str) else install_for()
+        typer.secho(words.text("help.ui.completion_installed", shell=shell, path=path), fg="green")
+        typer.echo(words.text("help.ui.completion_restart"))
+        sys.exit(0)
+
+    for param in root.params:
+        if param.name == "install_completion":
+            param.callback = install
 
 
 def _translate_help_option(command: core.Command, text: str | None) -> None:
@@ -174,10 +284,29 @@ class LocalizedGroup(TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         extra["windows_expand_args"] = windows_expand_args
-        if not wanted(argv):
+        chosen = chosen_language(argv)
+        set_session_language(asked_on_command_line(argv), chosen)
+        try:
+            return self._main_in(chosen, argv, prog_name, complete_var, standalone_mode, extra)
+        finally:
+            set_session_language(None, None)
+
+    def _main_in(
+        self,
+        chosen: str,
+        argv: list[str],
+        prog_name: str | None,
+        complete_var: str | None,
+        standalone_mode: bool,
+        extra: dict[str, Any],
+    ) -> Any:
+        if chosen != "zh":
+            plain_types(self)
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
         words = chinese_words()
         translate(self, words)
+        plain_types(self, words)
+        _completion_said_in(self, words)
 
         def parent_main(**kwargs: Any) -> Any:
             return TyperGroup.main(self, complete_var=complete_var, **kwargs, **extra)

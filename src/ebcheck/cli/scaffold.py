@@ -14,8 +14,11 @@ from pathlib import Path
 from ebcheck.version import __version__
 
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-INSTALL = f"ebcheck=={__version__}"
-"""How the workflows install ebcheck: this very version."""
+PLACEHOLDER = "YOUR-GIT-HOST/YOUR-ORG"
+"""The part of the install URL a team must replace: ebcheck is not on PyPI."""
+INSTALL = f"git+https://{PLACEHOLDER}/ebcheck.git@v{__version__}"
+"""How the workflows install ebcheck: this very version's tag, from a git URL
+the team fills in (the workflow stops with a clear error until it does)."""
 
 
 class Ci(StrEnum):
@@ -39,4 +42,5 @@ def config_text(lang: str) -> str:
 def workflow_text(ci: Ci) -> str:
     """The CI workflow for `ci`, installing this version of ebcheck."""
     text = (_TEMPLATES / f"{ci.value}.yml").read_text(encoding="utf-8")
-    return text.replace("@INSTALL@", INSTALL)
+    text = text.replace("@INSTALL@", INSTALL).replace("@PLACEHOLDER@", PLACEHOLDER)
+    return text.replace("@VERSION@", __version__)

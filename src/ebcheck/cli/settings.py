@@ -10,7 +10,7 @@ from ebcheck.audit.cache import FOLDER_NAME
 from ebcheck.audit.settings import Settings
 from ebcheck.config import discover, load_config, repository_root
 from ebcheck.errors import ConfigError
-from ebcheck.i18n import LANGUAGES, language_from_environment
+from ebcheck.i18n import LANGUAGES, asked_language, language_from_environment
 
 if TYPE_CHECKING:
     from ebcheck.cli.request import AuditRequest
@@ -46,7 +46,7 @@ def settings_for(request: AuditRequest) -> Settings:
     overrides: dict[str, Any] = {
         "fail_on": request.fail_on,
         "as_of": request.as_of,
-        "lang": request.lang.lower() if request.lang else None,
+        "lang": request.lang.lower() if request.lang else asked_language(),
         "select": request.select or None,
         "ignore": request.ignore or None,
         "baseline": request.baseline,

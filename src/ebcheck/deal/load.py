@@ -7,8 +7,10 @@ the deal format); nothing here raises for bad input.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -61,7 +63,25 @@ def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> L
         problems += _unknown_signer(deal, source)
         if not problems:
             return Loaded(deal, source, [], deal.deal.id)
-    return Loaded(None, source, _unique(problems), deal_id)
+    return Loaded(None, source, _unique(_full_width_first(problems)), deal_id)
+
+
+_CONSEQUENCES = ("E002.missing", "E002.empty_value")
+
+
+def _full_width_first(problems: list[Problem]) -> list[Problem]:
+    """`{name：张伟}` or an indent of `　`: YAML read one key where the user wrote a
+    key and a value (or an indented key). The field missing from that mapping, or
+    the key above left without a value, only follow from it: they are left out, so
+    that the finding naming the full-width character is the one shown."""
+    lines = {p.position.line for p in problems if p.hint == "E002.full_width_key"}
+    if not lines:
+        return problems
+    return [
+        p
+        for p in problems
+        if p.key not in _CONSEQUENCES or not ({p.position.line, p.position.line + 1} & lines)
+    ]
 
 
 def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) -> Loaded:
@@ -248,7 +268,11 @@ def _unknown_key(path: Path, source: SourceMap) -> Problem:
     section = format_path(path[:-1])
     params: dict[str, Any] = {"key": key, "section": section}
     hint = None
-    if path in source.split_by_comma:
+    listed = _list_split_by_comma(path, source) if path in source.split_by_comma else None
+    if listed is not None:
+        params["field"], params["suggestion"] = listed
+        hint = "E002.split_list"
+    elif path in source.split_by_comma:
         hint = "E002.split_by_comma"
     elif full_width_key(key):
         hint = "E002.full_width_key"
@@ -257,6 +281,52 @@ def _unknown_key(path: Path, source: SourceMap) -> Problem:
         hint = "E002.did_you_mean"
     message = "E002.unknown_key" if section else "E002.unknown_top_key"
     return Problem("E002", message, source.locate_key(path), path, params, hint)
+
+
+def _list_split_by_comma(path: Path, source: SourceMap) -> tuple[str, str] | None:
+    """`{name: Zhang, roles: EB, coach}`: the comma ended `roles` and made `coach` a
+    key. When the text before is a list of choices and every stray key one of them,
+    the field and the list to write (`[EB, coach]`); else None."""
+    parent = path[:-1]
+    siblings = sorted(
+        (position, key) for key, position in source.keys.items() if key[:-1] == parent
+    )
+    keys = [key for _, key in siblings]
+    index = keys.index(path) if path in keys else 0
+    start = index
+    while start > 0 and keys[start] in source.split_by_comma:
+        start -= 1
+    if start == index:
+        return None
+    end = index
+    while end + 1 < len(keys) and keys[end + 1] in source.split_by_comma:
+        end += 1
+    field_path = keys[start]
+    choices = _list_choices(field_path)
+    strays = [str(key[-1]) for key in keys[start + 1 : end + 1]]
+    first = source.raw.get(field_path, "").strip()
+    if not choices or first not in choices or any(s not in choices for s in strays):
+        return None
+    return str(field_path[-1]), "[" + ", ".join([first, *strays]) + "]"
+
+
+def _list_choices(path: Path) -> list[str]:
+    """The choices of the field at `path` when it is a list of choices (`roles`)."""
+    model: type[BaseModel] | None = DealFile
+    info = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if model is None:
+            return []
+        info = model.model_fields.get(part)
+        if info is None:
+            return []
+        model = type_in(info.annotation, BaseModel)
+    if info is None or typing.get_origin(info.annotation) is not list:
+        return []
+    enum = type_in(info.annotation, StrEnum)
+    return [member.value for member in enum] if enum is not None else []
 
 
 def known_keys(path: Path) -> list[str]:

@@ -100,7 +100,11 @@ def decode(data: bytes) -> str:
         hint = yamlhints.encoding_hint(data)
         raise ReadFailure(
             Problem(
-                "E001", "E001.encoding", Position(line, column), params={"byte": byte}, hint=hint
+                "E001",
+                "E001.encoding",
+                Position(line, column),
+                params={"byte": byte, "file": "deal.yaml", "converted": "deal.utf8.yaml"},
+                hint=hint,
             )
         ) from None
 
@@ -149,8 +153,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     explained = yamlhints.explain(exc, text)
     if explained is not None:
         return explained
+    # A mistake no detector knows: still a sentence in the report's language,
+    # with PyYAML's English only as the second line.
     context = (exc.context or "").strip()
-    return Problem("E001", "E001.syntax", position, params={"problem": problem, "context": context})
+    detail = ": ".join(part for part in (context, problem) if part)
+    return Problem("E001", "E001.yaml.unrecognised", position, params={"detail": detail})
 
 
 class _Builder:

@@ -119,34 +119,111 @@ def _no_space(error: _Error) -> Problem | None:
 def _unclosed(error: _Error) -> Problem | None:
     """A quote or bracket opened and never closed: located where it opened."""
     opened = error.opened
-    if opened is None:
-        return None
-    if "quoted scalar" in error.context and "end of stream" in error.problem:
+    if opened is not None and "quoted scalar" in error.context and "end of stream" in error.problem:
         quote = error.row(opened.line)[opened.column : opened.column + 1] or '"'
         return error.found("unclosed_quote", opened.line, opened.column, quote=quote)
-    if "flow sequence" in error.context or "flow mapping" in error.context:
-        row = error.row(opened.line)
-        bracket = row[opened.column : opened.column + 1]
-        closer = _OPENERS.get(bracket)
-        rest = row[opened.column :]
-        if closer is not None and rest.count(bracket) > rest.count(closer):
-            return error.found(
-                "unclosed_bracket", opened.line, opened.column, bracket=bracket, closer=closer
-            )
+    quoted = _quote_closed_later(error)
+    if quoted is not None:
+        return quoted
+    flowish = (
+        "flow" in error.context,
+        "node content" in error.problem,
+        "end of stream" in error.problem,
+    )
+    if not any(flowish):
+        return None
+    still_open = _open_brackets(error.lines[: error.line + 1])
+    if not still_open:
+        return None
+    index, column, bracket = still_open[-1]
+    return error.found("unclosed_bracket", index, column, bracket=bracket, closer=_OPENERS[bracket])
+
+
+# `key: "text` or `- "text`: a quoted value starting, and where its quote opens.
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#"'{\[][^:#]*:\s+)?(["'])""")
+
+
+def _quote_closed_later(error: _Error) -> Problem | None:
+    """`name: "MES` with the next line's `account: "Acme"`: the quote YAML saw as the
+    closing one belongs to a later value, and the parser fails just after it."""
+    row = error.row(error.line)
+    before = row[: error.column].rstrip()
+    if not before or before[-1] not in "\"'":
+        return None
+    for index in range(error.line - 1, max(error.line - 4, 0) - 1, -1):
+        match = _QUOTED_VALUE.match(error.row(index))
+        if match is None or match.group(1) != before[-1]:
+            continue
+        column = match.start(1)
+        if not _closes(error.row(index), column):
+            quote = match.group(1)
+            return error.found("unclosed_quote", index, column, quote=quote)
     return None
 
 
+def _closes(row: str, column: int) -> bool:
+    """Whether the quote opened at `column` closes on the same row."""
+    quote = row[column]
+    rest = row[column + 1 :]
+    if quote == "'":
+        return "'" in rest.replace("''", "")
+    return re.search(r'(?<!\\)"', rest.replace("\\\\", "")) is not None
+
+
+def _open_brackets(lines: list[str]) -> list[tuple[int, int, str]]:
+    """The `[` and `{` of flow collections still open after `lines`, outermost first:
+    (line, column, bracket). Quotes and comments are skipped; in block context
+    only a bracket that starts a value opens a flow collection."""
+    stack: list[tuple[int, int, str]] = []
+    quote = ""
+    for index, row in enumerate(lines):
+        start = 0
+        if not stack and not quote:
+            match = re.match(r"^\s*(?:-\s+)*(?:[^\s#\"'\[{][^:#]*:\s+)?[\[{]", row)
+            if match is None:
+                continue
+            start = match.end() - 1
+        column = start
+        while column < len(row):
+            char = row[column]
+            if quote:
+                if char == quote and not (quote == '"' and row[column - 1] == "\\"):
+                    quote = ""
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and (column == 0 or row[column - 1] == " "):
+                break
+            elif char in _OPENERS:
+                stack.append((index, column, char))
+            elif char in "]}" and stack:
+                if _OPENERS[stack[-1][2]] != char:
+                    return stack  # `[EB}`: the `[` is the one never closed
+                stack.pop()
+                if not stack:
+                    break  # back in block context: the rest of the line is not flow
+            column += 1
+    return stack
+
+
 def _colon_in_text(error: _Error) -> Problem | None:
-    """`notes: 结论: 先做试点`: the second `: ` starts a key YAML does not allow there."""
-    if "mapping values are not allowed" not in error.problem:
-        return None
+    """`notes: 结论: 先做试点`: the second `: ` starts a key YAML does not allow there;
+    inside `{…}` the same colon ends the parser's hope of a `,` or `}`."""
     row = error.row(error.line)
-    first = row.find(": ")
+    if "mapping values are not allowed" in error.problem:
+        start = 0
+    elif "flow mapping" in error.context and row[error.column : error.column + 1] == ":":
+        segment = row[: error.column]
+        start = max(segment.rfind("{"), segment.rfind(",")) + 1
+    else:
+        return None
+    first = row.find(": ", start)
     if first < 0 or first >= error.column:
         return None
-    key = row[:first].strip().removeprefix("- ").strip()
-    value = row[first + 2 :].split(" #", 1)[0].strip()
-    return error.found("colon_in_text", error.line, error.column, key=key, value=value)
+    key = row[start:first].strip().removeprefix("- ").strip()
+    value = row[first + 2 :].split(" #", 1)[0]
+    if start:
+        value = re.split(r"[,}]", value, maxsplit=1)[0]
+    return error.found("colon_in_text", error.line, error.column, key=key, value=value.strip())
 
 
 def _misaligned(error: _Error) -> Problem | None:
@@ -220,8 +297,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def encoding_hint(data: bytes) -> str | None:
-    """The catalogue key of a hint when a file that is not UTF-8 reads as Chinese in
-    GB18030 (GBK's superset, the default of Chinese Windows editors), else None."""
+    """The catalogue key of a hint when a file that is not UTF-8 is UTF-16 (Windows
+    Notepad's "Unicode", Excel's "Unicode text"), or reads as Chinese in GB18030
+    (GBK's superset, the default of Chinese Windows editors); else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 10:
+        return "E001.utf16_hint"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

@@ -11,14 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.cells import cell_len
 
 _CJK = "\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_CLOSING = "，。、；：？！）」』】》〉”’％…,.;:?!)%"
+_CLOSING = "，。、；：？！）」』】》〉”’％…"
+_ASCII_CLOSING = ",.;:?!)%"
+# Closing punctuation; an ASCII one only when no word follows it (the `.` of
+# `.ebcheck_cache` opens a name, it closes nothing).
+_CLOSE = rf"(?:[{_CLOSING}]|[{_ASCII_CLOSING}](?![\w.-]))"
 # One CJK character with the closing punctuation after it, or a run of other
 # non-space characters; either with the spaces that follow.
-_TOKEN = re.compile(rf"\s*(?:[{_CJK}][{_CLOSING}]*|[^\s{_CJK}]+[{_CLOSING}]*)\s*")
+_TOKEN = re.compile(rf"\s*(?:[{_CJK}]{_CLOSE}*|[^\s{_CJK}]+{_CLOSE}*)\s*")
 
 
 def _tokens(text: str) -> Iterator[tuple[int, str]]:
@@ -74,7 +79,25 @@ def cjk_line_breaks() -> Iterator[None]:
         return
     # Rich's module global is private; setattr keeps the swap explicit and local.
     setattr(rich_text, "divide_line", divide_line)  # noqa: B010
+    # Rich drops a line's trailing spaces past the width counting characters,
+    # not cells: a Chinese line ending in a space stayed one cell too wide and
+    # lost its last character to an ellipsis. Count cells instead.
+    stripped = rich_text.Text.rstrip_end
+    setattr(rich_text.Text, "rstrip_end", _rstrip_end_cells)  # noqa: B010
     try:
         yield
     finally:
         setattr(rich_text, "divide_line", original)  # noqa: B010
+        setattr(rich_text.Text, "rstrip_end", stripped)  # noqa: B010
+
+
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def _rstrip_end_cells(self: Any, size: int) -> None:
+    """`Text.rstrip_end` measured in cells: whitespace past `size` cells is removed."""
+    excess = cell_len(self.plain) - size
+    if excess > 0:
+        trailing = _TRAILING_SPACE.search(self.plain)
+        if trailing is not None:
+            self.right_crop(min(len(trailing.group(0)), excess))

@@ -76,6 +76,14 @@ def money(amount: float | None, currency: str | None) -> str:
     return f"{currency} {number}" if currency else number
 
 
+def no_deals(report: AuditReport, words: Catalogue) -> str:
+    """The sentence for a run that judged no deal: none found, or none changed
+    since `--changed-since REF` (a pull request that touched no deal)."""
+    if report.changed_since:
+        return words.text("report.no_deals_changed", ref=report.changed_since)
+    return words.text("report.no_deals")
+
+
 def verdict_counts(report: AuditReport, words: Catalogue) -> str:
     """How many deals got each verdict, worst first: "1 not ready, 2 ready"."""
     return words.text("list.separator").join(

@@ -18,7 +18,7 @@ from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
-from ebcheck.reports.common import verdict_counts
+from ebcheck.reports.common import no_deals, verdict_counts
 from ebcheck.reports.textsafe import clean
 
 
@@ -47,7 +47,7 @@ def summary_line(report: AuditReport, words: Catalogue) -> str:
     suppressed = sum(len(deal.suppressed) for deal in report.deals)
     baselined = sum(len(deal.baselined) for deal in report.deals)
     if not report.deals:
-        return words.text("report.no_deals")
+        return no_deals(report, words)
     key = "reports.concise.summary" if findings else "reports.concise.summary_clean"
     line = words.text(
         key, findings=findings, deals=len(report.deals), verdicts=verdict_counts(report, words)

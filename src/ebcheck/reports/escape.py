@@ -68,26 +68,34 @@ def markdown_text(text: object, *, limit: int | None = None) -> str:
     return escaped
 
 
-# A code span as ebcheck writes one in its own messages: a field of the format
-# (`insights.source`, `stakeholders[0].met`), after `markdown_text` escaped it.
-_OWN_CODE_SPAN = re.compile(r"\\`((?:[a-z0-9.]|\\[_\[\]])+)\\`")
+# A code span after `markdown_text` escaped it: backticks and all inside escaped.
+_ESCAPED_SPAN = re.compile(r"\\`((?:[^`\\]|\\[^`])+?)\\`")
+_ESCAPE = re.compile(r"\\(.)|&(amp|lt|gt);")
+_UNENTITY = {entity[1:-1]: char for char, entity in _HTML_ENTITIES.items()}
+
+
+def _unescaped(inner: str) -> str:
+    return _ESCAPE.sub(lambda m: m.group(1) or _UNENTITY[m.group(2)], inner)
 
 
 def markdown_message(
-    text: object, is_field: Callable[[str], bool], *, limit: int | None = None
+    text: object, is_own: Callable[[str], bool], *, limit: int | None = None
 ) -> str:
-    """A message as inert markdown, except that ebcheck's own `field` spans stay code.
+    """A message as inert markdown, except that ebcheck's own code spans stay code.
 
-    Only a span that `is_field` names as a field of the format, in field-name
-    characters (letters, digits, `_`, `.`, brackets), is given back as code: a
-    user's backticks stay literal, and no span can carry markup.
+    Only a span `is_own` recognises (one its message templates write, such as
+    `ebcheck init` or `roles: [coach]`, or a field of the format) is given back
+    as code: a user's backticks stay literal. A code span carries no markup;
+    its `|` is escaped so that it cannot end a table cell.
     """
 
     def span(match: re.Match[str]) -> str:
-        inner = match.group(1).replace("\\", "")
-        return f"`{inner}`" if is_field(inner) else match.group(0)
+        inner = _unescaped(match.group(1))
+        if not is_own(inner):
+            return match.group(0)
+        return "`" + inner.replace("|", "\\|") + "`"
 
-    return _OWN_CODE_SPAN.sub(span, markdown_text(text, limit=limit))
+    return _ESCAPED_SPAN.sub(span, markdown_text(text, limit=limit))
 
 
 def _mermaid_safe(char: str) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -118,10 +118,37 @@ def is_field(text: str) -> bool:
     return all(part in field_names() for part in parts)
 
 
-def message_cell(text: str) -> str:
-    """A message or fix: escaped like any cell, its `field` code spans kept as code,
-    and its second line (a YAML parser's detail) on a line of its own."""
-    lines = [markdown_message(line, is_field, limit=TEXT_LIMIT) for line in text.split("\n")]
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+@cache
+def template_spans(words: Catalogue) -> re.Pattern[str]:
+    """Every code span the message templates of `words` write (`ebcheck init`,
+    `roles: [coach]`, `--fail-on {fail_on}`), as one pattern in which a placeholder
+    stands for any text. Marked in the templates, before any deal value is filled
+    in: a span is ebcheck's because a template has it."""
+    spans: set[str] = set()
+    for key in words.all_keys():
+        template = (words.template(key) or "").replace("{{", "{").replace("}}", "}")
+        spans.update(re.findall(r"`([^`\n]+)`", template))
+    patterns = sorted(
+        (".+?".join(map(re.escape, _PLACEHOLDER.split(span))) for span in spans),
+        key=len,
+        reverse=True,
+    )
+    return re.compile("|".join(patterns) or "(?!)")
+
+
+def message_cell(text: str, words: Catalogue) -> str:
+    """A message or fix: escaped like any cell, ebcheck's own code spans kept as code
+    (those `words`' templates write, and field paths), and its second line (a YAML
+    parser's detail) on a line of its own."""
+    spans = template_spans(words)
+
+    def is_own(span: str) -> bool:
+        return is_field(span) or spans.fullmatch(span) is not None
+
+    lines = [markdown_message(line, is_own, limit=TEXT_LIMIT) for line in text.split("\n")]
     return "<br>".join(inert_outside_code(line) for line in lines if line) or DASH
 
 
@@ -158,6 +185,11 @@ def size(text: str) -> int:
 # --- headline --------------------------------------------------------------------
 
 
+def aside(words: Catalogue, text: object) -> str:
+    """` (3)` in English, `（3）` in Chinese."""
+    return words.text("list.aside", text=text)
+
+
 def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
     counts = Counter(f.severity for f in findings)
     return words.text("list.separator").join(
@@ -167,6 +199,8 @@ def severity_counts(findings: Iterable[Finding], words: Catalogue) -> str:
 
 def manager_title(report: AuditReport, words: Catalogue) -> str:
     """What a sales manager asks first: how many deals are not ready, how much is at risk."""
+    if not report.deals and report.changed_since:
+        return words.text("report.no_deals_changed", ref=markdown_text(report.changed_since))
     summary = report.summary()
     not_ready = summary.by_verdict.get(Verdict.NOT_READY.value, 0)
     key = "not_ready_of" if not_ready else "none_not_ready"
@@ -190,7 +224,7 @@ def headline(report: AuditReport, options: RenderOptions) -> str:
     findings = [f for deal in report.deals for f in deal.findings]
     found = str(len(findings))
     if findings:
-        found += f" ({severity_counts(findings, words)})"
+        found += words.text("list.aside", text=severity_counts(findings, words))
     facts = [
         f"{bold_label(words, 'reports.markdown.ci')} {gate}",
         f"{bold_label(words, 'report.as_of')} {report.as_of.isoformat()}",
@@ -423,8 +457,8 @@ def findings_table(deal: DealReport, words: Catalogue) -> str:
             words.text(f"severity.{f.severity.value}"),
             f"{cell(f.rule)} {cell(f.name)}",
             f"{cell(deal.path)}:{f.line}",
-            message_cell(f.message),
-            message_cell(f.fix),
+            message_cell(f.message, words),
+            message_cell(f.fix, words),
         ]
         for f in deal.findings
     ]
@@ -435,25 +469,30 @@ def findings_table(deal: DealReport, words: Catalogue) -> str:
     return table(header, rows)
 
 
-def _marked_up(part: str, value: str) -> str:
-    if part == "rule":
-        return f"**{cell(value)}**"
-    return message_cell(value) if part == "message" else cell(value)
+def _marked_up(words: Catalogue) -> Callable[[str, str], str]:
+    def marked_up(part: str, value: str) -> str:
+        if part == "rule":
+            return f"**{cell(value)}**"
+        return message_cell(value, words) if part == "message" else cell(value)
+
+    return marked_up
 
 
 def extras(deal: DealReport, words: Catalogue) -> list[str]:
     """Suppressed and baselined findings, and rules that crashed."""
     parts = []
     if deal.suppressed:
-        items = [f"- {suppressed_line(entry, words, _marked_up)}" for entry in deal.suppressed]
-        title = f"#### {words.text('report.suppressed')} ({len(deal.suppressed)})"
+        items = [
+            f"- {suppressed_line(entry, words, _marked_up(words))}" for entry in deal.suppressed
+        ]
+        title = f"#### {words.text('report.suppressed')}" + aside(words, len(deal.suppressed))
         parts.append(title + "\n\n" + "\n".join(items))
     if deal.baselined:
         items = [
-            f"- **{cell(f.rule)}** {message_cell(f.message)} ({cell(deal.path)}:{f.line})"
+            f"- **{cell(f.rule)}** {message_cell(f.message, words)} ({cell(deal.path)}:{f.line})"
             for f in deal.baselined
         ]
-        title = f"#### {words.text('report.baselined')} ({len(deal.baselined)})"
+        title = f"#### {words.text('report.baselined')}" + aside(words, len(deal.baselined))
         parts.append(title + "\n\n" + "\n".join(items))
     if deal.crashes:
         items = [
@@ -485,7 +524,7 @@ def deal_section(deal: DealReport, words: Catalogue) -> str:
         ]
     if deal.findings:
         parts += [
-            f"#### {words.text('report.findings')} ({len(deal.findings)})",
+            f"#### {words.text('report.findings')}" + aside(words, len(deal.findings)),
             findings_table(deal, words),
         ]
     elif deal.verdict is not Verdict.CLOSED:

@@ -7,7 +7,8 @@ even that does not fit, the least useful columns go first: owner, then close
 date, stage, account (the customer tells a deal apart better than its stage),
 score and top finding; deal, amount and verdict always stay. At 80 columns that
 usually leaves deal, account, stage, amount, score, verdict and the top
-issue's short title in the report's language; from 120 every column shows,
+issue's short title in the report's language. Rather than cut that title, the
+owner, forecast and close date columns are left out first; from 120 every column shows,
 and from 150 the title follows the rule's id. Headers never wrap. The totals close the
 table under the amount column, grouped per currency: the pipeline amount,
 the amount at risk, then each forecast category's part.
@@ -198,11 +199,32 @@ def layout(columns: list[_Column], width: int) -> list[tuple[_Column, int]]:
         if needed <= width:
             break
         kept = [c for c in kept if c.key != key]
+    placed = _placed(kept, width)
+    # The top issue is what a manager reads the table for: rather than cut its
+    # title, give up the owner, forecast and close date columns.
+    for key in BEFORE_TOP_ISSUE:
+        if not _cut(placed, "top_finding"):
+            break
+        fewer = [c for c in kept if c.key != key]
+        if len(fewer) < len(kept):
+            kept, placed = fewer, _placed(fewer, width)
+    return placed
+
+
+BEFORE_TOP_ISSUE = ("owner", "forecast", "close_date")
+"""Columns left out, in this order, rather than cutting the top issue's title."""
+
+
+def _placed(kept: list[_Column], width: int) -> list[tuple[_Column, int]]:
     fixed = sum(c.natural for c in kept if not c.flexible)
     flexible = [c for c in kept if c.flexible]
     available = width - fixed - GAP * (len(kept) - 1)
     shares = iter(_share(available, flexible))
     return [(c, next(shares) if c.flexible else c.natural) for c in kept]
+
+
+def _cut(placed: list[tuple[_Column, int]], key: str) -> bool:
+    return any(c.key == key and width < c.natural for c, width in placed)
 
 
 def build_table(report: AuditReport, words: Catalogue, width: int) -> Table:

@@ -104,11 +104,27 @@ def _rules(findings: tuple[Finding, ...]) -> str:
 # --- markdown --------------------------------------------------------------------
 
 
+def headline(review: Review, words: Catalogue) -> str:
+    """What the manager asks first: how many open deals are not ready now, and the
+    amount at risk; the review's span follows on the next line."""
+    now = review.now
+    key = "not_ready_of" if now.not_ready else "none_not_ready"
+    title = words.text(f"reports.markdown.{key}", not_ready=now.not_ready, deals=now.open)
+    at_risk = [
+        _amount(amount, words.text("reports.markdown.no_currency") if code == "unknown" else code)
+        for code, amount in now.at_risk.items()
+        if amount
+    ]
+    if at_risk:
+        title += words.text("reports.markdown.amount_at_risk", amount=words.join(at_risk))
+    icon = "❌" if now.not_ready else "✅"
+    span = words.text("review.title", since=review.since, until=_until(review, words))
+    return f"## {icon} {cell(title)}\n\n{cell(span)}"
+
+
 def render_markdown(review: Review, options: RenderOptions) -> str:
     words = options.catalogue
-    parts = [
-        f"## {cell(words.text('review.title', since=review.since, until=_until(review, words)))}"
-    ]
+    parts = [headline(review, words)]
     parts.append(f"### {words.text('review.waterfall_title')}")
     header = [words.text("review.currency"), *(words.text(f"review.{b}") for b in BUCKETS)]
     rows = [

@@ -22,6 +22,7 @@ from ebcheck.reports.common import (
     buying_centre_rows,
     header_facts,
     money,
+    no_deals,
     stance_word,
     suppressed_line,
     verdict_counts,
@@ -224,11 +225,15 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
 def summary_line(report: AuditReport, words: Catalogue) -> Text:
     summary = report.summary()
     if not summary.deals:
-        return Text(words.text("report.no_deals"), style="bold")
+        return Text(no_deals(report, words), style="bold")
     verdicts = verdict_counts(report, words)
     line = Text(words.text("report.summary", deals=summary.deals, verdicts=verdicts), "bold")
     if summary.skipped:
-        line.append("; " + words.text("report.summary_skipped", count=summary.skipped), "dim")
+        line.append(
+            words.text("list.clause_separator")
+            + words.text("report.summary_skipped", count=summary.skipped),
+            "dim",
+        )
     if report.stale_baseline:
         line.append(
             "\n" + words.text("report.baseline_unmatched", count=len(report.stale_baseline)),
