@@ -60,6 +60,7 @@ def test_changed_since_with_nothing_changed_says_so(runner: CliRunner, repo: Pat
         ("markdown", "en", "## ✅ No deal file changed since HEAD: nothing to audit."),
         ("markdown", "zh", "## ✅ 自 HEAD 以来没有商机文件改动：没有需要评估的内容。"),
         ("concise", "zh", "自 HEAD 以来没有商机文件改动"),
+        ("html", "en", "No deal file changed since HEAD: nothing to audit."),
     ],
 )
 def test_the_report_itself_says_no_deal_changed(

@@ -37,6 +37,7 @@ from ebcheck.reports.common import (
     forecast_word,
     header_facts,
     money,
+    no_deals,
     stage_word,
     stance_word,
     suppressed_line,
@@ -631,7 +632,7 @@ def render_page(
     lines = [words.text("html.as_of", date=report.as_of.isoformat()), status_line(report, words)]
     body = [header(title, lines), "<main>"]
     if not deals:
-        body.append(f"<p>{text(words.text('report.no_deals'))}</p>")
+        body.append(f"<p>{text(no_deals(report, words))}</p>")
     else:
         body += [cards(report, words), charts(report, words, trend_note)]
         shown = sectioned(deals, options)
