@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ebcheck.audit.findings import Suppressed
@@ -142,3 +142,20 @@ def suppressed_line(
         reason=shown("reason", entry.reason),
         until=until,
     )
+
+
+def not_ready_title(
+    words: Catalogue, not_ready: int, deals: int, at_risk: Mapping[str, float]
+) -> str:
+    """What a sales manager asks first: how many deals are not ready, how much is at risk
+    (per currency; `unknown` is the deals without one)."""
+    key = "not_ready_of" if not_ready else "none_not_ready"
+    title = words.text(f"reports.markdown.{key}", not_ready=not_ready, deals=deals)
+    amounts = [
+        money(amount, words.text("reports.markdown.no_currency") if code == "unknown" else code)
+        for code, amount in at_risk.items()
+        if amount
+    ]
+    if amounts:
+        title += words.text("reports.markdown.amount_at_risk", amount=words.join(amounts))
+    return title

@@ -38,6 +38,7 @@ from ebcheck.reports.common import (
     forecast_word,
     header_facts,
     money,
+    not_ready_title,
     stage_word,
     stance_word,
     suppressed_line,
@@ -203,16 +204,7 @@ def manager_title(report: AuditReport, words: Catalogue) -> str:
         return words.text("report.no_deals_changed", ref=markdown_text(report.changed_since))
     summary = report.summary()
     not_ready = summary.by_verdict.get(Verdict.NOT_READY.value, 0)
-    key = "not_ready_of" if not_ready else "none_not_ready"
-    title = words.text(f"reports.markdown.{key}", not_ready=not_ready, deals=len(report.deals))
-    at_risk = [
-        money(amount, words.text("reports.markdown.no_currency") if code == "unknown" else code)
-        for code, amount in summary.amount_at_risk.items()
-        if amount
-    ]
-    if at_risk:
-        title += words.text("reports.markdown.amount_at_risk", amount=words.join(at_risk))
-    return title
+    return not_ready_title(words, not_ready, len(report.deals), summary.amount_at_risk)
 
 
 def headline(report: AuditReport, options: RenderOptions) -> str:

@@ -15,7 +15,7 @@ from ebcheck.audit.review import BUCKETS, Bucket, Change, Review
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
-from ebcheck.reports.common import money
+from ebcheck.reports.common import money, not_ready_title
 from ebcheck.reports.markdown_format import cell, table, verdict_label
 from ebcheck.reports.styles import VERDICT_STYLE, text_console
 from ebcheck.reports.textsafe import clean
@@ -108,15 +108,8 @@ def headline(review: Review, words: Catalogue) -> str:
     """What the manager asks first: how many open deals are not ready now, and the
     amount at risk; the review's span follows on the next line."""
     now = review.now
-    key = "not_ready_of" if now.not_ready else "none_not_ready"
-    title = words.text(f"reports.markdown.{key}", not_ready=now.not_ready, deals=now.open)
-    at_risk = [
-        _amount(amount, words.text("reports.markdown.no_currency") if code == "unknown" else code)
-        for code, amount in now.at_risk.items()
-        if amount
-    ]
-    if at_risk:
-        title += words.text("reports.markdown.amount_at_risk", amount=words.join(at_risk))
+    at_risk = {code: number(amount) for code, amount in now.at_risk.items()}
+    title = not_ready_title(words, now.not_ready, now.open, at_risk)
     icon = "❌" if now.not_ready else "✅"
     span = words.text("review.title", since=review.since, until=_until(review, words))
     return f"## {icon} {cell(title)}\n\n{cell(span)}"
