@@ -21,12 +21,12 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ebcheck.atomic import replace_file
 from ebcheck.audit import cachecodec
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.settings import Settings
@@ -175,15 +175,7 @@ class FileCache:
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            Path(temporary).replace(path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink()
-            raise
+        replace_file(path, data)
 
 
 def _head(key: str, payload: bytes) -> bytes:

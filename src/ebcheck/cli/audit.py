@@ -250,7 +250,7 @@ def append_step_summary(
 
 def append_whole(path: Path, text: str) -> None:
     """Append all of `text` or nothing: a failed write is cut back to where it began."""
-    from ebcheck.cli.output import write_all
+    from ebcheck.atomic import write_all
 
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
     try:

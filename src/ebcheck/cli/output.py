@@ -8,10 +8,10 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ebcheck.atomic import replace_file, write_all
 from ebcheck.errors import EbcheckError
 from ebcheck.reports.textsafe import runner_safe
 
@@ -113,24 +113,10 @@ def write_atomically(path: Path, text: str) -> None:
     if _written_in_place(path):
         _write_in_place(path, data)
         return
-    folder = path.parent if str(path.parent) else Path()
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        replace_file(path, data, _mode_for(path))
     except OSError as exc:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
-    try:
-        os.fchmod(fd, _mode_for(path))
-        try:
-            write_all(fd, data)
-        finally:
-            os.close(fd)
-        Path(temp).replace(path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _write_in_place(path: Path, data: bytes) -> None:
@@ -150,16 +136,6 @@ def _write_in_place(path: Path, data: bytes) -> None:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     finally:
         os.close(fd)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """Write every byte or raise: `os.write` may write fewer than asked (`ulimit -f`)."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:
-            raise OSError(errno.EIO, os.strerror(errno.EIO))
-        view = view[written:]
 
 
 def write_stdout(text: str, *, utf8: bool = False) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ebcheck.atomic import replace_file
 from ebcheck.crm.problems import Problems, problem
 from ebcheck.deal.problems import ReadFailure
 from ebcheck.deal.source import Scalar, read_limited, read_yaml
@@ -83,13 +83,7 @@ def write_inside(out: Path, path: Path, text: str) -> None:
         if parent.is_symlink():
             raise problem("write_symlink", where=str(path))
     mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        if mode is not None:
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        Path(temp).replace(path)
+        replace_file(path, text.encode("utf-8"), mode)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise problem("cannot_write", where=str(path), reason=exc.strerror) from None
