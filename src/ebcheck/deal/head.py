@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from ebcheck.deal.enums import Stage
 from ebcheck.deal.fields import enum_parser, to_date, to_required_text
+from ebcheck.deal.load import team_stage
 from ebcheck.deal.source import MAX_BYTES, Scalar, scalar_of
 
 _WANTED = ("id", "stage", "close_date")
@@ -140,14 +141,7 @@ def _head(values: dict[str, Scalar], stage_names: Mapping[str, Stage] | None) ->
     if "id" not in values or "stage" not in values:
         return None
     stage_text = values["stage"]
-    mapped = _team_stage(stage_text, stage_names)
+    mapped = team_stage(stage_text.raw, stage_names)
     stage: Any = mapped if mapped is not None else _parse_stage(stage_text)
     close = to_date(values["close_date"]) if "close_date" in values else None
     return Head(str(to_required_text(values["id"])), stage, close)
-
-
-def _team_stage(value: Scalar, stage_names: Mapping[str, Stage] | None) -> Stage | None:
-    if not stage_names:
-        return None
-    lowered = {name.lower(): stage for name, stage in stage_names.items()}
-    return lowered.get(value.raw.strip().lower())

@@ -110,10 +110,17 @@ def _apply_stage_names(tree: dict[str, Any], stage_names: Mapping[str, Stage]) -
     stage = deal.get("stage") if isinstance(deal, dict) else None
     if not isinstance(stage, Scalar) or deal is None:
         return
-    lowered = {name.lower(): value for name, value in stage_names.items()}
-    mapped = lowered.get(stage.raw.strip().lower())
+    mapped = team_stage(stage.raw, stage_names)
     if mapped is not None:
         deal["stage"] = Scalar(mapped.value, mapped.value, "str", quoted=False)
+
+
+def team_stage(written: str, stage_names: Mapping[str, Stage] | None) -> Stage | None:
+    """The ebcheck stage a team's own stage name stands for (case-insensitive), if any."""
+    if not stage_names:
+        return None
+    lowered = {name.lower(): stage for name, stage in stage_names.items()}
+    return lowered.get(written.strip().lower())
 
 
 def _found(value: Any) -> str:
