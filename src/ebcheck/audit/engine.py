@@ -602,9 +602,11 @@ def check_files(
     """The first pass over every file, in the order given, whatever the job count.
 
     Cache hits are taken in this process (decoding one costs less than sending
-    it back from a worker); only the misses go to the pool.
+    it back from a worker); only the misses go to the pool. A cache with no
+    entries yet for these settings has no hit to give: nothing is read for it.
     """
-    hits = {i: engine.cached(*task) for i, task in enumerate(tasks)} if engine.cache else {}
+    warm = engine.cache is not None and engine.cache.folder.is_dir()
+    hits = {i: engine.cached(*task) for i, task in enumerate(tasks)} if warm else {}
     missed = [task for i, task in enumerate(tasks) if hits.get(i) is None]
     fresh = iter(_first_pass(engine, missed, jobs, progress, len(tasks) - len(missed)))
     return [hits.get(i) or next(fresh) for i in range(len(tasks))]
