@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.review import BUCKETS, Bucket, Change, Review
+from ebcheck.audit.review import BUCKETS, Bucket, Change, FindingChanges, Review
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
@@ -161,14 +161,19 @@ def render_markdown(review: Review, options: RenderOptions) -> str:
         parts.append(f"### {words.text('review.findings')}")
         lines = []
         for f in review.findings:
-            said = []
-            if f.new:
-                said.append(words.text("review.new_findings", rules=_rules(f.new)))
-            if f.resolved:
-                said.append(words.text("review.resolved_findings", rules=_rules(f.resolved)))
-            lines.append(f"- {cell(f.id)}: {cell('; '.join(said), limit=2000)}")
+            lines.append(f"- {cell(f.id)}: {cell(_findings_said(f, words), limit=2000)}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
+
+
+def _findings_said(change: FindingChanges, words: Catalogue) -> str:
+    """One deal's new and resolved findings, as a sentence."""
+    said = []
+    if change.new:
+        said.append(words.text("review.new_findings", rules=_rules(change.new)))
+    if change.resolved:
+        said.append(words.text("review.resolved_findings", rules=_rules(change.resolved)))
+    return "; ".join(said)
 
 
 # --- terminal --------------------------------------------------------------------
@@ -222,10 +227,5 @@ def render_terminal(review: Review, options: RenderOptions) -> str:
         console.print()
         console.print(Text(words.text("review.findings"), style="bold"))
         for f in review.findings:
-            said = []
-            if f.new:
-                said.append(words.text("review.new_findings", rules=_rules(f.new)))
-            if f.resolved:
-                said.append(words.text("review.resolved_findings", rules=_rules(f.resolved)))
-            console.print(Text(clean(f"{f.id}: {'; '.join(said)}")))
+            console.print(Text(clean(f"{f.id}: {_findings_said(f, words)}")))
     return buffer.getvalue()
