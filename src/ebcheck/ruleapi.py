@@ -406,8 +406,26 @@ def rule(
     return declare
 
 
+class _RuleWords:
+    """A rule's own words, for the contexts of file and repository rules alike."""
+
+    rule: Rule
+    catalogue: Catalogue
+
+    def text(self, key: str, /, **facts: Any) -> str:
+        """A fragment of this rule's catalogue entry, such as `<ID>.item.budget`."""
+        return self.catalogue.text(f"{self.rule.id}.{key}", **facts)
+
+    def join(self, items: Iterable[str]) -> str:
+        return self.catalogue.join(items)
+
+    def names(self, items: Iterable[str]) -> str:
+        """People (or what stands for them) in running text, at most a few named."""
+        return name_list(self.catalogue, items)
+
+
 @dataclass
-class Context(Generic[OptionsT]):
+class Context(_RuleWords, Generic[OptionsT]):
     """What a rule's check sees besides the deal, and how it makes findings."""
 
     rule: Rule
@@ -507,17 +525,6 @@ class Context(Generic[OptionsT]):
 
     # --- words ------------------------------------------------------------
 
-    def text(self, key: str, /, **facts: Any) -> str:
-        """A fragment of this rule's catalogue entry, such as `<ID>.item.budget`."""
-        return self.catalogue.text(f"{self.rule.id}.{key}", **facts)
-
-    def join(self, items: Iterable[str]) -> str:
-        return self.catalogue.join(items)
-
-    def names(self, items: Iterable[str]) -> str:
-        """People (or what stands for them) in running text, at most a few named."""
-        return name_list(self.catalogue, items)
-
     def join_clauses(self, items: Iterable[str]) -> str:
         """Clauses that may hold an "and" of their own: joined by "; " / "；"."""
         return self.catalogue.join_clauses(items)
@@ -613,22 +620,13 @@ def repo_rule(
 
 
 @dataclass
-class RepoContext(Generic[OptionsT]):
+class RepoContext(_RuleWords, Generic[OptionsT]):
     """What a repository rule's check sees besides the deals, and how it makes findings."""
 
     rule: Rule
     options: OptionsT
     catalogue: Catalogue
     severity_override: Severity | None = None
-
-    def text(self, key: str, /, **facts: Any) -> str:
-        return self.catalogue.text(f"{self.rule.id}.{key}", **facts)
-
-    def join(self, items: Iterable[str]) -> str:
-        return self.catalogue.join(items)
-
-    def names(self, items: Iterable[str]) -> str:
-        return name_list(self.catalogue, items)
 
     def finding(self, deal: LoadedDeal, at: Path | str, **facts: Any) -> tuple[LoadedDeal, Finding]:
         """A finding of this rule about the field `at` of `deal`'s file."""
