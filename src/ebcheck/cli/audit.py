@@ -81,7 +81,7 @@ def run_audit(request: AuditRequest) -> Exit:
 
 
 def _name_config(config: Path | None, lang: str) -> None:
-    from ebcheck.config import repository_root
+    from ebcheck.discovery import repository_root
 
     if config is None:
         # Outside a repository only the current folder is looked at: say that.
@@ -325,7 +325,7 @@ def _inside_repository(target: Path, config_root: Path | None) -> None:
     The config comes with the checkout, so a pull request could otherwise point
     `baseline:` anywhere on the machine; `-o` names a target the user chose.
     """
-    from ebcheck.config import repository_root
+    from ebcheck.discovery import repository_root
 
     folder = (config_root or Path()).resolve()
     top = repository_root(folder) or folder
@@ -355,7 +355,7 @@ def run_clean(cache_dir: Path | None, lang: str | None) -> Exit:
     """`ebcheck clean`: remove the result cache this folder's audits use."""
     from ebcheck.audit.cache import NotACacheError, clean
     from ebcheck.cli.settings import cache_location
-    from ebcheck.config import discover
+    from ebcheck.discovery import discover
 
     config = discover(Path.cwd())
     folder = cache_location(cache_dir, config.parent if config is not None else None)

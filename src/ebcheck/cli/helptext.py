@@ -74,7 +74,9 @@ def _option_values(args: Sequence[str], option: str) -> Iterator[str]:
 def _config_language(args: Sequence[str]) -> str | None:
     """The `lang` of the config file the command would read; None when there is none,
     it sets none, or it cannot be read (the command itself then says why)."""
-    from ebcheck.config import discover, load_config
+    # Only `lang` is read here, not the whole config: this runs before every
+    # command, `--version` included, and the command reads the config itself.
+    from ebcheck.discovery import discover
     from ebcheck.errors import EbcheckError
 
     if "--no-config" in args:
@@ -82,11 +84,19 @@ def _config_language(args: Sequence[str]) -> str | None:
     named = next(_option_values(args, "--config"), None)
     try:
         path = Path(named) if named else discover(Path.cwd())
-        if path is None or not path.is_file():
-            return None
-        return load_config(path).lang
-    except (EbcheckError, OSError):
+    except EbcheckError:
         return None
+    if path is None or not path.is_file():
+        return None
+    from ebcheck.deal.problems import ReadFailure
+    from ebcheck.deal.source import plain, read_limited, read_yaml
+
+    try:
+        tree, _, _ = read_yaml(read_limited(path))
+    except (OSError, ReadFailure):
+        return None
+    lang = plain(tree).get("lang") if isinstance(tree, dict) else None
+    return lang.lower() if isinstance(lang, str) and lang.lower() in LANGUAGES else None
 
 
 def help_key(path: Sequence[str], param: str | None = None) -> str:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ebcheck.audit.cache import FOLDER_NAME
 from ebcheck.audit.settings import Settings
-from ebcheck.config import discover, load_config, repository_root
+from ebcheck.config import load_config
+from ebcheck.discovery import discover, repository_root
 from ebcheck.errors import ConfigError
 from ebcheck.i18n import LANGUAGES, asked_language, language_from_environment
 
