@@ -349,3 +349,24 @@ def test_a_table_saved_as_xlsx_is_found_by_its_csv_name(runner: CliRunner, tmp_p
     code, _, err = run_import(runner, folder, "--map", "hubspot", "-o", tmp_path / "deals")
     assert (code, err) == (0, "")
     assert roles_of(tmp_path / "deals" / "9002.yaml") == {"Hans Meier": ["UB"]}
+
+
+def test_a_new_deal_file_gets_the_usual_mode_and_an_updated_one_keeps_its_own(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import os
+
+    sheet = tmp_path / "商机.csv"
+    sheet.write_bytes(runner.invoke(app, ["import", "--sheet-template"]).stdout_bytes)
+    umask = os.umask(0o022)
+    try:
+        run_import(runner, sheet, "--map", "zh-sheet", "-o", tmp_path / "deals")
+        (written,) = (tmp_path / "deals").glob("*.yaml")
+        assert written.stat().st_mode & 0o777 == 0o644  # readable by the team, not 0600
+        written.chmod(0o640)
+        sheet.write_bytes(sheet.read_bytes().replace("120万".encode(), "130万".encode()))
+        run_import(runner, sheet, "--map", "zh-sheet", "-o", tmp_path / "deals")
+        assert written.stat().st_mode & 0o777 == 0o640
+        assert "amount: 1300000" in written.read_text(encoding="utf-8")
+    finally:
+        os.umask(umask)

@@ -12,18 +12,19 @@ import tempfile
 from pathlib import Path
 
 
-def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path`.
 
-    `mode` is given to the new file (None: 0600, as `mkstemp` makes it). Raises
-    `OSError`; the temporary file never stays behind.
+    The file keeps the mode of the one it replaces; a new one gets the usual
+    0666 less the umask (not `mkstemp`'s 0600). Raises `OSError`; the temporary
+    file never stays behind.
     """
     folder = path.parent if str(path.parent) else Path()
+    mode = mode_for(path)
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         try:
-            if mode is not None:
-                os.fchmod(fd, mode)
+            os.fchmod(fd, mode)
             write_all(fd, data)
         finally:
             os.close(fd)
@@ -31,6 +32,16 @@ def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def mode_for(path: Path) -> int:
+    """The mode of the file at `path`, or what a new file gets: 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -92,16 +92,6 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
-def _mode_for(path: Path) -> int:
-    """Keep the mode of the file we replace; a new one gets the usual 0666 less umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file, so a failure leaves no half report.
 
@@ -114,7 +104,7 @@ def write_atomically(path: Path, text: str) -> None:
         _write_in_place(path, data)
         return
     try:
-        replace_file(path, data, _mode_for(path))
+        replace_file(path, data)
     except OSError as exc:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
 

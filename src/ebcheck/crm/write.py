@@ -82,8 +82,7 @@ def write_inside(out: Path, path: Path, text: str) -> None:
             break
         if parent.is_symlink():
             raise problem("write_symlink", where=str(path))
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
     try:
-        replace_file(path, text.encode("utf-8"), mode)
+        replace_file(path, text.encode("utf-8"))
     except OSError as exc:
         raise problem("cannot_write", where=str(path), reason=exc.strerror) from None
