@@ -14,7 +14,6 @@ serious open gaps is the first thing a pipeline review must challenge.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
@@ -40,6 +39,7 @@ from ebcheck.ruleapi import (
     no_value,
     repo_rule,
     rule,
+    visible,
 )
 
 AREA = Area(
@@ -428,7 +428,7 @@ def duplicate_deal_id(
     """
     by_id: dict[str, list[LoadedDeal]] = defaultdict(list)
     for loaded in deals:
-        by_id[_visible_id(loaded.deal.deal.id)].append(loaded)
+        by_id[visible(loaded.deal.deal.id)].append(loaded)
     for sharing in by_id.values():
         if len(sharing) < 2:
             continue
@@ -444,20 +444,6 @@ def duplicate_deal_id(
 
 
 _OTHERS_SHOWN = 5
-
-# Default_Ignorable_Code_Point (Unicode), as `ebcheck.reports.textsafe` removes them
-# from what it shows; rule modules import only the rule API, hence the copy (a test
-# keeps both the same).
-_IGNORABLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
-
-
-def _visible_id(deal_id: str) -> str:
-    """The id as it looks: without the characters that show nothing."""
-    return _IGNORABLE.sub("", deal_id)
 
 
 class PushOptions(RuleOptions):

@@ -84,7 +84,7 @@ from ebcheck.deal.models import (
     Risk,
     Stakeholder,
 )
-from ebcheck.deal.names import same_person
+from ebcheck.deal.names import same_person, visible
 from ebcheck.deal.sourcemap import Path, SourceMap, format_path, parse_path
 from ebcheck.i18n import Catalogue
 
@@ -124,6 +124,7 @@ __all__ = [
     "Stakeholder",
     "Stance",
     "rule",
+    "visible",
 ]
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ebcheck.deal.names import INVISIBLE
 from ebcheck.reports.escape import (
     markdown_text,
     mermaid_label,
@@ -19,7 +20,7 @@ from ebcheck.reports.escape import (
     workflow_data,
     workflow_property,
 )
-from ebcheck.reports.textsafe import DEFAULT_IGNORABLE, clean
+from ebcheck.reports.textsafe import clean
 
 GFM = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -132,7 +133,7 @@ def test_mermaid_label_examples() -> None:
 PLAIN = st.text(
     alphabet=st.characters(
         blacklist_categories=("Cc", "Cf", "Cs"), blacklist_characters="\x7f"
-    ).filter(lambda char: not DEFAULT_IGNORABLE.match(char)),  # removed: invisible
+    ).filter(lambda char: not INVISIBLE.match(char)),  # removed: invisible
     max_size=40,
 )
 WITH_BREAKS = st.lists(st.one_of(PLAIN, st.sampled_from(["\r", "\n", "%", ":", ","])), max_size=10)

@@ -14,6 +14,20 @@ import re
 _TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
 
+# Default_Ignorable_Code_Point (Unicode DerivedCoreProperties): characters that
+# show nothing, so two texts that differ only by them look the same.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` as it looks: without the characters that show nothing."""
+    return INVISIBLE.sub("", text)
+
+
 def person_key(name: str) -> str:
     """The form two names are compared in."""
     trimmed = name.strip()

@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import re
 
+from ebcheck.deal.names import visible
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
-# Default_Ignorable_Code_Point (Unicode DerivedCoreProperties), less the bidi
-# marks above, which are replaced instead.
-DEFAULT_IGNORABLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d"
-    "\u2060-\u2065\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -47,18 +42,14 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\u{point:04x}"
 
 
-def without_ignorables(text: str) -> str:
-    """`text` without the invisible characters that make two texts look alike."""
-    return DEFAULT_IGNORABLE.sub("", text)
-
-
 def clean(text: str, *, one_line: bool = True) -> str:
     """`text` with control characters replaced by U+FFFD, newlines folded if asked."""
     if one_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
         text = text.replace("\u2028", " ").replace("\u2029", " ").replace("\x85", " ")
     text = escape_surrogates(text)
-    return _CONTROL.sub("\ufffd", DEFAULT_IGNORABLE.sub("", text))
+    # Bidi marks are shown (U+FFFD) before the rest of what shows nothing goes.
+    return visible(_CONTROL.sub("\ufffd", text))
 
 
 # What the GitHub Actions runner reads as a command when it starts a line.
