@@ -14,6 +14,7 @@ from ebcheck.audit import cache as cache_module
 from ebcheck.audit.cache import FOLDER_NAME, MAX_SALTS, code_digest
 from ebcheck.cli.app import app
 from ebcheck.deal import load as load_module
+from tests.deals import READY
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FORMATS = ["terminal", "concise", "json", "markdown", "sarif", "github", "junit", "html"]
@@ -215,3 +216,39 @@ def test_clean_removes_the_cache_and_refuses_other_folders(
     assert refused.exit_code == 2
     assert "does not look like an ebcheck cache" in refused.stderr
     assert (precious / "keep.txt").exists()
+
+
+UNUSED_SUPPRESSION = READY + (
+    "suppress:\n  - {rule: EB002, reason: 张总下周见, until: 2026-12-20}\n"
+)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_positions_found_after_the_first_pass_survive_the_cache(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """Duplicate ids (HY005) and unused suppressions (S001) are located after the
+    first pass, from each file's bytes: cold, warm and in workers alike."""
+    monkeypatch.delenv("EBCHECK_NO_CACHE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(UNUSED_SUPPRESSION, encoding="utf-8")
+    (folder / "b.yaml").write_text("# a copy\n\n" + READY, encoding="utf-8")
+    for n in range(30):  # enough files for a process pool
+        (folder / f"c{n:02}.yaml").write_text(READY.replace("HD-2026-031", f"C-{n}"), "utf-8")
+    suppress_line = UNUSED_SUPPRESSION.splitlines().index("suppress:") + 2
+    id_line = READY.splitlines().index("  id: HD-2026-031") + 1
+    expected = {
+        "deals/a.yaml": [("HY005", id_line), ("S001", suppress_line)],
+        "deals/b.yaml": [("HY005", id_line + 2)],
+    }
+    later = ("HY005", "S001")
+    for _ in range(2):  # cold, then warm
+        _, out = run(runner, "-f", "json", "-j", jobs)
+        found = {
+            d["path"]: sorted((f["rule"], f["line"]) for f in d["findings"] if f["rule"] in later)
+            for d in json.loads(out)["deals"]
+            if any(f["rule"] in later for f in d["findings"])
+        }
+        assert found == expected

@@ -40,14 +40,14 @@ def test_a_loader_bug_costs_one_file_and_exits_3(
 ) -> None:
     write("a.yaml", READY)
     write("b.yaml", READY.replace("HD-2026-031", "B"))
-    real = api.load_file
+    real = api.load_bytes
 
-    def flaky(path: Path, stages: object = None) -> api.Loaded:
-        if path.name == "b.yaml":
+    def flaky(data: bytes, stages: object = None) -> api.Loaded:
+        if b"id: B\n" in data:
             raise RuntimeError("boom")
-        return real(path, stages)  # type: ignore[arg-type]
+        return real(data, stages)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(api, "load_file", flaky)
+    monkeypatch.setattr(api, "load_bytes", flaky)
     result = audit(runner, str(tmp_path), "-f", "json", "-j", "1")
     assert result.exit_code == 3
     deals = {Path(d["path"]).name: d["verdict"] for d in json.loads(result.stdout)["deals"]}

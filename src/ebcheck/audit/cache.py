@@ -125,8 +125,9 @@ class FileCache:
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> Hit | None:
-        """The entry for `key`, or None: missing, damaged or foreign entries alike."""
+    def get(self, key: str, data: bytes) -> Hit | None:
+        """The entry for `key` (made from `data`), or None: missing, damaged or foreign
+        entries alike."""
         if not self._touched:
             self._touched = True
             with contextlib.suppress(OSError):
@@ -136,7 +137,7 @@ class FileCache:
             head, _, payload = raw.partition(b"\n")
             if head != _head(key, payload):
                 return None
-            loaded, findings = cachecodec.decode(json.loads(payload))
+            loaded, findings = cachecodec.decode(json.loads(payload), data)
         except (OSError, ValueError, RecursionError):
             return None
         return Hit(loaded, findings)
@@ -186,7 +187,7 @@ def _head(key: str, payload: bytes) -> bytes:
 def _faithful(payload: bytes, loaded: Loaded) -> bool:
     """Problems carry free-form facts: cache them only if they come back the same."""
     try:
-        back, _ = cachecodec.decode(json.loads(payload))
+        back, _ = cachecodec.decode(json.loads(payload), b"")
     except ValueError:
         return False
     return back.problems == loaded.problems

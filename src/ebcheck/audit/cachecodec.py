@@ -1,15 +1,15 @@
 """One file's first-pass result as plain JSON data, and back.
 
-What the cache keeps of a file: the loaded deal (or its problems), its
-source map and the file rules' findings. Decoding checks the shape of what
-it reads: anything that is not what `encode` writes raises `ValueError`, so
-a damaged or foreign entry is a cache miss (the cache also checks each
-entry's digest before decoding it).
+What the cache keeps of a file: the loaded deal (or its problems) and the
+file rules' findings. Its source map is not kept: an entry is found by the
+file's bytes, and the map is built again from them if it is ever consulted.
+Decoding checks the shape of what it reads: anything that is not what
+`encode` writes raises `ValueError`, so a damaged or foreign entry is a cache
+miss (the cache also checks each entry's digest before decoding it).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ebcheck.audit.findings import Finding
@@ -17,9 +17,10 @@ from ebcheck.deal.enums import Severity
 from ebcheck.deal.load import Loaded
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Problem
-from ebcheck.deal.sourcemap import Path, Position, SourceMap
+from ebcheck.deal.source import SourceOfBytes
+from ebcheck.deal.sourcemap import Path, Position
 
-FORMAT = 1
+FORMAT = 2
 
 
 def encode(loaded: Loaded, findings: tuple[Finding, ...]) -> dict[str, Any]:
@@ -27,14 +28,13 @@ def encode(loaded: Loaded, findings: tuple[Finding, ...]) -> dict[str, Any]:
         "format": FORMAT,
         "deal": loaded.deal.model_dump(mode="json", by_alias=True) if loaded.deal else None,
         "deal_id": loaded.deal_id,
-        "source": _encode_source(loaded.source),
         "problems": [_encode_problem(p) for p in loaded.problems],
         "findings": [_encode_finding(f) for f in findings],
     }
 
 
-def decode(data: Any) -> tuple[Loaded, tuple[Finding, ...]]:
-    """The result `encode` wrote; `ValueError` for anything else."""
+def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...]]:
+    """The result `encode` wrote for the file `source`; `ValueError` for anything else."""
     try:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a cache entry of this format")
@@ -44,7 +44,7 @@ def decode(data: Any) -> tuple[Loaded, tuple[Finding, ...]]:
             raise ValueError("deal id")
         loaded = Loaded(
             deal,
-            _decode_source(data["source"]),
+            SourceOfBytes(source),
             [_decode_problem(p) for p in data["problems"]],
             deal_id,
         )
@@ -70,63 +70,6 @@ def _position(line: Any, column: Any) -> Position:
     if not (isinstance(line, int) and isinstance(column, int)):
         raise ValueError("position")
     return Position(line, column)
-
-
-def _encode_source(source: SourceMap) -> str:
-    stored = source.__dict__.get("_stored")
-    if isinstance(source, _StoredSourceMap) and stored is not None:
-        return str(stored)  # still as read: no need to decode it to write it again
-    parts = [
-        [[list(path), *pos] for path, pos in source.values.items()],
-        [[list(path), *pos] for path, pos in source.keys.items()],
-        [list(path) for path in sorted(source.split_by_comma, key=repr)],
-        [[list(path), text] for path, text in source.raw.items()],
-    ]
-    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-
-
-class _StoredSourceMap(SourceMap):
-    """A source map kept as JSON text, decoded on first use.
-
-    After the first pass most files' maps are never consulted again (only
-    repository rules and suppression notes locate fields then), and as
-    dictionaries they would be over half the memory a deal takes.
-    """
-
-    def __init__(self, text: str) -> None:  # the fields come on first use
-        self._stored = text
-
-    def __getattr__(self, name: str) -> Any:
-        stored = self.__dict__.get("_stored")
-        if stored is None or name not in ("values", "keys", "split_by_comma", "raw"):
-            raise AttributeError(name)
-        del self.__dict__["_stored"]
-        # Paths and positions are taken as written: they were checked when
-        # stored (and a cache entry's digest when read). A map that does not
-        # decode locates nothing (every finding at the top of its file)
-        # rather than stop the audit.
-        try:
-            values, keys, split, raw = json.loads(stored)
-            self.values = {tuple(p): Position(line, col) for p, line, col in values}
-            self.keys = {tuple(p): Position(line, col) for p, line, col in keys}
-            self.split_by_comma = {tuple(p) for p in split}
-            self.raw = {tuple(p): str(text) for p, text in raw}
-        except (ValueError, TypeError):
-            self.values, self.keys, self.split_by_comma, self.raw = {}, {}, set(), {}
-        return getattr(self, name)
-
-
-def compact(source: SourceMap) -> SourceMap:
-    """The same map, kept as text until it is consulted."""
-    if isinstance(source, _StoredSourceMap):
-        return source
-    return _StoredSourceMap(_encode_source(source))
-
-
-def _decode_source(data: Any) -> SourceMap:
-    if not isinstance(data, str):
-        raise ValueError("source map")
-    return _StoredSourceMap(data)
 
 
 def _encode_problem(problem: Problem) -> list[Any]:

@@ -319,6 +319,33 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
     return value, builder.source, builder.problems
 
 
+class SourceOfBytes(SourceMap):
+    """The source map of a file's bytes, built again on first use.
+
+    After the first pass most files' maps are never consulted (only repository
+    rules and suppression notes locate fields then); the bytes are a fraction
+    of the map's size, and building a map costs less than keeping one. Bytes
+    that no longer build (never the case for bytes that loaded) locate nothing:
+    findings stand at the top of the file rather than stop the audit.
+    """
+
+    def __init__(self, data: bytes) -> None:  # the fields come on first use
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        data = self.__dict__.get("_data")
+        if data is None or name not in ("values", "keys", "split_by_comma", "raw"):
+            raise AttributeError(name)
+        del self.__dict__["_data"]
+        try:
+            built = read_yaml(data)[1]
+        except ReadFailure:
+            built = SourceMap()
+        self.values, self.keys = built.values, built.keys
+        self.split_by_comma, self.raw = built.split_by_comma, built.raw
+        return getattr(self, name)
+
+
 def _check_expansion(root: yaml.Node) -> None:
     """Refuse a document whose aliases expand past the limit, before building anything.
 
