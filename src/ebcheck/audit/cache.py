@@ -28,7 +28,7 @@ from typing import Any
 
 from ebcheck.atomic import replace_file
 from ebcheck.audit import cachecodec
-from ebcheck.audit.findings import Finding
+from ebcheck.audit.findings import Finding, Settled
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.load import Loaded
 from ebcheck.version import __version__
@@ -103,6 +103,7 @@ def history_digest(history: Mapping[str, Any]) -> str:
 class Hit:
     loaded: Loaded
     findings: tuple[Finding, ...]
+    settled: Settled | None
 
 
 class FileCache:
@@ -137,17 +138,23 @@ class FileCache:
             head, _, payload = raw.partition(b"\n")
             if head != _head(key, payload):
                 return None
-            loaded, findings = cachecodec.decode(json.loads(payload), data)
+            loaded, findings, settled = cachecodec.decode(json.loads(payload), data)
         except (OSError, ValueError, RecursionError):
             return None
-        return Hit(loaded, findings)
+        return Hit(loaded, findings, settled)
 
-    def put(self, key: str, loaded: Loaded, findings: tuple[Finding, ...]) -> None:
+    def put(
+        self,
+        key: str,
+        loaded: Loaded,
+        findings: tuple[Finding, ...],
+        settled: Settled | None = None,
+    ) -> None:
         """Keep an entry; a cache that cannot be written is no cache, never an error."""
         if self._is_full():
             return
         try:
-            result = cachecodec.encode(loaded, findings)
+            result = cachecodec.encode(loaded, findings, settled)
             payload = json.dumps(result, ensure_ascii=False).encode("utf-8")
             if loaded.problems and not _faithful(payload, loaded):
                 return
@@ -187,7 +194,7 @@ def _head(key: str, payload: bytes) -> bytes:
 def _faithful(payload: bytes, loaded: Loaded) -> bool:
     """Problems carry free-form facts: cache them only if they come back the same."""
     try:
-        back, _ = cachecodec.decode(json.loads(payload), b"")
+        back, _, _ = cachecodec.decode(json.loads(payload), b"")
     except ValueError:
         return False
     return back.problems == loaded.problems

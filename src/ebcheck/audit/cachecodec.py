@@ -10,9 +10,10 @@ miss (the cache also checks each entry's digest before decoding it).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from ebcheck.audit.findings import Finding
+from ebcheck.audit.findings import Finding, Settled, Suppressed
 from ebcheck.deal.enums import Severity
 from ebcheck.deal.load import Loaded
 from ebcheck.deal.models import DealFile
@@ -23,17 +24,20 @@ from ebcheck.deal.sourcemap import Path, Position
 FORMAT = 2
 
 
-def encode(loaded: Loaded, findings: tuple[Finding, ...]) -> dict[str, Any]:
+def encode(
+    loaded: Loaded, findings: tuple[Finding, ...], settled: Settled | None
+) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "deal": loaded.deal.model_dump(mode="json", by_alias=True) if loaded.deal else None,
         "deal_id": loaded.deal_id,
         "problems": [_encode_problem(p) for p in loaded.problems],
         "findings": [_encode_finding(f) for f in findings],
+        "settled": _encode_settled(settled) if settled is not None else None,
     }
 
 
-def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...]]:
+def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...], Settled | None]:
     """The result `encode` wrote for the file `source`; `ValueError` for anything else."""
     try:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -48,7 +52,9 @@ def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...]]:
             [_decode_problem(p) for p in data["problems"]],
             deal_id,
         )
-        return loaded, tuple(_decode_finding(f) for f in data["findings"])
+        findings = tuple(_decode_finding(f) for f in data["findings"])
+        settled = data["settled"]
+        return loaded, findings, _decode_settled(settled) if settled is not None else None
     except (KeyError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"damaged cache entry: {exc}") from None
     except ValueError:
@@ -116,3 +122,26 @@ def _decode_finding(data: list[Any]) -> Finding:
         raise ValueError("finding subject")
     position = _position(line, column)
     return Finding(rule, name, Severity(severity), message, fix, *position, path, subject, capped)
+
+
+def _encode_settled(settled: Settled) -> dict[str, Any]:
+    if settled.crashes:
+        raise ValueError("a result with a crash is not kept")
+    return {
+        "findings": [_encode_finding(f) for f in settled.findings],
+        "suppressed": [
+            [_encode_finding(s.finding), s.reason, s.until.isoformat() if s.until else None]
+            for s in settled.suppressed
+        ],
+    }
+
+
+def _decode_settled(data: Any) -> Settled:
+    findings = tuple(_decode_finding(f) for f in data["findings"])
+    suppressed = []
+    for finding, reason, until in data["suppressed"]:
+        if not isinstance(reason, str) or not (until is None or isinstance(until, str)):
+            raise ValueError("suppressed finding")
+        day = dt.date.fromisoformat(until) if until is not None else None
+        suppressed.append(Suppressed(_decode_finding(finding), reason, day))
+    return Settled(findings, tuple(suppressed))

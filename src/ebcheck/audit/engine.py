@@ -27,7 +27,7 @@ from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_base
 from ebcheck.audit.cache import FileCache, code_digest, history_digest, settings_salt
 from ebcheck.audit.caps import cap_findings
 from ebcheck.audit.core_rules import BOOKKEEPING_AREAS, CORE_RULES, SELECTABLE
-from ebcheck.audit.findings import Finding, RuleCrash, Suppressed, sort_findings
+from ebcheck.audit.findings import Finding, RuleCrash, Settled, sort_findings
 from ebcheck.audit.gate import decide
 from ebcheck.audit.gitchanges import changed_files
 from ebcheck.audit.history import VersionFacts, supply
@@ -125,6 +125,9 @@ class FileAudit:
     """False for files loaded only so repository rules see them (`--changed-since`)."""
     repo_path: str = ""
     """The file relative to the repository root, for SARIF and GitHub annotations."""
+    settled: Settled | None = None
+    """The deal's findings after review rules and suppressions, as they stand when no
+    repository rule finds anything in it (the second pass then only adds the baseline)."""
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,8 @@ class Engine:
             self.check_loaded(load_bytes(data, self.settings.stages), shown, reported, repo_path),
             data,
         )
-        if not audit.crashes:
-            self.cache.put(key, audit.loaded, audit.findings)
+        if not audit.crashes and not (audit.settled and audit.settled.crashes):
+            self.cache.put(key, audit.loaded, audit.findings, audit.settled)
         return audit
 
     def _hit(
@@ -236,7 +239,9 @@ class Engine:
         if hit is None:
             return None
         as_of = self.as_of(hit.loaded.deal)
-        return FileAudit(shown, hit.loaded, as_of, hit.findings, (), reported, repo_path)
+        return FileAudit(
+            shown, hit.loaded, as_of, hit.findings, (), reported, repo_path, hit.settled
+        )
 
     def cached(self, path: Path, reported: bool = True) -> FileAudit | None:
         """The file's first pass from the cache, or None (no cache, a miss, unreadable)."""
@@ -279,7 +284,10 @@ class Engine:
             peers=self.peers,
         )
         found = cap_findings(found, self.catalogue)
-        return FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
+        audit = FileAudit(shown, loaded, as_of, tuple(found), tuple(crashes), reported, repo_path)
+        # Settled now, while the source map is at hand: most deals get nothing from the
+        # repository rules, and their second pass then needs neither the map nor the rules.
+        return replace(audit, settled=self.settle(audit, found))
 
     # --- second pass: every file --------------------------------------------
 
@@ -369,19 +377,11 @@ class Engine:
                 repo_path=audit.repo_path,
                 new_verdict=Verdict.INVALID if baseline is not None else None,
             )
-        suppressed: list[Suppressed] = []
-        crashes = audit.crashes
-        if not deal.deal.is_closed:
-            reviewed, crashed = self._review(audit, findings)
-            findings, crashes = [*findings, *reviewed], (*crashes, *crashed)
-        outcome = apply_suppressions(deal, findings, audit.as_of, self.rule_state)
-        findings, suppressed = outcome.kept, outcome.suppressed
-        if not deal.deal.is_closed:
-            # A closed deal is checked by HY005 and HY012 only: its other entries are not unused.
-            findings += [
-                *self._entry_notes("S002", outcome.expired, audit),
-                *self._entry_notes("S001", outcome.unused, audit),
-            ]
+        settled = audit.settled
+        if settled is None or tuple(findings) != audit.findings:  # a repository rule found more
+            settled = self.settle(audit, findings)
+        findings, suppressed = list(settled.findings), settled.suppressed
+        crashes = (*audit.crashes, *settled.crashes)
         new, known = self._split_baselined(findings, deal, baseline)
         points: int | None = None
         judged = Verdict.CLOSED
@@ -396,7 +396,7 @@ class Engine:
             judged,
             points,
             sort_findings(new),
-            tuple(suppressed),
+            suppressed,
             sort_findings(known),
             crashes,
             deal,
@@ -404,6 +404,24 @@ class Engine:
             audit.repo_path,
             new_verdict=new_verdict,
         )
+
+    def settle(self, audit: FileAudit, findings: Sequence[Finding]) -> Settled:
+        """Review rules, then suppressions and the notes on `suppress` entries."""
+        deal = audit.loaded.deal
+        assert deal is not None  # noqa: S101 - only loaded deals are settled
+        crashes: list[RuleCrash] = []
+        if not deal.deal.is_closed:
+            reviewed, crashes = self._review(audit, findings)
+            findings = [*findings, *reviewed]
+        outcome = apply_suppressions(deal, findings, audit.as_of, self.rule_state)
+        kept = outcome.kept
+        if not deal.deal.is_closed:
+            # A closed deal is checked by HY005 and HY012 only: its other entries are not unused.
+            kept += [
+                *self._entry_notes("S002", outcome.expired, audit),
+                *self._entry_notes("S001", outcome.unused, audit),
+            ]
+        return Settled(tuple(kept), tuple(outcome.suppressed), tuple(crashes))
 
     def _judged(self, deal: DealFile, findings: Sequence[Finding]) -> tuple[int, Verdict]:
         """Score and verdict from the findings that weigh: S findings are bookkeeping."""

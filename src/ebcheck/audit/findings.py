@@ -58,5 +58,15 @@ class RuleCrash:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """A deal's findings once reviewed and suppressed (what its score is made of)."""
+
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Suppressed, ...]
+    crashes: tuple[RuleCrash, ...] = ()
+    """Review rules that raised."""
+
+
 def sort_findings(findings: list[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=Finding.sort_key))
