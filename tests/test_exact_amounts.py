@@ -133,3 +133,24 @@ def test_an_amount_with_too_many_decimal_places_is_a_located_error(
     out = audit(runner, tmp_path / "deal.yaml", "-f", "concise")
     assert "deal.yaml:8:11" in out
     assert "at most 20" in out
+
+
+def test_a_reimport_changes_an_amount_a_float_would_call_the_same(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # 999999999999999.99 and 1000000000000000 are one float: the amount line must still change.
+    from tests.test_import_exports import OPP_1, run_import, salesforce_tables, write_tables
+
+    tables = salesforce_tables()
+    tables["Opportunity.csv"][1][3] = "1000000000000000"
+    source = write_tables(tmp_path / "export", tables)
+    code, _, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    path = tmp_path / "deals" / f"{OPP_1}.yaml"
+    assert "  amount: 1000000000000000\n" in path.read_text(encoding="utf-8")
+    tables["Opportunity.csv"][1][3] = "999999999999999.99"
+    write_tables(tmp_path / "export", tables)
+    code, out, err = run_import(runner, source, "--map", "salesforce", "-o", tmp_path / "deals")
+    assert (code, err) == (0, "")
+    assert "  amount: 999999999999999.99\n" in path.read_text(encoding="utf-8")
+    assert f"{OPP_1}.yaml: amount" in out
