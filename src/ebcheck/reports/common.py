@@ -71,15 +71,12 @@ def header_facts(deal: DealReport, words: Catalogue) -> list[tuple[str, str]]:
     return facts
 
 
-def money(amount: Decimal | float | None, currency: str | None) -> str:
+def money(amount: Decimal | int | None, currency: str | None) -> str:
     """An amount as people read it: `CNY 1,200,000`, `0.30`; exact, never rounded
     (`999,999,999,999,999.99`, and `0.125` keeps its third digit)."""
     if amount is None:
         return "—"
-    if isinstance(amount, float):
-        number = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
-    else:
-        number = grouped(Decimal(amount), least=2)
+    number = grouped(Decimal(amount), least=2)
     return f"{currency} {number}" if currency else number
 
 
