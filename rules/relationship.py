@@ -379,7 +379,8 @@ def deal_outpaces_relationship(deal: DealFile, ctx: Context[NoOptions]) -> Itera
         or yearly is None
     ):
         return
-    projected = min(1.0, relation.share_of_wallet + yearly / relation.annual_spend)
+    # A share is a float and amounts are decimals: the ratio of two amounts is a share too.
+    projected = min(1.0, relation.share_of_wallet + float(yearly / relation.annual_spend))
     reached = band(projected)
     if reached.rank - relation.stage.rank <= 1:
         return

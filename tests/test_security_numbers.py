@@ -1,7 +1,8 @@
 """Issue 10, point 4: numbers are numbers.
 
 Huge amounts, shares, days and estimates are a located E002 (out of range) in
-every format, never a traceback; totals are exact; only decimal numbers are
+every format, never a traceback; totals are exact (see also
+tests/test_exact_amounts.py); only decimal numbers are
 read from number fields (`0100000` is not octal 32768, `1:30:00` not 5400),
 and near-numbers get a hint (`$1,200,000` → `1200000`).
 """
@@ -9,6 +10,7 @@ and near-numbers get a hint (`$1,200,000` → `1200000`).
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -103,9 +105,12 @@ def test_huge_amounts_never_crash_a_format(runner: CliRunner, tmp_path: Path, fm
 
 
 def test_totals_are_exact(runner: CliRunner, tmp_path: Path) -> None:
-    amounts = ["0.1", "0.2", "999999999999999", "0.7"]
+    # 999999999999999.99 is 1e15 as a float: a float anywhere makes the total 2e15.
+    amounts = ["0.1", "0.2", "999999999999999", "0.7", "999999999999999.99"]
     for number, amount in enumerate(amounts):
         text = with_amount(amount).replace("HD-2026-031", f"T-{number}")
         (tmp_path / f"d{number}.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["audit", str(tmp_path), "-f", "json"])
-    assert json.loads(result.stdout)["summary"]["amount"] == {"CNY": 1000000000000000}
+    summary = json.loads(result.stdout, parse_float=Decimal)["summary"]
+    assert summary["amount"] == {"CNY": Decimal("1999999999999999.99")}
+    assert '"CNY": 1999999999999999.99' in result.stdout  # a JSON number, not a string

@@ -49,6 +49,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -84,6 +85,7 @@ from ebcheck.deal.models import (
     Risk,
     Stakeholder,
 )
+from ebcheck.deal.money import grouped
 from ebcheck.deal.names import same_person, visible
 from ebcheck.deal.sourcemap import Path, SourceMap, format_path, parse_path
 from ebcheck.i18n import Catalogue
@@ -666,8 +668,12 @@ def no_value(value: Any) -> bool:
     return value is None or (isinstance(value, list | tuple | dict) and len(value) == 0)
 
 
-def number(value: float) -> str:
-    """A count or an amount as a fact in a message: `1,200,000`, `45`, `45.5`."""
+def number(value: float | Decimal) -> str:
+    """A count or an amount as a fact in a message: `1,200,000`, `45`, `45.5`.
+
+    An amount (a `Decimal`) is shown exactly: `999,999,999,999,999.99`, `0.125`."""
+    if isinstance(value, Decimal):
+        return grouped(value)
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -15,6 +15,7 @@ from typing import Any
 
 from ebcheck.audit.findings import Finding, Settled, Suppressed
 from ebcheck.deal.enums import Severity
+from ebcheck.deal.fields import STORED
 from ebcheck.deal.load import Loaded
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Problem
@@ -42,7 +43,7 @@ def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...], Settl
     try:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a cache entry of this format")
-        deal = DealFile.model_validate(data["deal"]) if data["deal"] is not None else None
+        deal = _decode_deal(data["deal"])
         deal_id = data["deal_id"]
         if deal_id is not None and not isinstance(deal_id, str):
             raise ValueError("deal id")
@@ -64,6 +65,14 @@ def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...], Settl
 
 
 # --- parts ------------------------------------------------------------------
+
+
+def _decode_deal(value: Any) -> DealFile | None:
+    # Amounts are exact decimals, which `model_dump(mode="json")` writes as
+    # their text: the context lets them be read back as the same `Decimal`.
+    if value is None:
+        return None
+    return DealFile.model_validate(value, context={STORED: True})
 
 
 def _path(value: Any) -> Path:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed
+from ebcheck.deal import money
 from ebcheck.deal.enums import Forecast, Verdict
 from ebcheck.deal.models import DealFile
 
@@ -72,9 +73,10 @@ class Summary:
     invalid: int
     skipped: int
     by_verdict: dict[str, int]
-    amount: dict[str, float]
-    amount_at_risk: dict[str, float]
-    by_forecast: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    amount: dict[str, Decimal]
+    """The open amount by currency, exact (`ebcheck.deal.money` writes it)."""
+    amount_at_risk: dict[str, Decimal]
+    by_forecast: dict[str, dict[str, dict[str, Decimal]]] = field(default_factory=dict)
     """Per forecast category (`none` without one): the open `amount` and the part `at_risk`,
     by currency."""
 
@@ -86,11 +88,6 @@ _FORECAST_ORDER = (*(f.value for f in Forecast), "none")
 
 def _forecast_order(item: tuple[str, object]) -> int:
     return _FORECAST_ORDER.index(item[0])
-
-
-def _whole(amount: Decimal) -> float:
-    """Sums of whole amounts stay whole numbers (1200000, not 1200000.0)."""
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
 @dataclass(frozen=True)
@@ -125,8 +122,12 @@ class AuditReport:
         return own or self.default_currency or "unknown"
 
     def summary(self) -> Summary:
+        with money.exact():
+            return self._summary()
+
+    def _summary(self) -> Summary:
         verdicts = Counter(report.verdict.value for report in self.deals)
-        # Decimal: money must add up exactly (0.1 + 0.2 is 0.3, and big sums stay whole).
+        # Amounts are exact decimals: 0.1 + 0.2 is 0.3, and big sums stay whole.
         amount: dict[str, Decimal] = defaultdict(Decimal)
         at_risk: dict[str, Decimal] = defaultdict(Decimal)
         by_forecast: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
@@ -136,7 +137,7 @@ class AuditReport:
             if not report.is_open or report.deal is None or report.deal.deal.amount is None:
                 continue
             currency = self.currency_of(report)
-            value = Decimal(str(report.deal.deal.amount))
+            value = report.deal.deal.amount
             forecast = report.deal.deal.forecast
             category = by_forecast[forecast.value if forecast is not None else "none"]
             amount[currency] += value
@@ -150,11 +151,11 @@ class AuditReport:
             invalid=verdicts.get(Verdict.INVALID.value, 0),
             skipped=len(self.skipped),
             by_verdict={verdict: verdicts[verdict] for verdict in ordered},
-            amount={c: _whole(amount[c]) for c in sorted(amount)},
-            amount_at_risk={c: _whole(at_risk.get(c, Decimal(0))) for c in sorted(amount)},
+            amount={c: amount[c] for c in sorted(amount)},
+            amount_at_risk={c: at_risk.get(c, Decimal(0)) for c in sorted(amount)},
             by_forecast={
                 name: {
-                    part: {c: _whole(sums.get(c, Decimal(0))) for c in sorted(category["amount"])}
+                    part: {c: sums.get(c, Decimal(0)) for c in sorted(category["amount"])}
                     for part, sums in category.items()
                 }
                 for name, category in sorted(by_forecast.items(), key=_forecast_order)

@@ -33,6 +33,7 @@ from ebcheck.audit.history import (
 from ebcheck.audit.results import DealReport
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.walk import globs
+from ebcheck.deal import money
 from ebcheck.deal.enums import Stage, Verdict
 from ebcheck.deal.models import DealInfo
 
@@ -50,7 +51,8 @@ KINDS = (
 )
 BUCKETS = ("start", "new", "increased", "decreased", "won", "lost", "removed", "end")
 UNKNOWN_CURRENCY = "unknown"
-Value = str | float | None
+Value = str | Decimal | None
+"""What a change was and became: a stage, a date, or an amount (exact)."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,8 @@ class Change:
     id: str
     path: str
     kind: str
-    before: str | float | None
-    after: str | float | None
+    before: Value
+    after: Value
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ def audit_at(
 
 
 def _amount(info: DealInfo) -> Decimal:
-    return Decimal(str(info.amount)) if info.amount is not None else Decimal(0)
+    return info.amount if info.amount is not None else Decimal(0)
 
 
 def _currency(info: DealInfo, settings: Settings) -> str:
@@ -394,7 +396,9 @@ def review(
         after_reports = list(audit_paths(paths, settings, history=after_facts).deals)
     before, after = _by_id(before_reports), _by_id(after_reports)
     unreadable = _readable(before, after)
-    waterfall, changes, verdicts, findings = compare(before, after, settings)
+    with money.exact():  # the waterfall's sums never round
+        waterfall, changes, verdicts, findings = compare(before, after, settings)
+        at_end = standing(after, settings)
     return Review(
         since,
         until,
@@ -404,5 +408,5 @@ def review(
         tuple(verdicts),
         tuple(findings),
         tuple(unreadable),
-        standing(after, settings),
+        at_end,
     )

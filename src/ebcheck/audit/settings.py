@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,7 @@ class Settings:
     def currency_of(self, currency: str | None) -> str | None:
         return currency or self.default_currency
 
-    def is_small(self, amount: float | None, currency: str | None) -> bool:
+    def is_small(self, amount: Decimal | float | None, currency: str | None) -> bool:
         """A deal below its currency's threshold; no amount or another currency: never."""
         limit = self.small_deal_below.get(self.currency_of(currency) or "")
         return amount is not None and limit is not None and amount < limit

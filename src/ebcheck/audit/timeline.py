@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from ebcheck.audit.engine import Engine, display_path
@@ -25,7 +26,7 @@ class VersionRow:
     """The short commit id."""
     stage: str
     close_date: dt.date | None
-    amount: float | None
+    amount: Decimal | None
     currency: str | None
     score: int | None
     verdict: Verdict

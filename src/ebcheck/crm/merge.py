@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -88,9 +89,10 @@ def _same_date(node: Node, value: Any) -> bool:
 
 
 def _same_number(node: Node, value: Any) -> bool:
+    # Exact decimals: as floats, 999999999999999.99 would be the same as 1e15.
     try:
-        return float(str(node.value).replace("_", "")) == float(value)
-    except ValueError:
+        return Decimal(str(node.value).replace("_", "")) == Decimal(str(value))
+    except (InvalidOperation, ValueError):
         return False
 
 

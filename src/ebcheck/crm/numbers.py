@@ -34,8 +34,9 @@ def _pattern(thousands: str, decimal: str) -> re.Pattern[str]:
 _PATTERNS = {style: _pattern(*seps) for style, seps in STYLES.items()}
 
 
-def parse_number(text: str, style: str | None) -> int | float:
-    """The number `text` writes (an int when whole), or an `ImportProblem` saying why not."""
+def parse_number(text: str, style: str | None) -> int | Decimal:
+    """The number `text` writes (an int when whole, else the exact decimal: a float
+    would write 999999999999999.99 as 1e15), or an `ImportProblem` saying why not."""
     written = text.strip()
     body, factor = _unit(written.replace("\u00a0", " "))
     negative = body.startswith("-")
@@ -56,7 +57,7 @@ def parse_number(text: str, style: str | None) -> int | float:
             raise problem("number_ambiguous", found=written, first=styles[0], second=styles[1])
         value = next(iter(fits.values()))
     value *= factor * (-1 if negative else 1)
-    return int(value) if value == value.to_integral_value() else float(value)
+    return int(value) if value == value.to_integral_value() else value
 
 
 def _value(body: str, style: str) -> Decimal:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from ebcheck.crm.records import ROLE_ORDER, DealRecord, Person
+from ebcheck.deal.money import plain
 
 DEAL_ORDER = (
     "id", "name", "account", "owner", "amount", "currency", "stage", "close_date",
@@ -33,6 +35,8 @@ def scalar(value: Any, flow: bool = False) -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, Decimal):  # an amount: its exact digits, never an exponent
+        return plain(value)
     text = str(value)
     breaks = any(char in text for char in _LINE_BREAKS)
     style = '"' if breaks or (flow and _flow_unsafe(text)) else None

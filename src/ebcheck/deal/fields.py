@@ -17,9 +17,10 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from ebcheck.deal import money
 from ebcheck.deal.enums import ALIASES, LABELS
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING
 from ebcheck.deal.source import Scalar
@@ -129,13 +130,15 @@ def _plain_number(number: float) -> str:
 
 
 def _finite(value: Any, raw: Any) -> None:
-    if isinstance(raw, float) and not math.isfinite(raw):
+    if (isinstance(raw, float) and not math.isfinite(raw)) or (
+        isinstance(raw, Decimal) and not raw.is_finite()
+    ):
         raise error("not_finite", found=_describe(value))
 
 
-def _in_range(value: Any, raw: int | float) -> None:
+def _in_range(value: Any, raw: int | float | Decimal) -> None:
     """A located E002 for a number no deal can have (`1e308`, 400 digits)."""
-    if abs(raw) > MAX_NUMBER:
+    if not -MAX_NUMBER <= raw <= MAX_NUMBER:
         raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
 
 
@@ -189,7 +192,7 @@ def _to_number(value: Any) -> Any:
     if written is not None and abs(written) > MAX_NUMBER:  # `1e308`: too big, not text
         raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
     raw = value.value if isinstance(value, Scalar) else value
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         found = _describe(value)
         if isinstance(raw, str) and _looks_too_long(raw):
             raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
@@ -227,10 +230,59 @@ def _looks_too_long(text: str) -> bool:
 
 
 def to_money(value: Any) -> Any:
-    number = _to_number(value)
+    number = _exact(value, _to_number(value))
     if number is not None and number < 0:
         raise error("negative", found=_describe(value))
     return number
+
+
+def to_positive_money(value: Any) -> Any:
+    number = _exact(value, _to_number(value))
+    if number is not None and number <= 0:
+        raise error("not_positive", found=_describe(value))
+    return number
+
+
+def _exact(value: Any, number: Any) -> Decimal | None:
+    """The amount exactly as written: `999999999999999.99`, which a float reads as 1e15.
+
+    `_to_number` has checked the value; this takes its text (a float has only
+    15 to 17 significant digits) and checks range and places on the exact number.
+    """
+    if number is None:
+        return None
+    if isinstance(value, Scalar) and isinstance(number, float):
+        exact = Decimal(value.raw.strip())  # `_decimal_only` let only plain decimals through
+    elif isinstance(number, Decimal | int):
+        exact = Decimal(number)
+    else:  # a float given in code: the number its shortest text shows
+        exact = Decimal(repr(number))
+    if not exact.is_finite():
+        raise error("not_finite", found=_describe(value))
+    if abs(exact) > MAX_NUMBER:  # `1000000000000000.01` is 1e15 as a float
+        raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
+    if money.places(exact) > money.MAX_PLACES:
+        raise error("too_many_places", found=_shown_number(value), most=money.MAX_PLACES)
+    return exact
+
+
+STORED = "ebcheck.stored"
+"""The validation context key that says a model is read back from the cache."""
+
+
+def _stored_money(parse: Callable[[Any], Any]) -> Callable[[Any, ValidationInfo], Any]:
+    """`parse`, and an amount as the result cache stores it: exact decimal text
+    (pydantic writes a `Decimal` so in JSON), read back only for the cache."""
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and info.context is not None and info.context.get(STORED):
+            try:
+                return Decimal(value)
+            except InvalidOperation:
+                raise error("expected_number", found=value) from None
+        return parse(value)
+
+    return validate
 
 
 def to_positive(value: Any) -> Any:
@@ -276,7 +328,10 @@ def to_fraction(value: Any) -> Any:
     return number
 
 
-Money = Annotated[int | float | None, BeforeValidator(to_money)]
+money_field = _stored_money(to_money)
+positive_money_field = _stored_money(to_positive_money)
+Money = Annotated[Decimal | None, BeforeValidator(money_field)]
+PositiveMoney = Annotated[Decimal | None, BeforeValidator(positive_money_field)]
 PositiveNumber = Annotated[int | float | None, BeforeValidator(to_positive)]
 Fraction = Annotated[float | None, BeforeValidator(to_fraction)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import typing
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -138,7 +139,7 @@ class DealInfo(Model):
         return self.stage.is_closed
 
     @property
-    def yearly_value(self) -> float | None:
+    def yearly_value(self) -> Decimal | None:
         return self.annual_value if self.annual_value is not None else self.amount
 
     @property
@@ -264,7 +265,7 @@ class HistoryEntry(Model):
 class Relationship(Model):
     stage: Annotated[RelationshipStage | None, _enum(RelationshipStage)] = None
     share_of_wallet: f.Fraction = None
-    annual_spend: f.PositiveNumber = None
+    annual_spend: f.PositiveMoney = None
     history: Annotated[list[HistoryEntry], BeforeValidator(f.to_list)] = []
     repair_plan: f.OptText = None
 

@@ -66,11 +66,12 @@ _EVENT_TEXT: Schema = {
 
 # The schema of what each parser of `fields.py` reads (null is added when the
 # field's type admits None).
-_BY_PARSER: dict[Callable[[Any], Any], Schema] = {
+_BY_PARSER: dict[Callable[..., Any], Schema] = {
     f.to_required_text: _TEXT,
     f.to_text: _OPT_TEXT,
     f.to_text_list: _TEXT_LIST,
-    f.to_money: _MONEY,
+    f.money_field: _MONEY,
+    f.positive_money_field: _POSITIVE,
     f.to_positive: _POSITIVE,
     f.to_fraction: _FRACTION,
     f.to_date: _DATE,

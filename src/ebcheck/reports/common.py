@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ebcheck.audit.findings import Suppressed
 from ebcheck.audit.results import AuditReport, DealReport
 from ebcheck.deal.enums import Role
 from ebcheck.deal.models import DealFile, Stakeholder
+from ebcheck.deal.money import grouped
 from ebcheck.i18n import Catalogue
 
 ROLE_ORDER = (Role.EB, Role.TB, Role.UB, Role.COACH)
@@ -69,10 +71,12 @@ def header_facts(deal: DealReport, words: Catalogue) -> list[tuple[str, str]]:
     return facts
 
 
-def money(amount: float | None, currency: str | None) -> str:
+def money(amount: Decimal | int | None, currency: str | None) -> str:
+    """An amount as people read it: `CNY 1,200,000`, `0.30`; exact, never rounded
+    (`999,999,999,999,999.99`, and `0.125` keeps its third digit)."""
     if amount is None:
         return "—"
-    number = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    number = grouped(Decimal(amount), least=2)
     return f"{currency} {number}" if currency else number
 
 
@@ -145,7 +149,7 @@ def suppressed_line(
 
 
 def not_ready_title(
-    words: Catalogue, not_ready: int, deals: int, at_risk: Mapping[str, float]
+    words: Catalogue, not_ready: int, deals: int, at_risk: Mapping[str, Decimal]
 ) -> str:
     """What a sales manager asks first: how many deals are not ready, how much is at risk
     (per currency; `unknown` is the deals without one)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ebcheck.audit.timeline import DealTimeline, VersionRow
-from ebcheck.reports import RenderOptions
+from ebcheck.reports import RenderOptions, jsontext
 from ebcheck.reports.common import money
 from ebcheck.reports.markdown_format import cell, table, verdict_label
 from ebcheck.reports.styles import VERDICT_STYLE, text_console
@@ -52,7 +51,7 @@ def render_json(deals: Sequence[DealTimeline]) -> str:
             for deal in deals
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return jsontext.dumps(data) + "\n"
 
 
 def _columns(options: RenderOptions) -> list[str]:

@@ -26,10 +26,11 @@ from decimal import Decimal
 
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport, DealReport
-from ebcheck.audit.review import BUCKETS, Change, Review
+from ebcheck.audit.review import BUCKETS, Change, Review, Value
 from ebcheck.audit.timeline import VersionRow
 from ebcheck.deal.enums import RelationshipStage, Verdict
 from ebcheck.deal.models import DealFile, DealInfo, Stakeholder
+from ebcheck.deal.money import exact
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import (
@@ -134,7 +135,9 @@ def cards(report: AuditReport, words: Catalogue) -> str:
     return f'<section class="cards" id="summary">{"".join(parts)}</section>'
 
 
-def risk_card(at_risk: Mapping[str, float], total: Mapping[str, float], words: Catalogue) -> str:
+def risk_card(
+    at_risk: Mapping[str, Decimal], total: Mapping[str, Decimal], words: Catalogue
+) -> str:
     """The amount at risk, one line per currency (never added across currencies)."""
     if not total:
         return card(words.text("html.amount_at_risk"), DASH, [words.text("html.no_amounts")])
@@ -152,7 +155,7 @@ def risk_card(at_risk: Mapping[str, float], total: Mapping[str, float], words: C
     )
 
 
-def forecast_card(by_forecast: dict[str, dict[str, dict[str, float]]], words: Catalogue) -> str:
+def forecast_card(by_forecast: dict[str, dict[str, dict[str, Decimal]]], words: Catalogue) -> str:
     """Per forecast category and currency: the open amount and the part at risk."""
     rows = [
         table_row(
@@ -179,10 +182,11 @@ def forecast_card(by_forecast: dict[str, dict[str, dict[str, float]]], words: Ca
 
 def _decimal_sums(report: AuditReport) -> dict[str, dict[Verdict, Decimal]]:
     sums: dict[str, dict[Verdict, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for deal in report.deals:
-        if not deal.is_open or deal.deal is None or deal.deal.deal.amount is None:
-            continue
-        sums[report.currency_of(deal)][deal.verdict] += Decimal(str(deal.deal.deal.amount))
+    with exact():
+        for deal in report.deals:
+            if not deal.is_open or deal.deal is None or deal.deal.deal.amount is None:
+                continue
+            sums[report.currency_of(deal)][deal.verdict] += deal.deal.deal.amount
     return sums
 
 
@@ -193,8 +197,8 @@ def verdict_charts(report: AuditReport, words: Catalogue) -> list[str]:
         rows = [
             Bar(
                 words.text(f"verdict.{verdict.value}"),
-                (Segment(float(value), f"v-{verdict.value}", money(float(value), code)),),
-                money(float(value), None),
+                (Segment(float(value), f"v-{verdict.value}", money(value, code)),),
+                money(value, None),
             )
             for verdict in sorted(sums[code], key=lambda v: v.rank)
             if (value := sums[code][verdict])
@@ -216,19 +220,23 @@ def forecast_charts(report: AuditReport, words: Catalogue) -> list[str]:
             amount = parts["amount"].get(code)
             if not amount:
                 continue
-            risk = parts["at_risk"].get(code, 0)
+            risk = parts["at_risk"].get(code, Decimal(0))
+            with exact():
+                safe = amount - risk
             name = forecast_word(category, words)
             rows.append(
                 Bar(
                     name,
                     (
                         Segment(
-                            risk, "risk", words.text("html.risk_tip", amount=money(risk, code))
+                            float(risk),
+                            "risk",
+                            words.text("html.risk_tip", amount=money(risk, code)),
                         ),
                         Segment(
-                            amount - risk,
+                            float(safe),
                             "safe",
-                            words.text("html.safe_tip", amount=money(amount - risk, code)),
+                            words.text("html.safe_tip", amount=money(safe, code)),
                         ),
                     ),
                     money(amount, None),
@@ -693,7 +701,7 @@ def waterfall_figure(code: str, bucket: object, words: Catalogue) -> str:
             words.text(f"review.{name}"),
             _number(getattr(bucket, name)),
             kinds.get(name, "down"),
-            money(_number(getattr(bucket, name)), None),
+            money(getattr(bucket, name), None),
             "wf-won" if name == "won" else "",  # won leaves the pipeline for a good reason
         )
         for name in BUCKETS
@@ -702,10 +710,10 @@ def waterfall_figure(code: str, bucket: object, words: Catalogue) -> str:
     return figure(title, waterfall(steps, title=title))
 
 
-def change_value(change: Change, value: str | float | None, words: Catalogue) -> str:
+def change_value(change: Change, value: Value, words: Catalogue) -> str:
     if value is None:
         return DASH
-    if change.kind in ("amount_up", "amount_down") and isinstance(value, int | float):
+    if change.kind in ("amount_up", "amount_down") and isinstance(value, Decimal):
         return money(value, None)
     if isinstance(value, str) and change.kind not in ("pushed", "pulled_in"):
         return words.get(f"stage.{value}") or value

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ebcheck.audit.findings import Finding, Suppressed
 from ebcheck.audit.results import AuditReport, DealReport
-from ebcheck.reports import RenderOptions
+from ebcheck.reports import RenderOptions, jsontext
 
 REPORT_VERSION = 2
 
@@ -81,4 +80,4 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return jsontext.dumps(report_dict(report)) + "\n"

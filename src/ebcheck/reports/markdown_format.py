@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from pydantic import BaseModel
@@ -307,7 +308,7 @@ def totals(report: AuditReport, words: Catalogue) -> str:
     return text
 
 
-def forecast_totals(by_forecast: dict[str, dict[str, dict[str, float]]], words: Catalogue) -> str:
+def forecast_totals(by_forecast: dict[str, dict[str, dict[str, Decimal]]], words: Catalogue) -> str:
     """The open amount of each forecast category, and the part at risk, per currency."""
     rows = [
         [

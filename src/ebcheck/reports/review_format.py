@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -11,22 +10,18 @@ from rich.table import Table
 from rich.text import Text
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.review import BUCKETS, Bucket, Change, FindingChanges, Review
+from ebcheck.audit.review import BUCKETS, Bucket, Change, FindingChanges, Review, Value
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
-from ebcheck.reports import RenderOptions
+from ebcheck.reports import RenderOptions, jsontext
 from ebcheck.reports.common import money, not_ready_title
 from ebcheck.reports.markdown_format import cell, table, verdict_label
 from ebcheck.reports.styles import VERDICT_STYLE, text_console
 from ebcheck.reports.textsafe import clean
 
 
-def number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def bucket_dict(bucket: Bucket) -> dict[str, int | float]:
-    return {name: number(getattr(bucket, name)) for name in BUCKETS}
+def bucket_dict(bucket: Bucket) -> dict[str, Decimal]:
+    return {name: getattr(bucket, name) for name in BUCKETS}
 
 
 def finding_brief(finding: Finding) -> dict[str, Any]:
@@ -65,7 +60,7 @@ def review_dict(review: Review) -> dict[str, Any]:
 
 
 def render_json(review: Review) -> str:
-    return json.dumps(review_dict(review), ensure_ascii=False, indent=2) + "\n"
+    return jsontext.dumps(review_dict(review)) + "\n"
 
 
 # --- shared words ------------------------------------------------------------------
@@ -76,13 +71,13 @@ def _until(review: Review, words: Catalogue) -> str:
 
 
 def _amount(value: Decimal, currency: str) -> str:
-    return money(number(value), currency)
+    return money(value, currency)
 
 
-def _value(change: Change, words: Catalogue, value: str | float | None) -> str:
+def _value(change: Change, words: Catalogue, value: Value) -> str:
     if value is None:
         return "—"
-    if change.kind in ("amount_up", "amount_down") and isinstance(value, int | float):
+    if change.kind in ("amount_up", "amount_down") and isinstance(value, Decimal):
         return money(value, None)
     if isinstance(value, str) and change.kind not in ("pushed", "pulled_in"):
         return words.get(f"stage.{value}") or value
@@ -108,8 +103,7 @@ def headline(review: Review, words: Catalogue) -> str:
     """What the manager asks first: how many open deals are not ready now, and the
     amount at risk; the review's span follows on the next line."""
     now = review.now
-    at_risk = {code: number(amount) for code, amount in now.at_risk.items()}
-    title = not_ready_title(words, now.not_ready, now.open, at_risk)
+    title = not_ready_title(words, now.not_ready, now.open, now.at_risk)
     icon = "❌" if now.not_ready else "✅"
     span = words.text("review.title", since=review.since, until=_until(review, words))
     return f"## {icon} {cell(title)}\n\n{cell(span)}"

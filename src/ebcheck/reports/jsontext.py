@@ -1,0 +1,94 @@
+"""JSON text for the machine formats, with amounts as exact JSON numbers.
+
+The standard `json` encoder cannot write a `Decimal`, and turning one into a
+float rounds it (`999999999999999.99` would be written `1000000000000000.0`).
+`dumps` writes what `json.dumps(data, ensure_ascii=False, indent=2)` writes,
+byte for byte, and a `Decimal` as the number with exactly its digits:
+`1200000`, `0.3`, `999999999999999.99` (see `ebcheck.deal.money.plain`).
+Readers that care keep them exact with `json.loads(text, parse_float=Decimal)`.
+"""
+
+from __future__ import annotations
+
+import json.encoder
+import math
+from decimal import Decimal
+from typing import Any
+
+from ebcheck.deal import money
+
+_INDENT = "  "
+_quote = json.encoder.encode_basestring  # `ensure_ascii=False`: text as it is, escaped
+
+
+def dumps(data: Any) -> str:
+    """`data` as indented JSON text (no final line break)."""
+    parts: list[str] = []
+    _write(data, "", parts)
+    return "".join(parts)
+
+
+def _write(value: Any, margin: str, parts: list[str]) -> None:
+    if isinstance(value, str):
+        parts.append(_quote(value))
+    elif isinstance(value, dict):
+        _write_object(value, margin, parts)
+    elif isinstance(value, list | tuple):
+        _write_array(value, margin, parts)
+    else:
+        parts.append(_scalar(value))
+
+
+def _write_object(value: dict[Any, Any], margin: str, parts: list[str]) -> None:
+    if not value:
+        parts.append("{}")
+        return
+    inner = margin + _INDENT
+    parts.append("{")
+    for number, (key, item) in enumerate(value.items()):
+        parts.append(("\n" if number == 0 else ",\n") + inner + _key(key) + ": ")
+        _write(item, inner, parts)
+    parts.append("\n" + margin + "}")
+
+
+def _write_array(value: list[Any] | tuple[Any, ...], margin: str, parts: list[str]) -> None:
+    if not value:
+        parts.append("[]")
+        return
+    inner = margin + _INDENT
+    parts.append("[")
+    for number, item in enumerate(value):
+        parts.append(("\n" if number == 0 else ",\n") + inner)
+        _write(item, inner, parts)
+    parts.append("\n" + margin + "]")
+
+
+def _key(key: Any) -> str:
+    # As `json` does: a key that is not text is written as the text of its value.
+    return _quote(key) if isinstance(key, str) else _quote(_scalar(key))
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a number JSON can write: {value}")
+        return money.plain(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
