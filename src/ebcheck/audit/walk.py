@@ -240,15 +240,19 @@ class Globs:
         return decided
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _relative(real: str, root: str) -> str:
+    """`real` (a resolved path) relative to the resolved `root`, '/'-separated; else as is."""
+    if real == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if real.startswith(prefix):
+        return Path(real[len(prefix) :]).as_posix()
+    return Path(real).as_posix()
 
 
-def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[Path]:
-    """The YAML files under `folder`; folders that cannot be listed go to `unlisted`."""
+def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[tuple[Path, str]]:
+    """The YAML files under `folder`, each with its resolved path; folders that
+    cannot be listed go to `unlisted`."""
 
     def refused(error: OSError) -> None:
         if unlisted is not None:
@@ -256,11 +260,17 @@ def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[Path]:
 
     for current, dirs, files in os.walk(folder, onerror=refused, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # A walk enters no linked folder and yields no linked file: one resolution
+        # per folder gives every file's.
+        real = os.path.realpath(current)
         for name in sorted(files):
-            path = Path(current, name)
-            if name.startswith(".") or not name.endswith(SUFFIXES) or path.is_symlink():
+            if name.startswith(".") or not name.endswith(SUFFIXES):
                 continue
-            yield path  # a FIFO or a device too: `collect` skips it, and says so
+            path = Path(current, name)
+            if path.is_symlink():
+                continue
+            # A FIFO or a device too: `collect` skips it. (A string join: one per file.)
+            yield path, os.path.join(real, name)  # noqa: PTH118
 
 
 def top_level_keys(path: Path) -> set[str] | None:
@@ -374,18 +384,19 @@ def collect(
     deals: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
     left_out: dict[Path, None] = {}
-    seen: set[Path] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
+    seen: set[str] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     unlisted: list[Path] = []
+    top = os.path.realpath(root)
     for given in paths:
-        for path in _walk(given, unlisted) if given.is_dir() else [given]:
-            real = path.resolve()
+        named = [(given, os.path.realpath(given))]
+        for path, real in _walk(given, unlisted) if given.is_dir() else named:
             if real in seen:
                 continue
             seen.add(real)
             if not given.is_dir() and not classify_named:
                 deals[path] = None
                 continue
-            relative = _relative(path, root)
+            relative = _relative(real, top)
             if included is not None and not included.match_file(relative):
                 continue
             if excluded.match_file(relative):
@@ -398,6 +409,6 @@ def collect(
     for folder in unlisted:
         # A folder that cannot be listed may hold deals: it is reported like a
         # file that cannot be read (E001), unless `exclude` leaves it out.
-        if not excluded.match_file(_relative(folder, root) + "/-"):
+        if not excluded.match_file(_relative(os.path.realpath(folder), top) + "/-"):
             deals[folder] = None
     return FileSet(tuple(deals), tuple(skipped), tuple(left_out))
