@@ -6,10 +6,13 @@ import datetime as dt
 import textwrap
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ebcheck.deal.enums import Role, Stage
 from ebcheck.deal.load import Loaded, load_bytes
-from ebcheck.deal.source import MAX_NODES
+from ebcheck.deal.source import MAX_NODES, read_yaml
 from ebcheck.i18n import Catalogue
 
 WORDS = Catalogue("en")
@@ -808,3 +811,25 @@ def test_a_tab_inside_a_value_is_no_indentation_mistake() -> None:
 
     report = audit_text("ebcheck: 1\ndeal: [\n  id: x\t\n")
     assert all("tab" not in f.message for f in report.findings)
+
+
+_PLAIN_SCALARS = st.one_of(
+    st.integers(min_value=0, max_value=10**30).map(str),
+    st.from_regex(r"0[0-7]{1,8}", fullmatch=True),  # YAML 1.1 octal
+    st.dates(min_value=dt.date(1, 1, 1)).map(lambda d: f"{d.year:04}-{d.month:02}-{d.day:02}"),
+    st.from_regex(r"[0-9]{4}-[0-1][0-9]-[0-3][0-9]", fullmatch=True),  # 2026-02-30 too
+    st.from_regex(r"[0-9]{4}-[0-9]-[0-9]{1,2}", fullmatch=True),
+)
+
+
+@given(_PLAIN_SCALARS)
+def test_plain_numbers_and_dates_read_as_pyyaml_reads_them(text: str) -> None:
+    """The loader's fast paths for `1200000` and `2026-12-01` give PyYAML's values (and a
+    date that is none keeps its text)."""
+    (scalar,) = read_yaml(f"v: {text}\n".encode())[0].values()
+    try:
+        expected = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
+    except ValueError:
+        expected = text
+    assert scalar.value == expected
+    assert type(scalar.value) is type(expected)

@@ -446,8 +446,10 @@ class Context(_RuleWords, Generic[OptionsT]):
     peers: Mapping[str, RuleOptions] = field(default_factory=dict)
     """Every rule's options as configured, by id, whether it runs or not."""
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
-    """What one rule asks again and again of one deal (role holders, positions): with
-    thousands of stakeholders, asking it per finding made a check quadratic."""
+    """What the rules ask again and again of one deal (role holders, positions): with
+    thousands of stakeholders, asking it per finding made a check quadratic. The
+    engine gives every rule of one deal the same memo; what is kept in it depends
+    only on the deal and `as_of`."""
 
     def option_of(self, rule_id: str, name: str, default: Any) -> Any:
         """One option of another rule, as configured (`default` when it has none)."""

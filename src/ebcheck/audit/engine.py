@@ -86,8 +86,10 @@ def run_rules(
     """
     found: list[Finding] = []
     crashes: list[RuleCrash] = []
+    stage = deal.deal.stage
+    memo: dict[Any, Any] = {}  # what every rule asks of this deal (role holders), asked once
     for active in rules:
-        if not active.rule.applies_to(deal.deal.stage):
+        if not active.rule.applies_to(stage):
             continue
         ctx = Context(
             active.rule,
@@ -100,6 +102,7 @@ def run_rules(
             small=small,
             findings=findings,
             peers=peers or {},
+            _memo=memo,
         )
         try:
             found.extend(active.rule.check(deal, ctx))

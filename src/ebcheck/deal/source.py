@@ -9,6 +9,7 @@ take the scalar literally (`id: 0042` is "0042").
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 from dataclasses import dataclass
@@ -115,17 +116,25 @@ _PLAIN_TAGS_LIMIT = 50_000
 
 
 class _Loader(yaml.CSafeLoader):
-    """The C loader, with implicit tag resolution of plain scalars remembered."""
+    """The C loader, with implicit tag resolution of plain scalars remembered.
+
+    The C composer asks this for the tag of every node. With no path resolvers
+    (the safe loader has none) a mapping, a sequence or a quoted scalar gets
+    the default tag, so only plain scalars go through the resolver's patterns,
+    once per text.
+    """
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0]:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
                 if len(_PLAIN_TAGS) < _PLAIN_TAGS_LIMIT:
                     _PLAIN_TAGS[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return _MAP if kind is yaml.MappingNode else _SEQ
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -287,6 +296,17 @@ def _resolve(node: yaml.ScalarNode, tag: str) -> Any:
         return node.value
     if tag == "null":
         return None
+    text = node.value
+    # The common forms, read in C: `2026-12-01` and `1200000` (a leading zero
+    # is octal to YAML 1.1, and signs, `_` and `0x` take the constructor).
+    if tag == "timestamp" and len(text) == 10:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # `2026-02-30` looks like a date but is none: the format check shows it
+    plain_int = len(text) < 40 and text.isdigit() and text.isascii()
+    if tag == "int" and plain_int and (text[0] != "0" or text == "0"):
+        return int(text)
     try:
         value: Any = getattr(_CONSTRUCTOR, f"construct_yaml_{tag}")(node)
     except (ValueError, OverflowError):
