@@ -62,10 +62,15 @@ from ebcheck.ruleapi import (
 )
 
 
-def _kept(audit: FileAudit, data: bytes) -> FileAudit:
+def _kept(audit: FileAudit, data: bytes, outline: bool) -> FileAudit:
     """A first pass as kept until the second: its source map as the file's bytes (most
-    are never consulted again, and as dictionaries they are most of a deal's memory)."""
-    return replace(audit, loaded=replace(audit.loaded, source=SourceOfBytes(data)))
+    are never consulted again, and as dictionaries they are most of a deal's memory),
+    and with `outline` only the deal's outline (what machine-readable reports read)."""
+    deal = audit.loaded.deal
+    if outline and deal is not None:
+        deal = deal.outline()
+    loaded = replace(audit.loaded, deal=deal, source=SourceOfBytes(data))
+    return replace(audit, loaded=loaded, data=data, outlined=outline and deal is not None)
 
 
 def run_rules(
@@ -131,6 +136,10 @@ class FileAudit:
     settled: Settled | None = None
     """The deal's findings after review rules and suppressions, as they stand when no
     repository rule finds anything in it (the second pass then only adds the baseline)."""
+    data: bytes | None = None
+    """The file's bytes, kept after the first pass: the deal can be loaded again."""
+    outlined: bool = False
+    """The deal kept is its outline (`DealFile.outline`): load it again to settle it."""
 
 
 @dataclass(frozen=True)
@@ -154,10 +163,15 @@ class Engine:
     """`--history`: by deal id, its versions' facts, for what its file does not record."""
     cache: FileCache | None = None
     """Each file's first pass kept from earlier runs (`--no-cache` turns it off)."""
+    outline: bool = False
+    """Keep only each deal's outline after the first pass (the report needs no more)."""
 
     @classmethod
     def create(
-        cls, settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]] | None = None
+        cls,
+        settings: Settings,
+        history: Mapping[str, tuple[VersionFacts, ...]] | None = None,
+        outline: bool = False,
     ) -> Engine:
         pack = builtin_pack()
         selected = active_rules([*pack.rules, *SELECTABLE], settings)
@@ -172,7 +186,17 @@ class Engine:
             salt = settings_salt(settings, code_digest(pack.folder), history_digest(history or {}))
             cache = FileCache(settings.cache_dir, salt)
         return cls(
-            settings, pack, rules, repo, review, core, catalogue, peers, history or {}, cache
+            settings,
+            pack,
+            rules,
+            repo,
+            review,
+            core,
+            catalogue,
+            peers,
+            history or {},
+            cache,
+            outline,
         )
 
     @property
@@ -218,7 +242,7 @@ class Engine:
                 reported,
                 repo_path,
             )
-        return _kept(self.check_loaded(loaded, shown, reported, repo_path), data)
+        return _kept(self.check_loaded(loaded, shown, reported, repo_path), data, self.outline)
 
     def _check_cached(self, data: bytes, shown: str, reported: bool, repo_path: str) -> FileAudit:
         assert self.cache is not None  # noqa: S101 - called only with a cache
@@ -226,12 +250,13 @@ class Engine:
         hit = self._hit(key, data, shown, reported, repo_path)
         if hit is not None:
             return hit
-        audit = _kept(
-            self.check_loaded(load_bytes(data, self.settings.stages), shown, reported, repo_path),
-            data,
+        checked = self.check_loaded(
+            load_bytes(data, self.settings.stages), shown, reported, repo_path
         )
+        full = checked.loaded.deal
+        audit = _kept(checked, data, self.outline)
         if not audit.crashes and not (audit.settled and audit.settled.crashes):
-            self.cache.put(key, audit.loaded, audit.findings, audit.settled)
+            self.cache.put(key, replace(audit.loaded, deal=full), audit.findings, audit.settled)
         return audit
 
     def _hit(
@@ -242,9 +267,10 @@ class Engine:
         if hit is None:
             return None
         as_of = self.as_of(hit.loaded.deal)
-        return FileAudit(
+        audit = FileAudit(
             shown, hit.loaded, as_of, hit.findings, (), reported, repo_path, hit.settled
         )
+        return _kept(audit, data, self.outline)
 
     def cached(self, path: Path, reported: bool = True) -> FileAudit | None:
         """The file's first pass from the cache, or None (no cache, a miss, unreadable)."""
@@ -264,10 +290,8 @@ class Engine:
     def check_loaded(
         self, loaded: Loaded, shown: str, reported: bool = True, repo_path: str = ""
     ) -> FileAudit:
+        loaded = self._supplied(loaded)
         deal = loaded.deal
-        if deal is not None and deal.deal.id in self.history:
-            deal = supply(deal, self.history[deal.deal.id])
-            loaded = replace(loaded, deal=deal)
         as_of = self.as_of(deal)
         if deal is None:
             problems = [problem_finding(_named(p, shown), self.catalogue) for p in loaded.problems]
@@ -291,6 +315,20 @@ class Engine:
         # Settled now, while the source map is at hand: most deals get nothing from the
         # repository rules, and their second pass then needs neither the map nor the rules.
         return replace(audit, settled=self.settle(audit, found))
+
+    def _supplied(self, loaded: Loaded) -> Loaded:
+        """The deal with what `--history` knows of it and its file does not record."""
+        deal = loaded.deal
+        if deal is None or deal.deal.id not in self.history:
+            return loaded
+        return replace(loaded, deal=supply(deal, self.history[deal.deal.id]))
+
+    def whole(self, audit: FileAudit) -> FileAudit:
+        """An outlined first pass with its whole deal and source map, loaded again."""
+        if not audit.outlined or audit.data is None:
+            return audit
+        loaded = self._supplied(load_bytes(audit.data, self.settings.stages))
+        return replace(audit, loaded=loaded, outlined=False)
 
     # --- second pass: every file --------------------------------------------
 
@@ -382,7 +420,7 @@ class Engine:
             )
         settled = audit.settled
         if settled is None or tuple(findings) != audit.findings:  # a repository rule found more
-            settled = self.settle(audit, findings)
+            settled = self.settle(self.whole(audit), findings)
         findings, suppressed = list(settled.findings), settled.suppressed
         crashes = (*audit.crashes, *settled.crashes)
         new, known = self._split_baselined(findings, deal, baseline)
@@ -594,12 +632,14 @@ def display_path(path: Path, root: Path) -> str:
 _worker: dict[str, Engine] = {}
 
 
-def _init_worker(settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]]) -> None:
+def _init_worker(
+    settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]], outline: bool
+) -> None:
     # Ctrl-C reaches the whole process group: the main process alone decides,
     # and stops the workers (`_stop_pool`); SIGTERM ends a worker at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker["engine"] = Engine.create(settings, history)
+    _worker["engine"] = Engine.create(settings, history, outline)
     gc.freeze()
     gc.set_threshold(50_000, 50, 1_000)
 
@@ -659,7 +699,7 @@ def _first_pass(
                 ProcessPoolExecutor(
                     workers,
                     initializer=_init_worker,
-                    initargs=(engine.settings, engine.history),
+                    initargs=(engine.settings, engine.history, engine.outline),
                 )
             )
             chunk = max(1, len(tasks) // (workers * 4))
@@ -712,6 +752,7 @@ def audit_paths(
     jobs: int = 0,
     progress: Progress | None = None,
     history: Mapping[str, tuple[VersionFacts, ...]] | None = None,
+    outline: bool = False,
 ) -> AuditReport:
     """Find the deal files under `paths` and audit them.
 
@@ -719,10 +760,11 @@ def audit_paths(
     others are still loaded, so repository rules see every deal);
     `skip_non_deals` judges named files like walked ones (for pre-commit);
     `history` (`--history`, from `ebcheck.audit.history.facts`) supplies the
-    close-date history and stage entry that files do not record.
+    close-date history and stage entry that files do not record; `outline` keeps
+    only each deal's outline for the report (enough for the machine-readable formats).
     """
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
-    engine = Engine.create(settings, history)
+    engine = Engine.create(settings, history, outline)
     files = collect(
         paths,
         settings.config_root or settings.root,

@@ -123,7 +123,19 @@ def _audit(
         jobs=request.jobs,
         progress=progress,
         history=dict(facts(history)) if history is not None else None,
+        outline=_reads_outlines(request),
     )
+
+
+# The formats that read of a deal only its outline (`DealFile.outline`): the deal
+# section and the names of list items, not the people and the relationship.
+_OUTLINE_FORMATS = (Format.JSON, Format.SARIF, Format.JUNIT, Format.CONCISE, Format.GITHUB)
+
+
+def _reads_outlines(request: AuditRequest) -> bool:
+    # The GitHub step summary is markdown, which shows whole deals.
+    summary = request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY"))
+    return request.fmt in _OUTLINE_FORMATS and not summary
 
 
 def _read_history(

@@ -362,6 +362,24 @@ class DealFile(Model):
     suppress: Annotated[list[Suppression], BeforeValidator(f.to_list)] = []
     notes: f.OptText = None
 
+    def outline(self) -> DealFile:
+        """The deal section and what names each list item (stakeholders by name, risks
+        by risk, suppress entries), all else left out: what the machine-readable
+        reports and the baseline read of a deal, at a fraction of its memory. An
+        outline is for reading those; rules need the whole deal."""
+        commitments = self.commitments
+        risks = (
+            [Risk.model_construct(risk=r.risk) for r in commitments.risks] if commitments else []
+        )
+        return DealFile.model_construct(
+            ebcheck=self.ebcheck,
+            as_of=self.as_of,
+            deal=self.deal,
+            stakeholders=[Stakeholder.model_construct(name=p.name) for p in self.stakeholders],
+            commitments=Commitments.model_construct(risks=risks) if commitments else None,
+            suppress=self.suppress,
+        )
+
     def with_role(self, role: Role) -> list[Stakeholder]:
         return [person for person in self.stakeholders if person.has_role(role)]
 

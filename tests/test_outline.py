@@ -1,0 +1,76 @@
+"""Machine-readable reports keep only each deal's outline after the first pass
+(`DealFile.outline`): they must read exactly as when whole deals are kept, also
+for the deals the second pass settles again (a duplicate id) and with a baseline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ebcheck.audit.baseline import baseline_text, build_entries
+from ebcheck.audit.engine import Engine, audit_paths, words_for
+from ebcheck.audit.settings import Settings
+from ebcheck.deal.enums import Role
+from ebcheck.reports import Format, RenderOptions, render
+from tests.deals import READY
+
+MACHINE = [Format.JSON, Format.SARIF, Format.JUNIT, Format.CONCISE, Format.GITHUB]
+
+# HY005 suppressed in one copy of a duplicated id: only the second pass knows it is used.
+WITH_SUPPRESSED_DUPLICATE = READY.replace(
+    "  stance: supporter\n    met: 2026-11-10\n", "  stance: supporter\n", 1
+) + ("suppress:\n  - {rule: HY005, reason: 旧文件待删除}\n  - {rule: EB011, reason: 不适用}\n")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    (deals / "a.yaml").write_text(WITH_SUPPRESSED_DUPLICATE, encoding="utf-8")
+    (deals / "b.yaml").write_text(READY, encoding="utf-8")
+    (deals / "c.yaml").write_text(READY.replace("HD-2026-031", "C-1"), encoding="utf-8")
+    (deals / "d.yaml").write_text("ebcheck: 1\ndeal: [unclosed\n", encoding="utf-8")
+    return deals
+
+
+def reports(folder: Path, baseline: Path | None = None) -> dict[bool, str]:
+    settings = Settings(root=folder.parent, cache_dir=None, baseline=baseline)
+    options = RenderOptions(words_for("en"))
+    texts: dict[bool, str] = {}
+    for outline in (False, True):
+        report = audit_paths([folder], settings, jobs=1, outline=outline)
+        texts[outline] = "\n".join(render(report, fmt, options) for fmt in MACHINE)
+    return texts
+
+
+def test_outlines_give_the_reports_whole_deals_give(folder: Path) -> None:
+    texts = reports(folder)
+    assert texts[True] == texts[False]
+    assert "HY005" in texts[True]  # the duplicate is found (and suppressed in a.yaml)
+    assert "旧文件待删除" in texts[True]
+
+
+def test_outlines_match_a_baseline_as_whole_deals_do(folder: Path, tmp_path: Path) -> None:
+    settings = Settings(root=folder.parent, cache_dir=None)
+    report = audit_paths([folder], settings, jobs=1)
+    items = [(d.deal_id, d.deal, f) for d in report.deals if d.deal_id for f in d.findings]
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(baseline_text(build_entries(items)), encoding="utf-8")
+    texts = reports(folder, baseline)
+    assert texts[True] == texts[False]
+    assert '"baselined": [\n' in texts[True]
+
+
+def test_a_deal_settled_again_is_loaded_whole(folder: Path) -> None:
+    """Rules that run in the second pass (a duplicate id settles a deal again) see the
+    whole deal, people and roles included, not its outline."""
+    engine = Engine.create(Settings(root=folder.parent, cache_dir=None), outline=True)
+    audit = engine.check_file(folder / "b.yaml")
+    assert audit.loaded.deal is not None
+    assert audit.loaded.deal.stakeholders[0].roles == []  # the outline
+    whole = engine.whole(audit).loaded.deal
+    assert whole is not None
+    assert whole.stakeholders[0].roles == [Role.EB]
+    assert whole.eb_access is not None
+    assert whole.eb_access.referral is not None
