@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,15 +78,22 @@ def test_an_uncaught_exception_is_exit_3_with_the_internal_error_message(
     (tmp_path / "deal.yaml").write_text(deal_text(), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
 
-    def broken(*args: object, **kwargs: object) -> str:
+    def broken(*args: object, **kwargs: object) -> Iterator[str]:
+        yield "{\n"  # a report written as it is rendered: the bug strikes halfway
         raise RuntimeError("formatter bug")
 
-    monkeypatch.setattr("ebcheck.cli.audit.render", broken)
-    monkeypatch.setattr(sys, "argv", ["ebcheck", "audit", "deal.yaml", "--lang", "en"])
-    with pytest.raises(SystemExit) as stopped:
-        app_module.main()
-    assert stopped.value.code == 3
-    err = capsys.readouterr().err
-    assert "internal error" in err
-    assert "RuntimeError: formatter bug" in err
-    assert "Traceback" not in err
+    (tmp_path / "report.json").write_text("last week's report\n", encoding="utf-8")
+    monkeypatch.setattr("ebcheck.cli.audit.render_chunks", broken)
+    for output in ([], ["-o", "report.json"]):
+        argv = ["ebcheck", "audit", "deal.yaml", "-f", "json", "--lang", "en", *output]
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as stopped:
+            app_module.main()
+        assert stopped.value.code == 3
+        err = capsys.readouterr().err
+        assert "internal error" in err
+        assert "RuntimeError: formatter bug" in err
+        assert "Traceback" not in err
+    # -o replaces the file only with a whole report: last week's stays, and no temporary file.
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == "last week's report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deal.yaml", "report.json"]

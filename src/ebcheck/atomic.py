@@ -9,11 +9,13 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`.
+def replace_file(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (or its parts, one after another) to a temporary file beside
+    `path`, then rename it over `path`.
 
     The file keeps the mode of the one it replaces; a new one gets the usual
     0666 less the umask (not `mkstemp`'s 0600). Raises `OSError`; the temporary
@@ -25,7 +27,8 @@ def replace_file(path: Path, data: bytes) -> None:
     try:
         try:
             os.fchmod(fd, mode)
-            write_all(fd, data)
+            for part in [data] if isinstance(data, bytes) else data:
+                write_all(fd, part)
         finally:
             os.close(fd)
         Path(temporary).replace(path)

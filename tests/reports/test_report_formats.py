@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from rich.console import Console
@@ -14,7 +16,8 @@ from ebcheck.audit.findings import RuleCrash, Suppressed
 from ebcheck.audit.results import AuditReport
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.i18n import Catalogue
-from ebcheck.reports import Format, RenderOptions, formatter, render
+from ebcheck.reports import Format, RenderOptions, formatter, jsontext, render, render_chunks
+from ebcheck.reports.json_format import report_dict
 from ebcheck.reports.pipeline_table import pipeline_table
 from ebcheck.reports.textsafe import clean
 from tests.reports.report_samples import (
@@ -40,6 +43,29 @@ def test_every_format_has_a_formatter(
     assert isinstance(text, str)
     assert text.endswith("\n")
     assert text == render(pipeline, fmt, options)
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_format_writes_in_parts_what_it_renders(
+    fmt: Format, pipeline: AuditReport, options: RenderOptions
+) -> None:
+    """What the CLI writes part by part is the rendered report; JSON and concise output
+    come a deal at a time (every part but the last ends a line: none splits a line)."""
+    parts = list(render_chunks(pipeline, fmt, options))
+    assert "".join(parts) == render(pipeline, fmt, options)
+    if fmt in (Format.JSON, Format.CONCISE):
+        assert len(parts) > len(pipeline.deals) // 2
+    if fmt is Format.CONCISE:
+        assert all(part.endswith("\n") for part in parts)
+
+
+def test_the_json_report_is_the_documented_tree(
+    pipeline: AuditReport, options: RenderOptions
+) -> None:
+    """Written a deal at a time, the JSON report is still the tree `report_dict` builds."""
+    text = render(pipeline, Format.JSON, options)
+    assert text == jsontext.dumps(report_dict(pipeline)) + "\n"
+    assert len(json.loads(text, parse_float=Decimal)["deals"]) == len(pipeline.deals)
 
 
 @pytest.mark.parametrize(

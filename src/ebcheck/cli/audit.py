@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +19,7 @@ from ebcheck.cli.request import AuditRequest
 from ebcheck.cli.stdin import STDIN_PATH, audit_stdin
 from ebcheck.deal.source import NotRegularFile
 from ebcheck.errors import EbcheckError
-from ebcheck.reports import Format, RenderOptions, render
+from ebcheck.reports import Format, RenderOptions, render_chunks
 from ebcheck.version import __version__
 
 if TYPE_CHECKING:
@@ -66,10 +66,11 @@ def run_audit(request: AuditRequest) -> Exit:
         version=__version__,
         step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
     )
+    text: str | Iterable[str]
     if request.fmt is Format.HTML:
         text = _html(report, request, settings, options, history, no_history)
-    else:
-        text = render(report, request.fmt, options)
+    else:  # written as rendered: a big pipeline's report is never held whole
+        text = render_chunks(report, request.fmt, options)
     try:
         _deliver(text, request, report, options, [*request.paths, *_deal_paths(report, settings)])
     except EbcheckError as exc:
@@ -202,7 +203,7 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _deliver(
-    text: str,
+    text: str | Iterable[str],
     request: AuditRequest,
     report: AuditReport,
     options: RenderOptions,

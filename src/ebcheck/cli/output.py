@@ -92,14 +92,15 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so a failure leaves no half report.
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (or its parts) to `path` through a temporary file, so a failure
+    leaves no half report.
 
     A FIFO or device is written into directly; a symbolic link or another kind
     of file is refused (the check in `check_writable`).
     """
     check_writable(path)
-    data = text.encode("utf-8", errors="backslashreplace")
+    data = (part.encode("utf-8", errors="backslashreplace") for part in _parts(text))
     if _written_in_place(path):
         _write_in_place(path, data)
         return
@@ -109,7 +110,11 @@ def write_atomically(path: Path, text: str) -> None:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _parts(text: str | Iterable[str]) -> Iterable[str]:
+    return [text] if isinstance(text, str) else text
+
+
+def _write_in_place(path: Path, data: Iterable[bytes]) -> None:
     # Non-blocking open: a FIFO nobody reads is refused instead of hanging.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -121,15 +126,17 @@ def _write_in_place(path: Path, data: bytes) -> None:
         os.set_blocking(fd, True)
         if stat.S_ISREG(os.fstat(fd).st_mode):
             os.ftruncate(fd, 0)
-        write_all(fd, data)
+        for part in data:
+            write_all(fd, part)
     except OSError as exc:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
     finally:
         os.close(fd)
 
 
-def write_stdout(text: str, *, utf8: bool = False) -> None:
-    """The report on stdout, all of it, or an `EbcheckError` saying why not.
+def write_stdout(text: str | Iterable[str], *, utf8: bool = False) -> None:
+    """The report (or its parts, each a run of whole lines) on stdout, all of it, or
+    an `EbcheckError` saying why not.
 
     `utf8` writes UTF-8 whatever the console's encoding (JSON and SARIF must stay
     intact, the github format's commands too); otherwise a console without UTF-8
@@ -139,19 +146,20 @@ def write_stdout(text: str, *, utf8: bool = False) -> None:
     if stream is None:
         raise EbcheckError("stdout_failed", reason=os.strerror(errno.EBADF))
     encoding = "utf-8" if utf8 else (getattr(stream, "encoding", None) or "utf-8")
-    data = text.encode("utf-8", errors="backslashreplace").decode("utf-8")
-    if not utf8:  # human-readable output in a CI log must not drive the runner
-        data = runner_safe(data)
     try:
         stream.flush()
         fd = _descriptor(stream)
-        if fd is None:  # a replaced stream (tests): text in, text out
-            stream.write(data)
-            stream.flush()
-            return
-        # Straight to the descriptor: a buffered stream can lose a short write
-        # (`ulimit -f`) without a word; `write_all` never does.
-        write_all(fd, data.encode(encoding, errors="replace"))
+        for part in _parts(text):
+            data = part.encode("utf-8", errors="backslashreplace").decode("utf-8")
+            if not utf8:  # human-readable output in a CI log must not drive the runner
+                data = runner_safe(data)
+            if fd is None:  # a replaced stream (tests): text in, text out
+                stream.write(data)
+                stream.flush()
+                continue
+            # Straight to the descriptor: a buffered stream can lose a short write
+            # (`ulimit -f`) without a word; `write_all` never does.
+            write_all(fd, data.encode(encoding, errors="replace"))
     except OSError as exc:
         _silence_stdout()
         raise EbcheckError("stdout_failed", reason=exc.strerror or str(exc)) from None

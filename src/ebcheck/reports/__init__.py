@@ -8,6 +8,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from ebcheck.audit.results import AuditReport
     from ebcheck.i18n import Catalogue
 
@@ -51,3 +53,16 @@ def formatter(fmt: Format) -> Formatter:
 
 def render(report: AuditReport, fmt: Format, options: RenderOptions) -> str:
     return formatter(fmt)(report, options)
+
+
+def render_chunks(report: AuditReport, fmt: Format, options: RenderOptions) -> Iterator[str]:
+    """The report in parts that join into `render`'s text: a deal at a time for the
+    formats that stream (JSON, concise), the whole text at once for the others."""
+    module = import_module(f"ebcheck.reports.{fmt.value}_format")
+    streamed: Callable[[AuditReport, RenderOptions], Iterator[str]] | None = getattr(
+        module, "chunks", None
+    )
+    if streamed is None:
+        yield formatter(fmt)(report, options)
+    else:
+        yield from streamed(report, options)

@@ -14,6 +14,8 @@ finding. No colour; control characters in user text are replaced.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.results import AuditReport
 from ebcheck.i18n import Catalogue
@@ -65,8 +67,13 @@ def summary_line(report: AuditReport, words: Catalogue) -> str:
     return line
 
 
+def chunks(report: AuditReport, options: RenderOptions) -> Iterator[str]:
+    """The report's lines a deal at a time."""
+    for deal in report.deals:
+        if deal.findings:
+            yield "".join(finding_line(deal.path, f) + "\n" for f in deal.findings)
+    yield summary_line(report, options.catalogue) + "\n"
+
+
 def render(report: AuditReport, options: RenderOptions) -> str:
-    words = options.catalogue
-    lines = [finding_line(deal.path, f) for deal in report.deals for f in deal.findings]
-    lines.append(summary_line(report, words))
-    return "\n".join(lines) + "\n"
+    return "".join(chunks(report, options))

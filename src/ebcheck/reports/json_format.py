@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ebcheck.audit.findings import Finding, Suppressed
@@ -60,24 +61,48 @@ def deal_dict(report: DealReport) -> dict[str, Any]:
     }
 
 
-def report_dict(report: AuditReport) -> dict[str, Any]:
+def summary_dict(report: AuditReport) -> dict[str, Any]:
     summary = report.summary()
+    return {
+        "deals": summary.deals,
+        "invalid": summary.invalid,
+        "skipped": summary.skipped,
+        "by_verdict": summary.by_verdict,
+        "amount": summary.amount,
+        "amount_at_risk": summary.amount_at_risk,
+        "by_forecast": summary.by_forecast,
+        "baseline_unmatched": len(report.stale_baseline),
+    }
+
+
+def report_dict(report: AuditReport) -> dict[str, Any]:
     return {
         "ebcheck_report": REPORT_VERSION,
         "as_of": report.as_of.isoformat(),
         "deals": [deal_dict(d) for d in report.deals],
-        "summary": {
-            "deals": summary.deals,
-            "invalid": summary.invalid,
-            "skipped": summary.skipped,
-            "by_verdict": summary.by_verdict,
-            "amount": summary.amount,
-            "amount_at_risk": summary.amount_at_risk,
-            "by_forecast": summary.by_forecast,
-            "baseline_unmatched": len(report.stale_baseline),
-        },
+        "summary": summary_dict(report),
     }
 
 
+_DEAL_MARGIN = "    "  # a deal is an item of the top-level object's "deals" list
+
+
+def chunks(report: AuditReport, options: RenderOptions) -> Iterator[str]:
+    """The report's text a deal at a time (what `jsontext.dumps(report_dict(report))`
+    writes), so that a big pipeline is never held as one tree of dicts."""
+    yield (
+        f'{{\n  "ebcheck_report": {REPORT_VERSION},\n'
+        f'  "as_of": {jsontext.dumps(report.as_of.isoformat())},\n  "deals": '
+    )
+    if not report.deals:
+        yield "[]"
+    for number, deal in enumerate(report.deals):
+        opening = "[\n" if number == 0 else ",\n"
+        yield opening + _DEAL_MARGIN + jsontext.dumps(deal_dict(deal), _DEAL_MARGIN)
+    if report.deals:
+        yield "\n  ]"
+    yield ',\n  "summary": ' + jsontext.dumps(summary_dict(report), "  ") + "\n}\n"
+
+
 def render(report: AuditReport, options: RenderOptions) -> str:
-    return jsontext.dumps(report_dict(report)) + "\n"
+    return "".join(chunks(report, options))

@@ -21,10 +21,11 @@ _INDENT = "  "
 _quote = json.encoder.encode_basestring  # `ensure_ascii=False`: text as it is, escaped
 
 
-def dumps(data: Any) -> str:
-    """`data` as indented JSON text (no final line break)."""
+def dumps(data: Any, margin: str = "") -> str:
+    """`data` as indented JSON text (no final line break), its lines after the first
+    starting with `margin` (for a value nested that deep in a document written in parts)."""
     parts: list[str] = []
-    _write(data, "", parts)
+    _write(data, margin, parts)
     return "".join(parts)
 
 
