@@ -68,7 +68,8 @@ def test_a_deal_settled_again_is_loaded_whole(folder: Path) -> None:
     engine = Engine.create(Settings(root=folder.parent, cache_dir=None), outline=True)
     audit = engine.check_file(folder / "b.yaml")
     assert audit.loaded.deal is not None
-    assert audit.loaded.deal.stakeholders[0].roles == []  # the outline
+    assert audit.loaded.deal.stakeholders == []  # the outline: names only
+    assert audit.loaded.deal.item_names()[("stakeholders",)][0] == "张伟"
     whole = engine.whole(audit).loaded.deal
     assert whole is not None
     assert whole.stakeholders[0].roles == [Role.EB]

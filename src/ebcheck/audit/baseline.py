@@ -28,28 +28,19 @@ BASELINE_MAX_BYTES = 64 * 1024 * 1024
 MAX_COUNT = 10**9
 NOT_BASELINED = ("E",)
 
-# Lists whose items have a natural name: key them by it instead of their index.
-_ITEM_NAMES: dict[tuple[str, ...], str] = {
-    ("stakeholders",): "name",
-    ("commitments", "risks"): "risk",
-    ("suppress",): "rule",
-}
-
 
 def stable_path(finding: Finding, deal: DealFile | None) -> str:
-    """The finding's field path with list indexes replaced by item names."""
+    """The finding's field path with list indexes replaced by item names
+    (`stakeholders[张伟].met`): a finding keeps its key when items are reordered."""
     parts = parse_path(finding.path)
-    node: Any = deal
+    names = deal.item_names() if deal is not None else {}
     out = ""
     for i, part in enumerate(parts):
         if isinstance(part, int):
-            key = _ITEM_NAMES.get(tuple(str(p) for p in parts[:i]))
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            name = getattr(node, key, None) if key else None
-            out += f"[{name}]" if isinstance(name, str) else f"[{part}]"
+            listed = names.get(tuple(str(p) for p in parts[:i]), ())
+            out += f"[{listed[part]}]" if part < len(listed) else f"[{part}]"
         else:
             out += f".{part}" if out else part
-            node = getattr(node, part, None)
     return out
 
 

@@ -13,7 +13,7 @@ import typing
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from ebcheck.deal import fields as f
 from ebcheck.deal.enums import (
@@ -362,23 +362,27 @@ class DealFile(Model):
     suppress: Annotated[list[Suppression], BeforeValidator(f.to_list)] = []
     notes: f.OptText = None
 
+    _item_names: dict[tuple[str, ...], tuple[str, ...]] | None = PrivateAttr(default=None)
+
+    def item_names(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """The names the items of the named lists go by, by list: stakeholders by name,
+        risks by their text, suppress entries by rule (the baseline keys items by them)."""
+        if self._item_names is not None:
+            return self._item_names
+        risks = self.commitments.risks if self.commitments else []
+        return {
+            ("stakeholders",): tuple(p.name for p in self.stakeholders),
+            ("commitments", "risks"): tuple(r.risk for r in risks),
+            ("suppress",): tuple(s.rule for s in self.suppress),
+        }
+
     def outline(self) -> DealFile:
-        """The deal section and what names each list item (stakeholders by name, risks
-        by risk, suppress entries), all else left out: what the machine-readable
-        reports and the baseline read of a deal, at a fraction of its memory. An
-        outline is for reading those; rules need the whole deal."""
-        commitments = self.commitments
-        risks = (
-            [Risk.model_construct(risk=r.risk) for r in commitments.risks] if commitments else []
-        )
-        return DealFile.model_construct(
-            ebcheck=self.ebcheck,
-            as_of=self.as_of,
-            deal=self.deal,
-            stakeholders=[Stakeholder.model_construct(name=p.name) for p in self.stakeholders],
-            commitments=Commitments.model_construct(risks=risks) if commitments else None,
-            suppress=self.suppress,
-        )
+        """The deal section and the names of list items (`item_names`), all else left
+        out: what the machine-readable reports and the baseline read of a deal, at a
+        fraction of its memory. An outline is for reading those; rules need the whole deal."""
+        outline = DealFile.model_construct(ebcheck=self.ebcheck, as_of=self.as_of, deal=self.deal)
+        outline._item_names = self.item_names()
+        return outline
 
     def with_role(self, role: Role) -> list[Stakeholder]:
         return [person for person in self.stakeholders if person.has_role(role)]
