@@ -77,6 +77,11 @@ def main() -> None:
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    # Installed ebcheck runs from byte-compiled modules (pip compiles them), as the
+    # floor's libraries do: a machine that sets PYTHONDONTWRITEBYTECODE must not
+    # make ebcheck compile its own sources on every run.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([*EBCHECK, "--version"], stdout=subprocess.DEVNULL, check=False)  # noqa: S603
     no_cache = {**os.environ, "EBCHECK_NO_CACHE": "1"}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)

@@ -4,14 +4,17 @@ for the deals the second pass settles again (a duplicate id) and with a baseline
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from ebcheck.audit import cachecodec
 from ebcheck.audit.baseline import baseline_text, build_entries
 from ebcheck.audit.engine import Engine, audit_paths, words_for
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.enums import Role
+from ebcheck.deal.load import load_bytes
 from ebcheck.reports import Format, RenderOptions, render
 from tests.deals import READY
 
@@ -75,3 +78,19 @@ def test_a_deal_settled_again_is_loaded_whole(folder: Path) -> None:
     assert whole.stakeholders[0].roles == [Role.EB]
     assert whole.eb_access is not None
     assert whole.eb_access.referral is not None
+
+
+def test_the_cache_reads_back_the_same_outline(folder: Path) -> None:
+    """A cache hit for a machine-readable report validates only the deal section of the
+    stored deal: the outline it gives is the one the whole deal gives."""
+    data = (folder / "a.yaml").read_bytes()
+    loaded = load_bytes(data)
+    assert loaded.deal is not None
+    stored = json.loads(json.dumps(cachecodec.encode(loaded, (), None), ensure_ascii=False))
+    back, _, _ = cachecodec.decode(stored, data, outline=True)
+    assert back.deal is not None
+    assert back.deal.is_outline
+    assert back.deal.item_names() == loaded.deal.outline().item_names()
+    assert back.deal.item_names()[("suppress",)] == ("HY005", "EB011")
+    assert back.deal.deal == loaded.deal.deal
+    assert (back.deal.ebcheck, back.deal.as_of) == (loaded.deal.ebcheck, loaded.deal.as_of)

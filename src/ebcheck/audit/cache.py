@@ -126,9 +126,9 @@ class FileCache:
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, data: bytes) -> Hit | None:
+    def get(self, key: str, data: bytes, outline: bool = False) -> Hit | None:
         """The entry for `key` (made from `data`), or None: missing, damaged or foreign
-        entries alike."""
+        entries alike. With `outline`, the deal is read back as its outline."""
         if not self._touched:
             self._touched = True
             with contextlib.suppress(OSError):
@@ -138,7 +138,7 @@ class FileCache:
             head, _, payload = raw.partition(b"\n")
             if head != _head(key, payload):
                 return None
-            loaded, findings, settled = cachecodec.decode(json.loads(payload), data)
+            loaded, findings, settled = cachecodec.decode(json.loads(payload), data, outline)
         except (OSError, ValueError, RecursionError):
             return None
         return Hit(loaded, findings, settled)

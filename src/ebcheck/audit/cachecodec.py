@@ -17,7 +17,7 @@ from ebcheck.audit.findings import Finding, Settled, Suppressed
 from ebcheck.deal.enums import Severity
 from ebcheck.deal.fields import STORED
 from ebcheck.deal.load import Loaded
-from ebcheck.deal.models import DealFile
+from ebcheck.deal.models import DealFile, DealInfo
 from ebcheck.deal.problems import Problem
 from ebcheck.deal.source import SourceOfBytes
 from ebcheck.deal.sourcemap import Path, Position
@@ -30,7 +30,7 @@ def encode(
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "deal": loaded.deal.model_dump(mode="json", by_alias=True) if loaded.deal else None,
+        "deal": _encode_deal(loaded.deal) if loaded.deal else None,
         "deal_id": loaded.deal_id,
         "problems": [_encode_problem(p) for p in loaded.problems],
         "findings": [_encode_finding(f) for f in findings],
@@ -38,12 +38,17 @@ def encode(
     }
 
 
-def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...], Settled | None]:
-    """The result `encode` wrote for the file `source`; `ValueError` for anything else."""
+def decode(
+    data: Any, source: bytes, outline: bool = False
+) -> tuple[Loaded, tuple[Finding, ...], Settled | None]:
+    """The result `encode` wrote for the file `source`; `ValueError` for anything else.
+    With `outline`, the deal comes back as its outline (`DealFile.outline`), which
+    validates only its deal section."""
     try:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a cache entry of this format")
-        deal = _decode_deal(data["deal"])
+        read = _decode_outline if outline else _decode_deal
+        deal = read(data["deal"])
         deal_id = data["deal_id"]
         if deal_id is not None and not isinstance(deal_id, str):
             raise ValueError("deal id")
@@ -67,12 +72,42 @@ def decode(data: Any, source: bytes) -> tuple[Loaded, tuple[Finding, ...], Settl
 # --- parts ------------------------------------------------------------------
 
 
+def _encode_deal(deal: DealFile) -> dict[str, Any]:
+    # Fields at their default are left out: read back, they take it again, and an
+    # entry without them is smaller and quicker to validate.
+    return deal.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
 def _decode_deal(value: Any) -> DealFile | None:
     # Amounts are exact decimals, which `model_dump(mode="json")` writes as
     # their text: the context lets them be read back as the same `Decimal`.
     if value is None:
         return None
     return DealFile.model_validate(value, context={STORED: True})
+
+
+def _decode_outline(value: Any) -> DealFile | None:
+    if value is None:
+        return None
+    info = DealInfo.model_validate(value["deal"], context={STORED: True})
+    version, as_of = value["ebcheck"], value.get("as_of")
+    if not isinstance(version, int) or not (as_of is None or isinstance(as_of, str)):
+        raise ValueError("deal file")
+    day = dt.date.fromisoformat(as_of) if as_of is not None else None
+    risks = (value.get("commitments") or {}).get("risks", [])
+    names = {
+        ("stakeholders",): _names(value.get("stakeholders", []), "name"),
+        ("commitments", "risks"): _names(risks, "risk"),
+        ("suppress",): _names(value.get("suppress", []), "rule"),
+    }
+    return DealFile.outline_of(version, day, info, names)
+
+
+def _names(items: Any, key: str) -> tuple[str, ...]:
+    names = tuple(item[key] for item in items)
+    if not all(isinstance(name, str) for name in names):
+        raise ValueError("item name")
+    return names
 
 
 def _path(value: Any) -> Path:

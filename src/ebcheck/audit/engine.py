@@ -263,7 +263,7 @@ class Engine:
         self, key: str, data: bytes, shown: str, reported: bool, repo_path: str
     ) -> FileAudit | None:
         assert self.cache is not None  # noqa: S101 - called only with a cache
-        hit = self.cache.get(key, data)
+        hit = self.cache.get(key, data, self.outline)
         if hit is None:
             return None
         as_of = self.as_of(hit.loaded.deal)

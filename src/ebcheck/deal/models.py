@@ -89,9 +89,16 @@ def type_in(annotation: Any, base: type[T]) -> type[T] | None:
     return None
 
 
+_OPTIONAL: dict[type[BaseModel], frozenset[str]] = {}
+"""Each model's fields that have a default, found once (asked for every empty key)."""
+
+
 def _required(model: type[BaseModel], key: object) -> bool:
-    field = model.model_fields.get(str(key))
-    return field is None or field.is_required()
+    optional = _OPTIONAL.get(model)
+    if optional is None:
+        fields = model.model_fields.items()
+        optional = _OPTIONAL[model] = frozenset(n for n, f in fields if not f.is_required())
+    return str(key) not in optional
 
 
 Roles = Annotated[list[Role], BeforeValidator(f.enum_list_parser(Role))]
@@ -380,9 +387,27 @@ class DealFile(Model):
         """The deal section and the names of list items (`item_names`), all else left
         out: what the machine-readable reports and the baseline read of a deal, at a
         fraction of its memory. An outline is for reading those; rules need the whole deal."""
-        outline = DealFile.model_construct(ebcheck=self.ebcheck, as_of=self.as_of, deal=self.deal)
-        outline._item_names = self.item_names()
+        if self.is_outline:
+            return self
+        return DealFile.outline_of(self.ebcheck, self.as_of, self.deal, self.item_names())
+
+    @classmethod
+    def outline_of(
+        cls,
+        ebcheck: int,
+        as_of: dt.date | None,
+        deal: DealInfo,
+        names: dict[tuple[str, ...], tuple[str, ...]],
+    ) -> DealFile:
+        """An outline from its parts (the result cache keeps a whole deal and reads
+        back only these when an outline is all the report needs)."""
+        outline = cls.model_construct(ebcheck=ebcheck, as_of=as_of, deal=deal)
+        outline._item_names = names
         return outline
+
+    @property
+    def is_outline(self) -> bool:
+        return self._item_names is not None
 
     def with_role(self, role: Role) -> list[Stakeholder]:
         return [person for person in self.stakeholders if person.has_role(role)]
