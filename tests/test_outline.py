@@ -94,3 +94,22 @@ def test_the_cache_reads_back_the_same_outline(folder: Path) -> None:
     assert back.deal.item_names()[("suppress",)] == ("HY005", "EB011")
     assert back.deal.deal == loaded.deal.deal
     assert (back.deal.ebcheck, back.deal.as_of) == (loaded.deal.ebcheck, loaded.deal.as_of)
+
+
+def test_settled_findings_are_stored_once_and_checked_when_read(folder: Path) -> None:
+    engine = Engine.create(Settings(root=folder.parent, cache_dir=None))
+    audit = engine.check_file(folder / "a.yaml")
+    assert audit.settled is not None
+    stored = cachecodec.encode(audit.loaded, audit.findings, audit.settled)
+    entries = stored["settled"]["findings"]
+    # The file rules' findings by index; the S001 note on the unused EB011 entry in full.
+    assert any(type(entry) is int for entry in entries)
+    assert [entry[0] for entry in entries if type(entry) is list] == ["S001"]
+    data = (folder / "a.yaml").read_bytes()
+    _, findings, settled = cachecodec.decode(json.loads(json.dumps(stored)), data)
+    assert settled is not None
+    assert settled.findings == audit.settled.findings
+    assert all(any(f is g for g in findings) for f in settled.findings)
+    stored["settled"]["findings"][0] = len(findings)  # an index past the end: damaged
+    with pytest.raises(ValueError, match="finding index"):
+        cachecodec.decode(json.loads(json.dumps(stored)), data)

@@ -34,7 +34,7 @@ def encode(
         "deal_id": loaded.deal_id,
         "problems": [_encode_problem(p) for p in loaded.problems],
         "findings": [_encode_finding(f) for f in findings],
-        "settled": _encode_settled(settled) if settled is not None else None,
+        "settled": _encode_settled(settled, findings) if settled is not None else None,
     }
 
 
@@ -60,7 +60,8 @@ def decode(
         )
         findings = tuple(_decode_finding(f) for f in data["findings"])
         settled = data["settled"]
-        return loaded, findings, _decode_settled(settled) if settled is not None else None
+        kept = _decode_settled(settled, findings) if settled is not None else None
+        return loaded, findings, kept
     except (KeyError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"damaged cache entry: {exc}") from None
     except ValueError:
@@ -168,24 +169,39 @@ def _decode_finding(data: list[Any]) -> Finding:
     return Finding(rule, name, Severity(severity), message, fix, *position, path, subject, capped)
 
 
-def _encode_settled(settled: Settled) -> dict[str, Any]:
+def _encode_settled(settled: Settled, findings: tuple[Finding, ...]) -> dict[str, Any]:
+    """Most settled findings are the file rules' own: those are kept as their index
+    among `findings`, so that they are stored once and read back as one object."""
     if settled.crashes:
         raise ValueError("a result with a crash is not kept")
+    index = {id(f): n for n, f in enumerate(findings)}
+
+    def entry(finding: Finding) -> int | list[Any]:
+        n = index.get(id(finding))
+        return n if n is not None else _encode_finding(finding)
+
     return {
-        "findings": [_encode_finding(f) for f in settled.findings],
+        "findings": [entry(f) for f in settled.findings],
         "suppressed": [
-            [_encode_finding(s.finding), s.reason, s.until.isoformat() if s.until else None]
+            [entry(s.finding), s.reason, s.until.isoformat() if s.until else None]
             for s in settled.suppressed
         ],
     }
 
 
-def _decode_settled(data: Any) -> Settled:
-    findings = tuple(_decode_finding(f) for f in data["findings"])
+def _decode_settled(data: Any, findings: tuple[Finding, ...]) -> Settled:
+    def entry(value: Any) -> Finding:
+        if type(value) is int:
+            if not 0 <= value < len(findings):
+                raise ValueError("finding index")
+            return findings[value]
+        return _decode_finding(value)
+
+    kept = tuple(entry(f) for f in data["findings"])
     suppressed = []
     for finding, reason, until in data["suppressed"]:
         if not isinstance(reason, str) or not (until is None or isinstance(until, str)):
             raise ValueError("suppressed finding")
         day = dt.date.fromisoformat(until) if until is not None else None
-        suppressed.append(Suppressed(_decode_finding(finding), reason, day))
-    return Settled(findings, tuple(suppressed))
+        suppressed.append(Suppressed(entry(finding), reason, day))
+    return Settled(kept, tuple(suppressed))
