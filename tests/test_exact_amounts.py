@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from ebcheck.audit.settings import Settings
 from ebcheck.cli.app import app
 from ebcheck.deal.load import load_bytes
 from tests.security_support import deal_text
@@ -129,6 +130,8 @@ def test_an_amount_with_too_many_decimal_places_is_a_located_error(
     assert problems("1.0e-30") == [("E002.too_many_places", 8)]
     assert problems("0." + "0" * 19 + "1") == []  # 20 places: still an amount
     assert problems("0.5" + "0" * 40) == []  # trailing zeros are no digits
+    assert problems("0." + "0" * 24) == []  # zero, however many zeros follow its point
+    assert problems("0.0e-25") == []
     (tmp_path / "deal.yaml").write_text(deal_text(**{"  amount: 1200000": "  amount: 1.0e-30"}))
     out = audit(runner, tmp_path / "deal.yaml", "-f", "concise")
     assert "deal.yaml:8:11" in out
@@ -154,3 +157,13 @@ def test_a_reimport_changes_an_amount_a_float_would_call_the_same(
     assert (code, err) == (0, "")
     assert "  amount: 999999999999999.99\n" in path.read_text(encoding="utf-8")
     assert f"{OPP_1}.yaml: amount" in out
+
+
+@pytest.mark.parametrize(("amount", "small"), [("300000.01", False), ("300000.00", True)])
+def test_an_amount_equal_to_the_small_deal_threshold_is_not_below_it(
+    amount: str, small: bool
+) -> None:
+    """`small_deal_below: {CNY: 300000.01}` is read as a float a hair above 300000.01:
+    a deal of exactly that amount is not small, one a cent less is."""
+    settings = Settings(small_deal_below={"CNY": 300000.01})
+    assert settings.is_small(Decimal(amount), "CNY") is small

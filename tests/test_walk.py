@@ -224,6 +224,20 @@ def test_patterns_stay_relative_to_the_config_folder_when_a_subfolder_is_walked(
     ]
 
 
+def test_a_folder_outside_the_config_folder_is_matched_as_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside the config's folder a walked file is matched by the path as the user
+    named it (`../other/a.yaml`), as before the walk resolved each folder once."""
+    project, other = tmp_path / "project", tmp_path / "other"
+    project.mkdir()
+    other.mkdir()
+    (other / "a.yaml").write_text("ebcheck: 1\ndeal: {id: A}\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    found = collect([Path("../other")], project, ("../other/**",), ())
+    assert [p.as_posix() for p in found.deals] == ["../other/a.yaml"]
+
+
 def test_a_file_named_on_the_command_line_is_audited_even_when_excluded(tree: Path) -> None:
     named = tree / "templates" / "blank.yaml"
     assert collect([named], tree, (), ("templates/",)).deals == (named,)

@@ -162,7 +162,13 @@ class Scope(StrEnum):
 
 @dataclass(frozen=True)
 class LoadedDeal:
-    """One loaded deal as a repository rule sees it."""
+    """One loaded deal as a repository rule sees it.
+
+    For the machine-readable formats the deal is its outline (`DealFile.outline`):
+    the deal section (id, account, stage, amounts, dates) and the names of list
+    items, which is what a repository rule compares across files; its people,
+    relationship and other sections are empty there.
+    """
 
     path: str
     """The file as reports name it."""

@@ -72,4 +72,9 @@ class Settings:
     def is_small(self, amount: Decimal | float | None, currency: str | None) -> bool:
         """A deal below its currency's threshold; no amount or another currency: never."""
         limit = self.small_deal_below.get(self.currency_of(currency) or "")
-        return amount is not None and limit is not None and amount < limit
+        if amount is None or limit is None:
+            return False
+        # A threshold written `300000.01` is read as a float a hair above it: compare
+        # with the number as written, so a deal of exactly that amount is not below it.
+        exact = Decimal(repr(limit)) if isinstance(limit, float) else Decimal(limit)
+        return Decimal(amount) < exact if isinstance(amount, Decimal) else amount < limit

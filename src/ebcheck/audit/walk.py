@@ -240,14 +240,15 @@ class Globs:
         return decided
 
 
-def _relative(real: str, root: str) -> str:
-    """`real` (a resolved path) relative to the resolved `root`, '/'-separated; else as is."""
+def _relative(real: str, root: str, given: Path) -> str:
+    """`real` (the resolved `given`) relative to the resolved `root`, '/'-separated;
+    outside `root`, `given` as the user wrote it."""
     if real == root:
         return "."
     prefix = root if root.endswith(os.sep) else root + os.sep
     if real.startswith(prefix):
         return Path(real[len(prefix) :]).as_posix()
-    return Path(real).as_posix()
+    return given.as_posix()
 
 
 def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[tuple[Path, str]]:
@@ -396,7 +397,7 @@ def collect(
             if not given.is_dir() and not classify_named:
                 deals[path] = None
                 continue
-            relative = _relative(real, top)
+            relative = _relative(real, top, path)
             if included is not None and not included.match_file(relative):
                 continue
             if excluded.match_file(relative):
@@ -409,6 +410,6 @@ def collect(
     for folder in unlisted:
         # A folder that cannot be listed may hold deals: it is reported like a
         # file that cannot be read (E001), unless `exclude` leaves it out.
-        if not excluded.match_file(_relative(os.path.realpath(folder), top) + "/-"):
+        if not excluded.match_file(_relative(os.path.realpath(folder), top, folder) + "/-"):
             deals[folder] = None
     return FileSet(tuple(deals), tuple(skipped), tuple(left_out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import os
@@ -146,6 +147,9 @@ def write_stdout(text: str | Iterable[str], *, utf8: bool = False) -> None:
     if stream is None:
         raise EbcheckError("stdout_failed", reason=os.strerror(errno.EBADF))
     encoding = "utf-8" if utf8 else (getattr(stream, "encoding", None) or "utf-8")
+    # One encoder for every part: a stateful encoding (`utf-8-sig`, UTF-16) writes
+    # its byte-order mark once, not before each deal's lines.
+    encoder = codecs.getincrementalencoder(encoding)(errors="replace")
     try:
         stream.flush()
         fd = _descriptor(stream)
@@ -159,7 +163,9 @@ def write_stdout(text: str | Iterable[str], *, utf8: bool = False) -> None:
                 continue
             # Straight to the descriptor: a buffered stream can lose a short write
             # (`ulimit -f`) without a word; `write_all` never does.
-            write_all(fd, data.encode(encoding, errors="replace"))
+            write_all(fd, encoder.encode(data))
+        if fd is not None:
+            write_all(fd, encoder.encode("", final=True))
     except OSError as exc:
         _silence_stdout()
         raise EbcheckError("stdout_failed", reason=exc.strerror or str(exc)) from None

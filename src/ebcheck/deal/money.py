@@ -34,8 +34,8 @@ def exact() -> Iterator[None]:
 def places(amount: Decimal) -> int:
     """How many digits the amount has after its point, trailing zeros not counted."""
     _, digits, exponent = amount.as_tuple()
-    if not isinstance(exponent, int) or exponent >= 0:
-        return 0
+    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
+        return 0  # a whole number, or zero however many zeros follow its point
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return max(0, -exponent - zeros)
 
