@@ -115,3 +115,13 @@ def test_settled_findings_are_stored_once_and_checked_when_read(folder: Path) ->
     stored["settled"]["findings"][0] = len(findings)  # an index past the end: damaged
     with pytest.raises(ValueError, match="finding index"):
         cachecodec.decode(json.loads(json.dumps(stored)), data)
+
+
+def test_a_file_gone_before_the_second_pass_keeps_its_outline(folder: Path) -> None:
+    """The second pass reads a file again only when it must (a duplicate id); a file
+    deleted meanwhile is settled from its outline, and its fields locate at the top."""
+    engine = Engine.create(Settings(root=folder.parent, cache_dir=None), outline=True)
+    audit = engine.check_file(folder / "b.yaml")
+    (folder / "b.yaml").unlink()
+    assert engine.whole(audit) is audit
+    assert audit.loaded.source.locate(("deal", "id")) == (1, 1)

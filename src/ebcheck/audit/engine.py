@@ -62,15 +62,16 @@ from ebcheck.ruleapi import (
 )
 
 
-def _kept(audit: FileAudit, data: bytes, outline: bool) -> FileAudit:
-    """A first pass as kept until the second: its source map as the file's bytes (most
-    are never consulted again, and as dictionaries they are most of a deal's memory),
-    and with `outline` only the deal's outline (what machine-readable reports read)."""
+def _kept(audit: FileAudit, path: Path, outline: bool) -> FileAudit:
+    """A first pass as kept until the second: its source map as the file's path, to
+    build it again from (most are never consulted again, and as dictionaries they are
+    most of a deal's memory), and with `outline` only the deal's outline (what the
+    machine-readable reports read)."""
     deal = audit.loaded.deal
     if outline and deal is not None:
         deal = deal.outline()
-    loaded = replace(audit.loaded, deal=deal, source=SourceOfBytes(data))
-    return replace(audit, loaded=loaded, data=data, outlined=outline and deal is not None)
+    loaded = replace(audit.loaded, deal=deal, source=SourceOfBytes(path))
+    return replace(audit, loaded=loaded, origin=path, outlined=outline and deal is not None)
 
 
 def run_rules(
@@ -136,8 +137,8 @@ class FileAudit:
     settled: Settled | None = None
     """The deal's findings after review rules and suppressions, as they stand when no
     repository rule finds anything in it (the second pass then only adds the baseline)."""
-    data: bytes | None = None
-    """The file's bytes, kept after the first pass: the deal can be loaded again."""
+    origin: Path | None = None
+    """The file, kept after the first pass: the deal can be loaded again from it."""
     outlined: bool = False
     """The deal kept is its outline (`DealFile.outline`): load it again to settle it."""
 
@@ -228,7 +229,7 @@ class Engine:
                     load_file(path, self.settings.stages), shown, reported, repo_path
                 )
             if self.cache is not None:
-                return self._check_cached(data, shown, reported, repo_path)
+                return self._check_cached(path, data, shown, reported, repo_path)
             loaded = load_bytes(data, self.settings.stages)
         except Exception as exc:  # a loader bug must cost one file, never the run
             problem = Problem("E001", "E001.unreadable", START, (), {"reason": "internal error"})
@@ -242,25 +243,27 @@ class Engine:
                 reported,
                 repo_path,
             )
-        return _kept(self.check_loaded(loaded, shown, reported, repo_path), data, self.outline)
+        return _kept(self.check_loaded(loaded, shown, reported, repo_path), path, self.outline)
 
-    def _check_cached(self, data: bytes, shown: str, reported: bool, repo_path: str) -> FileAudit:
+    def _check_cached(
+        self, path: Path, data: bytes, shown: str, reported: bool, repo_path: str
+    ) -> FileAudit:
         assert self.cache is not None  # noqa: S101 - called only with a cache
         key = self.cache.key(data, shown, reported)
-        hit = self._hit(key, data, shown, reported, repo_path)
+        hit = self._hit(key, path, data, shown, reported, repo_path)
         if hit is not None:
             return hit
         checked = self.check_loaded(
             load_bytes(data, self.settings.stages), shown, reported, repo_path
         )
         full = checked.loaded.deal
-        audit = _kept(checked, data, self.outline)
+        audit = _kept(checked, path, self.outline)
         if not audit.crashes and not (audit.settled and audit.settled.crashes):
             self.cache.put(key, replace(audit.loaded, deal=full), audit.findings, audit.settled)
         return audit
 
     def _hit(
-        self, key: str, data: bytes, shown: str, reported: bool, repo_path: str
+        self, key: str, path: Path, data: bytes, shown: str, reported: bool, repo_path: str
     ) -> FileAudit | None:
         assert self.cache is not None  # noqa: S101 - called only with a cache
         hit = self.cache.get(key, data, self.outline)
@@ -270,7 +273,7 @@ class Engine:
         audit = FileAudit(
             shown, hit.loaded, as_of, hit.findings, (), reported, repo_path, hit.settled
         )
-        return _kept(audit, data, self.outline)
+        return _kept(audit, path, self.outline)
 
     def cached(self, path: Path, reported: bool = True) -> FileAudit | None:
         """The file's first pass from the cache, or None (no cache, a miss, unreadable)."""
@@ -282,7 +285,7 @@ class Engine:
         except OSError:
             return None
         key = self.cache.key(data, shown, reported)
-        return self._hit(key, data, shown, reported, self.repo_path(path))
+        return self._hit(key, path, data, shown, reported, self.repo_path(path))
 
     def repo_path(self, path: Path) -> str:
         return display_path(path, self.settings.repo_root or self.settings.root)
@@ -325,9 +328,11 @@ class Engine:
 
     def whole(self, audit: FileAudit) -> FileAudit:
         """An outlined first pass with its whole deal and source map, loaded again."""
-        if not audit.outlined or audit.data is None:
+        if not audit.outlined or audit.origin is None:
             return audit
-        loaded = self._supplied(load_bytes(audit.data, self.settings.stages))
+        loaded = self._supplied(load_file(audit.origin, self.settings.stages))
+        if loaded.deal is None:  # gone or broken since: the outline is all there is
+            return audit
         return replace(audit, loaded=loaded, outlined=False)
 
     # --- second pass: every file --------------------------------------------

@@ -340,16 +340,16 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
 
 
 class SourceOfBytes(SourceMap):
-    """The source map of a file's bytes, built again on first use.
+    """The source map of a file's bytes (or of the file, read again), built on first use.
 
     After the first pass most files' maps are never consulted (only repository
-    rules and suppression notes locate fields then); the bytes are a fraction
-    of the map's size, and building a map costs less than keeping one. Bytes
-    that no longer build (never the case for bytes that loaded) locate nothing:
-    findings stand at the top of the file rather than stop the audit.
+    rules and suppression notes locate fields then); building a map again costs
+    less than keeping one, and a path less still. Bytes that no longer build,
+    or a file that can no longer be read, locate nothing: findings stand at the
+    top of the file rather than stop the audit.
     """
 
-    def __init__(self, data: bytes) -> None:  # the fields come on first use
+    def __init__(self, data: bytes | FilePath) -> None:  # the fields come on first use
         self._data = data
 
     def __getattr__(self, name: str) -> Any:
@@ -358,8 +358,8 @@ class SourceOfBytes(SourceMap):
             raise AttributeError(name)
         del self.__dict__["_data"]
         try:
-            built = read_yaml(data)[1]
-        except ReadFailure:
+            built = read_yaml(data if isinstance(data, bytes) else read_limited(data))[1]
+        except (ReadFailure, OSError):
             built = SourceMap()
         self.values, self.keys = built.values, built.keys
         self.split_by_comma, self.raw = built.split_by_comma, built.raw
