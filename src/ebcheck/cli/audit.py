@@ -65,6 +65,7 @@ def run_audit(request: AuditRequest) -> Exit:
         show_all=request.show_all,
         version=__version__,
         step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
+        jobs=request.jobs,
     )
     text: str | Iterable[str]
     if request.fmt is Format.HTML:

@@ -38,6 +38,8 @@ class RenderOptions:
     version: str = ""
     step_summary: bool = False
     """The markdown report also goes to a GitHub job summary (the notices can point to it)."""
+    jobs: int = 1
+    """`--jobs`: processes that may render a big terminal report's panels (0: one per CPU)."""
 
 
 class Formatter(Protocol):

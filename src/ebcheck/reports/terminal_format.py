@@ -242,39 +242,37 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
     return line
 
 
-def renderables(report: AuditReport, options: RenderOptions) -> list[RenderableType]:
-    words = options.catalogue
-    parts: list[RenderableType] = []
-    if len(report.deals) > 1 or (options.summary_only and report.deals):
-        from ebcheck.reports.pipeline_table import pipeline_table
-
-        parts.append(pipeline_table(report, words))
-    if not options.summary_only:
-        parts += deal_panels(report, options)
-    parts.append(summary_line(report, words))
-    return parts
-
-
 PANEL_LIMIT = 50
 """Above this many deals only those that need attention get a panel (unless `--all`)."""
 
 
-def deal_panels(report: AuditReport, options: RenderOptions) -> list[RenderableType]:
-    """A panel per deal, worst first; a big pipeline shows only the not-ready and invalid."""
+def panelled(report: AuditReport, options: RenderOptions) -> tuple[list[DealReport], int]:
+    """The deals that get a panel, worst first, and how many others do not: a big
+    pipeline shows only the not-ready and invalid ones."""
     deals = worst_first(report)
     if options.show_all or len(deals) <= PANEL_LIMIT:
-        return [deal_panel(deal, options.catalogue) for deal in deals]
+        return deals, 0
     urgent = [d for d in deals if d.verdict in (Verdict.INVALID, Verdict.NOT_READY)]
-    parts: list[RenderableType] = [deal_panel(deal, options.catalogue) for deal in urgent]
-    hidden = len(deals) - len(urgent)
-    if hidden:
-        parts.append(Text(options.catalogue.text("report.panels_hidden", count=hidden), "dim"))
-    return parts
+    return urgent, len(deals) - len(urgent)
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
+    from ebcheck.reports.parallel import panel_texts
+
+    words = options.catalogue
     console, buffer = text_console(options.width, options.color)
     with cjk_line_breaks():
-        for part in renderables(report, options):
-            console.print(part)
+        if len(report.deals) > 1 or (options.summary_only and report.deals):
+            from ebcheck.reports.pipeline_table import pipeline_table
+
+            console.print(pipeline_table(report, words))
+        if not options.summary_only:
+            deals, hidden = panelled(report, options)
+            texts = panel_texts(
+                deals, deal_panel, words, options.width, options.color, options.jobs
+            )
+            buffer.write("".join(texts))
+            if hidden:
+                console.print(Text(words.text("report.panels_hidden", count=hidden), "dim"))
+        console.print(summary_line(report, words))
     return buffer.getvalue()
