@@ -71,7 +71,7 @@ def _kept(audit: FileAudit, path: Path, outline: bool) -> FileAudit:
     if outline and deal is not None:
         deal = deal.outline()
     loaded = replace(audit.loaded, deal=deal, source=SourceOfBytes(path))
-    return replace(audit, loaded=loaded, origin=path, outlined=outline and deal is not None)
+    return replace(audit, loaded=loaded, origin=path)
 
 
 def run_rules(
@@ -139,8 +139,6 @@ class FileAudit:
     repository rule finds anything in it (the second pass then only adds the baseline)."""
     origin: Path | None = None
     """The file, kept after the first pass: the deal can be loaded again from it."""
-    outlined: bool = False
-    """The deal kept is its outline (`DealFile.outline`): load it again to settle it."""
 
 
 @dataclass(frozen=True)
@@ -328,12 +326,13 @@ class Engine:
 
     def whole(self, audit: FileAudit) -> FileAudit:
         """An outlined first pass with its whole deal and source map, loaded again."""
-        if not audit.outlined or audit.origin is None:
+        deal = audit.loaded.deal
+        if deal is None or not deal.is_outline or audit.origin is None:
             return audit
         loaded = self._supplied(load_file(audit.origin, self.settings.stages))
         if loaded.deal is None:  # gone or broken since: the outline is all there is
             return audit
-        return replace(audit, loaded=loaded, outlined=False)
+        return replace(audit, loaded=loaded)
 
     # --- second pass: every file --------------------------------------------
 
@@ -342,7 +341,7 @@ class Engine:
         reports = tuple(
             self.judge(
                 replace(audit, crashes=(*audit.crashes, *crashed.get(audit.shown, ()))),
-                [*audit.findings, *repo.get(audit.shown, [])],
+                repo.get(audit.shown, []),
                 baseline,
             )
             for audit in audits
@@ -402,15 +401,17 @@ class Engine:
         )
 
     def judge(
-        self, audit: FileAudit, findings: list[Finding], baseline: Baseline | None
+        self, audit: FileAudit, found: Sequence[Finding], baseline: Baseline | None
     ) -> DealReport:
-        """Suppressions, baseline, score and verdict of one file.
+        """Suppressions, baseline, score and verdict of one file, with what the
+        repository rules `found` in it besides its first pass's findings.
 
         Suppressed and baselined findings weigh nothing: both were accepted,
         with a reason or by recording them, and the verdict is what `--fail-on`
         judges.
         """
         deal = audit.loaded.deal
+        findings = [*audit.findings, *found]
         if deal is None:
             return DealReport(
                 audit.shown,
@@ -424,7 +425,7 @@ class Engine:
                 new_verdict=Verdict.INVALID if baseline is not None else None,
             )
         settled = audit.settled
-        if settled is None or tuple(findings) != audit.findings:  # a repository rule found more
+        if settled is None or found:  # settled again with what the repository rules found
             settled = self.settle(self.whole(audit), findings)
         findings, suppressed = list(settled.findings), settled.suppressed
         crashes = (*audit.crashes, *settled.crashes)
