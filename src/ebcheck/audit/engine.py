@@ -14,7 +14,6 @@ import gc
 import os
 import re
 import shlex
-import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -51,6 +50,7 @@ from ebcheck.deal.problems import Found, Problem
 from ebcheck.deal.source import SourceOfBytes, read_limited
 from ebcheck.deal.sourcemap import START, SourceMap, format_path
 from ebcheck.i18n import Catalogue
+from ebcheck.pools import stop_pool, worker_signals
 from ebcheck.ruleapi import (
     Context,
     Example,
@@ -641,13 +641,9 @@ _worker: dict[str, Engine] = {}
 def _init_worker(
     settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]], outline: bool
 ) -> None:
-    # Ctrl-C reaches the whole process group: the main process alone decides,
-    # and stops the workers (`_stop_pool`); SIGTERM ends a worker at once.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    worker_signals()
     _worker["engine"] = Engine.create(settings, history, outline)
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1_000)
+    _collect_rarely()
 
 
 def _check_in_worker(task: tuple[Path, bool]) -> FileAudit:
@@ -717,17 +713,14 @@ def _first_pass(
                     progress(done + len(audits), done + len(tasks))
         except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
             if pool is not None:
-                _stop_pool(pool)
+                stop_pool(pool)
             raise
     return audits
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel what is queued and end the workers now, not after the queue runs dry."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.terminate()
+def _collect_rarely() -> None:
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
 
 
 @contextmanager
@@ -740,8 +733,7 @@ def fewer_collections() -> Iterator[None]:
     out of every scan.
     """
     before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1_000)
+    _collect_rarely()
     try:
         yield
     finally:

@@ -9,7 +9,6 @@ report's console would print it, and the texts come back in order.
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from rich.console import RenderableType
 
 from ebcheck.audit.results import DealReport
 from ebcheck.i18n import Catalogue
+from ebcheck.pools import stop_pool, worker_signals
 from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.styles import text_console
 
@@ -67,19 +67,14 @@ def panel_texts(
     try:
         texts = list(pool.map(_print, deals, chunksize=chunk))
     except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
+        stop_pool(pool)
         raise
     pool.shutdown()
     return texts
 
 
 def _start(printer: _Printer) -> None:
-    # Ctrl-C reaches the whole process group: the main process alone decides;
-    # SIGTERM ends a worker at once.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    worker_signals()
     _worker["printer"] = printer
 
 
