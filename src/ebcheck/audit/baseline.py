@@ -33,12 +33,12 @@ def stable_path(finding: Finding, deal: DealFile | None) -> str:
     """The finding's field path with list indexes replaced by item names
     (`stakeholders[张伟].met`): a finding keeps its key when items are reordered."""
     parts = parse_path(finding.path)
-    names = deal.item_names() if deal is not None else {}
     out = ""
     for i, part in enumerate(parts):
         if isinstance(part, int):
-            listed = names.get(tuple(str(p) for p in parts[:i]), ())
-            out += f"[{listed[part]}]" if part < len(listed) else f"[{part}]"
+            items = tuple(str(p) for p in parts[:i])
+            name = deal.item_name(items, part) if deal is not None else None
+            out += f"[{name}]" if name is not None else f"[{part}]"
         else:
             out += f".{part}" if out else part
     return out

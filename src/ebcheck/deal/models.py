@@ -383,6 +383,23 @@ class DealFile(Model):
             ("suppress",): tuple(s.rule for s in self.suppress),
         }
 
+    def item_name(self, items: tuple[str, ...], index: int) -> str | None:
+        """The name item `index` of the named list `items` goes by, if it has one
+        (`item_names`, one item at a time: the baseline asks this per finding)."""
+        if self._item_names is not None:
+            names = self._item_names.get(items, ())
+            return names[index] if 0 <= index < len(names) else None
+        listed: list[Any]
+        if items == ("stakeholders",):
+            listed, key = self.stakeholders, "name"
+        elif items == ("commitments", "risks"):
+            listed, key = (self.commitments.risks if self.commitments else []), "risk"
+        elif items == ("suppress",):
+            listed, key = self.suppress, "rule"
+        else:
+            return None
+        return str(getattr(listed[index], key)) if 0 <= index < len(listed) else None
+
     def outline(self) -> DealFile:
         """The deal section and the names of list items (`item_names`), all else left
         out: what the machine-readable reports and the baseline read of a deal, at a
