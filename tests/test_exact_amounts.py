@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from ebcheck.audit.settings import Settings
 from ebcheck.cli.app import app
+from ebcheck.config import load_config
 from ebcheck.deal.load import load_bytes
 from tests.security_support import deal_text
 
@@ -161,9 +162,11 @@ def test_a_reimport_changes_an_amount_a_float_would_call_the_same(
 
 @pytest.mark.parametrize(("amount", "small"), [("300000.01", False), ("300000.00", True)])
 def test_an_amount_equal_to_the_small_deal_threshold_is_not_below_it(
-    amount: str, small: bool
+    amount: str, small: bool, tmp_path: Path
 ) -> None:
-    """`small_deal_below: {CNY: 300000.01}` is read as a float a hair above 300000.01:
-    a deal of exactly that amount is not small, one a cent less is."""
-    settings = Settings(small_deal_below={"CNY": 300000.01})
+    """`small_deal_below: {CNY: 300000.01}` is read by YAML as a float a hair above
+    300000.01: a deal of exactly that amount is not small, one a cent less is."""
+    config = tmp_path / ".ebcheck.yaml"
+    config.write_text("small_deal_below: {CNY: 300000.01}\n", encoding="utf-8")
+    settings = Settings(**load_config(config).settings(tmp_path))
     assert settings.is_small(Decimal(amount), "CNY") is small

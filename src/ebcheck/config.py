@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
@@ -148,14 +149,18 @@ def _currency(value: Any) -> Any:
 
 
 def _thresholds(value: Any) -> Any:
-    """`{CNY: 300000, USD: 50000}`: a currency code and an amount >= 0 each."""
+    """`{CNY: 300000, USD: 50000}`: a currency code and an amount >= 0 each, kept as the
+    decimal written (`300000.01` as a float is a hair above it: a deal of exactly that
+    amount would count as below it)."""
     _mapping("config_small_deal")(value)
-    out: dict[str, float] = {}
+    out: dict[str, Decimal] = {}
     for code, amount in value.items():
         number = amount if isinstance(amount, int | float) and not isinstance(amount, bool) else -1
-        if number < 0:
+        if not (0 <= number < math.inf):
             raise _error("config_small_deal")
-        out[_currency(code)] = number
+        out[_currency(code)] = (
+            Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+        )
     return out
 
 
@@ -247,7 +252,7 @@ class ConfigFile(BaseModel):
         None
     )
     weights: Weights | None = None
-    small_deal_below: Annotated[dict[str, float] | None, BeforeValidator(_thresholds)] = None
+    small_deal_below: Annotated[dict[str, Decimal] | None, BeforeValidator(_thresholds)] = None
     """Per currency, the amount below which a deal is small (D26); merged with the defaults."""
     default_currency: Annotated[str | None, BeforeValidator(_currency)] = None
     rules: Mapping[str, RuleConfig] | None = None

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ebcheck.ruleapi import RuleOptions
 
 
-DEFAULT_SMALL_DEAL_BELOW: Mapping[str, float] = {
+DEFAULT_SMALL_DEAL_BELOW: Mapping[str, Decimal | int] = {
     "CNY": 300000,
     "USD": 50000,
     "EUR": 50000,
@@ -56,7 +56,7 @@ class Settings:
     """The repository root (holding `.git`): SARIF and GitHub paths are relative to it."""
     config_root: Path | None = None
     """The folder of the config file: `include`/`exclude` globs are relative to it."""
-    small_deal_below: Mapping[str, float] = field(
+    small_deal_below: Mapping[str, Decimal | int] = field(
         default_factory=lambda: dict(DEFAULT_SMALL_DEAL_BELOW)
     )
     default_currency: str | None = None
@@ -72,9 +72,4 @@ class Settings:
     def is_small(self, amount: Decimal | float | None, currency: str | None) -> bool:
         """A deal below its currency's threshold; no amount or another currency: never."""
         limit = self.small_deal_below.get(self.currency_of(currency) or "")
-        if amount is None or limit is None:
-            return False
-        # A threshold written `300000.01` is read as a float a hair above it: compare
-        # with the number as written, so a deal of exactly that amount is not below it.
-        exact = Decimal(repr(limit)) if isinstance(limit, float) else Decimal(limit)
-        return Decimal(amount) < exact if isinstance(amount, Decimal) else amount < limit
+        return amount is not None and limit is not None and amount < limit
