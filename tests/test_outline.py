@@ -87,7 +87,7 @@ def test_the_cache_reads_back_the_same_outline(folder: Path) -> None:
     loaded = load_bytes(data)
     assert loaded.deal is not None
     stored = json.loads(json.dumps(cachecodec.encode(loaded, (), None), ensure_ascii=False))
-    back, _, _ = cachecodec.decode(stored, data, outline=True)
+    back, _, _ = cachecodec.decode(stored, outline=True)
     assert back.deal is not None
     assert back.deal.is_outline
     assert back.deal.item_names() == loaded.deal.outline().item_names()
@@ -105,8 +105,7 @@ def test_settled_findings_are_stored_once_and_checked_when_read(folder: Path) ->
     # The file rules' findings by index; the S001 notes (HY005 is unused in one file) in full.
     assert any(type(entry) is int for entry in entries)
     assert [entry[0] for entry in entries if type(entry) is list] == ["S001", "S001"]
-    data = (folder / "a.yaml").read_bytes()
-    _, findings, settled = cachecodec.decode(json.loads(json.dumps(stored)), data)
+    _, findings, settled = cachecodec.decode(json.loads(json.dumps(stored)))
     assert settled is not None
     assert settled.findings == audit.settled.findings
     file_rules = [f for f in settled.findings if f.rule != "S001"]
@@ -114,7 +113,7 @@ def test_settled_findings_are_stored_once_and_checked_when_read(folder: Path) ->
     assert all(any(f is g for g in findings) for f in file_rules)  # one object, not a copy
     stored["settled"]["findings"][0] = len(findings)  # an index past the end: damaged
     with pytest.raises(ValueError, match="finding index"):
-        cachecodec.decode(json.loads(json.dumps(stored)), data)
+        cachecodec.decode(json.loads(json.dumps(stored)))
 
 
 def test_a_file_gone_before_the_second_pass_keeps_its_outline(folder: Path) -> None:

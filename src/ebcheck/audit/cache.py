@@ -126,9 +126,9 @@ class FileCache:
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, data: bytes, outline: bool = False) -> Hit | None:
-        """The entry for `key` (made from `data`), or None: missing, damaged or foreign
-        entries alike. With `outline`, the deal is read back as its outline."""
+    def get(self, key: str, outline: bool = False) -> Hit | None:
+        """The entry for `key`, or None: missing, damaged or foreign entries alike. With
+        `outline`, the deal is read back as its outline."""
         if not self._touched:
             self._touched = True
             with contextlib.suppress(OSError):
@@ -138,7 +138,7 @@ class FileCache:
             head, _, payload = raw.partition(b"\n")
             if head != _head(key, payload):
                 return None
-            loaded, findings, settled = cachecodec.decode(json.loads(payload), data, outline)
+            loaded, findings, settled = cachecodec.decode(json.loads(payload), outline)
         except (OSError, ValueError, RecursionError):
             return None
         return Hit(loaded, findings, settled)
@@ -194,7 +194,7 @@ def _head(key: str, payload: bytes) -> bytes:
 def _faithful(payload: bytes, loaded: Loaded) -> bool:
     """Problems carry free-form facts: cache them only if they come back the same."""
     try:
-        back, _, _ = cachecodec.decode(json.loads(payload), b"")
+        back, _, _ = cachecodec.decode(json.loads(payload))
     except ValueError:
         return False
     return back.problems == loaded.problems

@@ -19,7 +19,6 @@ from ebcheck.deal.fields import STORED
 from ebcheck.deal.load import Loaded
 from ebcheck.deal.models import DealFile, DealInfo
 from ebcheck.deal.problems import Problem
-from ebcheck.deal.source import SourceOfBytes
 from ebcheck.deal.sourcemap import Path, Position
 
 FORMAT = 2
@@ -38,12 +37,10 @@ def encode(
     }
 
 
-def decode(
-    data: Any, source: bytes, outline: bool = False
-) -> tuple[Loaded, tuple[Finding, ...], Settled | None]:
-    """The result `encode` wrote for the file `source`; `ValueError` for anything else.
-    With `outline`, the deal comes back as its outline (`DealFile.outline`), which
-    validates only its deal section."""
+def decode(data: Any, outline: bool = False) -> tuple[Loaded, tuple[Finding, ...], Settled | None]:
+    """The result `encode` wrote; `ValueError` for anything else. Its source map is
+    empty: the engine gives it the file's. With `outline`, the deal comes back as its
+    outline (`DealFile.outline`), which validates only its deal section."""
     try:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a cache entry of this format")
@@ -53,10 +50,7 @@ def decode(
         if deal_id is not None and not isinstance(deal_id, str):
             raise ValueError("deal id")
         loaded = Loaded(
-            deal,
-            SourceOfBytes(source),
-            [_decode_problem(p) for p in data["problems"]],
-            deal_id,
+            deal, problems=[_decode_problem(p) for p in data["problems"]], deal_id=deal_id
         )
         findings = tuple(_decode_finding(f) for f in data["findings"])
         settled = data["settled"]

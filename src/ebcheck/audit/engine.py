@@ -248,7 +248,7 @@ class Engine:
     ) -> FileAudit:
         assert self.cache is not None  # noqa: S101 - called only with a cache
         key = self.cache.key(data, shown, reported)
-        hit = self._hit(key, path, data, shown, reported, repo_path)
+        hit = self._hit(key, path, shown, reported, repo_path)
         if hit is not None:
             return hit
         checked = self.check_loaded(
@@ -261,10 +261,10 @@ class Engine:
         return audit
 
     def _hit(
-        self, key: str, path: Path, data: bytes, shown: str, reported: bool, repo_path: str
+        self, key: str, path: Path, shown: str, reported: bool, repo_path: str
     ) -> FileAudit | None:
         assert self.cache is not None  # noqa: S101 - called only with a cache
-        hit = self.cache.get(key, data, self.outline)
+        hit = self.cache.get(key, self.outline)
         if hit is None:
             return None
         as_of = self.as_of(hit.loaded.deal)
@@ -283,7 +283,7 @@ class Engine:
         except OSError:
             return None
         key = self.cache.key(data, shown, reported)
-        return self._hit(key, path, data, shown, reported, self.repo_path(path))
+        return self._hit(key, path, shown, reported, self.repo_path(path))
 
     def repo_path(self, path: Path) -> str:
         return display_path(path, self.settings.repo_root or self.settings.root)
