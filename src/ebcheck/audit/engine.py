@@ -47,7 +47,7 @@ from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.load import Loaded, load_bytes, load_file
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.problems import Found, Problem
-from ebcheck.deal.source import SourceOfBytes, read_limited
+from ebcheck.deal.source import FileSourceMap, read_limited
 from ebcheck.deal.sourcemap import START, SourceMap, format_path
 from ebcheck.i18n import Catalogue
 from ebcheck.pools import stop_pool, worker_signals
@@ -70,7 +70,7 @@ def _kept(audit: FileAudit, path: Path, outline: bool) -> FileAudit:
     deal = audit.loaded.deal
     if outline and deal is not None:
         deal = deal.outline()
-    loaded = replace(audit.loaded, deal=deal, source=SourceOfBytes(path))
+    loaded = replace(audit.loaded, deal=deal, source=FileSourceMap(path))
     return replace(audit, loaded=loaded, origin=path)
 
 

@@ -339,26 +339,26 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
     return value, builder.source, builder.problems
 
 
-class SourceOfBytes(SourceMap):
-    """The source map of a file's bytes (or of the file, read again), built on first use.
+class FileSourceMap(SourceMap):
+    """The source map of a deal file, built again from the file on first use.
 
     After the first pass most files' maps are never consulted (only repository
-    rules and suppression notes locate fields then); building a map again costs
-    less than keeping one, and a path less still. Bytes that no longer build,
-    or a file that can no longer be read, locate nothing: findings stand at the
-    top of the file rather than stop the audit.
+    rules and suppression notes locate fields then): building one again costs
+    less than keeping every one. A file that can no longer be read or built
+    locates nothing: findings stand at the top of the file rather than stop the
+    audit.
     """
 
-    def __init__(self, data: bytes | FilePath) -> None:  # the fields come on first use
-        self._data = data
+    def __init__(self, path: FilePath) -> None:  # the fields come on first use
+        self._path = path
 
     def __getattr__(self, name: str) -> Any:
-        data = self.__dict__.get("_data")
-        if data is None or name not in ("values", "keys", "split_by_comma", "raw"):
+        path = self.__dict__.get("_path")
+        if path is None or name not in ("values", "keys", "split_by_comma", "raw"):
             raise AttributeError(name)
-        del self.__dict__["_data"]
+        del self.__dict__["_path"]
         try:
-            built = read_yaml(data if isinstance(data, bytes) else read_limited(data))[1]
+            built = read_yaml(read_limited(path))[1]
         except (ReadFailure, OSError):
             built = SourceMap()
         self.values, self.keys = built.values, built.keys
