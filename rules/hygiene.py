@@ -14,7 +14,7 @@ serious open gaps is the first thing a pipeline review must challenge.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
@@ -426,9 +426,14 @@ def duplicate_deal_id(
     Why: The deal id is how the pipeline review, the CRM and the baseline recognise a deal. Two
     files with one id double-count the pipeline or hide one deal behind another.
     """
+    # Counted first, so that only the deals sharing an id are held (a streamed audit
+    # makes each of `deals` as it is read).
+    uses = Counter(visible(loaded.deal.deal.id) for loaded in deals)
     by_id: dict[str, list[LoadedDeal]] = defaultdict(list)
     for loaded in deals:
-        by_id[visible(loaded.deal.deal.id)].append(loaded)
+        key = visible(loaded.deal.deal.id)
+        if uses[key] > 1:
+            by_id[key].append(loaded)
     for sharing in by_id.values():
         if len(sharing) < 2:
             continue

@@ -17,10 +17,10 @@ import shlex
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
 from ebcheck.audit.cache import FileCache, code_digest, history_digest, settings_salt
@@ -42,7 +42,7 @@ from ebcheck.audit.select import (
 )
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.suppress import EntryNote, RuleState, apply_suppressions
-from ebcheck.audit.walk import collect
+from ebcheck.audit.walk import FileSet, collect
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.load import Loaded, load_bytes, load_file
 from ebcheck.deal.models import DealFile
@@ -119,6 +119,8 @@ def run_rules(
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
+# At most this many files go to a worker at once.
+CHUNK_FILES = 64
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,13 @@ class Engine:
     # --- second pass: every file --------------------------------------------
 
     def finish(self, audits: Sequence[FileAudit], baseline: Baseline | None = None) -> AuditReport:
-        repo, crashed = self.repository_findings(audits)
+        loaded = [
+            LoadedDeal(audit.shown, audit.loaded.deal, audit.loaded.source, audit.as_of)
+            for audit in audits
+            if audit.loaded.deal is not None
+        ]
+        first = next((a.shown for a in audits if a.reported), None)
+        repo, crashed = self.repository_findings(loaded, first)
         reports = tuple(
             self.judge(
                 replace(audit, crashes=(*audit.crashes, *crashed.get(audit.shown, ()))),
@@ -362,14 +370,10 @@ class Engine:
         return decide(report, self.settings.fail_on)
 
     def repository_findings(
-        self, audits: Sequence[FileAudit]
+        self, deals: Sequence[LoadedDeal], first_shown: str | None
     ) -> tuple[dict[str, list[Finding]], dict[str, list[RuleCrash]]]:
-        """What the repository rules find across every loaded deal, by file."""
-        deals = [
-            LoadedDeal(audit.shown, audit.loaded.deal, audit.loaded.source, audit.as_of)
-            for audit in audits
-            if audit.loaded.deal is not None
-        ]
+        """What the repository rules find across every loaded deal, by file; a rule that
+        crashes is reported once, with `first_shown` (the first file the report shows)."""
         found: dict[str, list[Finding]] = defaultdict(list)
         crashes: dict[str, list[RuleCrash]] = defaultdict(list)
         for active in self.repo_rules:
@@ -378,10 +382,9 @@ class Engine:
             try:
                 results = list(check(deals, ctx)) if check is not None else []
             except Exception as exc:  # a broken rule must not hide the others
-                # Reported once, with the first file the report shows.
-                shown = next((a.shown for a in audits if a.reported), None)
-                if shown is not None:
-                    crashes[shown].append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
+                if first_shown is not None:
+                    crash = RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}")
+                    crashes[first_shown].append(crash)
                 continue
             for deal, finding in results:
                 found[deal.path].append(finding)
@@ -635,19 +638,33 @@ def display_path(path: Path, root: Path) -> str:
 
 # A worker process builds its Engine once, in the pool initializer; there is
 # no other way to hand a process-pool task state that is costly to rebuild.
-_worker: dict[str, Engine] = {}
+_worker: dict[str, Any] = {}
+
+T = TypeVar("T")
+Then = Callable[["Engine", FileAudit], T]
+"""What becomes of a file's first pass where it was made, before it is sent back
+(`as_is`; a streamed audit renders it there): a picklable function."""
+
+
+def as_is(engine: Engine, audit: FileAudit) -> FileAudit:
+    return audit
 
 
 def _init_worker(
-    settings: Settings, history: Mapping[str, tuple[VersionFacts, ...]], outline: bool
+    settings: Settings,
+    history: Mapping[str, tuple[VersionFacts, ...]],
+    outline: bool,
+    then: Then[Any],
 ) -> None:
     worker_signals()
     _worker["engine"] = Engine.create(settings, history, outline)
+    _worker["then"] = then
     _collect_rarely()
 
 
-def _check_in_worker(task: tuple[Path, bool]) -> FileAudit:
-    return _worker["engine"].check_file(*task)
+def _check_in_worker(task: tuple[Path, bool]) -> Any:
+    engine: Engine = _worker["engine"]
+    return _worker["then"](engine, engine.check_file(*task))
 
 
 def worker_count(jobs: int, files: int) -> int:
@@ -669,53 +686,64 @@ def check_files(
     jobs: int,
     progress: Progress | None = None,
 ) -> list[FileAudit]:
-    """The first pass over every file, in the order given, whatever the job count.
+    """The first pass over every file, in the order given, whatever the job count."""
+    audits: list[FileAudit | None] = [None] * len(tasks)
+    for index, audit in first_pass(engine, tasks, jobs, as_is, progress):
+        audits[index] = audit
+    return [audit for audit in audits if audit is not None]
 
-    Cache hits are taken in this process (decoding one costs less than sending
+
+def first_pass(
+    engine: Engine,
+    tasks: Sequence[tuple[Path, bool]],
+    jobs: int,
+    then: Then[T],
+    progress: Progress | None = None,
+) -> Iterator[tuple[int, T]]:
+    """Each file's first pass, made `then` of, with its index in `tasks`, as it is done.
+
+    Cache hits are taken in this process first (decoding one costs less than sending
     it back from a worker); only the misses go to the pool. A cache with no
     entries yet for these settings has no hit to give: nothing is read for it.
     """
     warm = engine.cache is not None and engine.cache.folder.is_dir()
-    hits = {i: engine.cached(*task) for i, task in enumerate(tasks)} if warm else {}
-    missed = [task for i, task in enumerate(tasks) if hits.get(i) is None]
-    fresh = iter(_first_pass(engine, missed, jobs, progress, len(tasks) - len(missed)))
-    return [hits.get(i) or next(fresh) for i in range(len(tasks))]
+    missed: list[int] = []
+    done = 0
+    for index, task in enumerate(tasks):
+        hit = engine.cached(*task) if warm else None
+        if hit is None:
+            missed.append(index)
+            continue
+        done += 1
+        yield index, then(engine, hit)
+    results = _fresh(engine, [tasks[i] for i in missed], jobs, then)
+    for index, result in zip(missed, results, strict=True):
+        done += 1
+        if progress is not None:
+            progress(done, len(tasks))
+        yield index, result
 
 
-def _first_pass(
-    engine: Engine,
-    tasks: Sequence[tuple[Path, bool]],
-    jobs: int,
-    progress: Progress | None,
-    done: int,
-) -> list[FileAudit]:
+def _fresh(
+    engine: Engine, tasks: Sequence[tuple[Path, bool]], jobs: int, then: Then[T]
+) -> Iterator[T]:
     workers = worker_count(jobs, len(tasks))
-    audits: list[FileAudit] = []
-    pool: ProcessPoolExecutor | None = None
-    with ExitStack() as stack:
-        results: Iterator[FileAudit]
-        if workers == 1:
-            results = (engine.check_file(path, reported) for path, reported in tasks)
-        else:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(
-                    workers,
-                    initializer=_init_worker,
-                    initargs=(engine.settings, engine.history, engine.outline),
-                )
-            )
-            chunk = max(1, len(tasks) // (workers * 4))
-            results = pool.map(_check_in_worker, tasks, chunksize=chunk)
+    if workers == 1:
+        yield from (then(engine, engine.check_file(path, reported)) for path, reported in tasks)
+        return
+    with ProcessPoolExecutor(
+        workers,
+        initializer=_init_worker,
+        initargs=(engine.settings, engine.history, engine.outline, then),
+    ) as pool:
+        # Small chunks: a chunk's results are held whole in the worker and in this
+        # process until the chunk is done; a quarter of a big folder made both grow.
+        chunk = max(1, min(CHUNK_FILES, len(tasks) // (workers * 4)))
         try:
-            for audit in results:
-                audits.append(audit)
-                if progress is not None:
-                    progress(done + len(audits), done + len(tasks))
+            yield from pool.map(_check_in_worker, tasks, chunksize=chunk)
         except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
-            if pool is not None:
-                stop_pool(pool)
+            stop_pool(pool)
             raise
-    return audits
 
 
 def _collect_rarely() -> None:
@@ -763,6 +791,30 @@ def audit_paths(
     """
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     engine = Engine.create(settings, history, outline)
+    files, tasks = plan(paths, settings, changed_since, skip_non_deals)
+    with fewer_collections():
+        audits = check_files(engine, tasks, jobs, progress)
+        report = engine.finish(audits, baseline)
+    return replace(
+        report,
+        skipped=tuple(display_path(p, settings.root) for p in files.skipped),
+        excluded=len(files.excluded),
+        changed_since=changed_since,
+    )
+
+
+Task = tuple[Path, bool]
+"""A file to audit, and whether it is reported (False: loaded only so that the
+repository rules see it, with `--changed-since`)."""
+
+
+def plan(
+    paths: Sequence[Path],
+    settings: Settings,
+    changed_since: str | None = None,
+    skip_non_deals: bool = False,
+) -> tuple[FileSet, list[Task]]:
+    """The files an audit of `paths` reads, and each one's task."""
     files = collect(
         paths,
         settings.config_root or settings.root,
@@ -771,14 +823,7 @@ def audit_paths(
         classify_named=skip_non_deals,
     )
     changed = changed_files(changed_since, settings.root) if changed_since else None
-    tasks = [(p, changed is None or p.resolve() in changed) for p in files.deals]
-    with fewer_collections():
-        audits = check_files(engine, tasks, jobs, progress)
-        report = engine.finish(audits, baseline)
-    skipped = tuple(display_path(p, settings.root) for p in files.skipped)
-    return replace(
-        report, skipped=skipped, excluded=len(files.excluded), changed_since=changed_since
-    )
+    return files, [(p, changed is None or p.resolve() in changed) for p in files.deals]
 
 
 STDIN = "<stdin>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -66,6 +67,59 @@ class DealReport:
     def top_finding(self) -> Finding | None:
         return self.findings[0] if self.findings else None
 
+    def tally(self) -> Tally:
+        info = self.deal.deal if self.deal is not None else None
+        return Tally(
+            self.path,
+            self.deal_id,
+            self.verdict,
+            self.fails,
+            self.is_open,
+            info.amount if info is not None else None,
+            info.currency if info is not None else None,
+            info.forecast if info is not None else None,
+            Counts(len(self.findings), len(self.suppressed), len(self.baselined)),
+            self.crashes,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many findings a report shows, and how many it leaves out."""
+
+    findings: int = 0
+    suppressed: int = 0
+    baselined: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.findings + other.findings,
+            self.suppressed + other.suppressed,
+            self.baselined + other.baselined,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the summary, the exit code and `-o` need of one audited deal: what a
+    streamed report keeps of it once its text is written."""
+
+    path: str
+    deal_id: str | None
+    verdict: Verdict
+    fails: bool
+    is_open: bool
+    amount: Decimal | None
+    currency: str | None
+    """The deal's own currency (the summary stands the config's default in for none)."""
+    forecast: Forecast | None
+    counts: Counts
+    crashes: tuple[RuleCrash, ...]
+
+
+DealText = Callable[[DealReport], str]
+"""A streaming format's text of one deal (`json_format.deal_text`)."""
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -88,6 +142,54 @@ _FORECAST_ORDER = (*(f.value for f in Forecast), "none")
 
 def _forecast_order(item: tuple[str, object]) -> int:
     return _FORECAST_ORDER.index(item[0])
+
+
+def summarise(
+    tallies: Iterable[Tally], deals: int, skipped: int, default_currency: str | None
+) -> Summary:
+    """The totals of a run's deals, exact (`ebcheck.deal.money` writes them)."""
+    with money.exact():
+        return _summarise(tallies, deals, skipped, default_currency)
+
+
+def _summarise(
+    tallies: Iterable[Tally], deals: int, skipped: int, default_currency: str | None
+) -> Summary:
+    verdicts: Counter[str] = Counter()
+    # Amounts are exact decimals: 0.1 + 0.2 is 0.3, and big sums stay whole.
+    amount: dict[str, Decimal] = defaultdict(Decimal)
+    at_risk: dict[str, Decimal] = defaultdict(Decimal)
+    by_forecast: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
+        lambda: {"amount": defaultdict(Decimal), "at_risk": defaultdict(Decimal)}
+    )
+    for tally in tallies:
+        verdicts[tally.verdict.value] += 1
+        if not tally.is_open or tally.amount is None:
+            continue
+        currency = tally.currency or default_currency or "unknown"
+        value = tally.amount
+        category = by_forecast[tally.forecast.value if tally.forecast is not None else "none"]
+        amount[currency] += value
+        category["amount"][currency] += value
+        if tally.verdict in AT_RISK:
+            at_risk[currency] += value
+            category["at_risk"][currency] += value
+    ordered = sorted(verdicts, key=lambda v: Verdict(v).rank)
+    return Summary(
+        deals=deals,
+        invalid=verdicts.get(Verdict.INVALID.value, 0),
+        skipped=skipped,
+        by_verdict={verdict: verdicts[verdict] for verdict in ordered},
+        amount={c: amount[c] for c in sorted(amount)},
+        amount_at_risk={c: at_risk.get(c, Decimal(0)) for c in sorted(amount)},
+        by_forecast={
+            name: {
+                part: {c: sums.get(c, Decimal(0)) for c in sorted(category["amount"])}
+                for part, sums in category.items()
+            }
+            for name, category in sorted(by_forecast.items(), key=_forecast_order)
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -122,46 +224,75 @@ class AuditReport:
         return own or self.default_currency or "unknown"
 
     def summary(self) -> Summary:
-        with money.exact():
-            return self._summary()
-
-    def _summary(self) -> Summary:
-        verdicts = Counter(report.verdict.value for report in self.deals)
-        # Amounts are exact decimals: 0.1 + 0.2 is 0.3, and big sums stay whole.
-        amount: dict[str, Decimal] = defaultdict(Decimal)
-        at_risk: dict[str, Decimal] = defaultdict(Decimal)
-        by_forecast: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
-            lambda: {"amount": defaultdict(Decimal), "at_risk": defaultdict(Decimal)}
+        return summarise(
+            (deal.tally() for deal in self.deals),
+            len(self.deals),
+            len(self.skipped),
+            self.default_currency,
         )
-        for report in self.deals:
-            if not report.is_open or report.deal is None or report.deal.deal.amount is None:
-                continue
-            currency = self.currency_of(report)
-            value = report.deal.deal.amount
-            forecast = report.deal.deal.forecast
-            category = by_forecast[forecast.value if forecast is not None else "none"]
-            amount[currency] += value
-            category["amount"][currency] += value
-            if report.verdict in AT_RISK:
-                at_risk[currency] += value
-                category["at_risk"][currency] += value
-        ordered = sorted(verdicts, key=lambda v: Verdict(v).rank)
-        return Summary(
-            deals=len(self.deals),
-            invalid=verdicts.get(Verdict.INVALID.value, 0),
-            skipped=len(self.skipped),
-            by_verdict={verdict: verdicts[verdict] for verdict in ordered},
-            amount={c: amount[c] for c in sorted(amount)},
-            amount_at_risk={c: at_risk.get(c, Decimal(0)) for c in sorted(amount)},
-            by_forecast={
-                name: {
-                    part: {c: sums.get(c, Decimal(0)) for c in sorted(category["amount"])}
-                    for part, sums in category.items()
-                }
-                for name, category in sorted(by_forecast.items(), key=_forecast_order)
-            },
+
+    def counts(self) -> Counts:
+        return Counts(
+            sum(len(deal.findings) for deal in self.deals),
+            sum(len(deal.suppressed) for deal in self.deals),
+            sum(len(deal.baselined) for deal in self.deals),
         )
 
     @property
     def crashes(self) -> list[tuple[str, RuleCrash]]:
         return [(report.path, crash) for report in self.deals for crash in report.crashes]
+
+    def deal_texts(self, deal_text: DealText) -> Iterator[str]:
+        """Each deal's text as `deal_text` writes it, in report order."""
+        return (deal_text(deal) for deal in self.deals)
+
+
+@dataclass(frozen=True)
+class StreamedReport:
+    """A finished audit whose deals were rendered as each was judged (JSON, concise):
+    of each deal only its `Tally` is kept, and its text waits in `texts`, in order.
+
+    It answers what formatters ask of a whole report besides the deals themselves
+    (`summary`, `counts`, `crashes`, `fails`), so a big pipeline is never held whole.
+    """
+
+    as_of: dt.date
+    tallies: tuple[Tally, ...]
+    texts: Iterable[str]
+    """Each deal's text in report order, as `written_by` wrote it."""
+    written_by: DealText
+    skipped: tuple[str, ...] = ()
+    excluded: int = 0
+    fail_on: str = "not_ready"
+    default_currency: str | None = None
+    changed_since: str | None = None
+    stale_baseline: tuple[tuple[str, str, str, str], ...] = ()
+    """Always empty: a run with a baseline is not streamed."""
+
+    @property
+    def deals(self) -> tuple[Tally, ...]:
+        return self.tallies
+
+    @property
+    def fails(self) -> bool:
+        return any(tally.fails for tally in self.tallies)
+
+    @property
+    def crashes(self) -> list[tuple[str, RuleCrash]]:
+        return [(tally.path, crash) for tally in self.tallies for crash in tally.crashes]
+
+    def summary(self) -> Summary:
+        return summarise(self.tallies, len(self.tallies), len(self.skipped), self.default_currency)
+
+    def counts(self) -> Counts:
+        return sum((tally.counts for tally in self.tallies), Counts())
+
+    def deal_texts(self, deal_text: DealText) -> Iterator[str]:
+        """Each deal's text, in report order: written already, by this same function."""
+        if deal_text is not self.written_by:
+            raise ValueError("a streamed report is rendered only in the format it was written in")
+        return iter(self.texts)
+
+
+AnyReport = AuditReport | StreamedReport
+"""What the streaming formats render: a report held whole, or one streamed."""

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.cli import diagnostics
@@ -19,13 +19,13 @@ from ebcheck.cli.request import AuditRequest
 from ebcheck.cli.stdin import STDIN_PATH, audit_stdin
 from ebcheck.deal.source import NotRegularFile
 from ebcheck.errors import EbcheckError
-from ebcheck.reports import Format, RenderOptions, render_chunks
+from ebcheck.reports import Format, RenderOptions, deal_text, render_chunks
 from ebcheck.version import __version__
 
 if TYPE_CHECKING:
     from ebcheck.audit.engine import Progress
     from ebcheck.audit.history import History
-    from ebcheck.audit.results import AuditReport
+    from ebcheck.audit.results import AnyReport, AuditReport
     from ebcheck.audit.settings import Settings
 
 
@@ -41,7 +41,7 @@ def run_audit(request: AuditRequest) -> Exit:
         html = request.fmt is Format.HTML
         history, no_history = _read_history(request.paths, settings, full=html)
         with progress_bar() as progress:
-            report = _audit(request, settings, progress, history)
+            report = _audit(request, settings, progress, history, stream=True)
         _check_output(request.output, _deal_paths(report, settings))
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
@@ -69,7 +69,7 @@ def run_audit(request: AuditRequest) -> Exit:
     )
     text: str | Iterable[str]
     if request.fmt is Format.HTML:
-        text = _html(report, request, settings, options, history, no_history)
+        text = _html(_whole(report), request, settings, options, history, no_history)
     else:  # written as rendered: a big pipeline's report is never held whole
         text = render_chunks(report, request.fmt, options)
     try:
@@ -103,20 +103,57 @@ def _check_output(output: Path | None, inputs: list[Path | None]) -> None:
     refuse_inputs(output, [p for p in inputs if p is not None and not p.is_dir()])
 
 
-def _deal_paths(report: AuditReport, settings: Settings) -> list[Path | None]:
+def _deal_paths(report: AnyReport, settings: Settings) -> list[Path | None]:
     return [settings.root / deal.path for deal in report.deals]
 
 
+@overload
+def _audit(
+    request: AuditRequest,
+    settings: Settings,
+    progress: Progress | None = ...,
+    history: History | None = ...,
+    *,
+    stream: Literal[False] = ...,
+) -> AuditReport: ...
+@overload
+def _audit(
+    request: AuditRequest,
+    settings: Settings,
+    progress: Progress | None = ...,
+    history: History | None = ...,
+    *,
+    stream: bool,
+) -> AnyReport: ...
 def _audit(
     request: AuditRequest,
     settings: Settings,
     progress: Progress | None = None,
     history: History | None = None,
-) -> AuditReport:
+    *,
+    stream: bool = False,
+) -> AnyReport:
+    """The audit `request` asks for; with `stream`, streamed if its format writes a deal
+    at a time and no baseline needs every deal at once (`ebcheck.audit.stream`)."""
     from ebcheck.audit.history import facts
 
     if STDIN_PATH in request.paths:
         return audit_stdin(request, settings)
+    supplied = dict(facts(history)) if history is not None else None
+    written = deal_text(request.fmt) if stream and settings.baseline is None else None
+    if written is not None:
+        from ebcheck.audit.stream import stream_paths
+
+        return stream_paths(
+            request.paths,
+            settings,
+            written,
+            changed_since=request.changed_since,
+            skip_non_deals=request.skip_non_deals,
+            jobs=request.jobs,
+            progress=progress,
+            history=supplied,
+        )
     return audit_paths(
         request.paths,
         settings,
@@ -124,7 +161,7 @@ def _audit(
         skip_non_deals=request.skip_non_deals,
         jobs=request.jobs,
         progress=progress,
-        history=dict(facts(history)) if history is not None else None,
+        history=supplied,
         outline=_reads_outlines(request),
     )
 
@@ -206,7 +243,7 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 def _deliver(
     text: str | Iterable[str],
     request: AuditRequest,
-    report: AuditReport,
+    report: AnyReport,
     options: RenderOptions,
     inputs: Sequence[Path | None] = (),
 ) -> None:
@@ -217,7 +254,16 @@ def _deliver(
     else:
         write_stdout(text, utf8=request.fmt in _DOCUMENTS)
     if request.fmt is Format.GITHUB:
-        append_step_summary(report, replace(options, color=False), inputs)
+        append_step_summary(_whole(report), replace(options, color=False), inputs)
+
+
+def _whole(report: AnyReport) -> AuditReport:
+    """The report of a format that is never streamed (it needs every deal at once)."""
+    from ebcheck.audit.results import AuditReport
+
+    if not isinstance(report, AuditReport):
+        raise TypeError("this format needs a whole report")
+    return report
 
 
 # Formats read by programs, always UTF-8 whatever the console's encoding.

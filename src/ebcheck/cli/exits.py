@@ -13,7 +13,7 @@ from ebcheck.audit.gate import FAIL_ON_CHOICES, parse_fail_on
 from ebcheck.errors import EbcheckError
 
 if TYPE_CHECKING:
-    from ebcheck.audit.results import AuditReport
+    from ebcheck.audit.results import AnyReport
 
 __all__ = ["FAIL_ON_CHOICES", "Exit", "exit_code", "guarded", "parse_fail_on"]
 
@@ -25,7 +25,7 @@ class Exit(IntEnum):
     INTERNAL = 3
 
 
-def exit_code(report: AuditReport) -> Exit:
+def exit_code(report: AnyReport) -> Exit:
     """The highest that applies: a crashed rule, then a failing deal, else success."""
     if report.crashes:
         return Exit.INTERNAL

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from ebcheck.audit.results import AuditReport
+    from ebcheck.audit.results import AnyReport, AuditReport, DealText
     from ebcheck.i18n import Catalogue
 
 
@@ -57,14 +57,25 @@ def render(report: AuditReport, fmt: Format, options: RenderOptions) -> str:
     return formatter(fmt)(report, options)
 
 
-def render_chunks(report: AuditReport, fmt: Format, options: RenderOptions) -> Iterator[str]:
+def render_chunks(report: AnyReport, fmt: Format, options: RenderOptions) -> Iterator[str]:
     """The report in parts that join into `render`'s text: a deal at a time for the
     formats that stream (JSON, concise), the whole text at once for the others."""
     module = import_module(f"ebcheck.reports.{fmt.value}_format")
-    streamed: Callable[[AuditReport, RenderOptions], Iterator[str]] | None = getattr(
+    streamed: Callable[[AnyReport, RenderOptions], Iterator[str]] | None = getattr(
         module, "chunks", None
     )
-    if streamed is None:
-        yield formatter(fmt)(report, options)
-    else:
+    if streamed is not None:
         yield from streamed(report, options)
+    else:
+        from ebcheck.audit.results import AuditReport
+
+        if not isinstance(report, AuditReport):  # only the streaming formats are streamed
+            raise TypeError(f"the {fmt.value} format needs a whole report")
+        yield formatter(fmt)(report, options)
+
+
+def deal_text(fmt: Format) -> DealText | None:
+    """The function a streaming format writes one deal's text with, if it streams."""
+    module = import_module(f"ebcheck.reports.{fmt.value}_format")
+    written: DealText | None = getattr(module, "deal_text", None)
+    return written

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ebcheck.audit.findings import Suppressed
-from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport
 from ebcheck.deal.enums import Role
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.deal.money import grouped
@@ -80,7 +80,7 @@ def money(amount: Decimal | int | None, currency: str | None) -> str:
     return f"{currency} {number}" if currency else number
 
 
-def no_deals(report: AuditReport, words: Catalogue) -> str:
+def no_deals(report: AnyReport, words: Catalogue) -> str:
     """The sentence for a run that judged no deal: none found, or none changed
     since `--changed-since REF` (a pull request that touched no deal)."""
     if report.changed_since:
@@ -88,7 +88,7 @@ def no_deals(report: AuditReport, words: Catalogue) -> str:
     return words.text("report.no_deals")
 
 
-def verdict_counts(report: AuditReport, words: Catalogue) -> str:
+def verdict_counts(report: AnyReport, words: Catalogue) -> str:
     """How many deals got each verdict, worst first: "1 not ready, 2 ready"."""
     return words.text("list.separator").join(
         f"{count} {words.text(f'verdict.{name}')}"

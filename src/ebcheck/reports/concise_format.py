@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AuditReport
+from ebcheck.audit.results import AnyReport, DealReport
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import no_deals, verdict_counts
@@ -43,22 +43,23 @@ def finding_line(path: str, finding: Finding, *, encode_path: bool = True) -> st
     )
 
 
-def summary_line(report: AuditReport, words: Catalogue) -> str:
+def summary_line(report: AnyReport, words: Catalogue) -> str:
     """One closing sentence: findings, deals, verdicts, and what was not shown."""
-    findings = sum(len(deal.findings) for deal in report.deals)
-    suppressed = sum(len(deal.suppressed) for deal in report.deals)
-    baselined = sum(len(deal.baselined) for deal in report.deals)
+    counts = report.counts()
     if not report.deals:
         return no_deals(report, words)
-    key = "reports.concise.summary" if findings else "reports.concise.summary_clean"
+    key = "reports.concise.summary" if counts.findings else "reports.concise.summary_clean"
     line = words.text(
-        key, findings=findings, deals=len(report.deals), verdicts=verdict_counts(report, words)
+        key,
+        findings=counts.findings,
+        deals=len(report.deals),
+        verdicts=verdict_counts(report, words),
     )
     hidden = []
-    if suppressed:
-        hidden.append(words.text("reports.count_suppressed", count=suppressed))
-    if baselined:
-        hidden.append(words.text("reports.count_baselined", count=baselined))
+    if counts.suppressed:
+        hidden.append(words.text("reports.count_suppressed", count=counts.suppressed))
+    if counts.baselined:
+        hidden.append(words.text("reports.count_baselined", count=counts.baselined))
     if hidden:
         line += words.text("reports.concise.not_shown", what=words.join(hidden))
     crashes = len(report.crashes)
@@ -67,13 +68,18 @@ def summary_line(report: AuditReport, words: Catalogue) -> str:
     return line
 
 
-def chunks(report: AuditReport, options: RenderOptions) -> Iterator[str]:
+def deal_text(deal: DealReport) -> str:
+    """One deal's lines: a line per finding (none for a deal without findings)."""
+    return "".join(finding_line(deal.path, f) + "\n" for f in deal.findings)
+
+
+def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     """The report's lines a deal at a time."""
-    for deal in report.deals:
-        if deal.findings:
-            yield "".join(finding_line(deal.path, f) + "\n" for f in deal.findings)
+    for text in report.deal_texts(deal_text):
+        if text:
+            yield text
     yield summary_line(report, options.catalogue) + "\n"
 
 
-def render(report: AuditReport, options: RenderOptions) -> str:
+def render(report: AnyReport, options: RenderOptions) -> str:
     return "".join(chunks(report, options))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ebcheck.audit.findings import Finding, Suppressed
-from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport
 from ebcheck.reports import RenderOptions, jsontext
 
 REPORT_VERSION = 2
@@ -61,7 +61,7 @@ def deal_dict(report: DealReport) -> dict[str, Any]:
     }
 
 
-def summary_dict(report: AuditReport) -> dict[str, Any]:
+def summary_dict(report: AnyReport) -> dict[str, Any]:
     summary = report.summary()
     return {
         "deals": summary.deals,
@@ -87,7 +87,12 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
 _DEAL_MARGIN = "    "  # a deal is an item of the top-level object's "deals" list
 
 
-def chunks(report: AuditReport, options: RenderOptions) -> Iterator[str]:
+def deal_text(deal: DealReport) -> str:
+    """One deal's item of the report's "deals" list, as `chunks` writes it."""
+    return jsontext.dumps(deal_dict(deal), _DEAL_MARGIN)
+
+
+def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     """The report's text a deal at a time (what `jsontext.dumps(report_dict(report))`
     writes), so that a big pipeline is never held as one tree of dicts."""
     yield (
@@ -96,13 +101,12 @@ def chunks(report: AuditReport, options: RenderOptions) -> Iterator[str]:
     )
     if not report.deals:
         yield "[]"
-    for number, deal in enumerate(report.deals):
-        opening = "[\n" if number == 0 else ",\n"
-        yield opening + _DEAL_MARGIN + jsontext.dumps(deal_dict(deal), _DEAL_MARGIN)
+    for number, text in enumerate(report.deal_texts(deal_text)):
+        yield ("[\n" if number == 0 else ",\n") + _DEAL_MARGIN + text
     if report.deals:
         yield "\n  ]"
     yield ',\n  "summary": ' + jsontext.dumps(summary_dict(report), "  ") + "\n}\n"
 
 
-def render(report: AuditReport, options: RenderOptions) -> str:
+def render(report: AnyReport, options: RenderOptions) -> str:
     return "".join(chunks(report, options))

@@ -1,0 +1,271 @@
+"""A streamed audit: each deal judged and rendered as soon as its first pass is done.
+
+The JSON and concise reports are a deal's text after another, then totals. For
+them a deal need not wait for every other one: it is judged where its first pass
+ran (a worker, for a big folder), its text is written to a scratch file, and the
+run keeps only its `Tally` (what the summary and the exit code need) and its id
+(what the repository rules compare). Memory then hardly grows with the number
+of files. The few deals a repository rule finds something in (a duplicate id,
+HY005) are audited again and their text written anew before the report goes out.
+
+A run with a baseline is not streamed: which findings a baseline entry covers
+depends on the order deals take them in, and takes all of them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import IO, overload
+
+from ebcheck.audit.engine import (
+    Engine,
+    FileAudit,
+    Progress,
+    Task,
+    display_path,
+    fewer_collections,
+    first_pass,
+    plan,
+)
+from ebcheck.audit.findings import Finding, RuleCrash
+from ebcheck.audit.gate import decide_deal
+from ebcheck.audit.history import VersionFacts
+from ebcheck.audit.results import DealText, StreamedReport, Tally
+from ebcheck.audit.settings import Settings
+from ebcheck.deal.enums import Stage
+from ebcheck.deal.models import DealFile
+from ebcheck.deal.source import FileSourceMap
+from ebcheck.ruleapi import LoadedDeal
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A file's first pass, judged and rendered where it ran: what is sent back."""
+
+    tally: Tally | None
+    """None for a file loaded only for the repository rules (`--changed-since`)."""
+    text: str
+    shown: str
+    deal_id: str | None
+    """The loaded deal's id (None: the file did not load; repository rules skip it)."""
+    stage: Stage | None
+    as_of: dt.date
+
+
+def rendered(deal_text: DealText, engine: Engine, audit: FileAudit) -> Rendered:
+    """`audit` judged as if no repository rule finds anything in it (most deals),
+    and its text."""
+    if not audit.reported:
+        return _rendered(audit, None, "")
+    report = decide_deal(engine.judge(audit, (), None), engine.settings.fail_on)
+    return _rendered(audit, report.tally(), deal_text(report))
+
+
+def _rendered(audit: FileAudit, tally: Tally | None, text: str) -> Rendered:
+    deal = audit.loaded.deal
+    if deal is None:
+        return Rendered(tally, text, audit.shown, None, None, audit.as_of)
+    return Rendered(tally, text, audit.shown, deal.deal.id, deal.deal.stage, audit.as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """What the run keeps of one file until the report is written."""
+
+    tally: Tally | None
+    shown: str
+    deal_id: str | None
+    stage: Stage | None
+    as_of: dt.date
+    offset: int
+    length: int
+
+
+class Spool:
+    """The deals' texts, written to a scratch file as they come and read back in order."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes]
+        try:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        except OSError:  # no writable scratch folder: memory will do
+            self._file = io.BytesIO()
+
+    def add(self, text: str) -> tuple[int, int]:
+        """Where `text` was written: its offset and length in bytes."""
+        if not text:
+            return 0, 0
+        data = text.encode("utf-8", "surrogatepass")
+        offset = self._file.seek(0, io.SEEK_END)
+        self._file.write(data)
+        return offset, len(data)
+
+    def read(self, offset: int, length: int) -> str:
+        if not length:
+            return ""
+        self._file.seek(offset)
+        return self._file.read(length).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def stream_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    deal_text: DealText,
+    *,
+    changed_since: str | None = None,
+    skip_non_deals: bool = False,
+    jobs: int = 0,
+    progress: Progress | None = None,
+    history: Mapping[str, tuple[VersionFacts, ...]] | None = None,
+) -> StreamedReport:
+    """`audit_paths` for a format that writes a deal at a time (`deal_text`), without
+    a baseline: the deals' texts wait in a scratch file, not in memory."""
+    engine = Engine.create(settings, history, outline=True)
+    files, planned = plan(paths, settings, changed_since, skip_non_deals)
+    skipped = tuple(display_path(p, settings.root) for p in files.skipped)
+    excluded = len(files.excluded)
+    tasks = _Tasks(planned)
+    del files, planned  # a path object is several times its text
+    spool = Spool()
+    with fewer_collections():
+        kept = _first_pass(engine, tasks, jobs, deal_text, spool, progress)
+        redone = _repository_pass(engine, tasks, kept, deal_text)
+    tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
+    return StreamedReport(
+        settings.as_of or settings.today,
+        tuple(tally for tally in tallies if tally is not None),
+        _texts(spool, kept, {i: r.text for i, r in redone.items()}),
+        deal_text,
+        skipped=skipped,
+        excluded=excluded,
+        fail_on=settings.fail_on,
+        default_currency=settings.default_currency,
+        changed_since=changed_since,
+    )
+
+
+def _first_pass(
+    engine: Engine,
+    tasks: Sequence[Task],
+    jobs: int,
+    deal_text: DealText,
+    spool: Spool,
+    progress: Progress | None,
+) -> list[_Kept]:
+    kept: list[_Kept | None] = [None] * len(tasks)
+    for index, done in first_pass(engine, tasks, jobs, partial(rendered, deal_text), progress):
+        offset, length = spool.add(done.text)
+        kept[index] = _Kept(
+            done.tally, done.shown, done.deal_id, done.stage, done.as_of, offset, length
+        )
+    return [entry for entry in kept if entry is not None]
+
+
+def _repository_pass(
+    engine: Engine, tasks: Sequence[Task], kept: Sequence[_Kept], deal_text: DealText
+) -> dict[int, Rendered]:
+    """The deals a repository rule found something in (or crashed on), audited
+    again with it, by index."""
+    if not engine.repo_rules:
+        return {}
+    deals = _LoadedDeals(tasks, kept)
+    first = next((entry.shown for entry in kept if entry.tally is not None), None)
+    found, crashed = engine.repository_findings(deals, first)
+    redone: dict[int, Rendered] = {}
+    for index, entry in enumerate(kept):
+        if entry.tally is None or not (entry.shown in found or entry.shown in crashed):
+            continue
+        path, reported = tasks[index]
+        audit = engine.check_file(path, reported)
+        redone[index] = _judged_again(
+            engine, audit, found.get(entry.shown, []), crashed.get(entry.shown, []), deal_text
+        )
+    return redone
+
+
+def _judged_again(
+    engine: Engine,
+    audit: FileAudit,
+    found: Sequence[Finding],
+    crashed: Sequence[RuleCrash],
+    deal_text: DealText,
+) -> Rendered:
+    audit = replace(audit, crashes=(*audit.crashes, *crashed))
+    report = decide_deal(engine.judge(audit, found, None), engine.settings.fail_on)
+    return _rendered(audit, report.tally(), deal_text(report))
+
+
+class _Tasks(Sequence[Task]):
+    """The tasks of an audit, their paths kept as text and made paths as they are read."""
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        self._paths = [str(path) for path, _ in tasks]
+        self._reported = [reported for _, reported in tasks]
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, index: int) -> Task: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Task]: ...
+    def __getitem__(self, index: int | slice) -> Task | Sequence[Task]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        return Path(self._paths[index]), self._reported[index]
+
+    def __iter__(self) -> Iterator[Task]:
+        return (self[i] for i in range(len(self)))
+
+
+class _LoadedDeals(Sequence[LoadedDeal]):
+    """Every loaded deal as the repository rules see it, made as each is read: in a
+    streamed audit a deal is its id and stage alone (`ruleapi.LoadedDeal` says so)."""
+
+    def __init__(self, tasks: Sequence[Task], kept: Sequence[_Kept]) -> None:
+        self._tasks = tasks
+        self._kept = kept
+        self._loaded = [i for i, entry in enumerate(kept) if entry.deal_id is not None]
+
+    def __len__(self) -> int:
+        return len(self._loaded)
+
+    @overload
+    def __getitem__(self, index: int) -> LoadedDeal: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LoadedDeal]: ...
+    def __getitem__(self, index: int | slice) -> LoadedDeal | Sequence[LoadedDeal]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        at = self._loaded[index]
+        entry = self._kept[at]
+        assert entry.deal_id is not None and entry.stage is not None  # noqa: S101 - loaded deals
+        return LoadedDeal(
+            entry.shown,
+            DealFile.identified(entry.deal_id, entry.stage, entry.as_of),
+            FileSourceMap(self._tasks[at][0]),
+            entry.as_of,
+        )
+
+    def __iter__(self) -> Iterator[LoadedDeal]:
+        return (self[i] for i in range(len(self)))
+
+
+def _texts(spool: Spool, kept: Sequence[_Kept], redone: Mapping[int, str]) -> Iterator[str]:
+    """The reported deals' texts in order, the scratch file closed once all are read."""
+    try:
+        for index, entry in enumerate(kept):
+            if entry.tally is None:
+                continue
+            yield redone[index] if index in redone else spool.read(entry.offset, entry.length)
+    finally:
+        spool.close()

@@ -1,0 +1,141 @@
+"""The JSON and concise reports are streamed (`ebcheck.audit.stream`): each deal is
+judged and written as its first pass ends, and only its tally is kept. They must read
+exactly as the report built whole does, in one process and with workers, also for the
+deals a repository rule finds something in (a duplicate id) and for suppressions."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ebcheck.audit.engine import PARALLEL_THRESHOLD, audit_paths, words_for
+from ebcheck.audit.results import StreamedReport
+from ebcheck.audit.settings import Settings
+from ebcheck.audit.stream import Spool, stream_paths
+from ebcheck.cli.app import app
+from ebcheck.deal.enums import Stage
+from ebcheck.deal.models import DealFile
+from ebcheck.reports import Format, RenderOptions, deal_text, render, render_chunks
+from tests.deals import READY
+
+STREAMED = [Format.JSON, Format.CONCISE]
+
+# HY005 suppressed in one copy of a duplicated id: only the second pass knows it is used.
+WITH_SUPPRESSED_DUPLICATE = READY.replace(
+    "  stance: supporter\n    met: 2026-11-10\n", "  stance: supporter\n", 1
+) + ("suppress:\n  - {rule: HY005, reason: 旧文件待删除}\n  - {rule: EB011, reason: 不适用}\n")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    (deals / "a.yaml").write_text(WITH_SUPPRESSED_DUPLICATE, encoding="utf-8")
+    (deals / "b.yaml").write_text(READY, encoding="utf-8")
+    (deals / "c.yaml").write_text(READY.replace("HD-2026-031", "C-1"), encoding="utf-8")
+    (deals / "d.yaml").write_text("ebcheck: 1\ndeal: [unclosed\n", encoding="utf-8")
+    closed = READY.replace("stage: proposal", "stage: closed_won").replace("HD-2026-031", "W-9")
+    (deals / "e.yaml").write_text(closed, encoding="utf-8")
+    return deals
+
+
+def _whole_and_streamed(folder: Path, fmt: Format, jobs: int) -> tuple[str, str]:
+    settings = Settings(root=folder.parent, cache_dir=None)
+    options = RenderOptions(words_for("en"))
+    whole = render(audit_paths([folder], settings, jobs=jobs), fmt, options)
+    written = deal_text(fmt)
+    assert written is not None
+    streamed = stream_paths([folder], settings, written, jobs=jobs)
+    return whole, "".join(render_chunks(streamed, fmt, options))
+
+
+@pytest.mark.parametrize("fmt", STREAMED)
+def test_a_streamed_report_reads_as_the_whole_one(folder: Path, fmt: Format) -> None:
+    whole, streamed = _whole_and_streamed(folder, fmt, jobs=1)
+    assert streamed == whole
+    assert "HY005" in streamed  # the duplicate id is found in b.yaml (suppressed in a.yaml)
+    assert "E001" in streamed  # the broken file is reported
+
+
+def test_both_copies_of_a_duplicate_id_are_judged_with_it(folder: Path) -> None:
+    _, streamed = _whole_and_streamed(folder, Format.JSON, jobs=1)
+    deals = {deal["path"]: deal for deal in json.loads(streamed)["deals"]}
+    found_in_b = [f["rule"] for f in deals["deals/b.yaml"]["findings"]]
+    assert "HY005" in found_in_b
+    suppressed_in_a = [s["rule"] for s in deals["deals/a.yaml"]["suppressed"]]
+    assert "HY005" in suppressed_in_a
+    unused = [f["message"] for f in deals["deals/a.yaml"]["findings"] if f["rule"] == "S001"]
+    assert not [message for message in unused if "HY005" in message]  # that entry was used
+    assert deals["deals/b.yaml"]["verdict"] != "ready"  # a high finding weighs
+
+
+@pytest.mark.parametrize("fmt", STREAMED)
+def test_workers_stream_the_same_report(tmp_path: Path, fmt: Format) -> None:
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    for n in range(PARALLEL_THRESHOLD + 6):
+        text = READY.replace("HD-2026-031", f"P-{n % (PARALLEL_THRESHOLD + 3)}")
+        (deals / f"d{n:02}.yaml").write_text(text, encoding="utf-8")
+    (deals / "zz.yaml").write_text("ebcheck: 1\n\tdeal: x\n", encoding="utf-8")
+    one, _ = _whole_and_streamed(deals, fmt, jobs=1)
+    whole, streamed = _whole_and_streamed(deals, fmt, jobs=2)
+    assert streamed == whole == one
+    assert streamed.count("HY005") >= 6  # three ids used twice, each copy reported
+
+
+def test_the_command_line_streams_json_and_exits_as_before(folder: Path) -> None:
+    result = CliRunner().invoke(app, ["audit", "-f", "json", str(folder)])
+    assert result.exit_code == 1  # the broken file fails the run
+    report = json.loads(result.stdout)
+    assert report["summary"]["deals"] == 5
+    assert report["summary"]["invalid"] == 1
+    assert report["deals"][0]["path"].endswith("a.yaml")
+
+
+def test_the_texts_wait_in_a_scratch_file_and_come_back_whole() -> None:
+    spool = Spool()
+    where = [spool.add(text) for text in ["张伟 (EB)\n", "", "plain\n", "\u200b"]]
+    assert where[1] == (0, 0)
+    assert [spool.read(*at) for at in where] == ["张伟 (EB)\n", "", "plain\n", "\u200b"]
+    spool.close()
+
+
+def test_no_scratch_folder_keeps_the_texts_in_memory(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected, _ = _whole_and_streamed(folder, Format.JSON, jobs=1)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    _, streamed = _whole_and_streamed(folder, Format.JSON, jobs=1)
+    assert streamed == expected
+
+
+def test_a_streamed_report_is_rendered_only_in_its_own_format(folder: Path) -> None:
+    settings = Settings(root=folder.parent, cache_dir=None)
+    written = deal_text(Format.JSON)
+    assert written is not None
+    report = stream_paths([folder], settings, written, jobs=1)
+    assert isinstance(report, StreamedReport)
+    options = RenderOptions(words_for("en"))
+    with pytest.raises(ValueError, match="only in the format"):
+        "".join(render_chunks(report, Format.CONCISE, options))
+    with pytest.raises(TypeError, match="needs a whole report"):
+        "".join(render_chunks(report, Format.SARIF, options))
+
+
+def test_a_repository_rule_sees_only_the_id_and_stage_of_a_streamed_deal() -> None:
+    deal = DealFile.identified("HD-2026-031", Stage.PROPOSAL, None)
+    assert (deal.deal.id, deal.deal.stage) == ("HD-2026-031", Stage.PROPOSAL)
+    assert deal.stakeholders == []
+    with pytest.raises(AttributeError):
+        _ = deal.deal.account  # unknown, not made up
+    other = DealFile.identified("C-1", Stage.DISCOVERY, None)
+    assert deal.deal.id == "HD-2026-031"  # each copy is its own
+    assert other.deal.id == "C-1"
