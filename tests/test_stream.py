@@ -1,4 +1,4 @@
-"""The JSON and concise reports are streamed (`ebcheck.audit.stream`): each deal is
+"""The JSON, concise and JUnit reports are streamed (`ebcheck.audit.stream`): each deal is
 judged and written as its first pass ends, and only its tally is kept. They must read
 exactly as the report built whole does, in one process and with workers, also for the
 deals a repository rule finds something in (a duplicate id) and for suppressions."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from ebcheck.deal.models import DealFile
 from ebcheck.reports import Format, RenderOptions, deal_text, render, render_chunks
 from tests.deals import READY
 
-STREAMED = [Format.JSON, Format.CONCISE]
+STREAMED = [Format.JSON, Format.CONCISE, Format.JUNIT]
 
 # HY005 suppressed in one copy of a duplicated id: only the second pass knows it is used.
 WITH_SUPPRESSED_DUPLICATE = READY.replace(
@@ -59,6 +60,26 @@ def test_a_streamed_report_reads_as_the_whole_one(folder: Path, fmt: Format) -> 
     assert streamed == whole
     assert "HY005" in streamed  # the duplicate id is found in b.yaml (suppressed in a.yaml)
     assert "E001" in streamed  # the broken file is reported
+
+
+def test_the_junit_totals_come_first_and_add_up(folder: Path) -> None:
+    """The totals are written before any suite, from the tallies: they must count
+    exactly the test cases, failures and errors the suites hold."""
+    _, streamed = _whole_and_streamed(folder, Format.JUNIT, jobs=1)
+    root = ET.fromstring(streamed.encode("utf-8"))  # noqa: S314 - our own output
+    suites = root.findall("testsuite")
+    assert len(suites) == 5
+    counted = {
+        "tests": [len(s.findall("testcase")) for s in suites],
+        "failures": [len(s.findall("testcase/failure")) for s in suites],
+        "errors": [len(s.findall("testcase/error")) for s in suites],
+    }
+    for key, per_suite in counted.items():
+        assert [int(s.get(key, "-1")) for s in suites] == per_suite
+        assert int(root.get(key, "-1")) == sum(per_suite)
+    assert sum(counted["failures"]) > 0
+    broken = next(s for s in suites if s.get("name") == "deals/d.yaml")
+    assert broken.get("errors") == "1"
 
 
 def test_both_copies_of_a_duplicate_id_are_judged_with_it(folder: Path) -> None:

@@ -167,8 +167,8 @@ class LoadedDeal:
     For the machine-readable formats the deal is its outline (`DealFile.outline`):
     the deal section (id, account, stage, amounts, dates) and the names of list
     items, which is what a repository rule compares across files; its people,
-    relationship and other sections are empty there. For the JSON and concise
-    reports without a baseline, which are streamed (`ebcheck.audit.stream`), it
+    relationship and other sections are empty there. For the JSON, concise and
+    JUnit reports without a baseline, which are streamed (`ebcheck.audit.stream`), it
     is the deal's id and stage alone (`DealFile.identified`), and `deals` makes each item as
     it is read: a rule should not keep every one of them.
     """

@@ -15,6 +15,7 @@ from ebcheck.deal.enums import Forecast, Verdict
 from ebcheck.deal.models import DealFile
 
 if TYPE_CHECKING:
+    from ebcheck.i18n import Catalogue
     from ebcheck.ruleapi import Rule
 
 
@@ -79,6 +80,7 @@ class DealReport:
             info.currency if info is not None else None,
             info.forecast if info is not None else None,
             Counts(len(self.findings), len(self.suppressed), len(self.baselined)),
+            len(self.failing),
             self.crashes,
         )
 
@@ -114,11 +116,13 @@ class Tally:
     """The deal's own currency (the summary stands the config's default in for none)."""
     forecast: Forecast | None
     counts: Counts
+    failing: int
+    """How many of its findings fail under `--fail-on`."""
     crashes: tuple[RuleCrash, ...]
 
 
-DealText = Callable[[DealReport], str]
-"""A streaming format's text of one deal (`json_format.deal_text`)."""
+DealText = Callable[[DealReport, "Catalogue"], str]
+"""A streaming format's text of one deal, in the audit's language (`json_format.deal_text`)."""
 
 
 @dataclass(frozen=True)
@@ -242,14 +246,14 @@ class AuditReport:
     def crashes(self) -> list[tuple[str, RuleCrash]]:
         return [(report.path, crash) for report in self.deals for crash in report.crashes]
 
-    def deal_texts(self, deal_text: DealText) -> Iterator[str]:
+    def deal_texts(self, deal_text: DealText, words: Catalogue) -> Iterator[str]:
         """Each deal's text as `deal_text` writes it, in report order."""
-        return (deal_text(deal) for deal in self.deals)
+        return (deal_text(deal, words) for deal in self.deals)
 
 
 @dataclass(frozen=True)
 class StreamedReport:
-    """A finished audit whose deals were rendered as each was judged (JSON, concise):
+    """A finished audit whose deals were rendered as each was judged (JSON, concise, JUnit):
     of each deal only its `Tally` is kept, and its text waits in `texts`, in order.
 
     It answers what formatters ask of a whole report besides the deals themselves
@@ -287,8 +291,9 @@ class StreamedReport:
     def counts(self) -> Counts:
         return sum((tally.counts for tally in self.tallies), Counts())
 
-    def deal_texts(self, deal_text: DealText) -> Iterator[str]:
-        """Each deal's text, in report order: written already, by this same function."""
+    def deal_texts(self, deal_text: DealText, words: Catalogue) -> Iterator[str]:
+        """Each deal's text, in report order: written already, by this same function
+        (in the audit's language, which is the report's)."""
         if deal_text is not self.written_by:
             raise ValueError("a streamed report is rendered only in the format it was written in")
         return iter(self.texts)

@@ -1,6 +1,7 @@
 """A streamed audit: each deal judged and rendered as soon as its first pass is done.
 
-The JSON and concise reports are a deal's text after another, then totals. For
+The JSON, concise and JUnit reports are a deal's text after another, and totals
+(JUnit writes them first, from the tallies, once every deal is judged). For
 them a deal need not wait for every other one: it is judged where its first pass
 ran (a worker, for a big folder), its text is written to a scratch file, and the
 run keeps only its `Tally` (what the summary and the exit code need) and its id
@@ -64,7 +65,7 @@ def rendered(deal_text: DealText, engine: Engine, audit: FileAudit) -> Rendered:
     if not audit.reported:
         return _rendered(audit, None, "")
     report = decide_deal(engine.judge(audit, (), None), engine.settings.fail_on)
-    return _rendered(audit, report.tally(), deal_text(report))
+    return _rendered(audit, report.tally(), deal_text(report, engine.catalogue))
 
 
 def _rendered(audit: FileAudit, tally: Tally | None, text: str) -> Rendered:
@@ -201,7 +202,7 @@ def _judged_again(
 ) -> Rendered:
     audit = replace(audit, crashes=(*audit.crashes, *crashed))
     report = decide_deal(engine.judge(audit, found, None), engine.settings.fail_on)
-    return _rendered(audit, report.tally(), deal_text(report))
+    return _rendered(audit, report.tally(), deal_text(report, engine.catalogue))
 
 
 class _Tasks(Sequence[Task]):

@@ -68,14 +68,14 @@ def summary_line(report: AnyReport, words: Catalogue) -> str:
     return line
 
 
-def deal_text(deal: DealReport) -> str:
+def deal_text(deal: DealReport, words: Catalogue) -> str:
     """One deal's lines: a line per finding (none for a deal without findings)."""
     return "".join(finding_line(deal.path, f) + "\n" for f in deal.findings)
 
 
 def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     """The report's lines a deal at a time."""
-    for text in report.deal_texts(deal_text):
+    for text in report.deal_texts(deal_text, options.catalogue):
         if text:
             yield text
     yield summary_line(report, options.catalogue) + "\n"

@@ -7,6 +7,7 @@ from typing import Any
 
 from ebcheck.audit.findings import Finding, Suppressed
 from ebcheck.audit.results import AnyReport, AuditReport, DealReport
+from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions, jsontext
 
 REPORT_VERSION = 2
@@ -87,7 +88,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
 _DEAL_MARGIN = "    "  # a deal is an item of the top-level object's "deals" list
 
 
-def deal_text(deal: DealReport) -> str:
+def deal_text(deal: DealReport, words: Catalogue) -> str:
     """One deal's item of the report's "deals" list, as `chunks` writes it."""
     return jsontext.dumps(deal_dict(deal), _DEAL_MARGIN)
 
@@ -101,7 +102,7 @@ def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     )
     if not report.deals:
         yield "[]"
-    for number, text in enumerate(report.deal_texts(deal_text)):
+    for number, text in enumerate(report.deal_texts(deal_text, options.catalogue)):
         yield ("[\n" if number == 0 else ",\n") + _DEAL_MARGIN + text
     if report.deals:
         yield "\n  ]"

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, DealReport, StreamedReport, Tally
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
@@ -138,15 +139,42 @@ def deal_suite(deal: DealReport, words: Catalogue) -> ET.Element:
     return suite
 
 
-def render(report: AuditReport, options: RenderOptions) -> str:
-    root = ET.Element("testsuites", {"name": "ebcheck"})
-    totals = dict.fromkeys(("tests", "failures", "errors"), 0)
-    for deal in report.deals:
-        suite = deal_suite(deal, options.catalogue)
-        root.append(suite)
-        for key in totals:
-            totals[key] += int(suite.get(key, "0"))
-    root.attrib.update({key: str(value) for key, value in totals.items()})
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    return runner_safe('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")
+def deal_text(deal: DealReport, words: Catalogue) -> str:
+    """One deal's `<testsuite>`, indented as an item of `<testsuites>`."""
+    suite = deal_suite(deal, words)
+    ET.indent(suite, space="  ", level=1)
+    return runner_safe(ET.tostring(suite, encoding="unicode"))
+
+
+def suite_counts(tally: Tally) -> tuple[int, int, int]:
+    """The tests, failures and errors of a deal's `<testsuite>` (as `deal_suite` makes
+    it), from its tally: a streamed report has no more to count them from."""
+    if tally.verdict is Verdict.INVALID:
+        failures, errors = 0, tally.counts.findings
+    else:
+        failures, errors = tally.failing, 0
+    errors += len(tally.crashes)
+    passing = 0 if failures or errors else 1
+    return failures + errors + passing, failures, errors
+
+
+def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
+    """The document a deal's suite at a time, the totals first."""
+    tallies = (
+        report.tallies if isinstance(report, StreamedReport) else [d.tally() for d in report.deals]
+    )
+    counted = [suite_counts(tally) for tally in tallies]
+    tests, failures, errors = (
+        (sum(column) for column in zip(*counted, strict=True)) if counted else (0, 0, 0)
+    )
+    opening = f'<testsuites name="ebcheck" tests="{tests}" failures="{failures}" errors="{errors}"'
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n' + opening + (">" if counted else " />\n")
+    if not counted:
+        return
+    for text in report.deal_texts(deal_text, options.catalogue):
+        yield "\n  " + text
+    yield "\n</testsuites>\n"
+
+
+def render(report: AnyReport, options: RenderOptions) -> str:
+    return "".join(chunks(report, options))
