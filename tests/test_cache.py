@@ -19,6 +19,7 @@ from tests.deals import READY
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FORMATS = ["terminal", "concise", "json", "markdown", "sarif", "github", "junit", "html"]
 BROKEN = "ebcheck: 1\ndeal: [unclosed\n"
+KEEP_TEXTS = ("json", "concise")
 
 
 @pytest.fixture
@@ -63,7 +64,8 @@ def test_cached_and_uncached_reports_are_identical(
     uncached = run(runner, "-f", fmt, "--no-cache")
     assert entries(deals.parent) == []  # --no-cache writes nothing
     first = run(runner, "-f", fmt)
-    assert len(entries(deals.parent)) == 16  # 15 examples and the broken file
+    # 15 examples and the broken file; the JSON and concise reports keep each one's text too
+    assert len(entries(deals.parent)) == (32 if fmt in KEEP_TEXTS else 16)
     no_loading(monkeypatch)
     warm = run(runner, "-f", fmt)
     assert uncached == first == warm
@@ -127,7 +129,7 @@ def test_a_changed_rule_pack_misses_every_entry(
     assert run(runner, "-f", "json") == expected
     salts = [p for p in (deals.parent / FOLDER_NAME / "v1").iterdir() if p.is_dir()]
     assert len(salts) == 2  # every file audited again under the new pack's salt
-    assert all(len(list(salt.rglob("*.json"))) == 16 for salt in salts)
+    assert all(len(list(salt.rglob("*.json"))) == 32 for salt in salts)  # first passes, texts
 
 
 def test_another_day_is_another_salt_and_old_salts_age_out(deals: Path, runner: CliRunner) -> None:
@@ -252,3 +254,80 @@ def test_positions_found_after_the_first_pass_survive_the_cache(
             if any(f["rule"] in later for f in d["findings"])
         }
         assert found == expected
+
+
+def _texts(root: Path) -> list[tuple[Path, dict[str, object]]]:
+    """The cache entries that keep a deal's text (the others keep its first pass)."""
+    kept = []
+    for entry in entries(root):
+        payload = json.loads(entry.read_bytes().partition(b"\n")[2])
+        if "text" in payload:
+            kept.append((entry, payload))
+    return kept
+
+
+def _forge(entry: Path, payload: dict[str, object]) -> None:
+    """Rewrite an entry as someone who can write the cache could: a valid head."""
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    entry.write_bytes(cache_module._head(entry.stem, data) + b"\n" + data)
+
+
+@pytest.mark.parametrize("fmt", KEEP_TEXTS)
+def test_a_warm_run_writes_the_kept_texts_without_judging_again(
+    deals: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    expected = run(runner, "-f", fmt, "--no-cache")
+    run(runner, "-f", fmt)
+    assert len(_texts(deals.parent)) == 16
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("judged although its text was kept")
+
+    no_loading(monkeypatch)
+    monkeypatch.setattr("ebcheck.audit.stream.rendered", refuse)
+    assert run(runner, "-f", fmt) == expected
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        {"text": "not json at all"},
+        {"text": '["a list, not a deal"]'},
+        {"tally": ["HD-1", "splendid", False, True, None, None, None, [0, 0, 0], 0]},
+        {"tally": ["HD-1", "ready", "no", True, None, None, None, [0, 0, 0], 0]},
+        {"tally": ["HD-1", "ready", False, True, "NaN", None, None, [0, 0, 0], 0]},
+        {"tally": ["HD-1", "ready", False, True, None, None, None, [-1, 0, 0], 0]},
+        {"stage": "somewhere"},
+        {"as_of": "yesterday"},
+    ],
+    ids=["text", "not-an-object", "verdict", "fails", "amount", "count", "stage", "as-of"],
+)
+def test_a_kept_text_that_is_not_sound_is_written_again(
+    deals: Path, runner: CliRunner, forgery: dict[str, object]
+) -> None:
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    for entry, payload in _texts(deals.parent):
+        _forge(entry, {**payload, **forgery})
+    assert run(runner, "-f", "json") == expected
+    assert all(payload != {**payload, **forgery} for _, payload in _texts(deals.parent))
+
+
+def test_a_concise_text_with_a_control_character_is_not_taken(
+    deals: Path, runner: CliRunner
+) -> None:
+    expected = run(runner, "-f", "concise", "--no-cache")
+    run(runner, "-f", "concise")
+    forged = "deals/a.yaml:1:1: EB002 [critical] \x1b]0;owned\x07\n"
+    for entry, payload in _texts(deals.parent):
+        _forge(entry, {**payload, "text": forged})
+    assert run(runner, "-f", "concise") == expected
+
+
+def test_texts_are_kept_per_fail_on_level(deals: Path, runner: CliRunner) -> None:
+    """Whether a deal fails is part of its kept result: another `--fail-on` is another text."""
+    never = run(runner, "-f", "json", "--fail-on", "never")
+    assert never[0] == 0
+    assert run(runner, "-f", "json") == run(runner, "-f", "json", "--no-cache")
+    assert run(runner, "-f", "json")[0] == 1
+    assert run(runner, "-f", "json", "--fail-on", "never") == never

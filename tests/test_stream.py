@@ -20,7 +20,7 @@ from ebcheck.audit.stream import Spool, stream_paths
 from ebcheck.cli.app import app
 from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
-from ebcheck.reports import Format, RenderOptions, deal_text, render, render_chunks
+from ebcheck.reports import Format, RenderOptions, deal_writer, render, render_chunks
 from tests.deals import READY
 
 STREAMED = [Format.JSON, Format.CONCISE, Format.JUNIT]
@@ -48,7 +48,7 @@ def _whole_and_streamed(folder: Path, fmt: Format, jobs: int) -> tuple[str, str]
     settings = Settings(root=folder.parent, cache_dir=None)
     options = RenderOptions(words_for("en"))
     whole = render(audit_paths([folder], settings, jobs=jobs), fmt, options)
-    written = deal_text(fmt)
+    written = deal_writer(fmt)
     assert written is not None
     streamed = stream_paths([folder], settings, written, jobs=jobs)
     return whole, "".join(render_chunks(streamed, fmt, options))
@@ -140,7 +140,7 @@ def test_no_scratch_folder_keeps_the_texts_in_memory(
 
 def test_a_streamed_report_is_rendered_only_in_its_own_format(folder: Path) -> None:
     settings = Settings(root=folder.parent, cache_dir=None)
-    written = deal_text(Format.JSON)
+    written = deal_writer(Format.JSON)
     assert written is not None
     report = stream_paths([folder], settings, written, jobs=1)
     assert isinstance(report, StreamedReport)

@@ -129,19 +129,35 @@ class FileCache:
     def get(self, key: str, outline: bool = False) -> Hit | None:
         """The entry for `key`, or None: missing, damaged or foreign entries alike. With
         `outline`, the deal is read back as its outline."""
+        try:
+            payload = self.read(key)
+            if payload is None:
+                return None
+            loaded, findings, settled = cachecodec.decode(json.loads(payload), outline)
+        except (OSError, ValueError, RecursionError):
+            return None
+        return Hit(loaded, findings, settled)
+
+    def read(self, key: str) -> bytes | None:
+        """The payload kept for `key` if its head names the key and its digest (else
+        None); the caller still checks what the payload says."""
         if not self._touched:
             self._touched = True
             with contextlib.suppress(OSError):
                 os.utime(self.folder)  # in use: not the one to age out
         try:
             raw = self._entry(key).read_bytes()
-            head, _, payload = raw.partition(b"\n")
-            if head != _head(key, payload):
-                return None
-            loaded, findings, settled = cachecodec.decode(json.loads(payload), outline)
-        except (OSError, ValueError, RecursionError):
+        except OSError:
             return None
-        return Hit(loaded, findings, settled)
+        head, _, payload = raw.partition(b"\n")
+        return payload if head == _head(key, payload) else None
+
+    def write(self, key: str, payload: bytes) -> None:
+        """Keep `payload` for `key`; a cache that cannot be written is no cache."""
+        if self._is_full():
+            return
+        with contextlib.suppress(OSError):
+            self._write(self._entry(key), _head(key, payload) + b"\n" + payload)
 
     def put(
         self,
@@ -151,16 +167,17 @@ class FileCache:
         settled: Settled | None = None,
     ) -> None:
         """Keep an entry; a cache that cannot be written is no cache, never an error."""
-        if self._is_full():
-            return
         try:
             result = cachecodec.encode(loaded, findings, settled)
             payload = json.dumps(result, ensure_ascii=False).encode("utf-8")
-            if loaded.problems and not _faithful(payload, loaded):
-                return
-            self._write(self._entry(key), _head(key, payload) + b"\n" + payload)
-        except (OSError, TypeError, ValueError):
+        except (TypeError, ValueError):
             return
+        if not loaded.problems or _faithful(payload, loaded):
+            self.write(key, payload)
+
+    def derived(self, key: str, what: str) -> str:
+        """The key of something else kept for the entry `key` (a report's text of it)."""
+        return hashlib.sha256(f"{key}\0{what}".encode("utf-8", "surrogateescape")).hexdigest()
 
     def _is_full(self) -> bool:
         if self._full is None:

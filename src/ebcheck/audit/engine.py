@@ -122,6 +122,10 @@ PARALLEL_THRESHOLD = 24
 # At most this many files go to a worker at once.
 CHUNK_FILES = 64
 
+Task = tuple[Path, bool]
+"""A file to audit, and whether it is reported (False: loaded only so that the
+repository rules see it, with `--changed-since`)."""
+
 
 @dataclass(frozen=True)
 class FileAudit:
@@ -219,15 +223,19 @@ class Engine:
     # --- first pass: one file ---------------------------------------------
 
     def check_file(self, path: Path, reported: bool = True) -> FileAudit:
+        try:
+            data = read_limited(path)
+        except OSError:  # the loader says why, located
+            shown = display_path(path, self.settings.root)
+            loaded = load_file(path, self.settings.stages)
+            return self.check_loaded(loaded, shown, reported, self.repo_path(path))
+        return self.check_bytes(path, data, reported)
+
+    def check_bytes(self, path: Path, data: bytes, reported: bool = True) -> FileAudit:
+        """The first pass of the file at `path`, whose bytes are `data`."""
         shown = display_path(path, self.settings.root)
         repo_path = self.repo_path(path)
         try:
-            try:
-                data = read_limited(path)
-            except OSError:  # the loader says why, located
-                return self.check_loaded(
-                    load_file(path, self.settings.stages), shown, reported, repo_path
-                )
             if self.cache is not None:
                 return self._check_cached(path, data, shown, reported, repo_path)
             loaded = load_bytes(data, self.settings.stages)
@@ -641,30 +649,29 @@ def display_path(path: Path, root: Path) -> str:
 _worker: dict[str, Any] = {}
 
 T = TypeVar("T")
-Then = Callable[["Engine", FileAudit], T]
-"""What becomes of a file's first pass where it was made, before it is sent back
-(`as_is`; a streamed audit renders it there): a picklable function."""
+Work = Callable[["Engine", Task], T]
+"""What a first pass makes of one file where it runs, and sends back (`check_task`;
+a streamed audit renders it there): a picklable function."""
 
 
-def as_is(engine: Engine, audit: FileAudit) -> FileAudit:
-    return audit
+def check_task(engine: Engine, task: Task) -> FileAudit:
+    return engine.check_file(*task)
 
 
 def _init_worker(
     settings: Settings,
     history: Mapping[str, tuple[VersionFacts, ...]],
     outline: bool,
-    then: Then[Any],
+    work: Work[Any],
 ) -> None:
     worker_signals()
     _worker["engine"] = Engine.create(settings, history, outline)
-    _worker["then"] = then
+    _worker["work"] = work
     _collect_rarely()
 
 
-def _check_in_worker(task: tuple[Path, bool]) -> Any:
-    engine: Engine = _worker["engine"]
-    return _worker["then"](engine, engine.check_file(*task))
+def _work_in_worker(task: Task) -> Any:
+    return _worker["work"](_worker["engine"], task)
 
 
 def worker_count(jobs: int, files: int) -> int:
@@ -682,41 +689,45 @@ Progress = Callable[[int, int], None]
 
 def check_files(
     engine: Engine,
-    tasks: Sequence[tuple[Path, bool]],
+    tasks: Sequence[Task],
     jobs: int,
     progress: Progress | None = None,
 ) -> list[FileAudit]:
-    """The first pass over every file, in the order given, whatever the job count."""
+    """The first pass over every file, in the order given, whatever the job count.
+
+    Cache hits are taken in this process first (decoding one costs less than sending
+    the whole first pass back from a worker); only the misses go to the pool. A
+    cache with no entries yet for these settings has no hit to give: nothing is
+    read for it.
+    """
+    warm = engine.cache is not None and engine.cache.folder.is_dir()
     audits: list[FileAudit | None] = [None] * len(tasks)
-    for index, audit in first_pass(engine, tasks, jobs, as_is, progress):
+    here = (lambda task: engine.cached(*task)) if warm else None
+    for index, audit in first_pass(engine, tasks, jobs, check_task, progress, here):
         audits[index] = audit
     return [audit for audit in audits if audit is not None]
 
 
 def first_pass(
     engine: Engine,
-    tasks: Sequence[tuple[Path, bool]],
+    tasks: Sequence[Task],
     jobs: int,
-    then: Then[T],
+    work: Work[T],
     progress: Progress | None = None,
+    here: Callable[[Task], T | None] | None = None,
 ) -> Iterator[tuple[int, T]]:
-    """Each file's first pass, made `then` of, with its index in `tasks`, as it is done.
-
-    Cache hits are taken in this process first (decoding one costs less than sending
-    it back from a worker); only the misses go to the pool. A cache with no
-    entries yet for these settings has no hit to give: nothing is read for it.
-    """
-    warm = engine.cache is not None and engine.cache.folder.is_dir()
+    """`work` done on each file, with its index in `tasks`, as it is done; what `here`
+    gives (a cache hit) is taken in this process first, the rest goes to the pool."""
     missed: list[int] = []
     done = 0
     for index, task in enumerate(tasks):
-        hit = engine.cached(*task) if warm else None
-        if hit is None:
+        result = here(task) if here is not None else None
+        if result is None:
             missed.append(index)
             continue
         done += 1
-        yield index, then(engine, hit)
-    results = _fresh(engine, [tasks[i] for i in missed], jobs, then)
+        yield index, result
+    results = _fresh(engine, [tasks[i] for i in missed], jobs, work)
     for index, result in zip(missed, results, strict=True):
         done += 1
         if progress is not None:
@@ -724,23 +735,21 @@ def first_pass(
         yield index, result
 
 
-def _fresh(
-    engine: Engine, tasks: Sequence[tuple[Path, bool]], jobs: int, then: Then[T]
-) -> Iterator[T]:
+def _fresh(engine: Engine, tasks: Sequence[Task], jobs: int, work: Work[T]) -> Iterator[T]:
     workers = worker_count(jobs, len(tasks))
     if workers == 1:
-        yield from (then(engine, engine.check_file(path, reported)) for path, reported in tasks)
+        yield from (work(engine, task) for task in tasks)
         return
     with ProcessPoolExecutor(
         workers,
         initializer=_init_worker,
-        initargs=(engine.settings, engine.history, engine.outline, then),
+        initargs=(engine.settings, engine.history, engine.outline, work),
     ) as pool:
         # Small chunks: a chunk's results are held whole in the worker and in this
         # process until the chunk is done; a quarter of a big folder made both grow.
         chunk = max(1, min(CHUNK_FILES, len(tasks) // (workers * 4)))
         try:
-            yield from pool.map(_check_in_worker, tasks, chunksize=chunk)
+            yield from pool.map(_work_in_worker, tasks, chunksize=chunk)
         except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
             stop_pool(pool)
             raise
@@ -801,11 +810,6 @@ def audit_paths(
         excluded=len(files.excluded),
         changed_since=changed_since,
     )
-
-
-Task = tuple[Path, bool]
-"""A file to audit, and whether it is reported (False: loaded only so that the
-repository rules see it, with `--changed-since`)."""
 
 
 def plan(

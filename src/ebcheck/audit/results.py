@@ -126,6 +126,17 @@ DealText = Callable[[DealReport, "Catalogue"], str]
 
 
 @dataclass(frozen=True)
+class DealWriter:
+    """How a streaming format writes a deal (`json_format.WRITER`)."""
+
+    name: str
+    text: DealText
+    sound: Callable[[str], bool] | None = None
+    """Whether a text read back from the result cache is one this format could have
+    written (None: its texts are not kept there)."""
+
+
+@dataclass(frozen=True)
 class Summary:
     deals: int
     invalid: int

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import IO, overload
+from typing import IO, Any, overload
 
 from ebcheck.audit.engine import (
     Engine,
@@ -37,11 +39,11 @@ from ebcheck.audit.engine import (
 from ebcheck.audit.findings import Finding, RuleCrash
 from ebcheck.audit.gate import decide_deal
 from ebcheck.audit.history import VersionFacts
-from ebcheck.audit.results import DealText, StreamedReport, Tally
+from ebcheck.audit.results import Counts, DealText, DealWriter, StreamedReport, Tally
 from ebcheck.audit.settings import Settings
-from ebcheck.deal.enums import Stage
+from ebcheck.deal.enums import Forecast, Stage, Verdict
 from ebcheck.deal.models import DealFile
-from ebcheck.deal.source import FileSourceMap
+from ebcheck.deal.source import FileSourceMap, read_limited
 from ebcheck.ruleapi import LoadedDeal
 
 
@@ -66,6 +68,121 @@ def rendered(deal_text: DealText, engine: Engine, audit: FileAudit) -> Rendered:
         return _rendered(audit, None, "")
     report = decide_deal(engine.judge(audit, (), None), engine.settings.fail_on)
     return _rendered(audit, report.tally(), deal_text(report, engine.catalogue))
+
+
+def render_task(writer: DealWriter, engine: Engine, task: Task) -> Rendered:
+    """A file's first pass, judged and rendered; kept in the result cache, when the
+    format's texts can be, under the file's bytes and what judging and writing read."""
+    path, reported = task
+    cache = engine.cache
+    data = _bytes(path) if cache is not None and writer.sound is not None else None
+    if cache is None or writer.sound is None or data is None:
+        return rendered(writer.text, engine, engine.check_file(path, reported))
+    shown = display_path(path, engine.settings.root)
+    key = cache.derived(cache.key(data, shown, reported), _written_with(writer, engine, path))
+    kept = _decoded(cache.read(key), shown, writer.sound)
+    if kept is not None:
+        return kept
+    done = rendered(writer.text, engine, engine.check_bytes(path, data, reported))
+    if done.tally is None or not done.tally.crashes:
+        cache.write(key, _encoded(done))
+    return done
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return read_limited(path)
+    except OSError:
+        return None
+
+
+def _written_with(writer: DealWriter, engine: Engine, path: Path) -> str:
+    """What a deal's text depends on besides its first pass (and the cache's salt)."""
+    weights = sorted(
+        (severity.value, weight) for severity, weight in engine.settings.weights.items()
+    )
+    return repr(("text", writer.name, engine.settings.fail_on, weights, engine.repo_path(path)))
+
+
+def _encoded(done: Rendered) -> bytes:
+    tally = done.tally
+    kept: dict[str, Any] = {
+        "text": done.text,
+        "deal_id": done.deal_id,
+        "stage": done.stage.value if done.stage is not None else None,
+        "as_of": done.as_of.isoformat(),
+        "tally": None,
+    }
+    if tally is not None:
+        kept["tally"] = [
+            tally.deal_id,
+            tally.verdict.value,
+            tally.fails,
+            tally.is_open,
+            str(tally.amount) if tally.amount is not None else None,
+            tally.currency,
+            tally.forecast.value if tally.forecast is not None else None,
+            [tally.counts.findings, tally.counts.suppressed, tally.counts.baselined],
+            tally.failing,
+        ]
+    return json.dumps(kept, ensure_ascii=False).encode("utf-8")
+
+
+def _decoded(payload: bytes | None, shown: str, sound: Callable[[str], bool]) -> Rendered | None:
+    """A kept rendering, or None when there is none or it is not what `_encoded` writes:
+    an entry is never trusted."""
+    if payload is None:
+        return None
+    try:
+        kept = json.loads(payload)
+        text, deal_id, stage = kept["text"], kept["deal_id"], kept["stage"]
+        if not isinstance(text, str) or not (text == "" or sound(text)):
+            return None
+        if not (_optional(deal_id, str) and _optional(stage, str)):
+            return None
+        as_of = dt.date.fromisoformat(kept["as_of"])
+        tally = _tally(kept["tally"], shown) if kept["tally"] is not None else None
+        if kept["tally"] is not None and tally is None:
+            return None
+        return Rendered(tally, text, shown, deal_id, Stage(stage) if stage else None, as_of)
+    except (ValueError, TypeError, KeyError, RecursionError, InvalidOperation):
+        return None
+
+
+def _tally(kept: Any, shown: str) -> Tally | None:
+    deal_id, verdict, fails, is_open, amount, currency, forecast, counts, failing = kept
+    numbers = [*counts, failing]
+    if not (
+        _optional(deal_id, str)
+        and isinstance(fails, bool)
+        and isinstance(is_open, bool)
+        and _optional(amount, str)
+        and _optional(currency, str)
+        and _optional(forecast, str)
+        and len(counts) == 3
+        and all(type(n) is int and n >= 0 for n in numbers)
+    ):
+        return None
+    value = Decimal(amount) if amount is not None else None
+    if value is not None and not value.is_finite():
+        return None
+    return Tally(
+        shown,
+        deal_id,
+        Verdict(verdict),
+        fails,
+        is_open,
+        value,
+        currency,
+        Forecast(forecast) if forecast is not None else None,
+        Counts(*counts),
+        failing,
+        (),
+    )
+
+
+def _optional(value: Any, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
 
 
 def _rendered(audit: FileAudit, tally: Tally | None, text: str) -> Rendered:
@@ -120,7 +237,7 @@ class Spool:
 def stream_paths(
     paths: Sequence[Path],
     settings: Settings,
-    deal_text: DealText,
+    writer: DealWriter,
     *,
     changed_since: str | None = None,
     skip_non_deals: bool = False,
@@ -128,7 +245,7 @@ def stream_paths(
     progress: Progress | None = None,
     history: Mapping[str, tuple[VersionFacts, ...]] | None = None,
 ) -> StreamedReport:
-    """`audit_paths` for a format that writes a deal at a time (`deal_text`), without
+    """`audit_paths` for a format that writes a deal at a time (`writer`), without
     a baseline: the deals' texts wait in a scratch file, not in memory."""
     engine = Engine.create(settings, history, outline=True)
     files, planned = plan(paths, settings, changed_since, skip_non_deals)
@@ -138,14 +255,14 @@ def stream_paths(
     del files, planned  # a path object is several times its text
     spool = Spool()
     with fewer_collections():
-        kept = _first_pass(engine, tasks, jobs, deal_text, spool, progress)
-        redone = _repository_pass(engine, tasks, kept, deal_text)
+        kept = _first_pass(engine, tasks, jobs, writer, spool, progress)
+        redone = _repository_pass(engine, tasks, kept, writer.text)
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
         tuple(tally for tally in tallies if tally is not None),
         _texts(spool, kept, {i: r.text for i, r in redone.items()}),
-        deal_text,
+        writer.text,
         skipped=skipped,
         excluded=excluded,
         fail_on=settings.fail_on,
@@ -158,12 +275,14 @@ def _first_pass(
     engine: Engine,
     tasks: Sequence[Task],
     jobs: int,
-    deal_text: DealText,
+    writer: DealWriter,
     spool: Spool,
     progress: Progress | None,
 ) -> list[_Kept]:
     kept: list[_Kept | None] = [None] * len(tasks)
-    for index, done in first_pass(engine, tasks, jobs, partial(rendered, deal_text), progress):
+    # A rendered deal is small to send back: the workers take cache hits too.
+    work = partial(render_task, writer)
+    for index, done in first_pass(engine, tasks, jobs, work, progress):
         offset, length = spool.add(done.text)
         kept[index] = _Kept(
             done.tally, done.shown, done.deal_id, done.stage, done.as_of, offset, length

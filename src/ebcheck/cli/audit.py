@@ -19,7 +19,7 @@ from ebcheck.cli.request import AuditRequest
 from ebcheck.cli.stdin import STDIN_PATH, audit_stdin
 from ebcheck.deal.source import NotRegularFile
 from ebcheck.errors import EbcheckError
-from ebcheck.reports import Format, RenderOptions, deal_text, render_chunks
+from ebcheck.reports import Format, RenderOptions, deal_writer, render_chunks
 from ebcheck.version import __version__
 
 if TYPE_CHECKING:
@@ -140,14 +140,14 @@ def _audit(
     if STDIN_PATH in request.paths:
         return audit_stdin(request, settings)
     supplied = dict(facts(history)) if history is not None else None
-    written = deal_text(request.fmt) if stream and settings.baseline is None else None
-    if written is not None:
+    writer = deal_writer(request.fmt) if stream and settings.baseline is None else None
+    if writer is not None:
         from ebcheck.audit.stream import stream_paths
 
         return stream_paths(
             request.paths,
             settings,
-            written,
+            writer,
             changed_since=request.changed_since,
             skip_non_deals=request.skip_non_deals,
             jobs=request.jobs,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from ebcheck.audit.results import AnyReport, AuditReport, DealText
+    from ebcheck.audit.results import AnyReport, AuditReport, DealWriter
     from ebcheck.i18n import Catalogue
 
 
@@ -74,8 +74,8 @@ def render_chunks(report: AnyReport, fmt: Format, options: RenderOptions) -> Ite
         yield formatter(fmt)(report, options)
 
 
-def deal_text(fmt: Format) -> DealText | None:
-    """The function a streaming format writes one deal's text with, if it streams."""
+def deal_writer(fmt: Format) -> DealWriter | None:
+    """How a streaming format writes one deal, if it streams."""
     module = import_module(f"ebcheck.reports.{fmt.value}_format")
-    written: DealText | None = getattr(module, "deal_text", None)
-    return written
+    writer: DealWriter | None = getattr(module, "WRITER", None)
+    return writer

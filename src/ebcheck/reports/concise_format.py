@@ -14,10 +14,11 @@ finding. No colour; control characters in user text are replaced.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AnyReport, DealReport
+from ebcheck.audit.results import AnyReport, DealReport, DealWriter
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import no_deals, verdict_counts
@@ -71,6 +72,22 @@ def summary_line(report: AnyReport, words: Catalogue) -> str:
 def deal_text(deal: DealReport, words: Catalogue) -> str:
     """One deal's lines: a line per finding (none for a deal without findings)."""
     return "".join(finding_line(deal.path, f) + "\n" for f in deal.findings)
+
+
+# A finding line: the path (its `:` encoded), line and column, then rule and severity.
+_LINE = re.compile(r"[^:\n]*:-?[0-9]+:-?[0-9]+: \S+ \[[a-z]+\] .*")
+
+
+def sound_text(text: str) -> bool:
+    """Whether `text`, read back from the result cache, is a deal's lines as this
+    format writes them: finding lines, every one already made safe."""
+    lines = text.split("\n")
+    return lines[-1] == "" and all(
+        _LINE.fullmatch(line) and clean(line) == line for line in lines[:-1]
+    )
+
+
+WRITER = DealWriter("concise", deal_text, sound_text)
 
 
 def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from ebcheck.audit.findings import Finding, Suppressed
-from ebcheck.audit.results import AnyReport, AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions, jsontext
 
@@ -91,6 +92,18 @@ _DEAL_MARGIN = "    "  # a deal is an item of the top-level object's "deals" lis
 def deal_text(deal: DealReport, words: Catalogue) -> str:
     """One deal's item of the report's "deals" list, as `chunks` writes it."""
     return jsontext.dumps(deal_dict(deal), _DEAL_MARGIN)
+
+
+def sound_text(text: str) -> bool:
+    """Whether `text`, read back from the result cache, is a deal item this format
+    writes: one JSON object (so it cannot break the document it goes into)."""
+    try:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+WRITER = DealWriter("json", deal_text, sound_text)
 
 
 def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:

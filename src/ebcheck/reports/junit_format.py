@@ -34,7 +34,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AnyReport, DealReport, StreamedReport, Tally
+from ebcheck.audit.results import AnyReport, DealReport, DealWriter, StreamedReport, Tally
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
@@ -156,6 +156,9 @@ def suite_counts(tally: Tally) -> tuple[int, int, int]:
     errors += len(tally.crashes)
     passing = 0 if failures or errors else 1
     return failures + errors + passing, failures, errors
+
+
+WRITER = DealWriter("junit", deal_text)
 
 
 def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
