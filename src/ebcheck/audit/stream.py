@@ -291,7 +291,7 @@ def _first_pass(
 
 
 def _repository_pass(
-    engine: Engine, tasks: Sequence[Task], kept: Sequence[_Kept], deal_text: DealText
+    engine: Engine, tasks: _Tasks, kept: Sequence[_Kept], deal_text: DealText
 ) -> dict[int, Rendered]:
     """The deals a repository rule found something in (or crashed on), audited
     again with it, by index."""
@@ -346,12 +346,15 @@ class _Tasks(Sequence[Task]):
     def __iter__(self) -> Iterator[Task]:
         return (self[i] for i in range(len(self)))
 
+    def path_text(self, index: int) -> str:
+        return self._paths[index]
+
 
 class _LoadedDeals(Sequence[LoadedDeal]):
     """Every loaded deal as the repository rules see it, made as each is read: in a
     streamed audit a deal is its id and stage alone (`ruleapi.LoadedDeal` says so)."""
 
-    def __init__(self, tasks: Sequence[Task], kept: Sequence[_Kept]) -> None:
+    def __init__(self, tasks: _Tasks, kept: Sequence[_Kept]) -> None:
         self._tasks = tasks
         self._kept = kept
         self._loaded = [i for i, entry in enumerate(kept) if entry.deal_id is not None]
@@ -372,7 +375,7 @@ class _LoadedDeals(Sequence[LoadedDeal]):
         return LoadedDeal(
             entry.shown,
             DealFile.identified(entry.deal_id, entry.stage, entry.as_of),
-            FileSourceMap(self._tasks[at][0]),
+            FileSourceMap(self._tasks.path_text(at)),
             entry.as_of,
         )
 

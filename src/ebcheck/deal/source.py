@@ -48,7 +48,7 @@ class NotRegularFile(OSError):
     """The path names a FIFO, a device or a socket: reading it could block or never end."""
 
 
-def read_limited(path: FilePath, limit: int = MAX_BYTES) -> bytes:
+def read_limited(path: str | FilePath, limit: int = MAX_BYTES) -> bytes:
     """At most `limit` + 1 bytes of the regular file `path` (symbolic links followed).
 
     One byte over the limit is enough to tell the file is too big. The file is
@@ -349,7 +349,7 @@ class FileSourceMap(SourceMap):
     audit.
     """
 
-    def __init__(self, path: FilePath) -> None:  # the fields come on first use
+    def __init__(self, path: str | FilePath) -> None:  # the fields come on first use
         self._path = path
 
     def __getattr__(self, name: str) -> Any:
