@@ -158,9 +158,15 @@ def main() -> None:
                 no_cache,
             )
         )
+        # Flat memory: the same JSON run on twice the files should hardly need more.
+        memory = [measure(json_big, no_cache)[1], measure(json_double, no_cache)[1]]
     print(f"{'case':<58} {'ebcheck':>9} {'floor':>9} {'ratio':>7} {'peak RSS':>10}")
     for label, mine, base, peak in rows:
         print(f"{label:<58} {mine:>8.2f}s {base:>8.2f}s {mine / base:>6.2f}x {peak / 1024:>8.0f}MB")
+    print(
+        f"peak memory, json: {args.deals:,} files {memory[0] / 1024:.0f} MB, "
+        f"{args.deals * 2:,} files {memory[1] / 1024:.0f} MB ({memory[1] / memory[0]:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -293,14 +293,12 @@ def test_a_warm_run_writes_the_kept_texts_without_judging_again(
     [
         {"text": "not json at all"},
         {"text": '["a list, not a deal"]'},
-        {"tally": ["HD-1", "splendid", False, True, None, None, None, [0, 0, 0], 0]},
-        {"tally": ["HD-1", "ready", "no", True, None, None, None, [0, 0, 0], 0]},
-        {"tally": ["HD-1", "ready", False, True, "NaN", None, None, [0, 0, 0], 0]},
-        {"tally": ["HD-1", "ready", False, True, None, None, None, [-1, 0, 0], 0]},
+        {"tally": None, "text": ""},  # a reported file with no tally would vanish
+        {"stage": None},  # an id without a stage
         {"stage": "somewhere"},
         {"as_of": "yesterday"},
     ],
-    ids=["text", "not-an-object", "verdict", "fails", "amount", "count", "stage", "as-of"],
+    ids=["text", "not-an-object", "no-tally", "no-stage", "stage", "as-of"],
 )
 def test_a_kept_text_that_is_not_sound_is_written_again(
     deals: Path, runner: CliRunner, forgery: dict[str, object]
@@ -310,7 +308,71 @@ def test_a_kept_text_that_is_not_sound_is_written_again(
     for entry, payload in _texts(deals.parent):
         _forge(entry, {**payload, **forgery})
     assert run(runner, "-f", "json") == expected
-    assert all(payload != {**payload, **forgery} for _, payload in _texts(deals.parent))
+    # written again: the deals the forgery changed no longer hold it
+    assert any(payload != {**payload, **forgery} for _, payload in _texts(deals.parent))
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"verdict": "splendid"},
+        {"is_open": "no"},
+        {"amount": "NaN"},
+        {"amount": "1e999999999"},  # a sum past any limit
+        {"amount": "-1e30"},
+        {"currency": "C" * 100_000},
+        {"currency": "\x1b[31mCNY"},
+        {"severities": ["catastrophic"]},
+    ],
+    ids=["verdict", "open", "nan", "huge", "negative", "long-currency", "escape", "severity"],
+)
+def test_a_kept_tally_out_of_bounds_is_not_taken(
+    deals: Path, runner: CliRunner, field: dict[str, object]
+) -> None:
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    for entry, payload in _texts(deals.parent):
+        kept = list(payload["tally"])  # type: ignore[call-overload]
+        names = ["deal_id", "verdict", "is_open", "amount", "currency", "forecast", "severities"]
+        for name, value in field.items():
+            kept[names.index(name)] = value
+        _forge(entry, {**payload, "tally": kept})
+    assert run(runner, "-f", "json") == expected
+
+
+def test_a_kept_text_must_say_what_its_tally_says(deals: Path, runner: CliRunner) -> None:
+    """A text and a tally that disagree (the broken file's text under a tally that says
+    it is ready, or another deal's text) are not taken: the summary would lie."""
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    kept = _texts(deals.parent)
+    for (entry, payload), (_, other) in zip(kept, [*kept[1:], kept[0]], strict=True):
+        _forge(entry, {**payload, "text": other["text"]})
+    assert run(runner, "-f", "json") == expected
+    for entry, payload in _texts(deals.parent):
+        tally = list(payload["tally"])  # type: ignore[call-overload]
+        tally[1] = "ready" if tally[1] != "ready" else "not_ready"
+        _forge(entry, {**payload, "tally": tally})
+    assert run(runner, "-f", "json") == expected
+
+
+def test_a_kept_json_text_in_another_layout_or_with_raw_controls_is_not_taken(
+    deals: Path, runner: CliRunner
+) -> None:
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    kept = _texts(deals.parent)
+    for entry, payload in kept:
+        text = str(payload["text"])
+        item = json.loads(text)
+        _forge(entry, {**payload, "text": json.dumps(item)})  # the same object, one line
+    assert run(runner, "-f", "json") == expected
+    for entry, payload in _texts(deals.parent):
+        text = str(payload["text"]).replace('"name": "', '"name": "\u009b31m', 1)
+        _forge(entry, {**payload, "text": text})
+    result = run(runner, "-f", "json")
+    assert result == expected
+    assert "\u009b" not in result[1]
 
 
 def test_a_concise_text_with_a_control_character_is_not_taken(
@@ -318,9 +380,20 @@ def test_a_concise_text_with_a_control_character_is_not_taken(
 ) -> None:
     expected = run(runner, "-f", "concise", "--no-cache")
     run(runner, "-f", "concise")
-    forged = "deals/a.yaml:1:1: EB002 [critical] \x1b]0;owned\x07\n"
     for entry, payload in _texts(deals.parent):
-        _forge(entry, {**payload, "text": forged})
+        lines = str(payload["text"]).splitlines(keepends=True)
+        forged = [line.replace("] ", "] \x1b]0;owned\x07", 1) for line in lines]
+        _forge(entry, {**payload, "text": "".join(forged)})
+    assert run(runner, "-f", "concise") == expected
+
+
+def test_a_concise_text_naming_another_file_is_not_taken(deals: Path, runner: CliRunner) -> None:
+    expected = run(runner, "-f", "concise", "--no-cache")
+    run(runner, "-f", "concise")
+    for entry, payload in _texts(deals.parent):
+        lines = str(payload["text"]).splitlines(keepends=True)
+        forged = ["deals/other.yaml:" + line.split(":", 1)[1] for line in lines]
+        _forge(entry, {**payload, "text": "".join(forged)})
     assert run(runner, "-f", "concise") == expected
 
 

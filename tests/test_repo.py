@@ -218,6 +218,22 @@ def test_changed_since_audits_only_changed_files_but_sees_every_id(
     assert "unknown git ref 'no-such-ref'" in bad.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_o_never_overwrites_a_deal_loaded_only_for_the_repository_rules(
+    runner: CliRunner, repo: Path, write: Write, fmt: str
+) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "deals")
+    write("deals/east/new.yaml", READY.replace("HD-2026-031", "N-1"))
+    unchanged = repo / "deals/east/hd-031.yaml"
+    before = unchanged.read_bytes()
+    result = runner.invoke(
+        app, ["audit", "--changed-since", "HEAD", "-f", fmt, "-o", str(unchanged)]
+    )
+    assert result.exit_code == 2, result.output
+    assert unchanged.read_bytes() == before
+
+
 def test_ci_formats_use_repository_relative_paths_from_any_folder(
     runner: CliRunner, repo: Path
 ) -> None:

@@ -6,6 +6,10 @@ deals a repository rule finds something in (a duplicate id) and for suppressions
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ebcheck.audit import stream
 from ebcheck.audit.engine import PARALLEL_THRESHOLD, audit_paths, words_for
 from ebcheck.audit.results import StreamedReport
 from ebcheck.audit.settings import Settings
@@ -160,3 +165,45 @@ def test_a_repository_rule_sees_only_the_id_and_stage_of_a_streamed_deal() -> No
     other = DealFile.identified("C-1", Stage.DISCOVERY, None)
     assert deal.deal.id == "HD-2026-031"  # each copy is its own
     assert other.deal.id == "C-1"
+
+
+def test_a_full_scratch_folder_keeps_the_texts_in_memory(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ulimit -f` or a full disk while the texts are written: the run goes on in memory
+    with what was written so far, and the report is whole."""
+    expected, _ = _whole_and_streamed(folder, Format.JSON, jobs=1)
+    written = {"bytes": 0}
+
+    def full(fd: int, data: bytes) -> None:
+        if written["bytes"] + len(data) > 3000:
+            os.write(fd, data[:100])  # a short write, then the error
+            raise OSError(27, "File too large")
+        written["bytes"] += os.write(fd, data)
+
+    monkeypatch.setattr(stream, "write_all", full)
+    _, streamed = _whole_and_streamed(folder, Format.JSON, jobs=1)
+    assert written["bytes"] > 0  # some texts were on disk before it filled
+    assert streamed == expected
+
+
+def test_a_file_size_limit_still_gives_the_whole_report_or_an_error(tmp_path: Path) -> None:
+    """With `ulimit -f` the scratch file cannot grow either: the report is whole, or
+    stdout's own failure is said, never an internal error."""
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    for n in range(40):
+        (deals / f"d{n:02}.yaml").write_text(READY.replace("HD-2026-031", f"L-{n}"), "utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ebcheck", "audit", "-f", "json", "--no-cache", str(deals)],
+        capture_output=True,
+        preexec_fn=limit,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr  # every deal is ready
+    assert json.loads(result.stdout)["summary"]["deals"] == 40
+    assert b"internal error" not in result.stderr

@@ -374,6 +374,7 @@ class Engine:
                 for a in (*self.rules, *self.repo_rules, *self.review_rules, *self.core.values())
             ),
             default_currency=self.settings.default_currency,
+            read=tuple(audit.shown for audit in audits),
         )
         return decide(report, self.settings.fail_on)
 
@@ -649,7 +650,8 @@ def display_path(path: Path, root: Path) -> str:
 _worker: dict[str, Any] = {}
 
 T = TypeVar("T")
-Work = Callable[["Engine", Task], T]
+TaskT = TypeVar("TaskT")
+Work = Callable[["Engine", TaskT], T]
 """What a first pass makes of one file where it runs, and sends back (`check_task`;
 a streamed audit renders it there): a picklable function."""
 
@@ -662,7 +664,7 @@ def _init_worker(
     settings: Settings,
     history: Mapping[str, tuple[VersionFacts, ...]],
     outline: bool,
-    work: Work[Any],
+    work: Work[Any, Any],
 ) -> None:
     worker_signals()
     _worker["engine"] = Engine.create(settings, history, outline)
@@ -670,7 +672,7 @@ def _init_worker(
     _collect_rarely()
 
 
-def _work_in_worker(task: Task) -> Any:
+def _work_in_worker(task: Any) -> Any:
     return _worker["work"](_worker["engine"], task)
 
 
@@ -710,11 +712,11 @@ def check_files(
 
 def first_pass(
     engine: Engine,
-    tasks: Sequence[Task],
+    tasks: Sequence[TaskT],
     jobs: int,
-    work: Work[T],
+    work: Work[TaskT, T],
     progress: Progress | None = None,
-    here: Callable[[Task], T | None] | None = None,
+    here: Callable[[TaskT], T | None] | None = None,
 ) -> Iterator[tuple[int, T]]:
     """`work` done on each file, with its index in `tasks`, as it is done; what `here`
     gives (a cache hit) is taken in this process first, the rest goes to the pool."""
@@ -735,7 +737,7 @@ def first_pass(
         yield index, result
 
 
-def _fresh(engine: Engine, tasks: Sequence[Task], jobs: int, work: Work[T]) -> Iterator[T]:
+def _fresh(engine: Engine, tasks: Sequence[TaskT], jobs: int, work: Work[TaskT, T]) -> Iterator[T]:
     workers = worker_count(jobs, len(tasks))
     if workers == 1:
         yield from (work(engine, task) for task in tasks)

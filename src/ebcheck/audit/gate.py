@@ -46,25 +46,30 @@ def failing_findings(
     at or above it; at `never`, none. Files that could not be loaded are not
     judged here: they fail the run whatever the level but `never`.
     """
+    return tuple(f for f in findings if finding_fails(gate, f.severity, fail_on))
+
+
+def finding_fails(gate: Verdict, severity: Severity, fail_on: str) -> bool:
+    """Whether a finding of `severity` in a deal judged `gate` fails under `fail_on`."""
     if fail_on == "never" or gate is Verdict.INVALID:
-        return ()
+        return False
     if fail_on in VERDICT_LEVELS:
-        return tuple(findings) if verdict_fails(gate, fail_on) else ()
-    level = Severity(fail_on)
-    return tuple(f for f in findings if f.severity.at_least(level))
+        return verdict_fails(gate, fail_on)
+    return severity.at_least(Severity(fail_on))
 
 
-def deal_fails(gate: Verdict, failing: Sequence[Finding], fail_on: str) -> bool:
-    """Whether this deal makes the run fail (exit 1)."""
+def deal_fails(gate: Verdict, failing: bool, fail_on: str) -> bool:
+    """Whether this deal makes the run fail (exit 1); `failing`: some finding fails."""
     if fail_on == "never":
         return False
-    return gate is Verdict.INVALID or bool(failing) or verdict_fails(gate, fail_on)
+    return gate is Verdict.INVALID or failing or verdict_fails(gate, fail_on)
 
 
 def decide_deal(deal: DealReport, fail_on: str) -> DealReport:
     failing = failing_findings(deal.gate, deal.findings, fail_on)
     # `failing` keeps the order of `deal.findings`, which is already sorted.
-    return replace(deal, failing=failing, fails=deal_fails(deal.gate, failing, fail_on))
+    fails = deal_fails(deal.gate, bool(failing), fail_on)
+    return replace(deal, failing=failing, fails=fails)
 
 
 def decide(report: AuditReport, fail_on: str) -> AuditReport:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ebcheck.audit.findings import Finding, RuleCrash, Suppressed
 from ebcheck.deal import money
-from ebcheck.deal.enums import Forecast, Verdict
+from ebcheck.deal.enums import Forecast, Severity, Verdict
 from ebcheck.deal.models import DealFile
 
 if TYPE_CHECKING:
@@ -131,9 +131,10 @@ class DealWriter:
 
     name: str
     text: DealText
-    sound: Callable[[str], bool] | None = None
+    sound: Callable[[str, Tally, Sequence[Severity]], bool] | None = None
     """Whether a text read back from the result cache is one this format could have
-    written (None: its texts are not kept there)."""
+    written for that tally and those findings' severities (None: its texts are not
+    kept there)."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,9 @@ class AuditReport:
     changed_since: str | None = None
     """`--changed-since REF`: only deals changed since REF were judged (reports say
     so when there were none)."""
+    read: tuple[str, ...] = ()
+    """Every file the audit read, as shown, reported or not (`--changed-since` reads
+    them all): `-o` must be none of them."""
 
     @property
     def fails(self) -> bool:
@@ -283,6 +287,8 @@ class StreamedReport:
     changed_since: str | None = None
     stale_baseline: tuple[tuple[str, str, str, str], ...] = ()
     """Always empty: a run with a baseline is not streamed."""
+    read: tuple[str, ...] = ()
+    """Every file the audit read, as shown, reported or not."""
 
     @property
     def deals(self) -> tuple[Tally, ...]:

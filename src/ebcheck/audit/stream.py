@@ -15,20 +15,20 @@ depends on the order deals take them in, and takes all of them at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import io
-import json
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import IO, overload
 
+from ebcheck.atomic import write_all
 from ebcheck.audit.engine import (
     Engine,
-    FileAudit,
     Progress,
     Task,
     display_path,
@@ -37,159 +37,14 @@ from ebcheck.audit.engine import (
     plan,
 )
 from ebcheck.audit.findings import Finding, RuleCrash
-from ebcheck.audit.gate import decide_deal
 from ebcheck.audit.history import VersionFacts
-from ebcheck.audit.results import Counts, DealText, DealWriter, StreamedReport, Tally
+from ebcheck.audit.rendered import Rendered, render_task, rendered
+from ebcheck.audit.results import DealText, DealWriter, StreamedReport, Tally
 from ebcheck.audit.settings import Settings
-from ebcheck.deal.enums import Forecast, Stage, Verdict
+from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
-from ebcheck.deal.source import FileSourceMap, read_limited
+from ebcheck.deal.source import FileSourceMap
 from ebcheck.ruleapi import LoadedDeal
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A file's first pass, judged and rendered where it ran: what is sent back."""
-
-    tally: Tally | None
-    """None for a file loaded only for the repository rules (`--changed-since`)."""
-    text: str
-    shown: str
-    deal_id: str | None
-    """The loaded deal's id (None: the file did not load; repository rules skip it)."""
-    stage: Stage | None
-    as_of: dt.date
-
-
-def rendered(deal_text: DealText, engine: Engine, audit: FileAudit) -> Rendered:
-    """`audit` judged as if no repository rule finds anything in it (most deals),
-    and its text."""
-    if not audit.reported:
-        return _rendered(audit, None, "")
-    report = decide_deal(engine.judge(audit, (), None), engine.settings.fail_on)
-    return _rendered(audit, report.tally(), deal_text(report, engine.catalogue))
-
-
-def render_task(writer: DealWriter, engine: Engine, task: Task) -> Rendered:
-    """A file's first pass, judged and rendered; kept in the result cache, when the
-    format's texts can be, under the file's bytes and what judging and writing read."""
-    path, reported = task
-    cache = engine.cache
-    data = _bytes(path) if cache is not None and writer.sound is not None else None
-    if cache is None or writer.sound is None or data is None:
-        return rendered(writer.text, engine, engine.check_file(path, reported))
-    shown = display_path(path, engine.settings.root)
-    key = cache.derived(cache.key(data, shown, reported), _written_with(writer, engine, path))
-    kept = _decoded(cache.read(key), shown, writer.sound)
-    if kept is not None:
-        return kept
-    done = rendered(writer.text, engine, engine.check_bytes(path, data, reported))
-    if done.tally is None or not done.tally.crashes:
-        cache.write(key, _encoded(done))
-    return done
-
-
-def _bytes(path: Path) -> bytes | None:
-    try:
-        return read_limited(path)
-    except OSError:
-        return None
-
-
-def _written_with(writer: DealWriter, engine: Engine, path: Path) -> str:
-    """What a deal's text depends on besides its first pass (and the cache's salt)."""
-    weights = sorted(
-        (severity.value, weight) for severity, weight in engine.settings.weights.items()
-    )
-    return repr(("text", writer.name, engine.settings.fail_on, weights, engine.repo_path(path)))
-
-
-def _encoded(done: Rendered) -> bytes:
-    tally = done.tally
-    kept: dict[str, Any] = {
-        "text": done.text,
-        "deal_id": done.deal_id,
-        "stage": done.stage.value if done.stage is not None else None,
-        "as_of": done.as_of.isoformat(),
-        "tally": None,
-    }
-    if tally is not None:
-        kept["tally"] = [
-            tally.deal_id,
-            tally.verdict.value,
-            tally.fails,
-            tally.is_open,
-            str(tally.amount) if tally.amount is not None else None,
-            tally.currency,
-            tally.forecast.value if tally.forecast is not None else None,
-            [tally.counts.findings, tally.counts.suppressed, tally.counts.baselined],
-            tally.failing,
-        ]
-    return json.dumps(kept, ensure_ascii=False).encode("utf-8")
-
-
-def _decoded(payload: bytes | None, shown: str, sound: Callable[[str], bool]) -> Rendered | None:
-    """A kept rendering, or None when there is none or it is not what `_encoded` writes:
-    an entry is never trusted."""
-    if payload is None:
-        return None
-    try:
-        kept = json.loads(payload)
-        text, deal_id, stage = kept["text"], kept["deal_id"], kept["stage"]
-        if not isinstance(text, str) or not (text == "" or sound(text)):
-            return None
-        if not (_optional(deal_id, str) and _optional(stage, str)):
-            return None
-        as_of = dt.date.fromisoformat(kept["as_of"])
-        tally = _tally(kept["tally"], shown) if kept["tally"] is not None else None
-        if kept["tally"] is not None and tally is None:
-            return None
-        return Rendered(tally, text, shown, deal_id, Stage(stage) if stage else None, as_of)
-    except (ValueError, TypeError, KeyError, RecursionError, InvalidOperation):
-        return None
-
-
-def _tally(kept: Any, shown: str) -> Tally | None:
-    deal_id, verdict, fails, is_open, amount, currency, forecast, counts, failing = kept
-    numbers = [*counts, failing]
-    if not (
-        _optional(deal_id, str)
-        and isinstance(fails, bool)
-        and isinstance(is_open, bool)
-        and _optional(amount, str)
-        and _optional(currency, str)
-        and _optional(forecast, str)
-        and len(counts) == 3
-        and all(type(n) is int and n >= 0 for n in numbers)
-    ):
-        return None
-    value = Decimal(amount) if amount is not None else None
-    if value is not None and not value.is_finite():
-        return None
-    return Tally(
-        shown,
-        deal_id,
-        Verdict(verdict),
-        fails,
-        is_open,
-        value,
-        currency,
-        Forecast(forecast) if forecast is not None else None,
-        Counts(*counts),
-        failing,
-        (),
-    )
-
-
-def _optional(value: Any, kind: type) -> bool:
-    return value is None or isinstance(value, kind)
-
-
-def _rendered(audit: FileAudit, tally: Tally | None, text: str) -> Rendered:
-    deal = audit.loaded.deal
-    if deal is None:
-        return Rendered(tally, text, audit.shown, None, None, audit.as_of)
-    return Rendered(tally, text, audit.shown, deal.deal.id, deal.deal.stage, audit.as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +65,13 @@ class Spool:
 
     def __init__(self) -> None:
         self._file: IO[bytes]
+        self._on_disk = True
         try:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+            # Unbuffered: a write that fails (a full disk, `ulimit -f`) leaves nothing
+            # pending that closing the file would try to write again.
+            self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - see `close`
         except OSError:  # no writable scratch folder: memory will do
-            self._file = io.BytesIO()
+            self._in_memory(b"")
 
     def add(self, text: str) -> tuple[int, int]:
         """Where `text` was written: its offset and length in bytes."""
@@ -221,17 +79,38 @@ class Spool:
             return 0, 0
         data = text.encode("utf-8", "surrogatepass")
         offset = self._file.seek(0, io.SEEK_END)
+        if self._on_disk:
+            try:
+                write_all(self._file.fileno(), data)
+                return offset, len(data)
+            except OSError:  # the scratch folder is full: go on in memory
+                self._file.seek(0)
+                self._in_memory(self._file.read(offset))
         self._file.write(data)
         return offset, len(data)
+
+    def _in_memory(self, written: bytes) -> None:
+        if self._on_disk and hasattr(self, "_file"):
+            with contextlib.suppress(OSError):
+                self._file.close()
+        self._file, self._on_disk = io.BytesIO(written), False
+        self._file.seek(0, io.SEEK_END)
 
     def read(self, offset: int, length: int) -> str:
         if not length:
             return ""
         self._file.seek(offset)
-        return self._file.read(length).decode("utf-8", "surrogatepass")
+        data = self._file.read(length)
+        while len(data) < length:  # an unbuffered read may return less
+            more = self._file.read(length - len(data))
+            if not more:
+                raise OSError(errno.EIO, "the scratch file was cut short")
+            data += more
+        return data.decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
-        self._file.close()
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 def stream_paths(
@@ -256,7 +135,7 @@ def stream_paths(
     spool = Spool()
     with fewer_collections():
         kept = _first_pass(engine, tasks, jobs, writer, spool, progress)
-        redone = _repository_pass(engine, tasks, kept, writer.text)
+        redone = _repository_pass(engine, tasks, kept, writer, jobs)
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
@@ -268,6 +147,7 @@ def stream_paths(
         fail_on=settings.fail_on,
         default_currency=settings.default_currency,
         changed_since=changed_since,
+        read=tuple(entry.shown for entry in kept),
     )
 
 
@@ -291,37 +171,40 @@ def _first_pass(
 
 
 def _repository_pass(
-    engine: Engine, tasks: _Tasks, kept: Sequence[_Kept], deal_text: DealText
+    engine: Engine, tasks: _Tasks, kept: Sequence[_Kept], writer: DealWriter, jobs: int
 ) -> dict[int, Rendered]:
     """The deals a repository rule found something in (or crashed on), audited
-    again with it, by index."""
+    again with it (in the pool, when there are many), by index."""
     if not engine.repo_rules:
         return {}
     deals = _LoadedDeals(tasks, kept)
     first = next((entry.shown for entry in kept if entry.tally is not None), None)
     found, crashed = engine.repository_findings(deals, first)
-    redone: dict[int, Rendered] = {}
-    for index, entry in enumerate(kept):
-        if entry.tally is None or not (entry.shown in found or entry.shown in crashed):
-            continue
-        path, reported = tasks[index]
-        audit = engine.check_file(path, reported)
-        redone[index] = _judged_again(
-            engine, audit, found.get(entry.shown, []), crashed.get(entry.shown, []), deal_text
-        )
-    return redone
+    again = [
+        index
+        for index, entry in enumerate(kept)
+        if entry.tally is not None and (entry.shown in found or entry.shown in crashed)
+    ]
+    work = [
+        (*tasks[i], tuple(found.get(kept[i].shown, ())), tuple(crashed.get(kept[i].shown, ())))
+        for i in again
+    ]
+    done = first_pass(engine, work, jobs, partial(_judged_again, writer.text))
+    return {again[number]: result for number, result in done}
 
 
-def _judged_again(
-    engine: Engine,
-    audit: FileAudit,
-    found: Sequence[Finding],
-    crashed: Sequence[RuleCrash],
-    deal_text: DealText,
-) -> Rendered:
+def _judged_again(deal_text: DealText, engine: Engine, task: _Again) -> Rendered:
+    path, reported, found, crashed = task
+    audit = engine.check_file(path, reported)
+    deal = audit.loaded.deal
+    if deal is None:  # broken since its first pass: what was found there no longer holds
+        found = ()
     audit = replace(audit, crashes=(*audit.crashes, *crashed))
-    report = decide_deal(engine.judge(audit, found, None), engine.settings.fail_on)
-    return _rendered(audit, report.tally(), deal_text(report, engine.catalogue))
+    return rendered(deal_text, engine, audit, found)
+
+
+_Again = tuple[Path, bool, tuple[Finding, ...], tuple[RuleCrash, ...]]
+"""A deal to audit again, with what the repository rules found in it and crashed on."""
 
 
 class _Tasks(Sequence[Task]):
@@ -357,7 +240,11 @@ class _LoadedDeals(Sequence[LoadedDeal]):
     def __init__(self, tasks: _Tasks, kept: Sequence[_Kept]) -> None:
         self._tasks = tasks
         self._kept = kept
-        self._loaded = [i for i, entry in enumerate(kept) if entry.deal_id is not None]
+        self._loaded = [
+            i
+            for i, entry in enumerate(kept)
+            if entry.deal_id is not None and entry.stage is not None
+        ]
 
     def __len__(self) -> int:
         return len(self._loaded)
@@ -371,7 +258,8 @@ class _LoadedDeals(Sequence[LoadedDeal]):
             return [self[i] for i in range(len(self))[index]]
         at = self._loaded[index]
         entry = self._kept[at]
-        assert entry.deal_id is not None and entry.stage is not None  # noqa: S101 - loaded deals
+        if entry.deal_id is None or entry.stage is None:  # never listed: for the type checker
+            raise IndexError(index)
         return LoadedDeal(
             entry.shown,
             DealFile.identified(entry.deal_id, entry.stage, entry.as_of),

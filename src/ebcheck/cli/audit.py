@@ -104,7 +104,9 @@ def _check_output(output: Path | None, inputs: list[Path | None]) -> None:
 
 
 def _deal_paths(report: AnyReport, settings: Settings) -> list[Path | None]:
-    return [settings.root / deal.path for deal in report.deals]
+    """Every file the audit read: those it reports and those it only loaded."""
+    shown = dict.fromkeys([*(deal.path for deal in report.deals), *report.read])
+    return [settings.root / path for path in shown]
 
 
 @overload

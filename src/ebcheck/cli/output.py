@@ -9,7 +9,8 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ebcheck.atomic import replace_file, write_all
@@ -150,22 +151,33 @@ def write_stdout(text: str | Iterable[str], *, utf8: bool = False) -> None:
     # One encoder for every part: a stateful encoding (`utf-8-sig`, UTF-16) writes
     # its byte-order mark once, not before each deal's lines.
     encoder = codecs.getincrementalencoder(encoding)(errors="replace")
-    try:
+    with _stdout_errors():
         stream.flush()
         fd = _descriptor(stream)
-        for part in _parts(text):
-            data = part.encode("utf-8", errors="backslashreplace").decode("utf-8")
-            if not utf8:  # human-readable output in a CI log must not drive the runner
-                data = runner_safe(data)
+    # The parts are made as they are written: a formatter's own error stays its
+    # own (exit 3), never taken for a closed stream.
+    for part in _parts(text):
+        data = part.encode("utf-8", errors="backslashreplace").decode("utf-8")
+        if not utf8:  # human-readable output in a CI log must not drive the runner
+            data = runner_safe(data)
+        with _stdout_errors():
             if fd is None:  # a replaced stream (tests): text in, text out
                 stream.write(data)
                 stream.flush()
-                continue
-            # Straight to the descriptor: a buffered stream can lose a short write
-            # (`ulimit -f`) without a word; `write_all` never does.
-            write_all(fd, encoder.encode(data))
-        if fd is not None:
+            else:
+                # Straight to the descriptor: a buffered stream can lose a short
+                # write (`ulimit -f`) without a word; `write_all` never does.
+                write_all(fd, encoder.encode(data))
+    if fd is not None:
+        with _stdout_errors():
             write_all(fd, encoder.encode("", final=True))
+
+
+@contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """A failed write to stdout as an `EbcheckError` saying why."""
+    try:
+        yield
     except OSError as exc:
         _silence_stdout()
         raise EbcheckError("stdout_failed", reason=exc.strerror or str(exc)) from None

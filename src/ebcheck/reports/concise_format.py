@@ -15,10 +15,11 @@ finding. No colour; control characters in user text are replaced.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AnyReport, DealReport, DealWriter
+from ebcheck.audit.results import AnyReport, DealReport, DealWriter, Tally
+from ebcheck.deal.enums import Severity
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
 from ebcheck.reports.common import no_deals, verdict_counts
@@ -75,16 +76,24 @@ def deal_text(deal: DealReport, words: Catalogue) -> str:
 
 
 # A finding line: the path (its `:` encoded), line and column, then rule and severity.
-_LINE = re.compile(r"[^:\n]*:-?[0-9]+:-?[0-9]+: \S+ \[[a-z]+\] .*")
+_LINE = re.compile(r"[^:\n]*:-?[0-9]+:-?[0-9]+: \S+ \[([a-z]+)\] .*")
 
 
-def sound_text(text: str) -> bool:
-    """Whether `text`, read back from the result cache, is a deal's lines as this
-    format writes them: finding lines, every one already made safe."""
+def sound_text(text: str, tally: Tally, severities: Sequence[Severity]) -> bool:
+    """Whether `text`, read back from the result cache, is the lines this format
+    writes for the deal of `tally` with findings of those `severities`: a line per
+    finding, naming this deal's file, every one already made safe."""
     lines = text.split("\n")
-    return lines[-1] == "" and all(
-        _LINE.fullmatch(line) and clean(line) == line for line in lines[:-1]
-    )
+    if lines[-1] != "" or len(lines) - 1 != len(severities):
+        return False
+    prefix = shown_path(tally.path) + ":"
+    for line, severity in zip(lines, severities, strict=False):
+        found = _LINE.fullmatch(line)
+        if not found or found.group(1) != severity.value or not line.startswith(prefix):
+            return False
+        if clean(line) != line:
+            return False
+    return True
 
 
 WRITER = DealWriter("concise", deal_text, sound_text)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from ebcheck.audit.findings import Finding, Suppressed
-from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter, Tally
+from ebcheck.deal.enums import Severity, Stage
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions, jsontext
 
@@ -94,12 +97,41 @@ def deal_text(deal: DealReport, words: Catalogue) -> str:
     return jsontext.dumps(deal_dict(deal), _DEAL_MARGIN)
 
 
-def sound_text(text: str) -> bool:
-    """Whether `text`, read back from the result cache, is a deal item this format
-    writes: one JSON object (so it cannot break the document it goes into)."""
+# The items of a deal's object, in order, as `deal_dict` writes them without a baseline.
+_ITEMS = [
+    *("path", "id", "name", "account", "owner", "stage", "amount", "currency", "close_date"),
+    *("type", "forecast", "pushes", "days_in_stage", "score", "verdict", "as_of"),
+    *("findings", "suppressed", "baselined", "errors"),
+]
+# What the report never needs raw in a text it takes from the cache (it escapes or
+# leaves out the rest): controls but the newline, and marks that reorder a line.
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def sound_text(text: str, tally: Tally, severities: Sequence[Severity]) -> bool:
+    """Whether `text`, read back from the result cache, is the deal item this format
+    writes for `tally` and findings of those `severities`: one object, laid out as
+    `deal_text` lays it out, saying what the tally says (else it is written again)."""
+    opening, closing = "{\n" + _DEAL_MARGIN + '  "path": ', "\n" + _DEAL_MARGIN + "}"
+    if not (text.startswith(opening) and text.endswith(closing)) or _UNSAFE.search(text):
+        return False
     try:
-        return isinstance(json.loads(text), dict)
-    except (ValueError, RecursionError):
+        item = json.loads(text, parse_float=Decimal)
+        stage = item["stage"]
+        is_open = stage is not None and not Stage(stage).is_closed
+        return (
+            list(item) == _ITEMS
+            and (item["path"], item["id"], item["verdict"])
+            == (tally.path, tally.deal_id, tally.verdict.value)
+            and (item["amount"], item["currency"]) == (tally.amount, tally.currency)
+            and item["forecast"] == (tally.forecast.value if tally.forecast else None)
+            and is_open == tally.is_open
+            and [f["severity"] for f in item["findings"]] == [s.value for s in severities]
+            and len(item["suppressed"]) == tally.counts.suppressed
+            and len(item["baselined"]) == tally.counts.baselined
+            and item["errors"] == []
+        )
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return False
 
 

@@ -1,0 +1,209 @@
+"""A deal judged and written where its first pass ran, and kept in the result cache.
+
+A streamed audit (`ebcheck.audit.stream`) sends back of each file only what this
+module makes: its `Tally`, its text in the report's format, and what the
+repository rules compare (id and stage). With the cache on, a format whose texts
+can be checked (`DealWriter.sound`) keeps them there beside the file's first pass,
+under its key and what judging and writing read besides (`--fail-on`, the
+weights, the repository path). A kept one is never trusted: every field of its
+tally is checked, whether it fails is worked out again from its severities, and
+the format must find its text one it could have written for that tally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ebcheck.audit.engine import Engine, FileAudit, Task, display_path
+from ebcheck.audit.findings import Finding
+from ebcheck.audit.gate import deal_fails, decide_deal, finding_fails
+from ebcheck.audit.results import Counts, DealText, DealWriter, Tally
+from ebcheck.deal import money
+from ebcheck.deal.enums import Forecast, Severity, Stage, Verdict
+from ebcheck.deal.fields import MAX_NUMBER
+from ebcheck.deal.source import read_limited
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A file's first pass, judged and written where it ran: what is sent back."""
+
+    tally: Tally | None
+    """None for a file loaded only for the repository rules (`--changed-since`)."""
+    text: str
+    shown: str
+    deal_id: str | None
+    """The loaded deal's id (None: the file did not load; repository rules skip it)."""
+    stage: Stage | None
+    as_of: dt.date
+
+
+def rendered(
+    deal_text: DealText,
+    engine: Engine,
+    audit: FileAudit,
+    found: Sequence[Finding] = (),
+) -> Rendered:
+    """`audit` judged with what the repository rules `found` in it (most deals: nothing),
+    and its text."""
+    return _judged(deal_text, engine, audit, found)[0]
+
+
+def _judged(
+    deal_text: DealText, engine: Engine, audit: FileAudit, found: Sequence[Finding] = ()
+) -> tuple[Rendered, tuple[Severity, ...]]:
+    """The deal rendered, and the severities of its findings (what a kept text is
+    checked against)."""
+    deal = audit.loaded.deal
+    deal_id, stage = (deal.deal.id, deal.deal.stage) if deal is not None else (None, None)
+    if not audit.reported:
+        return Rendered(None, "", audit.shown, deal_id, stage, audit.as_of), ()
+    report = decide_deal(engine.judge(audit, found, None), engine.settings.fail_on)
+    text = deal_text(report, engine.catalogue)
+    done = Rendered(report.tally(), text, audit.shown, deal_id, stage, audit.as_of)
+    return done, tuple(f.severity for f in report.findings)
+
+
+def render_task(writer: DealWriter, engine: Engine, task: Task) -> Rendered:
+    """A file's first pass, judged and written; taken from the result cache and kept
+    there when the format's texts can be."""
+    path, reported = task
+    cache = engine.cache
+    data = _bytes(path) if cache is not None and writer.sound is not None else None
+    if cache is None or writer.sound is None or data is None:
+        return rendered(writer.text, engine, engine.check_file(path, reported))
+    shown = display_path(path, engine.settings.root)
+    key = cache.derived(cache.key(data, shown, reported), _written_with(writer, engine, path))
+    kept = _decoded(cache.read(key), shown, reported, writer, engine.settings.fail_on)
+    if kept is not None:
+        return kept
+    done, severities = _judged(writer.text, engine, engine.check_bytes(path, data, reported))
+    if done.tally is None or not done.tally.crashes:
+        cache.write(key, _encoded(done, severities))
+    return done
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return read_limited(path)
+    except OSError:
+        return None
+
+
+def _written_with(writer: DealWriter, engine: Engine, path: Path) -> str:
+    """What a deal's text depends on besides its first pass (and the cache's salt)."""
+    weights = sorted(
+        (severity.value, weight) for severity, weight in engine.settings.weights.items()
+    )
+    return repr(("text", writer.name, engine.settings.fail_on, weights, engine.repo_path(path)))
+
+
+def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes:
+    tally = done.tally
+    kept: dict[str, Any] = {
+        "text": done.text,
+        "deal_id": done.deal_id,
+        "stage": done.stage.value if done.stage is not None else None,
+        "as_of": done.as_of.isoformat(),
+        "tally": None,
+    }
+    if tally is not None:
+        kept["tally"] = [
+            tally.deal_id,
+            tally.verdict.value,
+            tally.is_open,
+            str(tally.amount) if tally.amount is not None else None,
+            tally.currency,
+            tally.forecast.value if tally.forecast is not None else None,
+            [severity.value for severity in severities],
+            tally.counts.suppressed,
+            tally.counts.baselined,
+        ]
+    return json.dumps(kept, ensure_ascii=False).encode("utf-8")
+
+
+def _decoded(
+    payload: bytes | None, shown: str, reported: bool, writer: DealWriter, fail_on: str
+) -> Rendered | None:
+    """A kept rendering, or None when there is none or it is not one `_encoded` could
+    have written for this file: an entry is never trusted."""
+    if payload is None or writer.sound is None:
+        return None
+    try:
+        kept = json.loads(payload)
+        text, deal_id, stage = kept["text"], kept["deal_id"], kept["stage"]
+        if not (isinstance(text, str) and _optional(deal_id, str) and _optional(stage, str)):
+            return None
+        if (deal_id is None) != (stage is None) or (kept["tally"] is None) == reported:
+            return None
+        as_of = dt.date.fromisoformat(kept["as_of"])
+        loaded_stage = Stage(stage) if stage is not None else None
+        if not reported:
+            return Rendered(None, "", shown, deal_id, loaded_stage, as_of) if not text else None
+        tally, severities = _tally(kept["tally"], shown, fail_on)
+        if deal_id is not None and tally.deal_id != deal_id:
+            return None
+        if not writer.sound(text, tally, severities):
+            return None
+        return Rendered(tally, text, shown, deal_id, loaded_stage, as_of)
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, InvalidOperation):
+        return None
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _tally(kept: Any, shown: str, fail_on: str) -> tuple[Tally, tuple[Severity, ...]]:
+    """The tally `_encoded` wrote, every field checked (ValueError if one is wrong),
+    and the severities of its findings; whether it fails is worked out again."""
+    deal_id, verdict, is_open, amount, currency, forecast, severities, suppressed, baselined = kept
+    checks = (
+        _optional(deal_id, str),
+        isinstance(is_open, bool),
+        _optional(amount, str),
+        currency is None or (isinstance(currency, str) and _CURRENCY.fullmatch(currency)),
+        _optional(forecast, str),
+        isinstance(severities, list) and all(isinstance(s, str) for s in severities),
+        all(type(n) is int and n >= 0 for n in (suppressed, baselined)),
+    )
+    if not all(checks):
+        raise ValueError("not a kept tally")
+    judged = Verdict(verdict)
+    found = tuple(Severity(s) for s in severities)
+    failing = sum(finding_fails(judged, s, fail_on) for s in found)
+    return Tally(
+        shown,
+        deal_id,
+        judged,
+        deal_fails(judged, bool(failing), fail_on),
+        is_open,
+        _amount(amount),
+        currency,
+        Forecast(forecast) if forecast is not None else None,
+        Counts(len(found), suppressed, baselined),
+        failing,
+        (),
+    ), found
+
+
+def _amount(text: str | None) -> Decimal | None:
+    """An amount as the deal format allows it, or ValueError."""
+    if text is None:
+        return None
+    value = Decimal(text)
+    if not value.is_finite() or value < 0 or value > MAX_NUMBER:
+        raise ValueError("not an amount")
+    if money.places(value) > money.MAX_PLACES:
+        raise ValueError("not an amount")
+    return value
+
+
+def _optional(value: Any, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
