@@ -27,13 +27,9 @@ from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
 from ebcheck.reports import Format, RenderOptions, deal_writer, render, render_chunks
 from tests.deals import READY
+from tests.test_outline import WITH_SUPPRESSED_DUPLICATE
 
 STREAMED = [Format.JSON, Format.CONCISE, Format.JUNIT]
-
-# HY005 suppressed in one copy of a duplicated id: only the second pass knows it is used.
-WITH_SUPPRESSED_DUPLICATE = READY.replace(
-    "  stance: supporter\n    met: 2026-11-10\n", "  stance: supporter\n", 1
-) + ("suppress:\n  - {rule: HY005, reason: 旧文件待删除}\n  - {rule: EB011, reason: 不适用}\n")
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import gc
 import os
 import re
 import shlex
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -119,8 +119,10 @@ def run_rules(
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
-# At most this many files go to a worker at once.
+# At most this many files go to a worker at once, and so many chunks per worker are
+# sent ahead.
 CHUNK_FILES = 64
+CHUNKS_IN_FLIGHT = 4
 
 Task = tuple[Path, bool]
 """A file to audit, and whether it is reported (False: loaded only so that the
@@ -720,16 +722,21 @@ def first_pass(
 ) -> Iterator[tuple[int, T]]:
     """`work` done on each file, with its index in `tasks`, as it is done; what `here`
     gives (a cache hit) is taken in this process first, the rest goes to the pool."""
-    missed: list[int] = []
+    missed: Sequence[int] = range(len(tasks))
     done = 0
-    for index, task in enumerate(tasks):
-        result = here(task) if here is not None else None
-        if result is None:
-            missed.append(index)
-            continue
-        done += 1
-        yield index, result
-    results = _fresh(engine, [tasks[i] for i in missed], jobs, work)
+    if here is not None:
+        missed = []
+        for index, task in enumerate(tasks):
+            result = here(task)
+            if result is None:
+                missed.append(index)
+                continue
+            done += 1
+            yield index, result
+    # Without hits taken here the tasks go as they are (a view making each as it is
+    # read stays one).
+    fresh = tasks if len(missed) == len(tasks) else [tasks[i] for i in missed]
+    results = _fresh(engine, fresh, jobs, work)
     for index, result in zip(missed, results, strict=True):
         done += 1
         if progress is not None:
@@ -747,14 +754,33 @@ def _fresh(engine: Engine, tasks: Sequence[TaskT], jobs: int, work: Work[TaskT, 
         initializer=_init_worker,
         initargs=(engine.settings, engine.history, engine.outline, work),
     ) as pool:
-        # Small chunks: a chunk's results are held whole in the worker and in this
-        # process until the chunk is done; a quarter of a big folder made both grow.
-        chunk = max(1, min(CHUNK_FILES, len(tasks) // (workers * 4)))
         try:
-            yield from pool.map(_work_in_worker, tasks, chunksize=chunk)
+            yield from _in_order(pool, tasks, workers)
         except BaseException:  # Ctrl-C, SIGTERM: no worker may outlive the run
             stop_pool(pool)
             raise
+
+
+def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[Any], workers: int) -> Iterator[Any]:
+    """Each task's result in order, a few small chunks in flight at a time.
+
+    `Executor.map` would send every chunk at once: each one's tasks and results
+    are then held until it is done, and memory grows with the folder. Small
+    chunks, because a chunk's results are held whole until the chunk is done.
+    """
+    size = max(1, min(CHUNK_FILES, len(tasks) // (workers * 4)))
+    pending: deque[Future[list[Any]]] = deque()
+    for start in range(0, len(tasks), size):
+        chunk = [tasks[i] for i in range(start, min(start + size, len(tasks)))]
+        pending.append(pool.submit(_work_chunk, chunk))
+        if len(pending) > workers * CHUNKS_IN_FLIGHT:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _work_chunk(tasks: list[Any]) -> list[Any]:
+    return [_work_in_worker(task) for task in tasks]
 
 
 def _collect_rarely() -> None:

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import IO, overload
+from typing import IO, TypeVar, overload
 
 from ebcheck.atomic import write_all
 from ebcheck.audit.engine import (
@@ -45,6 +45,8 @@ from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.source import FileSourceMap
 from ebcheck.ruleapi import LoadedDeal
+
+ItemT = TypeVar("ItemT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +209,29 @@ _Again = tuple[Path, bool, tuple[Finding, ...], tuple[RuleCrash, ...]]
 """A deal to audit again, with what the repository rules found in it and crashed on."""
 
 
-class _Tasks(Sequence[Task]):
+class _Made(Sequence[ItemT]):
+    """A sequence whose items are made as they are read (`_made`), not held."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _made(self, index: int) -> ItemT:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> ItemT: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ItemT]: ...
+    def __getitem__(self, index: int | slice) -> ItemT | Sequence[ItemT]:
+        if isinstance(index, slice):
+            return [self._made(i) for i in range(len(self))[index]]
+        return self._made(range(len(self))[index])  # negative indexes, IndexError
+
+    def __iter__(self) -> Iterator[ItemT]:
+        return (self._made(i) for i in range(len(self)))
+
+
+class _Tasks(_Made[Task]):
     """The tasks of an audit, their paths kept as text and made paths as they are read."""
 
     def __init__(self, tasks: Sequence[Task]) -> None:
@@ -217,23 +241,14 @@ class _Tasks(Sequence[Task]):
     def __len__(self) -> int:
         return len(self._paths)
 
-    @overload
-    def __getitem__(self, index: int) -> Task: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Task]: ...
-    def __getitem__(self, index: int | slice) -> Task | Sequence[Task]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
+    def _made(self, index: int) -> Task:
         return Path(self._paths[index]), self._reported[index]
-
-    def __iter__(self) -> Iterator[Task]:
-        return (self[i] for i in range(len(self)))
 
     def path_text(self, index: int) -> str:
         return self._paths[index]
 
 
-class _LoadedDeals(Sequence[LoadedDeal]):
+class _LoadedDeals(_Made[LoadedDeal]):
     """Every loaded deal as the repository rules see it, made as each is read: in a
     streamed audit a deal is its id and stage alone (`ruleapi.LoadedDeal` says so)."""
 
@@ -249,13 +264,7 @@ class _LoadedDeals(Sequence[LoadedDeal]):
     def __len__(self) -> int:
         return len(self._loaded)
 
-    @overload
-    def __getitem__(self, index: int) -> LoadedDeal: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[LoadedDeal]: ...
-    def __getitem__(self, index: int | slice) -> LoadedDeal | Sequence[LoadedDeal]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
+    def _made(self, index: int) -> LoadedDeal:
         at = self._loaded[index]
         entry = self._kept[at]
         if entry.deal_id is None or entry.stage is None:  # never listed: for the type checker
@@ -266,9 +275,6 @@ class _LoadedDeals(Sequence[LoadedDeal]):
             FileSourceMap(self._tasks.path_text(at)),
             entry.as_of,
         )
-
-    def __iter__(self) -> Iterator[LoadedDeal]:
-        return (self[i] for i in range(len(self)))
 
 
 def _texts(spool: Spool, kept: Sequence[_Kept], redone: Mapping[int, str]) -> Iterator[str]:
