@@ -26,8 +26,8 @@ WITH_SUPPRESSED_DUPLICATE = READY.replace(
 ) + ("suppress:\n  - {rule: HY005, reason: 旧文件待删除}\n  - {rule: EB011, reason: 不适用}\n")
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def mixed_folder(tmp_path: Path) -> Path:
+    """A duplicated id (suppressed in one copy), a deal of its own and a broken file."""
     deals = tmp_path / "deals"
     deals.mkdir()
     (deals / "a.yaml").write_text(WITH_SUPPRESSED_DUPLICATE, encoding="utf-8")
@@ -35,6 +35,11 @@ def folder(tmp_path: Path) -> Path:
     (deals / "c.yaml").write_text(READY.replace("HD-2026-031", "C-1"), encoding="utf-8")
     (deals / "d.yaml").write_text("ebcheck: 1\ndeal: [unclosed\n", encoding="utf-8")
     return deals
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return mixed_folder(tmp_path)
 
 
 def reports(folder: Path, baseline: Path | None = None) -> dict[bool, str]:

@@ -27,19 +27,14 @@ from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
 from ebcheck.reports import Format, RenderOptions, deal_writer, render, render_chunks
 from tests.deals import READY
-from tests.test_outline import WITH_SUPPRESSED_DUPLICATE
+from tests.test_outline import mixed_folder
 
 STREAMED = [Format.JSON, Format.CONCISE, Format.JUNIT]
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    deals = tmp_path / "deals"
-    deals.mkdir()
-    (deals / "a.yaml").write_text(WITH_SUPPRESSED_DUPLICATE, encoding="utf-8")
-    (deals / "b.yaml").write_text(READY, encoding="utf-8")
-    (deals / "c.yaml").write_text(READY.replace("HD-2026-031", "C-1"), encoding="utf-8")
-    (deals / "d.yaml").write_text("ebcheck: 1\ndeal: [unclosed\n", encoding="utf-8")
+    deals = mixed_folder(tmp_path)
     closed = READY.replace("stage: proposal", "stage: closed_won").replace("HD-2026-031", "W-9")
     (deals / "e.yaml").write_text(closed, encoding="utf-8")
     return deals

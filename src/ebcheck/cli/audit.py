@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
 from ebcheck.audit.engine import audit_paths, words_for
 from ebcheck.cli import diagnostics
@@ -109,24 +109,6 @@ def _deal_paths(report: AnyReport, settings: Settings) -> list[Path | None]:
     return [settings.root / path for path in shown]
 
 
-@overload
-def _audit(
-    request: AuditRequest,
-    settings: Settings,
-    progress: Progress | None = ...,
-    history: History | None = ...,
-    *,
-    stream: Literal[False] = ...,
-) -> AuditReport: ...
-@overload
-def _audit(
-    request: AuditRequest,
-    settings: Settings,
-    progress: Progress | None = ...,
-    history: History | None = ...,
-    *,
-    stream: bool,
-) -> AnyReport: ...
 def _audit(
     request: AuditRequest,
     settings: Settings,
@@ -363,7 +345,8 @@ def run_baseline(request: AuditRequest) -> Exit:
             _inside_repository(configured.baseline, configured.config_root)
         _check_output(target, [*request.paths, config_path(request)])
         history, _ = _read_history(request.paths, configured)
-        report = _audit(request, replace(configured, baseline=None, fail_on="never"), None, history)
+        unjudged = replace(configured, baseline=None, fail_on="never")
+        report = _whole(_audit(request, unjudged, None, history))
         _check_output(target, _deal_paths(report, configured))
         entries = _entries(report)
         write_atomically(target, baseline_text(entries))
