@@ -847,6 +847,18 @@ def plan(
     skip_non_deals: bool = False,
 ) -> tuple[FileSet, list[Task]]:
     """The files an audit of `paths` reads, and each one's task."""
+    files, reported = collected(paths, settings, changed_since, skip_non_deals)
+    return files, list(zip(files.deals, reported, strict=True))
+
+
+def collected(
+    paths: Sequence[Path],
+    settings: Settings,
+    changed_since: str | None = None,
+    skip_non_deals: bool = False,
+) -> tuple[FileSet, list[bool]]:
+    """The files an audit of `paths` reads (`FileSet.names`), and whether each is
+    reported (`--changed-since` reports only the changed ones)."""
     files = collect(
         paths,
         settings.config_root or settings.root,
@@ -855,7 +867,9 @@ def plan(
         classify_named=skip_non_deals,
     )
     changed = changed_files(changed_since, settings.root) if changed_since else None
-    return files, [(p, changed is None or p.resolve() in changed) for p in files.deals]
+    if changed is None:
+        return files, [True] * len(files.names)
+    return files, [Path(name).resolve() in changed for name in files.names]
 
 
 STDIN = "<stdin>"

@@ -31,10 +31,10 @@ from ebcheck.audit.engine import (
     Engine,
     Progress,
     Task,
+    collected,
     display_path,
     fewer_collections,
     first_pass,
-    plan,
 )
 from ebcheck.audit.findings import Finding, RuleCrash
 from ebcheck.audit.history import VersionFacts
@@ -129,11 +129,11 @@ def stream_paths(
     """`audit_paths` for a format that writes a deal at a time (`writer`), without
     a baseline: the deals' texts wait in a scratch file, not in memory."""
     engine = Engine.create(settings, history, outline=True)
-    files, planned = plan(paths, settings, changed_since, skip_non_deals)
+    files, reported = collected(paths, settings, changed_since, skip_non_deals)
     skipped = tuple(display_path(p, settings.root) for p in files.skipped)
     excluded = len(files.excluded)
-    tasks = _Tasks(planned)
-    del files, planned  # a path object is several times its text
+    tasks = _Tasks(files.names, reported)
+    del files, reported
     spool = Spool()
     with fewer_collections():
         kept = _first_pass(engine, tasks, jobs, writer, spool, progress)
@@ -234,9 +234,9 @@ class _Made(Sequence[ItemT]):
 class _Tasks(_Made[Task]):
     """The tasks of an audit, their paths kept as text and made paths as they are read."""
 
-    def __init__(self, tasks: Sequence[Task]) -> None:
-        self._paths = [str(path) for path, _ in tasks]
-        self._reported = [reported for _, reported in tasks]
+    def __init__(self, paths: Sequence[str], reported: Sequence[bool]) -> None:
+        self._paths = paths
+        self._reported = reported
 
     def __len__(self) -> int:
         return len(self._paths)

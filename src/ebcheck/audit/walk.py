@@ -20,10 +20,16 @@ DEAL_KEYS = frozenset({"ebcheck", "deal"})
 
 @dataclass(frozen=True)
 class FileSet:
-    deals: tuple[Path, ...]
+    names: tuple[str, ...]
+    """The deal files, as text: a big folder's paths kept as path objects take
+    several times the memory."""
     skipped: tuple[Path, ...]
     excluded: tuple[Path, ...] = ()
     """YAML files a walk found that `exclude` leaves out (`--verbose` counts them)."""
+
+    @property
+    def deals(self) -> tuple[Path, ...]:
+        return tuple(Path(name) for name in self.names)
 
 
 class MissingPathError(EbcheckError):
@@ -382,7 +388,7 @@ def collect(
         raise MissingPathError("missing_path", paths=", ".join(missing))
     included = globs(include, "include") if include else None
     excluded = globs(exclude, "exclude")
-    deals: dict[Path, None] = {}
+    deals: dict[str, None] = {}
     skipped: dict[Path, None] = {}
     left_out: dict[Path, None] = {}
     seen: set[str] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
@@ -395,7 +401,7 @@ def collect(
                 continue
             seen.add(real)
             if not given.is_dir() and not classify_named:
-                deals[path] = None
+                deals[str(path)] = None
                 continue
             relative = _relative(real, top, path)
             if included is not None and not included.match_file(relative):
@@ -406,10 +412,13 @@ def collect(
             if not path.is_file():  # a FIFO or device would block or never end: never read
                 skipped[path] = None
                 continue
-            (deals if is_deal_file(path) else skipped)[path] = None
+            if is_deal_file(path):
+                deals[str(path)] = None
+            else:
+                skipped[path] = None
     for folder in unlisted:
         # A folder that cannot be listed may hold deals: it is reported like a
         # file that cannot be read (E001), unless `exclude` leaves it out.
         if not excluded.match_file(_relative(os.path.realpath(folder), top, folder) + "/-"):
-            deals[folder] = None
+            deals[str(folder)] = None
     return FileSet(tuple(deals), tuple(skipped), tuple(left_out))

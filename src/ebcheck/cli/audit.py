@@ -42,7 +42,8 @@ def run_audit(request: AuditRequest) -> Exit:
         history, no_history = _read_history(request.paths, settings, full=html)
         with progress_bar() as progress:
             report = _audit(request, settings, progress, history, stream=True)
-        _check_output(request.output, _deal_paths(report, settings))
+        if request.output is not None:  # a path per file: only when there is one to check
+            _check_output(request.output, _deal_paths(report, settings))
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
@@ -73,7 +74,10 @@ def run_audit(request: AuditRequest) -> Exit:
     else:  # written as rendered: a big pipeline's report is never held whole
         text = render_chunks(report, request.fmt, options)
     try:
-        _deliver(text, request, report, options, [*request.paths, *_deal_paths(report, settings)])
+        # The GitHub step summary must not be written into one of the run's files.
+        summary = request.fmt is Format.GITHUB
+        inputs = [*request.paths, *_deal_paths(report, settings)] if summary else []
+        _deliver(text, request, report, options, inputs)
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
