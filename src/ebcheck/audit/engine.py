@@ -828,7 +828,8 @@ def audit_paths(
     """
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     engine = Engine.create(settings, history, outline)
-    files, tasks = plan(paths, settings, changed_since, skip_non_deals)
+    files, reported = collected(paths, settings, changed_since, skip_non_deals)
+    tasks = list(zip(files.deals, reported, strict=True))
     with fewer_collections():
         audits = check_files(engine, tasks, jobs, progress)
         report = engine.finish(audits, baseline)
@@ -838,17 +839,6 @@ def audit_paths(
         excluded=len(files.excluded),
         changed_since=changed_since,
     )
-
-
-def plan(
-    paths: Sequence[Path],
-    settings: Settings,
-    changed_since: str | None = None,
-    skip_non_deals: bool = False,
-) -> tuple[FileSet, list[Task]]:
-    """The files an audit of `paths` reads, and each one's task."""
-    files, reported = collected(paths, settings, changed_since, skip_non_deals)
-    return files, list(zip(files.deals, reported, strict=True))
 
 
 def collected(

@@ -16,12 +16,12 @@ depends on the order deals take them in, and takes all of them at once.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import io
 import tempfile
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import IO, TypeVar, overload
@@ -39,27 +39,13 @@ from ebcheck.audit.engine import (
 from ebcheck.audit.findings import Finding, RuleCrash
 from ebcheck.audit.history import VersionFacts
 from ebcheck.audit.rendered import Rendered, render_task, rendered
-from ebcheck.audit.results import DealText, DealWriter, StreamedReport, Tally
+from ebcheck.audit.results import DealText, DealWriter, StreamedReport
 from ebcheck.audit.settings import Settings
-from ebcheck.deal.enums import Stage
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.source import FileSourceMap
 from ebcheck.ruleapi import LoadedDeal
 
 ItemT = TypeVar("ItemT")
-
-
-@dataclass(frozen=True, slots=True)
-class _Kept:
-    """What the run keeps of one file until the report is written."""
-
-    tally: Tally | None
-    shown: str
-    deal_id: str | None
-    stage: Stage | None
-    as_of: dt.date
-    offset: int
-    length: int
 
 
 class Spool:
@@ -136,13 +122,13 @@ def stream_paths(
     del files, reported
     spool = Spool()
     with fewer_collections():
-        kept = _first_pass(engine, tasks, jobs, writer, spool, progress)
+        kept, places = _first_pass(engine, tasks, jobs, writer, spool, progress)
         redone = _repository_pass(engine, tasks, kept, writer, jobs)
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
         tuple(tally for tally in tallies if tally is not None),
-        _texts(spool, kept, {i: r.text for i, r in redone.items()}),
+        _texts(spool, kept, places, {i: r.text for i, r in redone.items()}),
         writer.text,
         skipped=skipped,
         excluded=excluded,
@@ -160,20 +146,24 @@ def _first_pass(
     writer: DealWriter,
     spool: Spool,
     progress: Progress | None,
-) -> list[_Kept]:
-    kept: list[_Kept | None] = [None] * len(tasks)
+) -> tuple[list[Rendered], array[int]]:
+    """Each file's first pass as kept until the report is written (its text taken
+    out), and where each text is in the scratch file: offset and length, in turn."""
+    kept: list[Rendered | None] = [None] * len(tasks)
+    places = array("q", bytes(16 * len(tasks)))
     # A rendered deal is small to send back: the workers take cache hits too.
     work = partial(render_task, writer)
     for index, done in first_pass(engine, tasks, jobs, work, progress):
-        offset, length = spool.add(done.text)
-        kept[index] = _Kept(
-            done.tally, done.shown, done.deal_id, done.stage, done.as_of, offset, length
-        )
-    return [entry for entry in kept if entry is not None]
+        places[2 * index], places[2 * index + 1] = spool.add(done.text)
+        kept[index] = replace(done, text="")
+    passed = [entry for entry in kept if entry is not None]
+    if len(passed) != len(kept):  # `places` is by index: every file must be there
+        raise RuntimeError("a file's first pass is missing")
+    return passed, places
 
 
 def _repository_pass(
-    engine: Engine, tasks: _Tasks, kept: Sequence[_Kept], writer: DealWriter, jobs: int
+    engine: Engine, tasks: _Tasks, kept: Sequence[Rendered], writer: DealWriter, jobs: int
 ) -> dict[int, Rendered]:
     """The deals a repository rule found something in (or crashed on), audited
     again with it (in the pool, when there are many), by index."""
@@ -252,7 +242,7 @@ class _LoadedDeals(_Made[LoadedDeal]):
     """Every loaded deal as the repository rules see it, made as each is read: in a
     streamed audit a deal is its id and stage alone (`ruleapi.LoadedDeal` says so)."""
 
-    def __init__(self, tasks: _Tasks, kept: Sequence[_Kept]) -> None:
+    def __init__(self, tasks: _Tasks, kept: Sequence[Rendered]) -> None:
         self._tasks = tasks
         self._kept = kept
         self._loaded = [
@@ -277,12 +267,15 @@ class _LoadedDeals(_Made[LoadedDeal]):
         )
 
 
-def _texts(spool: Spool, kept: Sequence[_Kept], redone: Mapping[int, str]) -> Iterator[str]:
+def _texts(
+    spool: Spool, kept: Sequence[Rendered], places: array[int], redone: Mapping[int, str]
+) -> Iterator[str]:
     """The reported deals' texts in order, the scratch file closed once all are read."""
     try:
         for index, entry in enumerate(kept):
             if entry.tally is None:
                 continue
-            yield redone[index] if index in redone else spool.read(entry.offset, entry.length)
+            where = places[2 * index], places[2 * index + 1]
+            yield redone[index] if index in redone else spool.read(*where)
     finally:
         spool.close()
