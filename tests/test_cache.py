@@ -257,18 +257,21 @@ def test_positions_found_after_the_first_pass_survive_the_cache(
 
 
 def _texts(root: Path) -> list[tuple[Path, dict[str, object]]]:
-    """The cache entries that keep a deal's text (the others keep its first pass)."""
+    """The cache entries that keep a deal's text (the others keep its first pass): a
+    line of JSON, then the text."""
     kept = []
     for entry in entries(root):
-        payload = json.loads(entry.read_bytes().partition(b"\n")[2])
-        if "text" in payload:
-            kept.append((entry, payload))
+        head, newline, text = entry.read_bytes().partition(b"\n")[2].partition(b"\n")
+        if newline:
+            kept.append((entry, {**json.loads(head), "text": text.decode("utf-8")}))
     return kept
 
 
 def _forge(entry: Path, payload: dict[str, object]) -> None:
     """Rewrite an entry as someone who can write the cache could: a valid head."""
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    fields = {name: value for name, value in payload.items() if name != "text"}
+    data = json.dumps(fields, ensure_ascii=False).encode("utf-8")
+    data += b"\n" + str(payload.get("text", "")).encode("utf-8")
     entry.write_bytes(cache_module._head(entry.stem, data) + b"\n" + data)
 
 
@@ -310,6 +313,16 @@ def test_a_kept_text_that_is_not_sound_is_written_again(
     assert run(runner, "-f", "json") == expected
     # written again: the deals the forgery changed no longer hold it
     assert any(payload != {**payload, **forgery} for _, payload in _texts(deals.parent))
+
+
+def test_a_kept_text_cut_off_after_its_tally_is_not_taken(deals: Path, runner: CliRunner) -> None:
+    expected = run(runner, "-f", "json", "--no-cache")
+    run(runner, "-f", "json")
+    for entry, payload in _texts(deals.parent):
+        fields = json.dumps({k: v for k, v in payload.items() if k != "text"}).encode("utf-8")
+        entry.write_bytes(cache_module._head(entry.stem, fields) + b"\n" + fields)
+    assert run(runner, "-f", "json") == expected
+    assert len(_texts(deals.parent)) == 16  # written again, whole
 
 
 @pytest.mark.parametrize(

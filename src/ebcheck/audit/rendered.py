@@ -21,10 +21,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ebcheck.audit.engine import Engine, FileAudit, Task, display_path
+from ebcheck.audit.engine import Engine, FileAudit, display_path
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.gate import deal_fails, decide_deal, finding_fails
 from ebcheck.audit.results import Counts, DealText, DealWriter, Tally
+from ebcheck.audit.walk import is_deal_data
 from ebcheck.deal import money
 from ebcheck.deal.enums import Forecast, Severity, Stage, Verdict
 from ebcheck.deal.fields import MAX_NUMBER
@@ -43,6 +44,13 @@ class Rendered:
     """The loaded deal's id (None: the file did not load; repository rules skip it)."""
     stage: Stage | None
     as_of: dt.date
+    not_a_deal: bool = False
+    """A file found by a walk whose content says it is not a deal: skipped."""
+
+
+Walked = tuple[Path, bool, bool]
+"""A file to audit, whether it is reported, and whether its content decides if it is
+a deal at all (`FileSet.unsure`)."""
 
 
 def rendered(
@@ -71,22 +79,29 @@ def _judged(
     return done, tuple(f.severity for f in report.findings)
 
 
-def render_task(writer: DealWriter, engine: Engine, task: Task) -> Rendered:
+def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
     """A file's first pass, judged and written; taken from the result cache and kept
-    there when the format's texts can be."""
-    path, reported = task
-    cache = engine.cache
-    data = _bytes(path) if cache is not None and writer.sound is not None else None
-    if cache is None or writer.sound is None or data is None:
+    there when the format's texts can be. A file whose content decides whether it is
+    a deal is judged so only when it is not kept (a kept one was a deal)."""
+    path, reported, unsure = task
+    cache = engine.cache if writer.sound is not None else None
+    data = _bytes(path) if cache is not None or unsure else None
+    if data is None:  # unreadable: the loader says why (E001), located
         return rendered(writer.text, engine, engine.check_file(path, reported))
     shown = display_path(path, engine.settings.root)
-    key = cache.derived(cache.key(data, shown, reported), _written_with(writer, engine, path))
-    kept = _decoded(cache.read(key), shown, reported, writer, engine.settings.fail_on)
-    if kept is not None:
-        return kept
+    key = ""
+    if cache is not None:
+        written_with = _written_with(writer, engine, path, unsure)
+        key = cache.derived(cache.key(data, shown, reported), written_with)
+        kept = _decoded(cache.read(key), shown, reported, writer, engine.settings.fail_on)
+        if kept is not None:
+            return kept
+    if unsure and not is_deal_data(data):
+        return Rendered(None, "", shown, None, None, engine.as_of(None), not_a_deal=True)
     done, severities = _judged(writer.text, engine, engine.check_bytes(path, data, reported))
-    if done.tally is None or not done.tally.crashes:
-        cache.write(key, _encoded(done, severities))
+    encoded = _encoded(done, severities)
+    if cache is not None and encoded is not None and not (done.tally and done.tally.crashes):
+        cache.write(key, encoded)
     return done
 
 
@@ -97,18 +112,17 @@ def _bytes(path: Path) -> bytes | None:
         return None
 
 
-def _written_with(writer: DealWriter, engine: Engine, path: Path) -> str:
-    """What a deal's text depends on besides its first pass (and the cache's salt)."""
-    weights = sorted(
-        (severity.value, weight) for severity, weight in engine.settings.weights.items()
-    )
-    return repr(("text", writer.name, engine.settings.fail_on, weights, engine.repo_path(path)))
+def _written_with(writer: DealWriter, engine: Engine, path: Path, unsure: bool) -> str:
+    """What a deal's text depends on besides its first pass (and the cache's salt); and
+    whether the file was judged a deal first (an entry so written says it is one)."""
+    return repr(("text", writer.name, engine.judged_with, engine.repo_path(path), unsure))
 
 
-def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes:
+def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes | None:
+    """A line of JSON saying what the text says (its tally), then the text itself:
+    a text kept raw is read back without unescaping (None: it cannot be kept)."""
     tally = done.tally
     kept: dict[str, Any] = {
-        "text": done.text,
         "deal_id": done.deal_id,
         "stage": done.stage.value if done.stage is not None else None,
         "as_of": done.as_of.isoformat(),
@@ -126,7 +140,10 @@ def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes:
             tally.counts.suppressed,
             tally.counts.baselined,
         ]
-    return json.dumps(kept, ensure_ascii=False).encode("utf-8")
+    try:
+        return json.dumps(kept, ensure_ascii=False).encode() + b"\n" + done.text.encode()
+    except UnicodeEncodeError:
+        return None
 
 
 def _decoded(
@@ -136,10 +153,11 @@ def _decoded(
     have written for this file: an entry is never trusted."""
     if payload is None or writer.sound is None:
         return None
+    head, newline, body = payload.partition(b"\n")
     try:
-        kept = json.loads(payload)
-        text, deal_id, stage = kept["text"], kept["deal_id"], kept["stage"]
-        if not (isinstance(text, str) and _optional(deal_id, str) and _optional(stage, str)):
+        kept = json.loads(head)
+        text, deal_id, stage = body.decode(), kept["deal_id"], kept["stage"]
+        if not (newline and _optional(deal_id, str) and _optional(stage, str)):
             return None
         if (deal_id is None) != (stage is None) or (kept["tally"] is None) == reported:
             return None
