@@ -113,12 +113,25 @@ def test_the_command_line_streams_json_and_exits_as_before(folder: Path) -> None
     assert report["deals"][0]["path"].endswith("a.yaml")
 
 
-def test_the_texts_wait_in_a_scratch_file_and_come_back_whole() -> None:
+@pytest.mark.parametrize("on_disk", [True, False])
+@pytest.mark.parametrize("batch", [1, 12, 1 << 18])
+def test_the_texts_wait_in_a_scratch_file_and_come_back_whole(
+    batch: int, on_disk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stream, "SPOOL_BATCH", batch)
+    if not on_disk:
+        monkeypatch.setattr(tempfile, "TemporaryFile", _refused)
     spool = Spool()
-    where = [spool.add(text) for text in ["张伟 (EB)\n", "", "plain\n", "\u200b"]]
+    texts = ["张伟 (EB)\n", "", "plain\n", "\u200b", "a longer text, past a small batch\n"]
+    where = [spool.add(text) for text in texts]
     assert where[1] == (0, 0)
-    assert [spool.read(*at) for at in where] == ["张伟 (EB)\n", "", "plain\n", "\u200b"]
+    assert [spool.read(*at) for at in where] == texts
+    assert spool.add("one more\n") and spool.read(*where[0]) == texts[0]
     spool.close()
+
+
+def _refused(*args: object, **kwargs: object) -> None:
+    raise OSError(30, "Read-only file system")
 
 
 def test_no_scratch_folder_keeps_the_texts_in_memory(
@@ -126,10 +139,7 @@ def test_no_scratch_folder_keeps_the_texts_in_memory(
 ) -> None:
     expected, _ = _whole_and_streamed(folder, Format.JSON, jobs=1)
 
-    def refused(*args: object, **kwargs: object) -> None:
-        raise OSError(30, "Read-only file system")
-
-    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    monkeypatch.setattr(tempfile, "TemporaryFile", _refused)
     _, streamed = _whole_and_streamed(folder, Format.JSON, jobs=1)
     assert streamed == expected
 
@@ -173,6 +183,7 @@ def test_a_full_scratch_folder_keeps_the_texts_in_memory(
         written["bytes"] += os.write(fd, data)
 
     monkeypatch.setattr(stream, "write_all", full)
+    monkeypatch.setattr(stream, "SPOOL_BATCH", 1000)  # a few deals per write
     _, streamed = _whole_and_streamed(folder, Format.JSON, jobs=1)
     assert written["bytes"] > 0  # some texts were on disk before it filled
     assert streamed == expected
@@ -198,3 +209,81 @@ def test_a_file_size_limit_still_gives_the_whole_report_or_an_error(tmp_path: Pa
     assert result.returncode == 0, result.stderr  # every deal is ready
     assert json.loads(result.stdout)["summary"]["deals"] == 40
     assert b"internal error" not in result.stderr
+
+
+def _with_other_yaml(deals: Path) -> Path:
+    """A folder of deals with the YAML a repository holds besides: a CI workflow, a
+    config, a list, a file that is not UTF-8."""
+    (deals / "ci.yaml").write_text("on: push\njobs: {audit: {runs-on: ubuntu}}\n", "utf-8")
+    (deals / "list.yml").write_text("- one\n- two\n", encoding="utf-8")
+    (deals / "notes.yaml").write_text("title: 客户地图\nowner: 王\n", encoding="utf-8")
+    (deals / "latin.yaml").write_bytes(b"deal: caf\xe9\n")  # not UTF-8: a deal, reported
+    return deals
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_first_pass_tells_deals_from_other_yaml_as_the_walk_did(
+    tmp_path: Path, jobs: int
+) -> None:
+    """The walk of a streamed audit lists YAML files unread; the first pass, in the
+    pool, skips those that are not deals, exactly as a walk that reads them."""
+    deals = _with_other_yaml(mixed_folder(tmp_path))
+    for n in range(PARALLEL_THRESHOLD):
+        (deals / f"p{n:02}.yaml").write_text(READY.replace("HD-2026-031", f"P-{n}"), "utf-8")
+    settings = Settings(root=deals.parent, cache_dir=None)
+    whole = audit_paths([deals], settings, jobs=jobs)
+    written = deal_writer(Format.JSON)
+    assert written is not None
+    streamed = stream_paths([deals], settings, written, jobs=jobs)
+    assert (
+        streamed.skipped == whole.skipped == ("deals/ci.yaml", "deals/list.yml", "deals/notes.yaml")
+    )
+    paths = [
+        deal["path"]
+        for deal in json.loads(
+            "".join(render_chunks(streamed, Format.JSON, RenderOptions(words_for("en"))))
+        )["deals"]
+    ]
+    assert "deals/latin.yaml" in paths
+    assert not {"deals/ci.yaml", "deals/list.yml", "deals/notes.yaml"} & set(paths)
+    assert "deals/ci.yaml" not in streamed.read  # `-o` may write over a skipped file
+
+
+def test_verbose_lists_the_yaml_the_first_pass_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_other_yaml(mixed_folder(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["audit", "-f", "json", "-v", "deals"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["summary"]["deals"] == 5
+    for name in ("ci.yaml", "list.yml", "notes.yaml"):
+        assert f"deals/{name}" in result.stderr
+    assert "deals/latin.yaml" not in result.stderr
+
+
+def test_a_kept_deal_is_not_read_again_to_tell_it_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache hit was judged a deal when it was kept (its key says so): a warm run
+    does not parse the file's head again. A file that became other YAML is skipped."""
+    deals = _with_other_yaml(mixed_folder(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EBCHECK_NO_CACHE", raising=False)
+    audit = ["audit", "-f", "json", "deals", "--cache-dir", str(tmp_path / "cache")]
+    first = CliRunner().invoke(app, audit)
+    asked: list[bytes] = []
+    real = stream.render_task.__globals__["is_deal_data"]
+
+    def counted(head: bytes) -> bool:
+        asked.append(head)
+        return bool(real(head))
+
+    monkeypatch.setitem(stream.render_task.__globals__, "is_deal_data", counted)
+    again = CliRunner().invoke(app, audit)
+    assert again.stdout == first.stdout
+    assert len(asked) == 3  # the three files that are not deals, every time
+    (deals / "c.yaml").write_text("title: now a note\n", encoding="utf-8")
+    later = CliRunner().invoke(app, [*audit, "-v"])
+    assert json.loads(later.stdout)["summary"]["deals"] == 4
+    assert "deals/c.yaml" in later.stderr

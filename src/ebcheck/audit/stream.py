@@ -38,7 +38,7 @@ from ebcheck.audit.engine import (
 )
 from ebcheck.audit.findings import Finding, RuleCrash
 from ebcheck.audit.history import VersionFacts
-from ebcheck.audit.rendered import Rendered, render_task, rendered
+from ebcheck.audit.rendered import Rendered, Walked, render_task, rendered
 from ebcheck.audit.results import DealText, DealWriter, StreamedReport
 from ebcheck.audit.settings import Settings
 from ebcheck.deal.models import DealFile
@@ -48,12 +48,20 @@ from ebcheck.ruleapi import LoadedDeal
 ItemT = TypeVar("ItemT")
 
 
+SPOOL_BATCH = 1 << 18
+"""Bytes of texts gathered before one write to the scratch file (a write per deal
+cost a tenth of a warm run's main process)."""
+
+
 class Spool:
     """The deals' texts, written to a scratch file as they come and read back in order."""
 
     def __init__(self) -> None:
         self._file: IO[bytes]
         self._on_disk = True
+        self._size = 0  # every text added, written or waiting
+        self._waiting: list[bytes] = []
+        self._waiting_size = 0
         try:
             # Unbuffered: a write that fails (a full disk, `ulimit -f`) leaves nothing
             # pending that closing the file would try to write again.
@@ -66,16 +74,28 @@ class Spool:
         if not text:
             return 0, 0
         data = text.encode("utf-8", "surrogatepass")
-        offset = self._file.seek(0, io.SEEK_END)
+        offset = self._size
+        self._size += len(data)
+        self._waiting.append(data)
+        self._waiting_size += len(data)
+        if self._waiting_size >= SPOOL_BATCH:
+            self._flush()
+        return offset, len(data)
+
+    def _flush(self) -> None:
+        data = b"".join(self._waiting)
+        self._waiting, self._waiting_size = [], 0
         if self._on_disk:
+            written = self._size - len(data)
             try:
+                self._file.seek(written)
                 write_all(self._file.fileno(), data)
-                return offset, len(data)
+                return
             except OSError:  # the scratch folder is full: go on in memory
                 self._file.seek(0)
-                self._in_memory(self._file.read(offset))
+                self._in_memory(self._file.read(written))
+        self._file.seek(0, io.SEEK_END)  # a read may have moved it
         self._file.write(data)
-        return offset, len(data)
 
     def _in_memory(self, written: bytes) -> None:
         if self._on_disk and hasattr(self, "_file"):
@@ -87,6 +107,8 @@ class Spool:
     def read(self, offset: int, length: int) -> str:
         if not length:
             return ""
+        if self._waiting:
+            self._flush()
         self._file.seek(offset)
         data = self._file.read(length)
         while len(data) < length:  # an unbuffered read may return less
@@ -115,15 +137,18 @@ def stream_paths(
     """`audit_paths` for a format that writes a deal at a time (`writer`), without
     a baseline: the deals' texts wait in a scratch file, not in memory."""
     engine = Engine.create(settings, history, outline=True)
-    files, reported = collected(paths, settings, changed_since, skip_non_deals)
-    skipped = tuple(display_path(p, settings.root) for p in files.skipped)
+    # The walk lists YAML files without reading them: the first pass reads each
+    # anyway, and tells deals from other YAML there (in the pool, when there are many).
+    files, reported = collected(paths, settings, changed_since, skip_non_deals, read_later=True)
+    walk_skipped = tuple(display_path(p, settings.root) for p in files.skipped)
     excluded = len(files.excluded)
-    tasks = _Tasks(files.names, reported)
+    tasks = _Tasks(files.names, reported, files.unsure)
     del files, reported
     spool = Spool()
     with fewer_collections():
         kept, places = _first_pass(engine, tasks, jobs, writer, spool, progress)
         redone = _repository_pass(engine, tasks, kept, writer, jobs)
+    skipped = (*walk_skipped, *(entry.shown for entry in kept if entry.not_a_deal))
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
@@ -135,13 +160,13 @@ def stream_paths(
         fail_on=settings.fail_on,
         default_currency=settings.default_currency,
         changed_since=changed_since,
-        read=tuple(entry.shown for entry in kept),
+        read=tuple(entry.shown for entry in kept if not entry.not_a_deal),
     )
 
 
 def _first_pass(
     engine: Engine,
-    tasks: Sequence[Task],
+    tasks: Sequence[Walked],
     jobs: int,
     writer: DealWriter,
     spool: Spool,
@@ -178,7 +203,7 @@ def _repository_pass(
         if entry.tally is not None and (entry.shown in found or entry.shown in crashed)
     ]
     work = [
-        (*tasks[i], tuple(found.get(kept[i].shown, ())), tuple(crashed.get(kept[i].shown, ())))
+        (*tasks.task(i), tuple(found.get(kept[i].shown, ())), tuple(crashed.get(kept[i].shown, ())))
         for i in again
     ]
     done = first_pass(engine, work, jobs, partial(_judged_again, writer.text))
@@ -221,17 +246,24 @@ class _Made(Sequence[ItemT]):
         return (self._made(i) for i in range(len(self)))
 
 
-class _Tasks(_Made[Task]):
+class _Tasks(_Made[Walked]):
     """The tasks of an audit, their paths kept as text and made paths as they are read."""
 
-    def __init__(self, paths: Sequence[str], reported: Sequence[bool]) -> None:
+    def __init__(
+        self, paths: Sequence[str], reported: Sequence[bool], unsure: Sequence[bool]
+    ) -> None:
         self._paths = paths
         self._reported = reported
+        self._unsure = unsure
 
     def __len__(self) -> int:
         return len(self._paths)
 
-    def _made(self, index: int) -> Task:
+    def _made(self, index: int) -> Walked:
+        return Path(self._paths[index]), self._reported[index], self._unsure[index]
+
+    def task(self, index: int) -> Task:
+        """The file at `index` as a deal (the first pass has found it is one)."""
         return Path(self._paths[index]), self._reported[index]
 
     def path_text(self, index: int) -> str:

@@ -26,6 +26,9 @@ class FileSet:
     skipped: tuple[Path, ...]
     excluded: tuple[Path, ...] = ()
     """YAML files a walk found that `exclude` leaves out (`--verbose` counts them)."""
+    unsure: tuple[bool, ...] = ()
+    """With `collect(..., read_later=True)`, by name: whether the file is a deal only if
+    its content says so (`is_deal_data`), because the walk did not read it."""
 
     @property
     def deals(self) -> tuple[Path, ...]:
@@ -257,27 +260,46 @@ def _relative(real: str, root: str, given: Path) -> str:
     return given.as_posix()
 
 
-def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[tuple[Path, str]]:
-    """The YAML files under `folder`, each with its resolved path; folders that
-    cannot be listed go to `unlisted`."""
+def _walk(folder: Path, unlisted: list[Path] | None = None) -> Iterable[tuple[Path, str, bool]]:
+    """The YAML files under `folder`, each with its resolved path and whether it is a
+    regular file; folders that cannot be listed go to `unlisted`.
 
-    def refused(error: OSError) -> None:
-        if unlisted is not None:
-            unlisted.append(Path(error.filename) if error.filename else folder)
-
-    for current, dirs, files in os.walk(folder, onerror=refused, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        # A walk enters no linked folder and yields no linked file: one resolution
-        # per folder gives every file's.
+    A folder's files come before its subfolders', each in name order. The walk
+    enters no linked folder and yields no linked file, so one resolution per folder
+    gives every file's; what a file is comes from the folder listing, not a `stat`
+    per file.
+    """
+    pending = [str(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            if unlisted is not None:
+                unlisted.append(Path(error.filename) if error.filename else folder)
+            continue
         real = os.path.realpath(current)
-        for name in sorted(files):
-            if name.startswith(".") or not name.endswith(SUFFIXES):
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if _is_folder(entry):
+                if not name.startswith(".") and not entry.is_symlink():
+                    folders.append(entry.path)
                 continue
-            path = Path(current, name)
-            if path.is_symlink():
+            if name.startswith(".") or not name.endswith(SUFFIXES) or entry.is_symlink():
                 continue
-            # A FIFO or a device too: `collect` skips it. (A string join: one per file.)
-            yield path, os.path.join(real, name)  # noqa: PTH118
+            # A FIFO or a device too, not regular: `collect` skips it.
+            regular = entry.is_file(follow_symlinks=False)
+            yield Path(current, name), os.path.join(real, name), regular  # noqa: PTH118
+        pending.extend(reversed(folders))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # as `os.walk` takes it
+        return False
 
 
 def top_level_keys(path: Path) -> set[str] | None:
@@ -288,11 +310,19 @@ def top_level_keys(path: Path) -> set[str] | None:
     """
     try:
         head = read_limited(path)
+    except OSError:
+        return None
+    return head_keys(head)
+
+
+def head_keys(head: bytes) -> set[str] | None:
+    """`top_level_keys` of a file read with `read_limited`."""
+    try:
         # A file over the limit is skipped only if its first document, as far
         # as the limit allows, reads as YAML that is not a deal.
         truncated = len(head) > MAX_BYTES
         text = head[:MAX_BYTES].decode("utf-8-sig", errors="ignore" if truncated else "strict")
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
     keys: set[str] = set()
     try:
@@ -369,39 +399,49 @@ def is_deal_file(path: Path) -> bool:
     return keys is None or bool(keys & DEAL_KEYS)
 
 
+def is_deal_data(head: bytes) -> bool:
+    """`is_deal_file` of a file read with `read_limited`."""
+    keys = head_keys(head)
+    return keys is None or bool(keys & DEAL_KEYS)
+
+
 def collect(
     paths: Sequence[Path],
     root: Path,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     classify_named: bool = False,
+    read_later: bool = False,
 ) -> FileSet:
     """Deal files named or found under `paths`, in a deterministic order.
 
     A file named explicitly is always a deal, unless `classify_named` (for
     pre-commit, which names every changed YAML file): then it is judged like
-    a walked file, `exclude` included. Missing paths are an error before
-    anything is audited.
+    a walked file, `exclude` included. With `read_later`, a file judged so is not
+    read here: it is listed, `unsure`, for whoever reads it next to judge (an
+    audit's first pass, in the pool, where a cache hit needs no judging). Missing
+    paths are an error before anything is audited.
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise MissingPathError("missing_path", paths=", ".join(missing))
     included = globs(include, "include") if include else None
     excluded = globs(exclude, "exclude")
-    deals: dict[str, None] = {}
+    deals: dict[str, bool] = {}  # by name, whether it is `unsure`
     skipped: dict[Path, None] = {}
     left_out: dict[Path, None] = {}
     seen: set[str] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     unlisted: list[Path] = []
     top = os.path.realpath(root)
     for given in paths:
-        named = [(given, os.path.realpath(given))]
-        for path, real in _walk(given, unlisted) if given.is_dir() else named:
+        walked = given.is_dir()
+        named = [(given, os.path.realpath(given), given.is_file())]
+        for path, real, regular in _walk(given, unlisted) if walked else named:
             if real in seen:
                 continue
             seen.add(real)
-            if not given.is_dir() and not classify_named:
-                deals[str(path)] = None
+            if not walked and not classify_named:
+                deals[str(path)] = False
                 continue
             relative = _relative(real, top, path)
             if included is not None and not included.match_file(relative):
@@ -409,16 +449,19 @@ def collect(
             if excluded.match_file(relative):
                 left_out[path] = None
                 continue
-            if not path.is_file():  # a FIFO or device would block or never end: never read
+            if not regular:  # a FIFO or device would block or never end: never read
                 skipped[path] = None
                 continue
-            if is_deal_file(path):
-                deals[str(path)] = None
+            if read_later:
+                deals[str(path)] = True
+            elif is_deal_file(path):
+                deals[str(path)] = False
             else:
                 skipped[path] = None
     for folder in unlisted:
         # A folder that cannot be listed may hold deals: it is reported like a
         # file that cannot be read (E001), unless `exclude` leaves it out.
         if not excluded.match_file(_relative(os.path.realpath(folder), top, folder) + "/-"):
-            deals[str(folder)] = None
-    return FileSet(tuple(deals), tuple(skipped), tuple(left_out))
+            deals[str(folder)] = False
+    unsure = tuple(deals.values()) if read_later else ()
+    return FileSet(tuple(deals), tuple(skipped), tuple(left_out), unsure)
