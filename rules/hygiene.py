@@ -426,14 +426,14 @@ def duplicate_deal_id(
     Why: The deal id is how the pipeline review, the CRM and the baseline recognise a deal. Two
     files with one id double-count the pipeline or hide one deal behind another.
     """
-    # Counted first, so that only the deals sharing an id are held (a streamed audit
-    # makes each of `deals` as it is read).
-    uses = Counter(visible(loaded.deal.deal.id) for loaded in deals)
+    # The ids are read once and counted, and only the deals sharing one are read
+    # again and held (a streamed audit makes each of `deals` as it is read).
+    ids = [visible(loaded.deal.deal.id) for loaded in deals]
+    uses = Counter(ids)
     by_id: dict[str, list[LoadedDeal]] = defaultdict(list)
-    for loaded in deals:
-        key = visible(loaded.deal.deal.id)
+    for index, key in enumerate(ids):
         if uses[key] > 1:
-            by_id[key].append(loaded)
+            by_id[key].append(deals[index])
     for sharing in by_id.values():
         if len(sharing) < 2:
             continue
