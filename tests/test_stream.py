@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import resource
 import subprocess
 import sys
@@ -18,7 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ebcheck.audit import stream
-from ebcheck.audit.engine import PARALLEL_THRESHOLD, audit_paths, words_for
+from ebcheck.audit.engine import PARALLEL_THRESHOLD, Engine, audit_paths, words_for
+from ebcheck.audit.rendered import render_task
 from ebcheck.audit.results import StreamedReport
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.stream import Spool, stream_paths
@@ -287,3 +289,16 @@ def test_a_kept_deal_is_not_read_again_to_tell_it_is_one(
     later = CliRunner().invoke(app, [*audit, "-v"])
     assert json.loads(later.stdout)["summary"]["deals"] == 4
     assert "deals/c.yaml" in later.stderr
+
+
+def test_what_a_worker_sends_back_comes_back_the_same(folder: Path) -> None:
+    """A worker's results travel pickled, each type by its own short form."""
+    settings = Settings(root=folder.parent, cache_dir=None)
+    written = deal_writer(Format.JSON)
+    assert written is not None
+    engine = Engine.create(settings, outline=True)
+    for path in sorted(folder.iterdir()):
+        done = render_task(written, engine, (str(path), True, True))
+        assert pickle.loads(pickle.dumps(done)) == done  # noqa: S301 - our own bytes
+        if done.tally is not None:
+            assert pickle.loads(pickle.dumps(done.tally)).counts == done.tally.counts  # noqa: S301

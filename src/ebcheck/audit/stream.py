@@ -177,14 +177,21 @@ def _first_pass(
     kept: list[Rendered | None] = [None] * len(tasks)
     places = array("q", bytes(16 * len(tasks)))
     # A rendered deal is small to send back: the workers take cache hits too.
-    work = partial(render_task, writer)
-    for index, done in first_pass(engine, tasks, jobs, work, progress):
-        places[2 * index], places[2 * index + 1] = spool.add(done.text)
-        kept[index] = replace(done, text="")
+    work = partial(_sent, writer)
+    for index, (text, done) in first_pass(engine, tasks, jobs, work, progress):
+        places[2 * index], places[2 * index + 1] = spool.add(text)
+        kept[index] = done
     passed = [entry for entry in kept if entry is not None]
     if len(passed) != len(kept):  # `places` is by index: every file must be there
         raise RuntimeError("a file's first pass is missing")
     return passed, places
+
+
+def _sent(writer: DealWriter, engine: Engine, task: Walked) -> tuple[str, Rendered]:
+    """A file's first pass as sent back: its text, and the rest to keep (the text taken
+    out where it ran, in the pool)."""
+    done = render_task(writer, engine, task)
+    return done.text, replace(done, text="")
 
 
 def _repository_pass(
@@ -260,7 +267,7 @@ class _Tasks(_Made[Walked]):
         return len(self._paths)
 
     def _made(self, index: int) -> Walked:
-        return Path(self._paths[index]), self._reported[index], self._unsure[index]
+        return self._paths[index], self._reported[index], self._unsure[index]
 
     def task(self, index: int) -> Task:
         """The file at `index` as a deal (the first pass has found it is one)."""
