@@ -157,28 +157,44 @@ def write_stdout(text: str | Iterable[str], *, utf8: bool = False) -> None:
     # The parts are made as they are written: a formatter's own error stays its
     # own (exit 3), never taken for a closed stream. They go out a batch at a time
     # (a write per deal was a tenth of a warm run's main process).
+    if fd is None:  # a replaced stream (tests): text in, text out
+        for part in _parts(text):
+            with _stdout_errors():
+                stream.write(_shown(part, utf8))
+                stream.flush()
+        return
     batch: list[bytes] = []
     size = 0
     for part in _parts(text):
-        data = part.encode("utf-8", errors="backslashreplace").decode("utf-8")
-        if not utf8:  # human-readable output in a CI log must not drive the runner
-            data = runner_safe(data)
-        if fd is None:  # a replaced stream (tests): text in, text out
-            with _stdout_errors():
-                stream.write(data)
-                stream.flush()
-            continue
-        batch.append(encoder.encode(data))
-        size += len(batch[-1])
+        # The common case, UTF-8 that needs no escaping, without three copies of it.
+        encoded = _strict_utf8(part) if utf8 else None
+        if encoded is None:
+            encoded = encoder.encode(_shown(part, utf8))
+        batch.append(encoded)
+        size += len(encoded)
         if size >= STDOUT_BATCH:
             _write_batch(fd, batch)
             batch, size = [], 0
-    if fd is not None:
-        batch.append(encoder.encode("", final=True))
-        _write_batch(fd, batch)
+    batch.append(encoder.encode("", final=True))
+    _write_batch(fd, batch)
+
+
+def _shown(part: str, utf8: bool) -> str:
+    data = part.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    if not utf8:  # human-readable output in a CI log must not drive the runner
+        data = runner_safe(data)
+    return data
 
 
 STDOUT_BATCH = 1 << 16
+
+
+def _strict_utf8(text: str) -> bytes | None:
+    """`text` in UTF-8, or None when it holds what UTF-8 cannot (a lone surrogate)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
 
 
 def _write_batch(fd: int, batch: list[bytes]) -> None:
