@@ -302,3 +302,29 @@ def test_what_a_worker_sends_back_comes_back_the_same(folder: Path) -> None:
         assert pickle.loads(pickle.dumps(done)) == done  # noqa: S301 - our own bytes
         if done.tally is not None:
             assert pickle.loads(pickle.dumps(done.tally)).counts == done.tally.counts  # noqa: S301
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_skipped_files_are_listed_in_the_order_the_walk_met_them(tmp_path: Path, jobs: int) -> None:
+    """A FIFO the walk skips and the YAML the first pass finds is not a deal come out
+    in one list, in walk order, as the other formats list them."""
+    deals = mixed_folder(tmp_path)
+    for n in range(PARALLEL_THRESHOLD):
+        (deals / f"p{n:02}.yaml").write_text(READY.replace("HD-2026-031", f"P-{n}"), "utf-8")
+    (deals / "b-workflow.yaml").write_text("name: ci\n", encoding="utf-8")
+    (deals / "empty.yaml").write_text("", encoding="utf-8")
+    (deals / "zz").mkdir()
+    (deals / "zz" / "k8s.yml").write_text("apiVersion: v1\n", encoding="utf-8")
+    os.mkfifo(deals / "c-fifo.yaml")
+    settings = Settings(root=deals.parent, cache_dir=None)
+    whole = audit_paths([deals], settings, jobs=jobs)
+    written = deal_writer(Format.JSON)
+    assert written is not None
+    streamed = stream_paths([deals], settings, written, jobs=jobs)
+    expected = (
+        "deals/b-workflow.yaml",
+        "deals/c-fifo.yaml",
+        "deals/empty.yaml",
+        "deals/zz/k8s.yml",
+    )
+    assert streamed.skipped == whole.skipped == expected

@@ -140,7 +140,10 @@ def stream_paths(
     # The walk lists YAML files without reading them: the first pass reads each
     # anyway, and tells deals from other YAML there (in the pool, when there are many).
     files, reported = collected(paths, settings, changed_since, skip_non_deals, read_later=True)
-    walk_skipped = tuple(display_path(p, settings.root) for p in files.skipped)
+    walk_skipped = [
+        (before, display_path(path, settings.root))
+        for path, before in zip(files.skipped, files.skipped_before, strict=True)
+    ]
     excluded = len(files.excluded)
     tasks = _Tasks(files.names, reported, files.unsure)
     del files, reported
@@ -148,7 +151,7 @@ def stream_paths(
     with fewer_collections():
         kept, places = _first_pass(engine, tasks, jobs, writer, spool, progress)
         redone = _repository_pass(engine, tasks, kept, writer, jobs)
-    skipped = (*walk_skipped, *(entry.shown for entry in kept if entry.not_a_deal))
+    skipped = _in_walk_order(walk_skipped, kept)
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
@@ -185,6 +188,20 @@ def _first_pass(
     if len(passed) != len(kept):  # `places` is by index: every file must be there
         raise RuntimeError("a file's first pass is missing")
     return passed, places
+
+
+def _in_walk_order(
+    walk_skipped: Sequence[tuple[int, str]], kept: Sequence[Rendered]
+) -> tuple[str, ...]:
+    """The files the walk skipped (by how many names it had listed before each) and
+    those the first pass found are not deals, in the order the walk met them."""
+    found = [(index, entry.shown) for index, entry in enumerate(kept) if entry.not_a_deal]
+    # A file the walk skipped before name `n` comes before name `n`, skipped or not.
+    merged = sorted(
+        [(before, 0, shown) for before, shown in walk_skipped] + [(i, 1, s) for i, s in found],
+        key=lambda item: item[:2],
+    )
+    return tuple(shown for _, _, shown in merged)
 
 
 def _sent(writer: DealWriter, engine: Engine, task: Walked) -> tuple[str, Rendered]:

@@ -29,6 +29,9 @@ class FileSet:
     unsure: tuple[bool, ...] = ()
     """With `collect(..., read_later=True)`, by name: whether the file is a deal only if
     its content says so (`is_deal_data`), because the walk did not read it."""
+    skipped_before: tuple[int, ...] = ()
+    """With `read_later`, by skipped file: how many names the walk had listed before it
+    (whoever skips more of the names can list all in the walk's order)."""
 
     @property
     def deals(self) -> tuple[Path, ...]:
@@ -428,7 +431,7 @@ def collect(
     included = globs(include, "include") if include else None
     excluded = globs(exclude, "exclude")
     deals: dict[str, bool] = {}  # by name, whether it is `unsure`
-    skipped: dict[Path, None] = {}
+    skipped: dict[Path, int] = {}  # each with how many deals were listed before it
     left_out: dict[Path, None] = {}
     seen: set[str] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     unlisted: list[Path] = []
@@ -450,18 +453,19 @@ def collect(
                 left_out[path] = None
                 continue
             if not regular:  # a FIFO or device would block or never end: never read
-                skipped[path] = None
+                skipped[path] = len(deals)
                 continue
             if read_later:
                 deals[str(path)] = True
             elif is_deal_file(path):
                 deals[str(path)] = False
             else:
-                skipped[path] = None
+                skipped[path] = len(deals)
     for folder in unlisted:
         # A folder that cannot be listed may hold deals: it is reported like a
         # file that cannot be read (E001), unless `exclude` leaves it out.
         if not excluded.match_file(_relative(os.path.realpath(folder), top, folder) + "/-"):
             deals[str(folder)] = False
     unsure = tuple(deals.values()) if read_later else ()
-    return FileSet(tuple(deals), tuple(skipped), tuple(left_out), unsure)
+    before = tuple(skipped.values()) if read_later else ()
+    return FileSet(tuple(deals), tuple(skipped), tuple(left_out), unsure, before)
