@@ -664,6 +664,8 @@ def _relative_text(path: Path, root: Path) -> str:
     parts, no doubled '/'), so lying below is a prefix (measured: 40 of a cache hit's
     140 µs went to two `relative_to`s)."""
     text, cwd = str(path), os.getcwd()  # noqa: PTH109 - text wanted, not a Path
+    if text.startswith("//") or str(root).startswith("//") or cwd.startswith("//"):
+        return _relative_parts(path, root)  # `//x` may name another root than `/x`
     if not path.is_absolute():
         text = cwd if text == "." else _joined(cwd, text)
     top = str(root) if root.is_absolute() else _joined(cwd, str(root)) if str(root) != "." else cwd
