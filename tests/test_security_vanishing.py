@@ -83,6 +83,41 @@ def test_a_folder_that_cannot_be_listed_is_reported(
     assert "cannot be listed" in invalid["findings"][0]["message"]
 
 
+@pytest.mark.parametrize("fmt", ["json", "terminal"])
+def test_a_folder_that_can_be_listed_but_not_entered_reports_its_files(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A folder of mode 644: its names are listed, but reading or even asking what any
+    of them is is refused (EACCES). Each is an E001, never an internal error."""
+    (tmp_path / "ok.yaml").write_text(deal_text(), encoding="utf-8")
+    shut = tmp_path / "shut"
+    shut.mkdir()
+    (shut / "x.yaml").write_text(deal_text(), encoding="utf-8")
+    inside = str(shut) + os.sep
+
+    def refused(real: object) -> object:
+        def guarded(path: object, *args: object, **kwargs: object) -> object:
+            if os.fspath(path).startswith(inside):  # type: ignore[call-overload]
+                raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
+            return real(path, *args, **kwargs)  # type: ignore[operator]
+
+        return guarded
+
+    monkeypatch.setattr(os, "stat", refused(os.stat))
+    monkeypatch.setattr(os, "lstat", refused(os.lstat))
+    monkeypatch.setattr(os, "open", refused(os.open))
+    result = runner.invoke(app, ["audit", str(tmp_path), "-f", fmt, "--no-cache"])
+    assert result.exit_code == 1, result.output
+    if fmt == "json":
+        shut_deal = next(d for d in json.loads(result.stdout)["deals"] if "shut" in d["path"])
+        assert shut_deal["verdict"] == "invalid"
+        assert shut_deal["findings"][0]["rule"] == "E001"
+        assert "Permission denied" in shut_deal["findings"][0]["message"]
+    else:
+        assert "E001" in result.stdout
+        assert "Permission denied" in result.stdout
+
+
 def test_a_deal_built_from_a_merge_key_is_a_deal_in_a_folder_walk(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -90,10 +90,18 @@ def load_file(path: FilePath, stage_names: Mapping[str, Stage] | None = None) ->
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         key = "E001.not_regular" if isinstance(exc, NotRegularFile) else "E001.unreadable"
-        if path.is_dir():  # a folder the walk could not list
+        if _is_folder(path):  # a folder the walk could not list
             key, reason = "E001.unlistable", _listing_error(path)
         return Loaded(None, problems=[Problem("E001", key, START, (), {"reason": reason})])
     return load_bytes(data, stage_names)
+
+
+def _is_folder(path: FilePath) -> bool:
+    # In a folder that can be listed but not entered even asking is refused (EACCES).
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _listing_error(folder: FilePath) -> str:
