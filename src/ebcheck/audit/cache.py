@@ -114,11 +114,12 @@ class FileCache:
         self.folder = root / LAYOUT / salt[:24]
         self._folder_text = str(self.folder)
         self.salt = salt
+        self._salted = hashlib.sha256(salt.encode("ascii"))  # copied for every key
         self._full: bool | None = None
         self._touched = False
 
     def key(self, data: bytes, shown: str, reported: bool) -> str:
-        digest = hashlib.sha256(self.salt.encode("ascii"))
+        digest = self._salted.copy()
         digest.update(shown.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(b"reported\0" if reported else b"loaded\0")
         digest.update(data)

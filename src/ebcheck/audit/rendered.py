@@ -98,7 +98,7 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
     shown = display_path(path, engine.settings.root)
     key = ""
     if cache is not None:
-        written_with = _written_with(writer, engine, path, unsure)
+        written_with = _written_with(writer, engine, path, shown, unsure)
         key = cache.derived(cache.key(data, shown, reported), written_with)
         kept = _decoded(cache.read(key), shown, reported, writer, engine.settings.fail_on)
         if kept is not None:
@@ -119,10 +119,12 @@ def _bytes(path: Path) -> bytes | None:
         return None
 
 
-def _written_with(writer: DealWriter, engine: Engine, path: Path, unsure: bool) -> str:
+def _written_with(writer: DealWriter, engine: Engine, path: Path, shown: str, unsure: bool) -> str:
     """What a deal's text depends on besides its first pass (and the cache's salt); and
     whether the file was judged a deal first (an entry so written says it is one)."""
-    return repr(("text", writer.name, engine.judged_with, engine.repo_path(path), unsure))
+    repo_root = engine.settings.repo_root
+    repo_path = shown if repo_root in (None, engine.settings.root) else engine.repo_path(path)
+    return repr(("text", writer.name, engine.judged_with, repo_path, unsure))
 
 
 def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes | None:
@@ -183,6 +185,9 @@ def _decoded(
 
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+# By value, as kept: a KeyError refuses any other (a dict costs less than `Enum(value)`).
+_VERDICTS = {verdict.value: verdict for verdict in Verdict}
+_SEVERITIES = {severity.value: severity for severity in Severity}
 
 
 def _tally(kept: Any, shown: str, fail_on: str) -> tuple[Tally, tuple[Severity, ...]]:
@@ -200,8 +205,8 @@ def _tally(kept: Any, shown: str, fail_on: str) -> tuple[Tally, tuple[Severity, 
     )
     if not all(checks):
         raise ValueError("not a kept tally")
-    judged = Verdict(verdict)
-    found = tuple(Severity(s) for s in severities)
+    judged = _VERDICTS[verdict]
+    found = tuple(_SEVERITIES[s] for s in severities)
     failing = sum(finding_fails(judged, s, fail_on) for s in found)
     return Tally(
         shown,
