@@ -57,8 +57,7 @@ def read_limited(path: str | FilePath, limit: int = MAX_BYTES) -> bytes:
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFile(0, "not a regular file")
         chunks: list[bytes] = []
         left = limit + 1
@@ -68,8 +67,6 @@ def read_limited(path: str | FilePath, limit: int = MAX_BYTES) -> bytes:
                 break
             chunks.append(chunk)
             left -= len(chunk)
-            if len(chunks) == 1 and len(chunk) == status.st_size:
-                break  # the whole file in one read: no second read to find its end
         return b"".join(chunks)
     finally:
         os.close(fd)
