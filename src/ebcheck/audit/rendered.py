@@ -25,7 +25,7 @@ from ebcheck.audit.engine import Engine, FileAudit, display_path
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.gate import deal_fails, decide_deal, finding_fails
 from ebcheck.audit.results import Counts, DealText, DealWriter, Tally
-from ebcheck.audit.walk import is_deal_data
+from ebcheck.audit.walk import Listed, is_deal_data
 from ebcheck.deal import money
 from ebcheck.deal.enums import Forecast, Severity, Stage, Verdict
 from ebcheck.deal.fields import MAX_NUMBER
@@ -54,10 +54,9 @@ class Rendered:
         return Rendered, (*fields, self.not_a_deal)
 
 
-Walked = tuple[str, bool, bool]
+Walked = tuple[str, bool, Listed]
 """A file to audit (its path as text: a task is sent to a worker for every file),
-whether it is reported, and whether its content decides if it is a deal at all
-(`FileSet.unsure`)."""
+whether it is reported, and what the walk knows of it (`FileSet.listed`)."""
 
 
 def rendered(
@@ -90,10 +89,13 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
     """A file's first pass, judged and written; taken from the result cache and kept
     there when the format's texts can be. A file whose content decides whether it is
     a deal is judged so only when it is not kept (a kept one was a deal)."""
-    path, reported, unsure = Path(task[0]), task[1], task[2]
+    path, reported, listed = Path(task[0]), task[1], task[2]
+    if listed is Listed.NOT_REGULAR:
+        return _not_a_deal(engine, path)
+    unsure = listed is Listed.UNREAD
     cache = engine.cache if writer.sound is not None else None
     data = _bytes(path) if cache is not None or unsure else None
-    if data is None:  # unreadable: the loader says why (E001), located
+    if data is None:  # not needed here, or unreadable (the loader says why, located)
         return rendered(writer.text, engine, engine.check_file(path, reported))
     shown = display_path(path, engine.settings.root)
     key = ""
@@ -104,12 +106,17 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
         if kept is not None:
             return kept
     if unsure and not is_deal_data(data):
-        return Rendered(None, "", shown, None, None, engine.as_of(None), not_a_deal=True)
+        return _not_a_deal(engine, path)
     done, severities = _judged(writer.text, engine, engine.check_bytes(path, data, reported))
     encoded = _encoded(done, severities)
     if cache is not None and encoded is not None and not (done.tally and done.tally.crashes):
         cache.write(key, encoded)
     return done
+
+
+def _not_a_deal(engine: Engine, path: Path) -> Rendered:
+    shown = display_path(path, engine.settings.root)
+    return Rendered(None, "", shown, None, None, engine.as_of(None), not_a_deal=True)
 
 
 def _bytes(path: Path) -> bytes | None:

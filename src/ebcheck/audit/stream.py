@@ -32,7 +32,6 @@ from ebcheck.audit.engine import (
     Progress,
     Task,
     collected,
-    display_path,
     fewer_collections,
     first_pass,
 )
@@ -41,6 +40,7 @@ from ebcheck.audit.history import VersionFacts
 from ebcheck.audit.rendered import Rendered, Walked, render_task, rendered
 from ebcheck.audit.results import DealText, DealWriter, StreamedReport
 from ebcheck.audit.settings import Settings
+from ebcheck.audit.walk import Listed
 from ebcheck.deal.models import DealFile
 from ebcheck.deal.source import FileSourceMap
 from ebcheck.ruleapi import LoadedDeal
@@ -140,18 +140,14 @@ def stream_paths(
     # The walk lists YAML files without reading them: the first pass reads each
     # anyway, and tells deals from other YAML there (in the pool, when there are many).
     files, reported = collected(paths, settings, changed_since, skip_non_deals, read_later=True)
-    walk_skipped = [
-        (before, display_path(path, settings.root))
-        for path, before in zip(files.skipped, files.skipped_before, strict=True)
-    ]
     excluded = len(files.excluded)
-    tasks = _Tasks(files.names, reported, files.unsure)
+    tasks = _Tasks(files.names, reported, files.listed)
     del files, reported
     spool = Spool()
     with fewer_collections():
         kept, places = _first_pass(engine, tasks, jobs, writer, spool, progress)
         redone = _repository_pass(engine, tasks, kept, writer, jobs)
-    skipped = _in_walk_order(walk_skipped, kept)
+    skipped = tuple(entry.shown for entry in kept if entry.not_a_deal)  # in walk order
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
@@ -188,20 +184,6 @@ def _first_pass(
     if len(passed) != len(kept):  # `places` is by index: every file must be there
         raise RuntimeError("a file's first pass is missing")
     return passed, places
-
-
-def _in_walk_order(
-    walk_skipped: Sequence[tuple[int, str]], kept: Sequence[Rendered]
-) -> tuple[str, ...]:
-    """The files the walk skipped (by how many names it had listed before each) and
-    those the first pass found are not deals, in the order the walk met them."""
-    found = [(index, entry.shown) for index, entry in enumerate(kept) if entry.not_a_deal]
-    # A file the walk skipped before name `n` comes before name `n`, skipped or not.
-    merged = sorted(
-        [(before, 0, shown) for before, shown in walk_skipped] + [(i, 1, s) for i, s in found],
-        key=lambda item: item[:2],
-    )
-    return tuple(shown for _, _, shown in merged)
 
 
 def _sent(writer: DealWriter, engine: Engine, task: Walked) -> tuple[str, Rendered]:
@@ -274,17 +256,17 @@ class _Tasks(_Made[Walked]):
     """The tasks of an audit, their paths kept as text and made paths as they are read."""
 
     def __init__(
-        self, paths: Sequence[str], reported: Sequence[bool], unsure: Sequence[bool]
+        self, paths: Sequence[str], reported: Sequence[bool], listed: Sequence[Listed]
     ) -> None:
         self._paths = paths
         self._reported = reported
-        self._unsure = unsure
+        self._listed = listed
 
     def __len__(self) -> int:
         return len(self._paths)
 
     def _made(self, index: int) -> Walked:
-        return self._paths[index], self._reported[index], self._unsure[index]
+        return self._paths[index], self._reported[index], self._listed[index]
 
     def task(self, index: int) -> Task:
         """The file at `index` as a deal (the first pass has found it is one)."""

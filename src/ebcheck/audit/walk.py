@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import yaml
@@ -18,20 +19,28 @@ SUFFIXES = (".yaml", ".yml")
 DEAL_KEYS = frozenset({"ebcheck", "deal"})
 
 
+class Listed(Enum):
+    """What the walk knows of a file it lists with `collect(..., read_later=True)`."""
+
+    DEAL = "deal"
+    """Named on the command line (a deal whatever it holds), or a folder not listed."""
+    UNREAD = "unread"
+    """A deal only if its content says so (`is_deal_data`): the walk did not read it."""
+    NOT_REGULAR = "not_regular"
+    """A FIFO or a device: skipped, never read (it could block or never end)."""
+
+
 @dataclass(frozen=True)
 class FileSet:
     names: tuple[str, ...]
     """The deal files, as text: a big folder's paths kept as path objects take
-    several times the memory."""
+    several times the memory. With `read_later`, every file the walk met, in order,
+    and `listed` says which are deals for sure."""
     skipped: tuple[Path, ...]
     excluded: tuple[Path, ...] = ()
     """YAML files a walk found that `exclude` leaves out (`--verbose` counts them)."""
-    unsure: tuple[bool, ...] = ()
-    """With `collect(..., read_later=True)`, by name: whether the file is a deal only if
-    its content says so (`is_deal_data`), because the walk did not read it."""
-    skipped_before: tuple[int, ...] = ()
-    """With `read_later`, by skipped file: how many names the walk had listed before it
-    (whoever skips more of the names can list all in the walk's order)."""
+    listed: tuple[Listed, ...] = ()
+    """With `read_later`, what the walk knows of each name."""
 
     @property
     def deals(self) -> tuple[Path, ...]:
@@ -421,17 +430,18 @@ def collect(
     A file named explicitly is always a deal, unless `classify_named` (for
     pre-commit, which names every changed YAML file): then it is judged like
     a walked file, `exclude` included. With `read_later`, a file judged so is not
-    read here: it is listed, `unsure`, for whoever reads it next to judge (an
-    audit's first pass, in the pool, where a cache hit needs no judging). Missing
-    paths are an error before anything is audited.
+    read here: it is listed (`Listed`) for whoever reads it next to judge (an
+    audit's first pass, in the pool, where a cache hit needs no judging), and so is
+    a file that is not regular, to be skipped in walk order. Missing paths are an
+    error before anything is audited.
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise MissingPathError("missing_path", paths=", ".join(missing))
     included = globs(include, "include") if include else None
     excluded = globs(exclude, "exclude")
-    deals: dict[str, bool] = {}  # by name, whether it is `unsure`
-    skipped: dict[Path, int] = {}  # each with how many deals were listed before it
+    deals: dict[str, Listed] = {}
+    skipped: dict[Path, None] = {}
     left_out: dict[Path, None] = {}
     seen: set[str] = set()  # one file named twice (`.`, `a.yaml`, `../w/a.yaml`) counts once
     unlisted: list[Path] = []
@@ -444,7 +454,7 @@ def collect(
                 continue
             seen.add(real)
             if not walked and not classify_named:
-                deals[str(path)] = False
+                deals[str(path)] = Listed.DEAL
                 continue
             relative = _relative(real, top, path)
             if included is not None and not included.match_file(relative):
@@ -452,20 +462,16 @@ def collect(
             if excluded.match_file(relative):
                 left_out[path] = None
                 continue
-            if not regular:  # a FIFO or device would block or never end: never read
-                skipped[path] = len(deals)
-                continue
             if read_later:
-                deals[str(path)] = True
-            elif is_deal_file(path):
-                deals[str(path)] = False
+                deals[str(path)] = Listed.UNREAD if regular else Listed.NOT_REGULAR
+            elif regular and is_deal_file(path):  # a FIFO or device is never read
+                deals[str(path)] = Listed.DEAL
             else:
-                skipped[path] = len(deals)
+                skipped[path] = None
     for folder in unlisted:
         # A folder that cannot be listed may hold deals: it is reported like a
         # file that cannot be read (E001), unless `exclude` leaves it out.
         if not excluded.match_file(_relative(os.path.realpath(folder), top, folder) + "/-"):
-            deals[str(folder)] = False
-    unsure = tuple(deals.values()) if read_later else ()
-    before = tuple(skipped.values()) if read_later else ()
-    return FileSet(tuple(deals), tuple(skipped), tuple(left_out), unsure, before)
+            deals[str(folder)] = Listed.DEAL
+    listed = tuple(deals.values()) if read_later else ()
+    return FileSet(tuple(deals), tuple(skipped), tuple(left_out), listed)
