@@ -253,13 +253,13 @@ class AuditReport:
         own = deal.deal.deal.currency if deal.deal is not None else None
         return own or self.default_currency or "unknown"
 
+    @property
+    def tallies(self) -> Iterator[Tally]:
+        """Each deal's tally, as a streamed report keeps them."""
+        return (deal.tally() for deal in self.deals)
+
     def summary(self) -> Summary:
-        return summarise(
-            (deal.tally() for deal in self.deals),
-            len(self.deals),
-            len(self.skipped),
-            self.default_currency,
-        )
+        return summarise(self.tallies, len(self.deals), len(self.skipped), self.default_currency)
 
     def counts(self) -> Counts:
         return Counts(

@@ -34,7 +34,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AnyReport, DealReport, DealWriter, StreamedReport, Tally
+from ebcheck.audit.results import AnyReport, DealReport, DealWriter, Tally
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
@@ -163,10 +163,7 @@ WRITER = DealWriter("junit", deal_text)
 
 def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     """The document a deal's suite at a time, the totals first."""
-    tallies = (
-        report.tallies if isinstance(report, StreamedReport) else [d.tally() for d in report.deals]
-    )
-    counted = [suite_counts(tally) for tally in tallies]
+    counted = [suite_counts(tally) for tally in report.tallies]
     tests, failures, errors = (
         (sum(column) for column in zip(*counted, strict=True)) if counted else (0, 0, 0)
     )
