@@ -20,7 +20,11 @@ def worker_signals() -> None:
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and end the workers now."""
+    # Taken first: `shutdown` forgets the processes (the run used to wait at exit for
+    # each to finish its chunk, and a process that ends at once never would).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(timeout=5)
