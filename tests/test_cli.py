@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -205,6 +206,34 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert json.loads(done.stdout)["deals"][0]["verdict"] == "not_ready"
+
+
+_LEAVING = """
+import atexit, sys
+from ebcheck.cli.exits import leave
+atexit.register(lambda: print("torn down"))
+if sys.argv[1] == "traced":
+    sys.settrace(lambda *args: None)
+print("report", end="")  # still in the buffer of a piped stdout
+leave(4)
+"""
+
+
+@pytest.mark.parametrize(("how", "torn_down"), [("plain", False), ("traced", True)])
+def test_the_command_ends_at_once_unless_something_is_watching(how: str, torn_down: bool) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _LEAVING, how],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        # Not measured itself, even when the suite is (pytest-cov starts coverage in
+        # subprocesses from these).
+        env={k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE", "COVERAGE"))},
+    )
+    assert done.returncode == 4
+    # Buffered output is never lost; a tracer (coverage, a profiler) gets its exit.
+    assert done.stdout == ("report" + ("torn down\n" if torn_down else ""))
 
 
 def test_a_fix_repeated_by_a_run_of_findings_is_shown_once(runner: CliRunner, write: Write) -> None:

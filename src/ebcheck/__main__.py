@@ -1,3 +1,3 @@
-from ebcheck.cli.app import main
+from ebcheck.cli.app import console
 
-main()
+console()

@@ -554,3 +554,11 @@ def main() -> None:
     from ebcheck.cli.exits import guarded
 
     sys.exit(guarded(lambda: app(prog_name="ebcheck")))
+
+
+def console() -> None:
+    """The `ebcheck` command and `python -m ebcheck`: `main`, ending the process as soon
+    as it is done (`ebcheck.cli.exits.leave`)."""
+    from ebcheck.cli.exits import guarded, leave
+
+    leave(guarded(lambda: app(prog_name="ebcheck")))
