@@ -152,8 +152,9 @@ class FileCache:
             with contextlib.suppress(OSError):
                 os.utime(self.folder)  # in use: not the one to age out
         try:
-            with open(self._entry_text(key), "rb") as entry:  # noqa: PTH123
-                raw = entry.read()
+            # Unbuffered: the entry is read whole, once (a buffer would copy it again).
+            with open(self._entry_text(key), "rb", buffering=0) as entry:  # noqa: PTH123
+                raw = entry.readall()
         except OSError:
             return None
         head, _, payload = raw.partition(b"\n")

@@ -47,6 +47,11 @@ class Rendered:
     not_a_deal: bool = False
     """A file found by a walk whose content says it is not a deal: skipped."""
 
+    def without_text(self) -> Rendered:
+        """The same first pass with its text taken out (sent apart from the rest)."""
+        fields = (self.tally, "", self.shown, self.deal_id, self.stage, self.as_of)
+        return Rendered(*fields, self.not_a_deal)
+
     def __reduce__(self) -> tuple[type[Rendered], tuple[Any, ...]]:
         # Sent back from every worker for every file: a plain tuple unpickles in a
         # third less time than a slotted dataclass's state.
@@ -171,7 +176,7 @@ def _decoded(
         return None
     head, newline, body = payload.partition(b"\n")
     try:
-        kept = json.loads(head)
+        kept = _HEAD.decode(head.decode())
         text, deal_id, stage = body.decode(), kept["deal_id"], kept["stage"]
         if not (newline and _optional(deal_id, str) and _optional(stage, str)):
             return None
@@ -191,6 +196,8 @@ def _decoded(
         return None
 
 
+# The tally line is UTF-8 text, as `_encoded` writes it: decoded as such, not sniffed.
+_HEAD = json.JSONDecoder()
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # By value, as kept: a KeyError refuses any other (a dict costs less than `Enum(value)`).
 _VERDICTS = {verdict.value: verdict for verdict in Verdict}

@@ -190,7 +190,7 @@ def _sent(writer: DealWriter, engine: Engine, task: Walked) -> tuple[str, Render
     """A file's first pass as sent back: its text, and the rest to keep (the text taken
     out where it ran, in the pool)."""
     done = render_task(writer, engine, task)
-    return done.text, replace(done, text="")
+    return done.text, done.without_text()
 
 
 def _repository_pass(

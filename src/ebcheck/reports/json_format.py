@@ -106,6 +106,9 @@ _ITEMS = [
 # What the report never needs raw in a text it takes from the cache (it escapes or
 # leaves out the rest): controls but the newline, and marks that reorder a line.
 _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Amounts are exact: read back as `Decimal`, as the tally holds them. One decoder for
+# every text (`json.loads` with an option builds a decoder each call).
+_DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 def sound_text(text: str, tally: Tally, severities: Sequence[Severity]) -> bool:
@@ -116,7 +119,7 @@ def sound_text(text: str, tally: Tally, severities: Sequence[Severity]) -> bool:
     if not (text.startswith(opening) and text.endswith(closing)) or _UNSAFE.search(text):
         return False
     try:
-        item = json.loads(text, parse_float=Decimal)
+        item = _DECODER.decode(text)
         stage = item["stage"]
         is_open = stage is not None and not Stage(stage).is_closed
         return (
