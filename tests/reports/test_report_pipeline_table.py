@@ -155,3 +155,64 @@ def test_any_names_fit_one_line_per_deal(
     body = lines[rule + 1 :]
     # One line per deal, then a blank section line, then two totals lines.
     assert len(body) == len(deals) + 1 + 2
+
+
+def drawn_both_ways(report: AuditReport, words: Catalogue, width: int, color: bool) -> list[str]:
+    """The table as ebcheck writes it and as Rich's own `Table` lays out the same columns."""
+    from ebcheck.reports.pipeline_table import build_table
+    from ebcheck.reports.styles import text_console
+
+    printed = []
+    for table in (pipeline_table(report, words), build_table(report, words, width)):
+        console, buffer = text_console(width, color)
+        console.print(table)
+        printed.append(buffer.getvalue())
+    return printed
+
+
+@given(
+    width=st.integers(min_value=20, max_value=200),
+    color=st.booleans(),
+    ids=st.lists(NAMES, min_size=2, max_size=4),
+    accounts=st.lists(NAMES, min_size=4, max_size=4),
+    padded=st.booleans(),
+)
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_the_table_is_written_as_rich_would_lay_it_out(
+    width: int,
+    color: bool,
+    ids: list[str],
+    accounts: list[str],
+    padded: bool,
+    build: Builder,
+    pipeline: AuditReport,
+    engine_words: Catalogue,
+) -> None:
+    # Names of every width (CJK cut in half, trailing spaces), verdicts in colour, totals.
+    base = pipeline.deals[0]
+    assert base.deal is not None
+    deals = list(pipeline.deals)
+    for number, (deal_id, account) in enumerate(zip(ids, accounts, strict=False)):
+        name = account + "  " if padded else account
+        info = base.deal.deal.model_copy(update={"account": name, "owner": account})
+        deal_file = base.deal.model_copy(update={"deal": info})
+        deals.append(replace(base, deal_id=deal_id, deal=deal_file, path=f"deals/{number}.yaml"))
+    report = AuditReport(AS_OF, tuple(deals))
+    ours, rich = drawn_both_ways(report, engine_words, width, color)
+    assert ours == rich
+
+
+def test_the_examples_table_is_written_as_rich_would_lay_it_out() -> None:
+    from ebcheck.audit.engine import audit_paths, words_for
+    from ebcheck.audit.settings import Settings
+    from tests.conftest import EXAMPLES
+
+    for lang in ("en", "zh"):
+        report = audit_paths([EXAMPLES], Settings(lang=lang, as_of=AS_OF))
+        for width in (40, 80, 100, 120, 160):
+            for color in (False, True):
+                ours, rich = drawn_both_ways(report, words_for(lang), width, color)
+                assert ours == rich, (lang, width, color)
+                assert "\x1b[" in ours or not color

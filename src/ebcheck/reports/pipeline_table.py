@@ -12,16 +12,25 @@ owner, forecast and close date columns are left out first; from 120 every column
 and from 150 the title follows the rule's id. Headers never wrap. The totals close the
 table under the amount column, grouped per currency: the pipeline amount,
 the amount at risk, then each forecast category's part.
+
+The widths are all worked out here, so the table is written line by line as
+Rich's `Table` would write it (`_lines`): Rich's table lays out every cell of
+every row anew, and took five times as long (half a millisecond a deal, 10 s
+of a 10,000-deal report). Rich's own table is kept for a layout wider than the
+width it gets (a terminal too narrow for even the columns that always stay).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich import box
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -51,9 +60,10 @@ class _Column:
     def flexible(self) -> bool:
         return self.key in FLEX_MINIMUM
 
-    @property
+    @functools.cached_property
     def natural(self) -> int:
-        """Width that shows every cell and the header whole, on one line."""
+        """Width that shows every cell and the header whole, on one line (asked for
+        again and again while the columns are placed: worked out once)."""
         return max([cell_len(self.header), *(cell_len(c.plain) for c in self.cells)])
 
     @property
@@ -228,17 +238,20 @@ def _cut(placed: list[tuple[_Column, int]], key: str) -> bool:
 
 
 def build_table(report: AuditReport, words: Catalogue, width: int) -> Table:
-    """The pipeline table laid out for `width` terminal columns."""
+    """The pipeline table laid out for `width` terminal columns, as a Rich table."""
     columns = _columns(report, words, wide=width >= WIDE)
+    return _rich_table(layout(columns, width), words.text("report.pipeline"), len(report.deals))
+
+
+def _rich_table(placed: list[tuple[_Column, int]], title: str, deals: int) -> Table:
     table = Table(
-        title=words.text("report.pipeline"),
+        title=title,
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 1, 0, 0),
         pad_edge=False,
         show_edge=False,
     )
-    placed = layout(columns, width)
     for column, column_width in placed:
         table.add_column(
             column.header,
@@ -246,11 +259,87 @@ def build_table(report: AuditReport, words: Catalogue, width: int) -> Table:
             width=column_width,
             overflow="fold",
         )
-    deals = len(report.deals)
-    rows = len(columns[0].cells)
+    rows = len(placed[0][0].cells)
     for index in range(rows):
         table.add_row(*(c.cells[index] for c, _ in placed), end_section=index == deals - 1)
     return table
+
+
+def _lines(
+    console: Console,
+    options: ConsoleOptions,
+    placed: list[tuple[_Column, int]],
+    title: str,
+    deals: int,
+) -> RenderResult:
+    """The table `_rich_table` makes of `placed`, written line by line: the title, the
+    header, its rule, a line per row and a blank one between the deals and the totals.
+
+    Every cell is one line of plain text (`_text`), so each is its text fitted to the
+    column's width, in the cell's style; a column is followed by one space of
+    padding (the last one by none) and the divider.
+    """
+    widths = [w + 1 for _, w in placed[:-1]] + [placed[-1][1]]
+    total = sum(widths) + len(widths) - 1
+    shown = options.update(width=total, highlight=False, justify="left")
+    yield from console.render(
+        console.render_str(title, style="table.title", highlight=False), shown
+    )
+    frame = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
+    heading = console.get_style("table.header")
+    yield from _row([(c.header, c.justify, w, heading) for c, w in placed], heading)
+    yield Segment(frame.get_row(widths, "head", edge=False), Style())
+    yield Segment.line()
+    styles: dict[str, Style] = {}
+    for index in range(len(placed[0][0].cells)):
+        cells = []
+        for column, width in placed:
+            cell = column.cells[index]
+            style = styles.get(str(cell.style))
+            if style is None:
+                style = styles[str(cell.style)] = console.get_style(cell.style)
+            cells.append((cell.plain, column.justify, width, style))
+        yield from _row(cells, None)
+        if index == deals - 1 and index < len(placed[0][0].cells) - 1:
+            yield Segment(frame.get_row(widths, "row", edge=False), Style())
+            yield Segment.line()
+
+
+def _row(cells: list[tuple[str, str, int, Style]], padding: Style | None) -> RenderResult:
+    """One line: each cell fitted to its width, then its padding (in `padding`'s
+    style, as Rich pads a header cell) and the divider."""
+    for number, (text, justify, width, style) in enumerate(cells):
+        yield Segment(_fitted(text, width, justify), style or None)
+        if number < len(cells) - 1:
+            if padding is not None:
+                yield Segment(" ", padding)
+                yield Segment(" ")
+            else:
+                yield Segment("  ")
+    yield Segment.line()
+
+
+def _fitted(text: str, width: int, justify: str) -> str:
+    """`text` in exactly `width` cells, as Rich writes a no-wrap ellipsis cell: cut
+    with "…" when too wide, padded on the right (or, right-justified, on the left
+    once trailing spaces are gone)."""
+    if justify == "right":
+        text = text.rstrip()
+    length = cell_len(text)
+    if length > width:
+        text = set_cell_size(text, width - 1) + "…"
+        length = cell_len(text)
+    if length >= width:
+        return text
+    pad = " " * (width - length)
+    return pad + text if justify == "right" else text + pad
+
+
+def _fits(placed: list[tuple[_Column, int]], width: int) -> bool:
+    """Whether `_lines` can write the table: it fits `width`, every cell one line."""
+    if sum(w for _, w in placed) + GAP * (len(placed) - 1) > width:
+        return False
+    return all(not cell.spans for column, _ in placed for cell in column.cells)
 
 
 class PipelineTable:
@@ -261,7 +350,13 @@ class PipelineTable:
         self.words = words
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield build_table(self.report, self.words, options.max_width)
+        width = options.max_width
+        placed = layout(_columns(self.report, self.words, wide=width >= WIDE), width)
+        title, deals = self.words.text("report.pipeline"), len(self.report.deals)
+        if _fits(placed, width):
+            yield from _lines(console, options, placed, title, deals)
+        else:
+            yield _rich_table(placed, title, deals)
 
 
 def pipeline_table(report: AuditReport, words: Catalogue) -> PipelineTable:
