@@ -5,6 +5,7 @@ deals a repository rule finds something in (a duplicate id) and for suppressions
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -19,7 +20,13 @@ import pytest
 from typer.testing import CliRunner
 
 from ebcheck.audit import stream
-from ebcheck.audit.engine import PARALLEL_THRESHOLD, Engine, audit_paths, words_for
+from ebcheck.audit.engine import (
+    PARALLEL_THRESHOLD,
+    Engine,
+    audit_paths,
+    fewer_collections,
+    words_for,
+)
 from ebcheck.audit.rendered import render_task
 from ebcheck.audit.results import StreamedReport
 from ebcheck.audit.settings import Settings
@@ -328,3 +335,16 @@ def test_skipped_files_are_listed_in_the_order_the_walk_met_them(tmp_path: Path,
         "deals/zz/k8s.yml",
     )
     assert streamed.skipped == whole.skipped == expected
+
+
+def test_the_collector_stays_rare_until_the_outermost_audit_is_written() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        rare = gc.get_threshold()
+        assert rare != before
+        with fewer_collections():  # the audit inside the command that writes its report
+            pass
+        assert gc.get_threshold() == rare
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck.audit.engine import audit_paths, words_for
+from ebcheck.audit.engine import audit_paths, fewer_collections, words_for
 from ebcheck.cli import diagnostics
 from ebcheck.cli.exits import Exit, exit_code
 from ebcheck.cli.request import AuditRequest
@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
 
 def run_audit(request: AuditRequest) -> Exit:
+    # The report is written while every deal it holds is still in memory.
+    with fewer_collections():
+        return _run_audit(request)
+
+
+def _run_audit(request: AuditRequest) -> Exit:
     from ebcheck.cli.settings import config_path, settings_for
 
     try:
