@@ -209,9 +209,15 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
 
 
 _LEAVING = """
-import atexit, sys
+import atexit, os, sys
 from ebcheck.cli.exits import leave
-atexit.register(lambda: print("torn down"))
+
+class Torn:
+    def __del__(self, write=os.write):  # module globals may be gone by then
+        write(1, b"torn down\\n")
+
+kept = Torn()  # freed only when the interpreter is torn down
+atexit.register(lambda: print("exit handler"))
 if sys.argv[1] == "traced":
     sys.settrace(lambda *args: None)
 print("report", end="")  # still in the buffer of a piped stdout
@@ -232,8 +238,24 @@ def test_the_command_ends_at_once_unless_something_is_watching(how: str, torn_do
         env={k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE", "COVERAGE"))},
     )
     assert done.returncode == 4
-    # Buffered output is never lost; a tracer (coverage, a profiler) gets its exit.
-    assert done.stdout == ("report" + ("torn down\n" if torn_down else ""))
+    # Buffered output is never lost and exit handlers run; a tracer (coverage, a
+    # profiler) gets the whole normal exit.
+    assert done.stdout == "reportexit handler\n" + ("torn down\n" if torn_down else "")
+
+
+def test_a_profiler_on_sys_monitoring_counts_as_watching(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from ebcheck.cli.exits import _watched
+
+    monkeypatch.delitem(sys.modules, "coverage", raising=False)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
+    tools = {2: "cProfile"}  # Python 3.12's cProfile takes the profiler's tool id
+    monkeypatch.setattr(sys, "monitoring", SimpleNamespace(get_tool=tools.get), raising=False)
+    assert _watched()
+    tools.clear()
+    assert not _watched()
 
 
 def test_a_fix_repeated_by_a_run_of_findings_is_shown_once(runner: CliRunner, write: Write) -> None:
