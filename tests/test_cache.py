@@ -19,7 +19,7 @@ from tests.deals import READY
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FORMATS = ["terminal", "concise", "json", "markdown", "sarif", "github", "junit", "html"]
 BROKEN = "ebcheck: 1\ndeal: [unclosed\n"
-KEEP_TEXTS = ("json", "concise")
+KEEP_TEXTS = ("json", "concise", "sarif")
 
 
 @pytest.fixture
@@ -313,6 +313,39 @@ def test_a_kept_text_that_is_not_sound_is_written_again(
     assert run(runner, "-f", "json") == expected
     # written again: the deals the forgery changed no longer hold it
     assert any(payload != {**payload, **forgery} for _, payload in _texts(deals.parent))
+
+
+def _sarif_forgeries(text: str) -> list[str]:
+    """A deal's kept SARIF results, changed the ways a forger or a bit flip could."""
+    items = text.split(",\n        {")
+    return [
+        text.replace('"level": "error"', '"level": "note"', 1),
+        items[0],  # a result left out
+        text + ",\n" + text,  # results doubled
+        text.replace('"baselineState": "new"', '"baselineState": "unchanged"', 1),
+        text.replace('"text": "', '"text": "\u202e', 1),  # a mark that reorders the line
+        text.replace("deals/", "other/", 1),  # one result about another file
+        "",
+    ]
+
+
+@pytest.mark.parametrize("forgery", range(7))
+def test_a_kept_sarif_text_that_is_not_sound_is_written_again(
+    deals: Path, runner: CliRunner, forgery: int
+) -> None:
+    expected = run(runner, "-f", "sarif", "--no-cache")
+    run(runner, "-f", "sarif")
+    kept = dict(_texts(deals.parent))
+    forged = {}
+    for entry, payload in kept.items():
+        text = str(payload["text"])
+        changed = _sarif_forgeries(text)[forgery] if text else ""
+        if changed != text:
+            _forge(entry, {**payload, "text": changed})
+            forged[entry] = payload
+    assert forged
+    assert run(runner, "-f", "sarif") == expected
+    assert {entry: dict(_texts(deals.parent))[entry] for entry in forged} == forged  # written again
 
 
 def test_a_kept_text_cut_off_after_its_tally_is_not_taken(deals: Path, runner: CliRunner) -> None:

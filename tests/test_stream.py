@@ -38,7 +38,7 @@ from ebcheck.reports import Format, RenderOptions, deal_writer, render, render_c
 from tests.deals import READY
 from tests.test_outline import mixed_folder
 
-STREAMED = [Format.JSON, Format.CONCISE, Format.JUNIT]
+STREAMED = [Format.JSON, Format.CONCISE, Format.JUNIT, Format.SARIF]
 
 
 @pytest.fixture
@@ -162,8 +162,10 @@ def test_a_streamed_report_is_rendered_only_in_its_own_format(folder: Path) -> N
     options = RenderOptions(words_for("en"))
     with pytest.raises(ValueError, match="only in the format"):
         "".join(render_chunks(report, Format.CONCISE, options))
-    with pytest.raises(TypeError, match="needs a whole report"):
+    with pytest.raises(ValueError, match="only in the format"):
         "".join(render_chunks(report, Format.SARIF, options))
+    with pytest.raises(TypeError, match="needs a whole report"):
+        "".join(render_chunks(report, Format.MARKDOWN, options))
 
 
 def test_a_repository_rule_sees_only_the_id_and_stage_of_a_streamed_deal() -> None:

@@ -220,6 +220,12 @@ class Engine:
     def all_rules(self) -> tuple[Rule, ...]:
         return (*self.pack.rules, *CORE_RULES)
 
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        """The rules this audit runs, in the order reports list them."""
+        selected = (*self.rules, *self.repo_rules, *self.review_rules, *self.core.values())
+        return tuple(active.rule for active in selected)
+
     def is_small(self, deal: DealFile) -> bool:
         """Below `small_deal_below` for its currency (D26)."""
         return self.settings.is_small(deal.deal.amount, deal.deal.currency)
@@ -381,10 +387,7 @@ class Engine:
             self.settings.as_of or self.settings.today,
             reports,
             stale_baseline=stale,
-            rules=tuple(
-                a.rule
-                for a in (*self.rules, *self.repo_rules, *self.review_rules, *self.core.values())
-            ),
+            rules=self.active_rules,
             default_currency=self.settings.default_currency,
             read=tuple(audit.shown for audit in audits),
         )

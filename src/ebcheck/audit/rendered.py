@@ -105,9 +105,12 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
     shown = display_path(path, engine.settings.root)
     key = ""
     if cache is not None:
-        written_with = _written_with(writer, engine, path, shown, unsure)
+        repo_path = _repo_path(engine, path, shown)
+        written_with = repr(("text", writer.name, engine.judged_with, repo_path, unsure))
         key = cache.derived(cache.key(data, shown, reported), written_with)
-        kept = _decoded(cache.read(key), shown, reported, writer, engine.settings.fail_on)
+        kept = _decoded(
+            cache.read(key), (shown, repo_path), reported, writer, engine.settings.fail_on
+        )
         if kept is not None:
             return kept
     if unsure and not is_deal_data(data):
@@ -131,12 +134,11 @@ def _bytes(path: Path) -> bytes | None:
         return None
 
 
-def _written_with(writer: DealWriter, engine: Engine, path: Path, shown: str, unsure: bool) -> str:
-    """What a deal's text depends on besides its first pass (and the cache's salt); and
-    whether the file was judged a deal first (an entry so written says it is one)."""
+def _repo_path(engine: Engine, path: Path, shown: str) -> str:
+    """The file as the repository names it (what a kept text depends on besides its
+    first pass and the cache's salt, with whether the file was judged a deal first)."""
     repo_root = engine.settings.repo_root
-    repo_path = shown if repo_root in (None, engine.settings.root) else engine.repo_path(path)
-    return repr(("text", writer.name, engine.judged_with, repo_path, unsure))
+    return shown if repo_root in (None, engine.settings.root) else engine.repo_path(path)
 
 
 def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes | None:
@@ -168,12 +170,18 @@ def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes | None:
 
 
 def _decoded(
-    payload: bytes | None, shown: str, reported: bool, writer: DealWriter, fail_on: str
+    payload: bytes | None,
+    where: tuple[str, str],
+    reported: bool,
+    writer: DealWriter,
+    fail_on: str,
 ) -> Rendered | None:
-    """A kept rendering, or None when there is none or it is not one `_encoded` could
-    have written for this file: an entry is never trusted."""
+    """A kept rendering of the file `where` names (as shown, and in the repository), or
+    None when there is none or it is not one `_encoded` could have written for this
+    file: an entry is never trusted."""
     if payload is None or writer.sound is None:
         return None
+    shown, repo_path = where
     head, newline, body = payload.partition(b"\n")
     try:
         kept = _HEAD.decode(head.decode())
@@ -189,7 +197,7 @@ def _decoded(
         tally, severities = _tally(kept["tally"], shown, fail_on)
         if deal_id is not None and tally.deal_id != deal_id:
             return None
-        if not writer.sound(text, tally, severities):
+        if not writer.sound(text, tally, severities, repo_path):
             return None
         return Rendered(tally, text, shown, deal_id, loaded_stage, as_of)
     except (ValueError, TypeError, KeyError, IndexError, RecursionError, InvalidOperation):

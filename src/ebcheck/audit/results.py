@@ -142,10 +142,19 @@ class DealWriter:
 
     name: str
     text: DealText
-    sound: Callable[[str, Tally, Sequence[Severity]], bool] | None = None
+    sound: Callable[[str, Tally, Sequence[Severity], str], bool] | None = None
     """Whether a text read back from the result cache is one this format could have
-    written for that tally and those findings' severities (None: its texts are not
-    kept there)."""
+    written for that tally, those findings' severities and the file as the
+    repository names it (None: its texts are not kept there)."""
+    for_rules: Callable[[tuple[Rule, ...]], DealText] | None = None
+    """For a format whose text of a deal depends on the rules the audit runs (SARIF
+    numbers them): its text for those rules."""
+
+    def bound(self, rules: tuple[Rule, ...]) -> DealWriter:
+        """The writer for an audit running `rules`."""
+        if self.for_rules is None:
+            return self
+        return DealWriter(self.name, self.for_rules(rules), self.sound)
 
 
 @dataclass(frozen=True)
@@ -279,8 +288,9 @@ class AuditReport:
 
 @dataclass(frozen=True)
 class StreamedReport:
-    """A finished audit whose deals were rendered as each was judged (JSON, concise, JUnit):
-    of each deal only its `Tally` is kept, and its text waits in `texts`, in order.
+    """A finished audit whose deals were rendered as each was judged (JSON, concise,
+    JUnit, SARIF): of each deal only its `Tally` is kept, and its text waits in `texts`,
+    in order.
 
     It answers what formatters ask of a whole report besides the deals themselves
     (`summary`, `counts`, `crashes`, `fails`), so a big pipeline is never held whole.
@@ -300,6 +310,8 @@ class StreamedReport:
     """Always empty: a run with a baseline is not streamed."""
     read: tuple[str, ...] = ()
     """Every file the audit read, as shown, reported or not."""
+    rules: tuple[Rule, ...] = ()
+    """The rules the audit ran, as `AuditReport.rules`."""
 
     @property
     def deals(self) -> tuple[Tally, ...]:
@@ -322,7 +334,7 @@ class StreamedReport:
     def deal_texts(self, deal_text: DealText, words: Catalogue) -> Iterator[str]:
         """Each deal's text, in report order: written already, by this same function
         (in the audit's language, which is the report's)."""
-        if deal_text is not self.written_by:
+        if deal_text != self.written_by:  # a function, or a text bound to the rules
             raise ValueError("a streamed report is rendered only in the format it was written in")
         return iter(self.texts)
 

@@ -1,6 +1,6 @@
 """A streamed audit: each deal judged and rendered as soon as its first pass is done.
 
-The JSON, concise and JUnit reports are a deal's text after another, and totals
+The JSON, concise, JUnit and SARIF reports are a deal's text after another, and totals
 (JUnit writes them first, from the tallies, once every deal is judged). For
 them a deal need not wait for every other one: it is judged where its first pass
 ran (a worker, for a big folder), its text is written to a scratch file, and the
@@ -137,6 +137,7 @@ def stream_paths(
     """`audit_paths` for a format that writes a deal at a time (`writer`), without
     a baseline: the deals' texts wait in a scratch file, not in memory."""
     engine = Engine.create(settings, history, outline=True)
+    writer = writer.bound(engine.active_rules)
     # The walk lists YAML files without reading them: the first pass reads each
     # anyway, and tells deals from other YAML there (in the pool, when there are many).
     files, reported = collected(paths, settings, changed_since, skip_non_deals, read_later=True)
@@ -160,6 +161,7 @@ def stream_paths(
         default_currency=settings.default_currency,
         changed_since=changed_since,
         read=tuple(entry.shown for entry in kept if not entry.not_a_deal),
+        rules=engine.active_rules,
     )
 
 

@@ -59,7 +59,7 @@ def render(report: AuditReport, fmt: Format, options: RenderOptions) -> str:
 
 def render_chunks(report: AnyReport, fmt: Format, options: RenderOptions) -> Iterator[str]:
     """The report in parts that join into `render`'s text: a deal at a time for the
-    formats that stream (JSON, concise, JUnit), the whole text at once for the others."""
+    formats that stream (JSON, concise, JUnit, SARIF), the whole text at once for the others."""
     module = import_module(f"ebcheck.reports.{fmt.value}_format")
     streamed: Callable[[AnyReport, RenderOptions], Iterator[str]] | None = getattr(
         module, "chunks", None

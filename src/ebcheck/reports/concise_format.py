@@ -79,7 +79,9 @@ def deal_text(deal: DealReport, words: Catalogue) -> str:
 _LINE = re.compile(r"[^:\n]*:-?[0-9]+:-?[0-9]+: \S+ \[([a-z]+)\] .*")
 
 
-def sound_text(text: str, tally: Tally, severities: Sequence[Severity]) -> bool:
+def sound_text(
+    text: str, tally: Tally, severities: Sequence[Severity], repo_path: str = ""
+) -> bool:
     """Whether `text`, read back from the result cache, is the lines this format
     writes for the deal of `tally` with findings of those `severities`: a line per
     finding, naming this deal's file, every one already made safe."""

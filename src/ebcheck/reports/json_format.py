@@ -111,7 +111,9 @@ _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
-def sound_text(text: str, tally: Tally, severities: Sequence[Severity]) -> bool:
+def sound_text(
+    text: str, tally: Tally, severities: Sequence[Severity], repo_path: str = ""
+) -> bool:
     """Whether `text`, read back from the result cache, is the deal item this format
     writes for `tally` and findings of those `severities`: one object, laid out as
     `deal_text` lays it out, saying what the tally says (else it is written again)."""

@@ -21,6 +21,11 @@ several findings with the same key, the second and later get `|2`, `|3`…
 appended, in report order, so each stays distinct. ebcheck never writes
 `primaryLocationLineHash`: GitHub's upload action computes it only when it
 is missing.
+
+The log is written a deal at a time (`chunks`), as `json.dumps(sarif_log(...),
+indent=2)` lays it out: the rule descriptors first, from the rules the audit
+ran, then each deal's results, which a streamed audit writes where the deal was
+judged (`WRITER`, bound to those rules so that `ruleIndex` is known there).
 """
 
 from __future__ import annotations
@@ -29,12 +34,14 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ebcheck.audit.baseline import stable_path
 from ebcheck.audit.findings import Finding, rule_area
-from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter, Tally
 from ebcheck.deal.enums import Severity
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions
@@ -126,17 +133,19 @@ def all_findings(deal: DealReport) -> list[Finding]:
 
 
 def descriptors(
-    report: AuditReport, rules: tuple[Rule, ...], words: Catalogue
+    report: AnyReport, rules: tuple[Rule, ...], words: Catalogue
 ) -> list[dict[str, Any]]:
-    """Active rules in their order, then E001/E002, then other ids seen in the report."""
+    """Active rules in their order, then E001/E002, then other ids seen in a report held
+    whole (a finding of ebcheck's own is always of one of the first two)."""
     found: dict[str, dict[str, Any]] = {}
     for rule in rules:
         found.setdefault(rule.id, descriptor(rule.id, rule.name, rule.severity, words))
     for rule_id in LOAD_RULES:
         name = _text(words, f"{rule_id}.name") or rule_id
         found.setdefault(rule_id, descriptor(rule_id, name, Severity.CRITICAL, words))
+    deals = report.deals if isinstance(report, AuditReport) else ()
     seen = sorted(
-        {f.rule: f for deal in report.deals for f in all_findings(deal)}.values(),
+        {f.rule: f for deal in deals for f in all_findings(deal)}.values(),
         key=lambda f: f.rule,
     )
     for finding in seen:
@@ -145,17 +154,23 @@ def descriptors(
     return list(found.values())
 
 
+def rule_numbers(rules: tuple[Rule, ...]) -> tuple[str, ...]:
+    """The ids `descriptors` lists first, in order: what `ruleIndex` numbers."""
+    return tuple(dict.fromkeys([*(rule.id for rule in rules), *LOAD_RULES]))
+
+
 # --- results --------------------------------------------------------------------------------
 
 
 def result(
-    deal: DealReport, finding: Finding, rule_index: int, occurrence: int, field: str
+    deal: DealReport, finding: Finding, rule_index: int | None, occurrence: int, field: str
 ) -> dict[str, Any]:
     line = max(1, finding.line)
     column = max(1, finding.column)
+    numbered = {"ruleIndex": rule_index} if rule_index is not None else {}
     return {
         "ruleId": finding.rule,
-        "ruleIndex": rule_index,
+        **numbered,
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message or finding.rule},
         "locations": [
@@ -187,7 +202,7 @@ def deal_results(deal: DealReport, index: dict[str, int]) -> list[dict[str, Any]
         field = stable_path(finding, deal.deal)
         key = (finding.rule, field, finding.subject or "")
         seen[key] += 1
-        return result(deal, finding, index[finding.rule], seen[key], field)
+        return result(deal, finding, index.get(finding.rule), seen[key], field)
 
     results = []
     for finding in deal.findings:
@@ -204,7 +219,7 @@ def deal_results(deal: DealReport, index: dict[str, int]) -> list[dict[str, Any]
     return results
 
 
-def invocation(report: AuditReport, words: Catalogue) -> dict[str, Any]:
+def invocation(report: AnyReport, words: Catalogue) -> dict[str, Any]:
     notifications = [
         {
             "level": "error",
@@ -220,7 +235,8 @@ def invocation(report: AuditReport, words: Catalogue) -> dict[str, Any]:
     return run
 
 
-def sarif_log(report: AuditReport, options: RenderOptions) -> dict[str, Any]:
+def sarif_log(report: AnyReport, options: RenderOptions) -> dict[str, Any]:
+    """The log, its results left out of a streamed report (`chunks` writes them)."""
     words = options.catalogue
     rules = descriptors(report, report.rules, words)
     index = {rule["id"]: number for number, rule in enumerate(rules)}
@@ -229,7 +245,9 @@ def sarif_log(report: AuditReport, options: RenderOptions) -> dict[str, Any]:
         driver["semanticVersion"] = options.version
         driver["version"] = options.version
     driver["rules"] = rules
-    results = [r for deal in report.deals for r in deal_results(deal, index)]
+    results = []
+    if isinstance(report, AuditReport):
+        results = [r for deal in report.deals for r in deal_results(deal, index)]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -245,5 +263,115 @@ def sarif_log(report: AuditReport, options: RenderOptions) -> dict[str, Any]:
     }
 
 
-def render(report: AuditReport, options: RenderOptions) -> str:
-    return json.dumps(sarif_log(report, options), ensure_ascii=False, indent=2) + "\n"
+_RESULT_MARGIN = " " * 8  # a result is an item of runs[0].results
+_NO_RESULTS = '"results": []'
+
+
+@dataclass(frozen=True)
+class DealResults:
+    """One deal's results as `chunks` writes them, numbered for the rules an audit runs
+    (equal for equal rules: a streamed report checks it is rendered with its own)."""
+
+    numbers: tuple[str, ...]
+
+    def __call__(self, deal: DealReport, words: Catalogue) -> str:
+        index = {rule_id: number for number, rule_id in enumerate(self.numbers)}
+        return ",\n".join(_indented(item) for item in deal_results(deal, index))
+
+
+def _indented(item: dict[str, Any]) -> str:
+    text = json.dumps(item, ensure_ascii=False, indent=2)
+    return "\n".join(_RESULT_MARGIN + line for line in text.split("\n"))
+
+
+def _numbers(report: AnyReport) -> tuple[str, ...]:
+    """The ids of `descriptors`, in order."""
+    known = rule_numbers(report.rules)
+    if not isinstance(report, AuditReport):
+        return known
+    seen = {f.rule for deal in report.deals for f in all_findings(deal)}
+    return (*known, *sorted(seen - set(known)))
+
+
+def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
+    """The log's text a deal at a time: what `json.dumps(log, indent=2)` writes for
+    the whole log, its results never held all at once."""
+    head, tail = _frame(report, options)
+    texts = (t for t in report.deal_texts(DealResults(_numbers(report)), options.catalogue) if t)
+    first = next(texts, None)
+    if first is None:
+        yield head + "[]" + tail
+        return
+    yield head + "[\n" + first
+    for text in texts:
+        yield ",\n" + text
+    yield "\n      ]" + tail
+
+
+def _frame(report: AnyReport, options: RenderOptions) -> tuple[str, str]:
+    """The log's text before its results and after them."""
+    log = sarif_log(report, options)
+    log["runs"][0]["results"] = []
+    text = json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    head, found, tail = text.rpartition(_NO_RESULTS)
+    if not found:
+        raise ValueError("the SARIF log has no results list")
+    return head + '"results": ', tail
+
+
+def render(report: AnyReport, options: RenderOptions) -> str:
+    return "".join(chunks(report, options))
+
+
+def sound_text(
+    text: str, tally: Tally, severities: Sequence[Severity], repo_path: str = ""
+) -> bool:
+    """Whether `text`, read back from the result cache, is the results this format
+    writes for the deal of `tally`: one per finding (these severities), then one per
+    suppressed finding, then one per baselined one, all about the file at `repo_path`."""
+    counts = tally.counts
+    expected = len(severities) + counts.suppressed + counts.baselined
+    if len(severities) != counts.findings:
+        return False
+    if not text:
+        return expected == 0
+    if _UNSAFE.search(text) or not all(
+        line.startswith(_RESULT_MARGIN) for line in text.split("\n")
+    ):
+        return False
+    try:
+        items = json.loads("[" + text + "]")
+        uri = artifact_location(repo_path or tally.path)["uri"]
+        return len(items) == expected and _results_agree(items, severities, counts.suppressed, uri)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return False
+
+
+# Controls but the newline, and marks that reorder a line (as a kept JSON text is checked).
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _results_agree(
+    items: list[Any], severities: Sequence[Severity], suppressed: int, uri: str
+) -> bool:
+    findings = len(severities)
+    uris = {item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for item in items}
+    if uris != {uri} or not all(isinstance(item["ruleId"], str) for item in items):
+        return False
+    for number, item in enumerate(items):
+        state = "new" if number < findings + suppressed else "unchanged"
+        if item["baselineState"] != state or ("suppressions" in item) != (
+            findings <= number < findings + suppressed
+        ):
+            return False
+        if number < findings and item["level"] != LEVEL[severities[number]]:
+            return False
+    return True
+
+
+def results_writer(rules: tuple[Rule, ...]) -> DealResults:
+    return DealResults(rule_numbers(rules))
+
+
+WRITER = DealWriter("sarif", DealResults(LOAD_RULES), sound_text, results_writer)
+"""A deal's results; bound to the audit's rules (`DealWriter.bound`) before use."""
