@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,31 @@ def test_a_crashing_rule_exits_3_and_keeps_other_findings(runner: CliRunner, wri
     assert [f["rule"] for f in deal["findings"]] == ["EB002"]
     assert deal["errors"] == [{"rule": "ZZ001", "error": "RuntimeError: boom"}]
     assert "rule ZZ001 crashed: RuntimeError: boom" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_rule_giving_findings_under_another_id_is_a_crash(
+    runner: CliRunner, write: Write, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # Under EB002's id it would escape `ignore: [ZZ002]` and have no SARIF descriptor.
+    @rule("ZZ002", "borrows-an-id", severity=Severity.LOW, message="Borrowed.", fix="None.")
+    def borrow(deal: DealFile, ctx: Context[object]) -> Iterator[Finding]:  # type: ignore[type-var]
+        yield replace(ctx.finding("deal.account"), rule="EB002")
+
+    real = builtin_pack()
+    monkeypatch.setattr(
+        api, "builtin_pack", lambda: Pack(real.folder, real.modules, (borrow, *real.rules))
+    )
+    result = runner.invoke(app, ["audit", str(write("d.yaml", READY)), "-f", fmt, "--no-cache"])
+    assert result.exit_code == 3
+    assert "rule ZZ002 crashed: ValueError: findings under other rule ids: EB002" in result.stderr
+    if fmt == "json":
+        deal = json.loads(result.stdout)["deals"][0]
+        assert "EB002" not in [f["rule"] for f in deal["findings"]]
+    else:
+        run = json.loads(result.stdout)["runs"][0]
+        numbers = [descriptor["id"] for descriptor in run["tool"]["driver"]["rules"]]
+        assert all(numbers[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
 
 
 def test_version(runner: CliRunner) -> None:

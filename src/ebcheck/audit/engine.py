@@ -112,10 +112,25 @@ def run_rules(
             _memo=memo,
         )
         try:
-            found.extend(active.rule.check(deal, ctx))
+            own, crash = own_findings(active.rule.id, list(active.rule.check(deal, ctx)))
         except Exception as exc:  # a broken rule must not hide the others
             crashes.append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
+            continue
+        found.extend(own)
+        if crash is not None:
+            crashes.append(crash)
     return found, crashes
+
+
+def own_findings(rule_id: str, findings: list[Finding]) -> tuple[list[Finding], RuleCrash | None]:
+    """A rule's findings of its own id, and a crash naming any other id it gave: a
+    finding under another rule's id would escape that rule's `ignore`, suppressions
+    and report entry (SARIF numbers the rules the audit runs)."""
+    others = sorted({f.rule for f in findings if f.rule != rule_id})
+    if not others:
+        return findings, None
+    error = f"ValueError: findings under other rule ids: {', '.join(others)}"
+    return [f for f in findings if f.rule == rule_id], RuleCrash(rule_id, error)
 
 
 # Below this many files a process pool costs more than it saves.
@@ -411,7 +426,10 @@ class Engine:
                     crashes[first_shown].append(crash)
                 continue
             for deal, finding in results:
-                found[deal.path].append(finding)
+                own, stray = own_findings(active.rule.id, [finding])
+                found[deal.path].extend(own)
+                if stray is not None:
+                    crashes[deal.path].append(stray)
         return found, crashes
 
     def context(self, rule_id: str, audit: FileAudit) -> Context[Any]:

@@ -146,15 +146,13 @@ class DealWriter:
     """Whether a text read back from the result cache is one this format could have
     written for that tally, those findings' severities and the file as the
     repository names it (None: its texts are not kept there)."""
-    for_rules: Callable[[tuple[Rule, ...]], DealText] | None = None
+    for_rules: Callable[[tuple[Rule, ...]], DealWriter] | None = None
     """For a format whose text of a deal depends on the rules the audit runs (SARIF
-    numbers them): its text for those rules."""
+    numbers them): its writer, text and check, for those rules."""
 
     def bound(self, rules: tuple[Rule, ...]) -> DealWriter:
         """The writer for an audit running `rules`."""
-        if self.for_rules is None:
-            return self
-        return DealWriter(self.name, self.for_rules(rules), self.sound)
+        return self if self.for_rules is None else self.for_rules(rules)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ is missing.
 The log is written a deal at a time (`chunks`), as `json.dumps(sarif_log(...),
 indent=2)` lays it out: the rule descriptors first, from the rules the audit
 ran, then each deal's results, which a streamed audit writes where the deal was
-judged (`WRITER`, bound to those rules so that `ruleIndex` is known there).
+judged (`WRITER`, bound to those rules so that `ruleIndex` is known there). A
+rule's findings always carry its own id (the engine makes it so:
+`engine.own_findings`), so no other id is left to number after the deals.
 """
 
 from __future__ import annotations
@@ -278,6 +280,21 @@ class DealResults:
         index = {rule_id: number for number, rule_id in enumerate(self.numbers)}
         return ",\n".join(_indented(item) for item in deal_results(deal, index))
 
+    def sound(
+        self, text: str, tally: Tally, severities: Sequence[Severity], repo_path: str = ""
+    ) -> bool:
+        """`sound_text`, and every result numbered as these rules number its rule."""
+        if not sound_text(text, tally, severities, repo_path):
+            return False
+        if not text:
+            return True
+        items = json.loads("[" + text + "]")
+        return all(
+            item["ruleId"] in self.numbers
+            and item.get("ruleIndex") == self.numbers.index(item["ruleId"])
+            for item in items
+        )
+
 
 def _indented(item: dict[str, Any]) -> str:
     text = json.dumps(item, ensure_ascii=False, indent=2)
@@ -369,9 +386,11 @@ def _results_agree(
     return True
 
 
-def results_writer(rules: tuple[Rule, ...]) -> DealResults:
-    return DealResults(rule_numbers(rules))
+def results_writer(rules: tuple[Rule, ...]) -> DealWriter:
+    """The writer of a deal's results for an audit running `rules`."""
+    results = DealResults(rule_numbers(rules))
+    return DealWriter("sarif", results, results.sound, results_writer)
 
 
-WRITER = DealWriter("sarif", DealResults(LOAD_RULES), sound_text, results_writer)
+WRITER = results_writer(())
 """A deal's results; bound to the audit's rules (`DealWriter.bound`) before use."""
