@@ -291,6 +291,28 @@ def test_a_warm_run_writes_the_kept_texts_without_judging_again(
     assert run(runner, "-f", fmt) == expected
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_deal_whose_text_carries_marks_and_c1_controls_is_kept_too(
+    deals: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # Names pasted from a CRM can carry right-to-left marks; they are written escaped.
+    step = 'action: "向张总\\u200f演示\\x9b试点结果"'  # YAML escapes: the marks themselves
+    marked = READY.replace("action: 向张总演示试点结果", step, 1)
+    marked = marked.replace("HD-2026-031", "MK-1")  # not a duplicate of the example's id
+    assert "MK-1" in marked and "\\u200f" in marked
+    (deals / "marked.yaml").write_text(marked, encoding="utf-8")
+    expected = run(runner, "-f", fmt, "--no-cache")
+    assert "\\u200f" in expected[1] and "\u200f" not in expected[1]
+    run(runner, "-f", fmt)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("judged although its text was kept")
+
+    no_loading(monkeypatch)
+    monkeypatch.setattr("ebcheck.audit.stream.rendered", refuse)
+    assert run(runner, "-f", fmt) == expected
+
+
 @pytest.mark.parametrize(
     "forgery",
     [

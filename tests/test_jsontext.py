@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ebcheck.deal.money import grouped, plain
-from ebcheck.reports.jsontext import dumps
+from ebcheck.reports.jsontext import RAW, dumps, shown
 
 PLAIN_JSON = st.recursive(
     st.none()
@@ -27,12 +27,25 @@ PLAIN_JSON = st.recursive(
 
 @given(PLAIN_JSON)
 def test_without_amounts_it_writes_what_json_dumps_writes(data: Any) -> None:
-    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+    written = dumps(data)
+    assert written == shown(json.dumps(data, ensure_ascii=False, indent=2))
+    assert json.loads(written) == data
+    assert not RAW.search(written)
+
+
+def test_what_a_terminal_would_act_on_is_escaped_and_reads_back_the_same() -> None:
+    # A name pasted from a CRM: a right-to-left mark, a C1 escape opener, DEL, a line separator.
+    data = {"name": "华东\u200f精密\x9b31m\x7f\u2028\u202eevil"}
+    written = dumps(data)
+    assert "\\u200f" in written and "\\u009b" in written and "\\u202e" in written
+    assert not RAW.search(written)
+    assert json.loads(written) == data
 
 
 def test_text_is_escaped_as_json_escapes_it() -> None:
     data = {'"key"\n': ['a "quote", a \\ and \x00 \u2028 中文 \U0001f600'], "": {}, "x": []}
-    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+    assert dumps(data) == shown(json.dumps(data, ensure_ascii=False, indent=2))
+    assert "\\u2028" in dumps(data)  # a line separator, escaped
     assert json.loads(dumps(data)) == data
 
 

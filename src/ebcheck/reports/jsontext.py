@@ -6,12 +6,19 @@ float rounds it (`999999999999999.99` would be written `1000000000000000.0`).
 byte for byte, and a `Decimal` as the number with exactly its digits:
 `1200000`, `0.3`, `999999999999999.99` (see `ebcheck.deal.money.plain`).
 Readers that care keep them exact with `json.loads(text, parse_float=Decimal)`.
+
+One more difference, in what a deal's own text can bring: `json.dumps` leaves DEL,
+the C1 controls (`\\x9b` opens a terminal escape), the marks that reorder a line
+and the line and paragraph separators raw; `dumps` writes them as `\\u` escapes
+(`shown`), which read back as the same text, so a report printed to a terminal
+carries none of them.
 """
 
 from __future__ import annotations
 
 import json.encoder
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +26,8 @@ from ebcheck.deal import money
 
 _INDENT = "  "
 _quote = json.encoder.encode_basestring  # `ensure_ascii=False`: text as it is, escaped
+RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What `json.dumps(ensure_ascii=False)` leaves raw that a terminal would act on."""
 
 
 def dumps(data: Any, margin: str = "") -> str:
@@ -26,7 +35,15 @@ def dumps(data: Any, margin: str = "") -> str:
     starting with `margin` (for a value nested that deep in a document written in parts)."""
     parts: list[str] = []
     _write(data, margin, parts)
-    return "".join(parts)
+    return shown("".join(parts))
+
+
+def shown(text: str) -> str:
+    """JSON text with `RAW`'s characters escaped. They can only be inside its strings
+    (the rest is ASCII), where `\\uXXXX` reads back as the same character."""
+    if RAW.search(text) is None:  # nearly always: no copy
+        return text
+    return RAW.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _write(value: Any, margin: str, parts: list[str]) -> None:

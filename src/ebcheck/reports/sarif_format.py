@@ -46,7 +46,7 @@ from ebcheck.audit.findings import Finding, rule_area
 from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter, Tally
 from ebcheck.deal.enums import Severity
 from ebcheck.i18n import Catalogue
-from ebcheck.reports import RenderOptions
+from ebcheck.reports import RenderOptions, jsontext
 from ebcheck.reports.escape import normal_path
 
 if TYPE_CHECKING:
@@ -297,7 +297,7 @@ class DealResults:
 
 
 def _indented(item: dict[str, Any]) -> str:
-    text = json.dumps(item, ensure_ascii=False, indent=2)
+    text = jsontext.shown(json.dumps(item, ensure_ascii=False, indent=2))
     return "\n".join(_RESULT_MARGIN + line for line in text.split("\n"))
 
 
@@ -329,7 +329,7 @@ def _frame(report: AnyReport, options: RenderOptions) -> tuple[str, str]:
     """The log's text before its results and after them."""
     log = sarif_log(report, options)
     log["runs"][0]["results"] = []
-    text = json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    text = jsontext.shown(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
     head, found, tail = text.rpartition(_NO_RESULTS)
     if not found:
         raise ValueError("the SARIF log has no results list")
