@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -103,9 +102,6 @@ _ITEMS = [
     *("type", "forecast", "pushes", "days_in_stage", "score", "verdict", "as_of"),
     *("findings", "suppressed", "baselined", "errors"),
 ]
-# What the report never needs raw in a text it takes from the cache (it escapes or
-# leaves out the rest): controls but the newline, and marks that reorder a line.
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Amounts are exact: read back as `Decimal`, as the tally holds them. One decoder for
 # every text (`json.loads` with an option builds a decoder each call).
 _DECODER = json.JSONDecoder(parse_float=Decimal)
@@ -118,7 +114,7 @@ def sound_text(
     writes for `tally` and findings of those `severities`: one object, laid out as
     `deal_text` lays it out, saying what the tally says (else it is written again)."""
     opening, closing = "{\n" + _DEAL_MARGIN + '  "path": ', "\n" + _DEAL_MARGIN + "}"
-    if not (text.startswith(opening) and text.endswith(closing)) or _UNSAFE.search(text):
+    if not (text.startswith(opening) and text.endswith(closing)) or jsontext.UNSAFE.search(text):
         return False
     try:
         item = _DECODER.decode(text)

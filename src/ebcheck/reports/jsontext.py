@@ -28,6 +28,11 @@ _INDENT = "  "
 _quote = json.encoder.encode_basestring  # `ensure_ascii=False`: text as it is, escaped
 RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """What `json.dumps(ensure_ascii=False)` leaves raw that a terminal would act on."""
+UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+"""What a text `dumps` writes never holds raw (controls but the newline, and `RAW`'s):
+a kept text that holds one was not written by ebcheck."""
 
 
 def dumps(data: Any, margin: str = "") -> str:

@@ -32,6 +32,7 @@ rule's findings always carry its own id (the engine makes it so:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -165,14 +166,13 @@ def rule_numbers(rules: tuple[Rule, ...]) -> tuple[str, ...]:
 
 
 def result(
-    deal: DealReport, finding: Finding, rule_index: int | None, occurrence: int, field: str
+    deal: DealReport, finding: Finding, rule_index: int, occurrence: int, field: str
 ) -> dict[str, Any]:
     line = max(1, finding.line)
     column = max(1, finding.column)
-    numbered = {"ruleIndex": rule_index} if rule_index is not None else {}
     return {
         "ruleId": finding.rule,
-        **numbered,
+        "ruleIndex": rule_index,
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message or finding.rule},
         "locations": [
@@ -204,7 +204,7 @@ def deal_results(deal: DealReport, index: dict[str, int]) -> list[dict[str, Any]
         field = stable_path(finding, deal.deal)
         key = (finding.rule, field, finding.subject or "")
         seen[key] += 1
-        return result(deal, finding, index.get(finding.rule), seen[key], field)
+        return result(deal, finding, index[finding.rule], seen[key], field)
 
     results = []
     for finding in deal.findings:
@@ -238,18 +238,14 @@ def invocation(report: AnyReport, words: Catalogue) -> dict[str, Any]:
 
 
 def sarif_log(report: AnyReport, options: RenderOptions) -> dict[str, Any]:
-    """The log, its results left out of a streamed report (`chunks` writes them)."""
+    """The log without its results (`chunks` writes them, a deal at a time)."""
     words = options.catalogue
     rules = descriptors(report, report.rules, words)
-    index = {rule["id"]: number for number, rule in enumerate(rules)}
     driver: dict[str, Any] = {"name": "ebcheck", "informationUri": INFORMATION_URI}
     if options.version:
         driver["semanticVersion"] = options.version
         driver["version"] = options.version
     driver["rules"] = rules
-    results = []
-    if isinstance(report, AuditReport):
-        results = [r for deal in report.deals for r in deal_results(deal, index)]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -259,7 +255,7 @@ def sarif_log(report: AnyReport, options: RenderOptions) -> dict[str, Any]:
                 "automationDetails": {"id": "ebcheck/"},
                 "invocations": [invocation(report, words)],
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [],
             }
         ],
     }
@@ -276,45 +272,64 @@ class DealResults:
 
     numbers: tuple[str, ...]
 
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {rule_id: number for number, rule_id in enumerate(self.numbers)}
+
     def __call__(self, deal: DealReport, words: Catalogue) -> str:
-        index = {rule_id: number for number, rule_id in enumerate(self.numbers)}
-        return ",\n".join(_indented(item) for item in deal_results(deal, index))
+        items = deal_results(deal, self.index)
+        return ",\n".join(_RESULT_MARGIN + jsontext.dumps(item, _RESULT_MARGIN) for item in items)
 
     def sound(
         self, text: str, tally: Tally, severities: Sequence[Severity], repo_path: str = ""
     ) -> bool:
-        """`sound_text`, and every result numbered as these rules number its rule."""
-        if not sound_text(text, tally, severities, repo_path):
+        """Whether `text`, read back from the result cache, is the results this writes
+        for the deal of `tally`: one per finding (these severities), then one per
+        suppressed finding, then one per baselined one, all about the file at
+        `repo_path`, each numbered as these rules number its rule."""
+        counts = tally.counts
+        expected = len(severities) + counts.suppressed + counts.baselined
+        if len(severities) != counts.findings:
             return False
         if not text:
-            return True
-        items = json.loads("[" + text + "]")
-        return all(
-            item["ruleId"] in self.numbers
-            and item.get("ruleIndex") == self.numbers.index(item["ruleId"])
-            for item in items
-        )
+            return expected == 0
+        lines = text.split("\n")
+        if jsontext.UNSAFE.search(text) or not all(
+            line.startswith(_RESULT_MARGIN) for line in lines
+        ):
+            return False
+        try:
+            items = json.loads("[" + text + "]")
+            uri = artifact_location(repo_path or tally.path)["uri"]
+            return len(items) == expected and self._agree(items, severities, counts.suppressed, uri)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+            return False
 
-
-def _indented(item: dict[str, Any]) -> str:
-    text = jsontext.shown(json.dumps(item, ensure_ascii=False, indent=2))
-    return "\n".join(_RESULT_MARGIN + line for line in text.split("\n"))
-
-
-def _numbers(report: AnyReport) -> tuple[str, ...]:
-    """The ids of `descriptors`, in order."""
-    known = rule_numbers(report.rules)
-    if not isinstance(report, AuditReport):
-        return known
-    seen = {f.rule for deal in report.deals for f in all_findings(deal)}
-    return (*known, *sorted(seen - set(known)))
+    def _agree(
+        self, items: list[Any], severities: Sequence[Severity], suppressed: int, uri: str
+    ) -> bool:
+        findings = len(severities)
+        for number, item in enumerate(items):
+            where = item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            rule = item["ruleId"]
+            if where != uri or rule not in self.index or self.index[rule] != item["ruleIndex"]:
+                return False
+            held = findings <= number < findings + suppressed
+            state = "unchanged" if number >= findings + suppressed else "new"
+            if item["baselineState"] != state or ("suppressions" in item) != held:
+                return False
+            if number < findings and item["level"] != LEVEL[severities[number]]:
+                return False
+        return True
 
 
 def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     """The log's text a deal at a time: what `json.dumps(log, indent=2)` writes for
-    the whole log, its results never held all at once."""
-    head, tail = _frame(report, options)
-    texts = (t for t in report.deal_texts(DealResults(_numbers(report)), options.catalogue) if t)
+    the whole log (`jsontext.dumps`), its results never held all at once."""
+    log = sarif_log(report, options)
+    numbers = tuple(rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"])
+    head, tail = _frame(log)
+    texts = (t for t in report.deal_texts(DealResults(numbers), options.catalogue) if t)
     first = next(texts, None)
     if first is None:
         yield head + "[]" + tail
@@ -325,11 +340,10 @@ def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     yield "\n      ]" + tail
 
 
-def _frame(report: AnyReport, options: RenderOptions) -> tuple[str, str]:
+def _frame(log: dict[str, Any]) -> tuple[str, str]:
     """The log's text before its results and after them."""
-    log = sarif_log(report, options)
     log["runs"][0]["results"] = []
-    text = jsontext.shown(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
+    text = jsontext.dumps(log) + "\n"
     head, found, tail = text.rpartition(_NO_RESULTS)
     if not found:
         raise ValueError("the SARIF log has no results list")
@@ -340,54 +354,9 @@ def render(report: AnyReport, options: RenderOptions) -> str:
     return "".join(chunks(report, options))
 
 
-def sound_text(
-    text: str, tally: Tally, severities: Sequence[Severity], repo_path: str = ""
-) -> bool:
-    """Whether `text`, read back from the result cache, is the results this format
-    writes for the deal of `tally`: one per finding (these severities), then one per
-    suppressed finding, then one per baselined one, all about the file at `repo_path`."""
-    counts = tally.counts
-    expected = len(severities) + counts.suppressed + counts.baselined
-    if len(severities) != counts.findings:
-        return False
-    if not text:
-        return expected == 0
-    if _UNSAFE.search(text) or not all(
-        line.startswith(_RESULT_MARGIN) for line in text.split("\n")
-    ):
-        return False
-    try:
-        items = json.loads("[" + text + "]")
-        uri = artifact_location(repo_path or tally.path)["uri"]
-        return len(items) == expected and _results_agree(items, severities, counts.suppressed, uri)
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
-        return False
-
-
-# Controls but the newline, and marks that reorder a line (as a kept JSON text is checked).
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _results_agree(
-    items: list[Any], severities: Sequence[Severity], suppressed: int, uri: str
-) -> bool:
-    findings = len(severities)
-    uris = {item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for item in items}
-    if uris != {uri} or not all(isinstance(item["ruleId"], str) for item in items):
-        return False
-    for number, item in enumerate(items):
-        state = "new" if number < findings + suppressed else "unchanged"
-        if item["baselineState"] != state or ("suppressions" in item) != (
-            findings <= number < findings + suppressed
-        ):
-            return False
-        if number < findings and item["level"] != LEVEL[severities[number]]:
-            return False
-    return True
-
-
 def results_writer(rules: tuple[Rule, ...]) -> DealWriter:
-    """The writer of a deal's results for an audit running `rules`."""
+    """The writer of a deal's results for an audit running `rules` (numbered as
+    `descriptors` numbers a streamed report's rules)."""
     results = DealResults(rule_numbers(rules))
     return DealWriter("sarif", results, results.sound, results_writer)
 
