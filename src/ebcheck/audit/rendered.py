@@ -108,9 +108,7 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
         repo_path = _repo_path(engine, path, shown)
         written_with = repr(("text", writer.name, engine.judged_with, repo_path, unsure))
         key = cache.derived(cache.key(data, shown, reported), written_with)
-        kept = _decoded(
-            cache.read(key), (shown, repo_path), reported, writer, engine.settings.fail_on
-        )
+        kept = _decoded(cache.read(key), shown, repo_path, reported, writer, engine)
         if kept is not None:
             return kept
     if unsure and not is_deal_data(data):
@@ -135,8 +133,8 @@ def _bytes(path: Path) -> bytes | None:
 
 
 def _repo_path(engine: Engine, path: Path, shown: str) -> str:
-    """The file as the repository names it (what a kept text depends on besides its
-    first pass and the cache's salt, with whether the file was judged a deal first)."""
+    """The file as the repository names it: a kept text depends on it (SARIF writes
+    it) besides its first pass and the cache's salt."""
     repo_root = engine.settings.repo_root
     return shown if repo_root in (None, engine.settings.root) else engine.repo_path(path)
 
@@ -171,17 +169,17 @@ def _encoded(done: Rendered, severities: Sequence[Severity]) -> bytes | None:
 
 def _decoded(
     payload: bytes | None,
-    where: tuple[str, str],
+    shown: str,
+    repo_path: str,
     reported: bool,
     writer: DealWriter,
-    fail_on: str,
+    engine: Engine,
 ) -> Rendered | None:
-    """A kept rendering of the file `where` names (as shown, and in the repository), or
+    """A kept rendering of the file (`shown`, and `repo_path` in the repository), or
     None when there is none or it is not one `_encoded` could have written for this
     file: an entry is never trusted."""
     if payload is None or writer.sound is None:
         return None
-    shown, repo_path = where
     head, newline, body = payload.partition(b"\n")
     try:
         kept = _HEAD.decode(head.decode())
@@ -194,7 +192,7 @@ def _decoded(
         loaded_stage = Stage(stage) if stage is not None else None
         if not reported:
             return Rendered(None, "", shown, deal_id, loaded_stage, as_of) if not text else None
-        tally, severities = _tally(kept["tally"], shown, fail_on)
+        tally, severities = _tally(kept["tally"], shown, engine.settings.fail_on)
         if deal_id is not None and tally.deal_id != deal_id:
             return None
         if not writer.sound(text, tally, severities, repo_path):

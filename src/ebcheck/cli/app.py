@@ -551,14 +551,18 @@ def main() -> None:
     An exception nothing else caught is a bug: exit 3 (internal error) with one
     line naming it, never a traceback and never exit 1, which means "not ready".
     """
-    from ebcheck.cli.exits import guarded
-
-    sys.exit(guarded(lambda: app(prog_name="ebcheck")))
+    sys.exit(_run())
 
 
 def console() -> None:
     """The `ebcheck` command and `python -m ebcheck`: `main`, ending the process as soon
     as it is done (`ebcheck.cli.exits.leave`)."""
-    from ebcheck.cli.exits import guarded, leave
+    from ebcheck.cli.exits import leave
 
-    leave(guarded(lambda: app(prog_name="ebcheck")))
+    leave(_run())
+
+
+def _run() -> int:
+    from ebcheck.cli.exits import guarded
+
+    return guarded(lambda: app(prog_name="ebcheck"))
