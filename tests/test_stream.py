@@ -53,7 +53,7 @@ def _whole_and_streamed(folder: Path, fmt: Format, jobs: int) -> tuple[str, str]
     settings = Settings(root=folder.parent, cache_dir=None)
     options = RenderOptions(words_for("en"))
     whole = render(audit_paths([folder], settings, jobs=jobs), fmt, options)
-    written = deal_writer(fmt)
+    written = deal_writer(fmt, options)
     assert written is not None
     streamed = stream_paths([folder], settings, written, jobs=jobs)
     return whole, "".join(render_chunks(streamed, fmt, options))
@@ -155,7 +155,7 @@ def test_no_scratch_folder_keeps_the_texts_in_memory(
 
 def test_a_streamed_report_is_rendered_only_in_its_own_format(folder: Path) -> None:
     settings = Settings(root=folder.parent, cache_dir=None)
-    written = deal_writer(Format.JSON)
+    written = deal_writer(Format.JSON, RenderOptions(words_for("en")))
     assert written is not None
     report = stream_paths([folder], settings, written, jobs=1)
     assert isinstance(report, StreamedReport)
@@ -243,7 +243,7 @@ def test_the_first_pass_tells_deals_from_other_yaml_as_the_walk_did(
         (deals / f"p{n:02}.yaml").write_text(READY.replace("HD-2026-031", f"P-{n}"), "utf-8")
     settings = Settings(root=deals.parent, cache_dir=None)
     whole = audit_paths([deals], settings, jobs=jobs)
-    written = deal_writer(Format.JSON)
+    written = deal_writer(Format.JSON, RenderOptions(words_for("en")))
     assert written is not None
     streamed = stream_paths([deals], settings, written, jobs=jobs)
     assert (
@@ -303,7 +303,7 @@ def test_a_kept_deal_is_not_read_again_to_tell_it_is_one(
 def test_what_a_worker_sends_back_comes_back_the_same(folder: Path) -> None:
     """A worker's results travel pickled, each type by its own short form."""
     settings = Settings(root=folder.parent, cache_dir=None)
-    written = deal_writer(Format.JSON)
+    written = deal_writer(Format.JSON, RenderOptions(words_for("en")))
     assert written is not None
     engine = Engine.create(settings, outline=True)
     for path in sorted(folder.iterdir()):
@@ -327,7 +327,7 @@ def test_skipped_files_are_listed_in_the_order_the_walk_met_them(tmp_path: Path,
     os.mkfifo(deals / "c-fifo.yaml")
     settings = Settings(root=deals.parent, cache_dir=None)
     whole = audit_paths([deals], settings, jobs=jobs)
-    written = deal_writer(Format.JSON)
+    written = deal_writer(Format.JSON, RenderOptions(words_for("en")))
     assert written is not None
     streamed = stream_paths([deals], settings, written, jobs=jobs)
     expected = (

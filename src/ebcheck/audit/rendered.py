@@ -24,7 +24,7 @@ from typing import Any
 from ebcheck.audit.engine import Engine, FileAudit, display_path
 from ebcheck.audit.findings import Finding
 from ebcheck.audit.gate import deal_fails, decide_deal, finding_fails
-from ebcheck.audit.results import Counts, DealText, DealWriter, Tally
+from ebcheck.audit.results import Counts, DealWriter, Tally
 from ebcheck.audit.walk import Listed, is_deal_data
 from ebcheck.deal import money
 from ebcheck.deal.enums import Forecast, Severity, Stage, Verdict
@@ -65,18 +65,18 @@ whether it is reported, and what the walk knows of it (`FileSet.listed`)."""
 
 
 def rendered(
-    deal_text: DealText,
+    writer: DealWriter,
     engine: Engine,
     audit: FileAudit,
     found: Sequence[Finding] = (),
 ) -> Rendered:
     """`audit` judged with what the repository rules `found` in it (most deals: nothing),
     and its text."""
-    return _judged(deal_text, engine, audit, found)[0]
+    return _judged(writer, engine, audit, found)[0]
 
 
 def _judged(
-    deal_text: DealText, engine: Engine, audit: FileAudit, found: Sequence[Finding] = ()
+    writer: DealWriter, engine: Engine, audit: FileAudit, found: Sequence[Finding] = ()
 ) -> tuple[Rendered, tuple[Severity, ...]]:
     """The deal rendered, and the severities of its findings (what a kept text is
     checked against)."""
@@ -85,8 +85,9 @@ def _judged(
     if not audit.reported:
         return Rendered(None, "", audit.shown, deal_id, stage, audit.as_of), ()
     report = decide_deal(engine.judge(audit, found, None), engine.settings.fail_on)
-    text = deal_text(report, engine.catalogue)
-    done = Rendered(report.tally(), text, audit.shown, deal_id, stage, audit.as_of)
+    text = writer.text(report, engine.catalogue)
+    tally = report.tally(writer.keeps(report) if writer.keeps is not None else None)
+    done = Rendered(tally, text, audit.shown, deal_id, stage, audit.as_of)
     return done, tuple(f.severity for f in report.findings)
 
 
@@ -101,7 +102,7 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
     cache = engine.cache if writer.sound is not None else None
     data = _bytes(path) if cache is not None or unsure else None
     if data is None:  # not needed here, or unreadable (the loader says why, located)
-        return rendered(writer.text, engine, engine.check_file(path, reported))
+        return rendered(writer, engine, engine.check_file(path, reported))
     shown = display_path(path, engine.settings.root)
     key = ""
     if cache is not None:
@@ -113,7 +114,7 @@ def render_task(writer: DealWriter, engine: Engine, task: Walked) -> Rendered:
             return kept
     if unsure and not is_deal_data(data):
         return _not_a_deal(engine, path)
-    done, severities = _judged(writer.text, engine, engine.check_bytes(path, data, reported))
+    done, severities = _judged(writer, engine, engine.check_bytes(path, data, reported))
     encoded = _encoded(done, severities)
     if cache is not None and encoded is not None and not (done.tally and done.tally.crashes):
         cache.write(key, encoded)

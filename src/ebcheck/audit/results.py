@@ -68,7 +68,7 @@ class DealReport:
     def top_finding(self) -> Finding | None:
         return self.findings[0] if self.findings else None
 
-    def tally(self) -> Tally:
+    def tally(self, kept: Any = None) -> Tally:
         info = self.deal.deal if self.deal is not None else None
         return Tally(
             self.path,
@@ -82,6 +82,7 @@ class DealReport:
             Counts(len(self.findings), len(self.suppressed), len(self.baselined)),
             len(self.failing),
             self.crashes,
+            kept,
         )
 
 
@@ -122,13 +123,15 @@ class Tally:
     failing: int
     """How many of its findings fail under `--fail-on`."""
     crashes: tuple[RuleCrash, ...]
+    kept: Any = None
+    """What the report's format keeps of the deal besides (`DealWriter.keeps`)."""
 
     def __reduce__(self) -> tuple[type[Tally], tuple[Any, ...]]:
         # Sent back from a worker for every deal of a streamed audit: a plain tuple
         # unpickles in a third less time than a slotted dataclass's state.
         return Tally, (
             *(self.path, self.deal_id, self.verdict, self.fails, self.is_open, self.amount),
-            *(self.currency, self.forecast, self.counts, self.failing, self.crashes),
+            *(self.currency, self.forecast, self.counts, self.failing, self.crashes, self.kept),
         )
 
 
@@ -149,10 +152,25 @@ class DealWriter:
     for_rules: Callable[[tuple[Rule, ...]], DealWriter] | None = None
     """For a format whose text of a deal depends on the rules the audit runs (SARIF
     numbers them): its writer, text and check, for those rules."""
+    for_count: Callable[[int], DealWriter] | None = None
+    """For a format whose text of a deal depends on how many deals the report holds
+    (a big terminal report gives a panel only to the deals that need attention): its
+    writer for that many."""
+    keeps: Callable[[DealReport], Any] | None = None
+    """What the format keeps of each deal besides its tally (the terminal report's
+    pipeline row): `Tally.kept`."""
+    outline: bool = True
+    """Whether the format's text of a deal reads only its outline (`DealFile.outline`),
+    not its people and relationship."""
 
-    def bound(self, rules: tuple[Rule, ...]) -> DealWriter:
-        """The writer for an audit running `rules`."""
-        return self if self.for_rules is None else self.for_rules(rules)
+    def bound(self, rules: tuple[Rule, ...], count: int) -> DealWriter:
+        """The writer for an audit running `rules` over at most `count` deals."""
+        writer = self if self.for_rules is None else self.for_rules(rules)
+        return writer.counted(count)
+
+    def counted(self, count: int) -> DealWriter:
+        """The writer for a report of `count` deals."""
+        return self if self.for_count is None else self.for_count(count)
 
 
 @dataclass(frozen=True)
@@ -279,15 +297,19 @@ class AuditReport:
     def crashes(self) -> list[tuple[str, RuleCrash]]:
         return [(report.path, crash) for report in self.deals for crash in report.crashes]
 
-    def deal_texts(self, deal_text: DealText, words: Catalogue) -> Iterator[str]:
-        """Each deal's text as `deal_text` writes it, in report order."""
-        return (deal_text(deal, words) for deal in self.deals)
+    def deal_texts(
+        self, deal_text: DealText, words: Catalogue, order: Sequence[int] | None = None
+    ) -> Iterator[str]:
+        """Each deal's text as `deal_text` writes it, in report order or that of the
+        indexes in `order`."""
+        chosen = self.deals if order is None else (self.deals[i] for i in order)
+        return (deal_text(deal, words) for deal in chosen)
 
 
 @dataclass(frozen=True)
 class StreamedReport:
     """A finished audit whose deals were rendered as each was judged (JSON, concise,
-    JUnit, SARIF): of each deal only its `Tally` is kept, and its text waits in `texts`,
+    JUnit, SARIF, terminal): of each deal only its `Tally` is kept, and its text waits in `texts`,
     in order.
 
     It answers what formatters ask of a whole report besides the deals themselves
@@ -296,8 +318,9 @@ class StreamedReport:
 
     as_of: dt.date
     tallies: tuple[Tally, ...]
-    texts: Iterable[str]
-    """Each deal's text in report order, as `written_by` wrote it."""
+    texts: Callable[[Sequence[int] | None], Iterator[str]]
+    """Each deal's text as `written_by` wrote it, read back in report order or that of
+    the indexes given."""
     written_by: DealText
     skipped: tuple[str, ...] = ()
     excluded: int = 0
@@ -329,12 +352,15 @@ class StreamedReport:
     def counts(self) -> Counts:
         return sum((tally.counts for tally in self.tallies), Counts())
 
-    def deal_texts(self, deal_text: DealText, words: Catalogue) -> Iterator[str]:
-        """Each deal's text, in report order: written already, by this same function
-        (in the audit's language, which is the report's)."""
+    def deal_texts(
+        self, deal_text: DealText, words: Catalogue, order: Sequence[int] | None = None
+    ) -> Iterator[str]:
+        """Each deal's text, in report order or that of the indexes in `order`:
+        written already, by this same function (in the audit's language, which is the
+        report's)."""
         if deal_text != self.written_by:  # a function, or a text bound to the rules
             raise ValueError("a streamed report is rendered only in the format it was written in")
-        return iter(self.texts)
+        return self.texts(order)
 
 
 AnyReport = AuditReport | StreamedReport

@@ -1,13 +1,17 @@
 """A streamed audit: each deal judged and rendered as soon as its first pass is done.
 
 The JSON, concise, JUnit and SARIF reports are a deal's text after another, and totals
-(JUnit writes them first, from the tallies, once every deal is judged). For
+(JUnit writes them first, from the tallies, once every deal is judged); the terminal
+report is the pipeline table, then a panel per deal, worst first. For
 them a deal need not wait for every other one: it is judged where its first pass
 ran (a worker, for a big folder), its text is written to a scratch file, and the
-run keeps only its `Tally` (what the summary and the exit code need) and its id
-(what the repository rules compare). Memory then hardly grows with the number
-of files. The few deals a repository rule finds something in (a duplicate id,
-HY005) are audited again and their text written anew before the report goes out.
+run keeps only its `Tally` (what the summary and the exit code need, and for the
+terminal the deal's pipeline row) and its id (what the repository rules compare).
+Memory then hardly grows with the number of files. The few deals a repository rule
+finds something in (a duplicate id, HY005) are audited again and their text written
+anew before the report goes out; so is every deal when a text depends on how many
+deals there are and the first pass found fewer than it was written for (files that
+were not deals).
 
 A run with a baseline is not streamed: which findings a baseline entry covers
 depends on the order deals take them in, and takes all of them at once.
@@ -38,7 +42,7 @@ from ebcheck.audit.engine import (
 from ebcheck.audit.findings import Finding, RuleCrash
 from ebcheck.audit.history import VersionFacts
 from ebcheck.audit.rendered import Rendered, Walked, render_task, rendered
-from ebcheck.audit.results import DealText, DealWriter, StreamedReport
+from ebcheck.audit.results import DealWriter, StreamedReport
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.walk import Listed
 from ebcheck.deal.models import DealFile
@@ -136,24 +140,29 @@ def stream_paths(
 ) -> StreamedReport:
     """`audit_paths` for a format that writes a deal at a time (`writer`), without
     a baseline: the deals' texts wait in a scratch file, not in memory."""
-    engine = Engine.create(settings, history, outline=True)
-    writer = writer.bound(engine.active_rules)
+    engine = Engine.create(settings, history, outline=writer.outline)
     # The walk lists YAML files without reading them: the first pass reads each
     # anyway, and tells deals from other YAML there (in the pool, when there are many).
     files, reported = collected(paths, settings, changed_since, skip_non_deals, read_later=True)
     excluded = len(files.excluded)
     tasks = _Tasks(files.names, reported, files.listed)
+    # As many deals as files reported, until the first pass says how many there are.
+    writer = writer.bound(engine.active_rules, sum(reported))
     del files, reported
     spool = Spool()
     with fewer_collections():
         kept, places = _first_pass(engine, tasks, jobs, writer, spool, progress)
-        redone = _repository_pass(engine, tasks, kept, writer, jobs)
+        counted = writer.counted(sum(entry.tally is not None for entry in kept))
+        # Fewer deals than files, and a text that depends on how many: write them all again.
+        everything = counted != writer
+        writer = counted
+        redone = _repository_pass(engine, tasks, kept, writer, jobs, everything)
     skipped = tuple(entry.shown for entry in kept if entry.not_a_deal)  # in walk order
     tallies = tuple(redone[i].tally if i in redone else entry.tally for i, entry in enumerate(kept))
     return StreamedReport(
         settings.as_of or settings.today,
         tuple(tally for tally in tallies if tally is not None),
-        _texts(spool, kept, places, {i: r.text for i, r in redone.items()}),
+        _Texts(spool, kept, places, {i: r.text for i, r in redone.items()}),
         writer.text,
         skipped=skipped,
         excluded=excluded,
@@ -196,36 +205,45 @@ def _sent(writer: DealWriter, engine: Engine, task: Walked) -> tuple[str, Render
 
 
 def _repository_pass(
-    engine: Engine, tasks: _Tasks, kept: Sequence[Rendered], writer: DealWriter, jobs: int
+    engine: Engine,
+    tasks: _Tasks,
+    kept: Sequence[Rendered],
+    writer: DealWriter,
+    jobs: int,
+    everything: bool = False,
 ) -> dict[int, Rendered]:
-    """The deals a repository rule found something in (or crashed on), audited
-    again with it (in the pool, when there are many), by index."""
-    if not engine.repo_rules:
+    """The deals a repository rule found something in (or crashed on), or with
+    `everything` every reported deal, audited again with what it found (in the pool,
+    when there are many), by index."""
+    if not engine.repo_rules and not everything:
         return {}
-    deals = _LoadedDeals(tasks, kept)
-    first = next((entry.shown for entry in kept if entry.tally is not None), None)
-    found, crashed = engine.repository_findings(deals, first)
+    found: dict[str, list[Finding]] = {}
+    crashed: dict[str, list[RuleCrash]] = {}
+    if engine.repo_rules:
+        first = next((entry.shown for entry in kept if entry.tally is not None), None)
+        found, crashed = engine.repository_findings(_LoadedDeals(tasks, kept), first)
     again = [
         index
         for index, entry in enumerate(kept)
-        if entry.tally is not None and (entry.shown in found or entry.shown in crashed)
+        if entry.tally is not None
+        and (everything or entry.shown in found or entry.shown in crashed)
     ]
     work = [
         (*tasks.task(i), tuple(found.get(kept[i].shown, ())), tuple(crashed.get(kept[i].shown, ())))
         for i in again
     ]
-    done = first_pass(engine, work, jobs, partial(_judged_again, writer.text))
+    done = first_pass(engine, work, jobs, partial(_judged_again, writer))
     return {again[number]: result for number, result in done}
 
 
-def _judged_again(deal_text: DealText, engine: Engine, task: _Again) -> Rendered:
+def _judged_again(writer: DealWriter, engine: Engine, task: _Again) -> Rendered:
     path, reported, found, crashed = task
     audit = engine.check_file(path, reported)
     deal = audit.loaded.deal
     if deal is None:  # broken since its first pass: what was found there no longer holds
         found = ()
     audit = replace(audit, crashes=(*audit.crashes, *crashed))
-    return rendered(deal_text, engine, audit, found)
+    return rendered(writer, engine, audit, found)
 
 
 _Again = tuple[Path, bool, tuple[Finding, ...], tuple[RuleCrash, ...]]
@@ -307,15 +325,23 @@ class _LoadedDeals(_Made[LoadedDeal]):
         )
 
 
-def _texts(
-    spool: Spool, kept: Sequence[Rendered], places: array[int], redone: Mapping[int, str]
-) -> Iterator[str]:
-    """The reported deals' texts in order, the scratch file closed once all are read."""
-    try:
-        for index, entry in enumerate(kept):
-            if entry.tally is None:
-                continue
-            where = places[2 * index], places[2 * index + 1]
-            yield redone[index] if index in redone else spool.read(*where)
-    finally:
-        spool.close()
+class _Texts:
+    """The reported deals' texts, read back from the scratch file in report order or
+    in the order asked for; the file is closed once a reading is done."""
+
+    def __init__(
+        self, spool: Spool, kept: Sequence[Rendered], places: array[int], redone: Mapping[int, str]
+    ) -> None:
+        self._spool = spool
+        self._redone = redone
+        self._places = places
+        self._reported = [index for index, entry in enumerate(kept) if entry.tally is not None]
+
+    def __call__(self, order: Sequence[int] | None = None) -> Iterator[str]:
+        try:
+            for number in range(len(self._reported)) if order is None else order:
+                index = self._reported[number]
+                where = self._places[2 * index], self._places[2 * index + 1]
+                yield self._redone[index] if index in self._redone else self._spool.read(*where)
+        finally:
+            self._spool.close()

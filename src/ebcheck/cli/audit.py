@@ -46,8 +46,9 @@ def _run_audit(request: AuditRequest) -> Exit:
         _check_output(request.output, [*request.paths, config, settings.baseline])
         html = request.fmt is Format.HTML
         history, no_history = _read_history(request.paths, settings, full=html)
+        options = _render_options(request, settings)
         with progress_bar() as progress:
-            report = _audit(request, settings, progress, history, stream=True)
+            report = _audit(request, settings, progress, history, options)
         if request.output is not None:  # a path per file: only when there is one to check
             _check_output(request.output, _deal_paths(report, settings))
     except EbcheckError as exc:
@@ -64,16 +65,6 @@ def _run_audit(request: AuditRequest) -> Exit:
             diagnostics.say("note", "skipped", lang, path=path)
         if report.excluded:
             diagnostics.say("note", "excluded_count", lang, count=report.excluded)
-    options = RenderOptions(
-        catalogue=words_for(lang),
-        width=_width(request),
-        color=_color(request),
-        summary_only=request.summary_only,
-        show_all=request.show_all,
-        version=__version__,
-        step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
-        jobs=request.jobs,
-    )
     text: str | Iterable[str]
     if request.fmt is Format.HTML:
         text = _html(_whole(report), request, settings, options, history, no_history)
@@ -90,6 +81,19 @@ def _run_audit(request: AuditRequest) -> Exit:
     for path, crash in report.crashes:
         diagnostics.say("error", "crashed", lang, path=path, rule=crash.rule, error=crash.error)
     return exit_code(report)
+
+
+def _render_options(request: AuditRequest, settings: Settings) -> RenderOptions:
+    return RenderOptions(
+        catalogue=words_for(settings.lang),
+        width=_width(request),
+        color=_color(request),
+        summary_only=request.summary_only,
+        show_all=request.show_all,
+        version=__version__,
+        step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
+        jobs=request.jobs,
+    )
 
 
 def _name_config(config: Path | None, lang: str) -> None:
@@ -124,17 +128,18 @@ def _audit(
     settings: Settings,
     progress: Progress | None = None,
     history: History | None = None,
-    *,
-    stream: bool = False,
+    stream: RenderOptions | None = None,
 ) -> AnyReport:
-    """The audit `request` asks for; with `stream`, streamed if its format writes a deal
-    at a time and no baseline needs every deal at once (`ebcheck.audit.stream`)."""
+    """The audit `request` asks for; given the options of its report (`stream`),
+    streamed if its format writes a deal at a time and no baseline needs every deal
+    at once (`ebcheck.audit.stream`)."""
     from ebcheck.audit.history import facts
 
     if STDIN_PATH in request.paths:
         return audit_stdin(request, settings)
     supplied = dict(facts(history)) if history is not None else None
-    writer = deal_writer(request.fmt) if stream and settings.baseline is None else None
+    streamed = stream is not None and settings.baseline is None
+    writer = deal_writer(request.fmt, stream) if streamed and stream is not None else None
     if writer is not None:
         from ebcheck.audit.stream import stream_paths
 

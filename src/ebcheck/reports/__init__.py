@@ -59,7 +59,8 @@ def render(report: AuditReport, fmt: Format, options: RenderOptions) -> str:
 
 def render_chunks(report: AnyReport, fmt: Format, options: RenderOptions) -> Iterator[str]:
     """The report in parts that join into `render`'s text: a deal at a time for the
-    formats that stream (JSON, concise, JUnit, SARIF), the whole text at once for the others."""
+    formats that stream (JSON, concise, JUnit, SARIF, terminal), the whole text at once
+    for the others."""
     module = import_module(f"ebcheck.reports.{fmt.value}_format")
     streamed: Callable[[AnyReport, RenderOptions], Iterator[str]] | None = getattr(
         module, "chunks", None
@@ -74,8 +75,12 @@ def render_chunks(report: AnyReport, fmt: Format, options: RenderOptions) -> Ite
         yield formatter(fmt)(report, options)
 
 
-def deal_writer(fmt: Format) -> DealWriter | None:
-    """How a streaming format writes one deal, if it streams."""
+def deal_writer(fmt: Format, options: RenderOptions) -> DealWriter | None:
+    """How a streaming format writes one deal, if it streams (the terminal's panels
+    depend on the options: their width, colour, which deals get one)."""
     module = import_module(f"ebcheck.reports.{fmt.value}_format")
+    made: Callable[[RenderOptions], DealWriter] | None = getattr(module, "writer_for", None)
+    if made is not None:
+        return made(options)
     writer: DealWriter | None = getattr(module, "WRITER", None)
     return writer

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from ebcheck.audit.findings import Suppressed
 from ebcheck.audit.results import AnyReport, AuditReport, DealReport
-from ebcheck.deal.enums import Role
+from ebcheck.deal.enums import Role, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.deal.money import grouped
 from ebcheck.i18n import Catalogue
@@ -121,12 +122,25 @@ def stance_word(person: Stakeholder, words: Catalogue) -> str | None:
     return words.get(f"stance.{person.stance.value}") or person.stance.value
 
 
+class Ranked(Protocol):
+    """A deal as `attention` ranks it: a report, or a row the pipeline table keeps."""
+
+    @property
+    def verdict(self) -> Verdict: ...
+    @property
+    def score(self) -> int | None: ...
+    @property
+    def path(self) -> str: ...
+
+
+def attention(deal: Ranked) -> tuple[int, int, str]:
+    """Where a deal comes among those needing attention: by verdict, then score, then path."""
+    return deal.verdict.rank, deal.score if deal.score is not None else 101, deal.path
+
+
 def worst_first(report: AuditReport) -> list[DealReport]:
     """Deals that need attention first: by verdict, then score, then path."""
-    return sorted(
-        report.deals,
-        key=lambda d: (d.verdict.rank, d.score if d.score is not None else 101, d.path),
-    )
+    return sorted(report.deals, key=attention)
 
 
 def suppressed_line(

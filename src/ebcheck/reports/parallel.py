@@ -13,34 +13,26 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from rich.console import RenderableType
-
 from ebcheck.audit.results import DealReport
 from ebcheck.i18n import Catalogue
 from ebcheck.pools import stop_pool, worker_signals
-from ebcheck.reports.cjkwrap import cjk_line_breaks
-from ebcheck.reports.styles import text_console
 
 PARALLEL_PANELS = 64
 """From this many panels on, they are rendered in worker processes."""
 
-Panel = Callable[[DealReport, Catalogue], RenderableType]
+Printed = Callable[[DealReport, Catalogue], str]
+"""A deal's panel as printed text (`terminal_format.PanelText`)."""
 
 
 @dataclass(frozen=True)
 class _Printer:
     """How every panel of one report is printed."""
 
-    panel: Panel
+    printed: Printed
     words: Catalogue
-    width: int
-    color: bool
 
     def __call__(self, deal: DealReport) -> str:
-        console, buffer = text_console(self.width, self.color)
-        with cjk_line_breaks():
-            console.print(self.panel(deal, self.words))
-        return buffer.getvalue()
+        return self.printed(deal, self.words)
 
 
 # A worker process gets its printer once, in the pool initializer; there is no
@@ -55,10 +47,10 @@ def workers_for(jobs: int, panels: int) -> int:
 
 
 def panel_texts(
-    deals: Sequence[DealReport], panel: Panel, words: Catalogue, width: int, color: bool, jobs: int
+    deals: Sequence[DealReport], printed: Printed, words: Catalogue, jobs: int
 ) -> list[str]:
     """Each deal's panel as printed text, in the order given."""
-    printer = _Printer(panel, words, width, color)
+    printer = _Printer(printed, words)
     workers = workers_for(jobs, len(deals))
     if workers == 1:
         return [printer(deal) for deal in deals]

@@ -25,9 +25,12 @@ stay).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len, set_cell_size
@@ -37,9 +40,10 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport
+from ebcheck.deal.enums import Forecast, Severity, Stage, Verdict
 from ebcheck.i18n import Catalogue
-from ebcheck.reports.common import forecast_word, money, stage_word, worst_first
+from ebcheck.reports.common import attention, forecast_word, money
 from ebcheck.reports.textsafe import clean
 
 WIDE = 150
@@ -76,18 +80,82 @@ class _Column:
         return min(self.natural, floor)
 
 
+@dataclass(frozen=True, slots=True)
+class PipelineRow:
+    """What the pipeline table shows of one deal: all a streamed terminal report keeps
+    of it (`Tally.kept`) besides its panel."""
+
+    path: str
+    deal_id: str | None
+    verdict: Verdict
+    score: int | None
+    stage: Stage | None
+    """None: the file did not load (its account, owner and dates show a dash)."""
+    account: str = ""
+    owner: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    close_date: dt.date | None = None
+    forecast: Forecast | None = None
+    top: tuple[str, Severity, str] | None = None
+    """The top finding's rule, severity and name."""
+
+    @classmethod
+    def of(cls, report: DealReport) -> PipelineRow:
+        head = (report.path, report.deal_id, report.verdict, report.score)
+        finding = report.top_finding
+        top = (finding.rule, finding.severity, finding.name) if finding is not None else None
+        if report.deal is None:
+            return cls(*head, None, top=top)
+        info = report.deal.deal
+        return cls(
+            *head,
+            stage=info.stage,
+            account=info.account,
+            owner=info.owner,
+            amount=info.amount,
+            currency=info.currency,
+            close_date=info.close_date,
+            forecast=info.forecast,
+            top=top,
+        )
+
+    def __reduce__(self) -> tuple[type[PipelineRow], tuple[Any, ...]]:
+        # Sent back from a worker for every deal: see `Tally.__reduce__`.
+        return PipelineRow, (
+            *(self.path, self.deal_id, self.verdict, self.score, self.stage, self.account),
+            *(self.owner, self.amount, self.currency, self.close_date, self.forecast, self.top),
+        )
+
+
+def pipeline_rows(report: AnyReport) -> list[PipelineRow]:
+    """Each deal's row, in report order: kept by a streamed report, made from a whole one."""
+    if isinstance(report, AuditReport):
+        return [PipelineRow.of(deal) for deal in report.deals]
+    rows = [tally.kept for tally in report.tallies]
+    if not all(isinstance(row, PipelineRow) for row in rows):
+        raise TypeError("a streamed report keeps no pipeline rows unless written as a terminal one")
+    return rows
+
+
+def attention_order(rows: Sequence[PipelineRow]) -> list[int]:
+    """The rows' indexes, the deals that need attention first (`common.worst_first`)."""
+    return sorted(range(len(rows)), key=lambda i: attention(rows[i]))
+
+
 def _text(value: object, style: str = "") -> Text:
     """A one-line cell: user text made safe, cut with an ellipsis, never wrapped."""
     return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]:
+def _columns(report: AnyReport, words: Catalogue, wide: bool) -> list[_Column]:
     from ebcheck.reports.styles import SEVERITY_STYLE, verdict_text
 
-    deals = worst_first(report)
+    rows = pipeline_rows(report)
+    deals = [rows[i] for i in attention_order(rows)]
     summary = report.summary()
     totals: list[tuple[str, str]] = []  # (label, amount) rows under the deals
-    forecasts = any(d.deal is not None and d.deal.deal.forecast is not None for d in deals)
+    forecasts = any(d.forecast is not None for d in deals)
     # Grouped per currency: its total and the part at risk, then its forecast categories.
     for currency, amount in summary.amount.items():
         shown = None if currency == "unknown" else currency
@@ -103,21 +171,30 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
             at_risk_label = words.text("report.forecast_at_risk", forecast=label)
             totals.append((at_risk_label, money(parts["at_risk"][currency], shown)))
 
-    def info_cells(get: Callable[[DealReport], str]) -> list[Text]:
-        return [_text(get(d)) for d in deals] + [_text("") for _ in totals]
+    def info_cells(get: Callable[[PipelineRow], str]) -> list[Text]:
+        return [_text(get(d) if d.stage is not None else "—") for d in deals] + [
+            _text("") for _ in totals
+        ]
 
-    def top(deal: DealReport) -> Text:
-        finding = deal.top_finding
-        if finding is None:
+    def top(deal: PipelineRow) -> Text:
+        if deal.top is None:
             return _text("—")
-        title = words.get(f"pipeline_title.{finding.rule}") or finding.name
-        label = f"{finding.rule} {title}" if wide else title
-        return _text(label, SEVERITY_STYLE[finding.severity])
+        rule, severity, name = deal.top
+        title = words.get(f"pipeline_title.{rule}") or name
+        label = f"{rule} {title}" if wide else title
+        return _text(label, SEVERITY_STYLE[severity])
 
-    def verdict(deal: DealReport) -> Text:
+    def verdict(deal: PipelineRow) -> Text:
         cell = verdict_text(deal.verdict, words)
         cell.no_wrap = True
         return cell
+
+    def stage(deal: PipelineRow) -> str:
+        value = deal.stage.value if deal.stage is not None else ""
+        return words.get(f"stage.{value}") or value
+
+    def forecast(deal: PipelineRow) -> str:
+        return forecast_word(deal.forecast.value, words) if deal.forecast is not None else "—"
 
     blank = [_text("") for _ in totals]
     head = {key: words.text(f"report.{key}") for key in ("deal", *DROP_ORDER)}
@@ -128,22 +205,22 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
             [_text(d.deal_id or d.path) for d in deals]
             + [_text(label, "bold") for label, _ in totals],
         ),
-        _Column("account", head["account"], info_cells(lambda d: _field(d, "account"))),
-        _Column("owner", head["owner"], info_cells(lambda d: _field(d, "owner"))),
-        *(
-            [_Column("forecast", head["forecast"], info_cells(lambda d: _forecast(d, words)))]
-            if forecasts
-            else []
-        ),
-        _Column("stage", head["stage"], info_cells(lambda d: stage_word(d, words))),
+        _Column("account", head["account"], info_cells(lambda d: d.account)),
+        _Column("owner", head["owner"], info_cells(lambda d: d.owner or "—")),
+        *([_Column("forecast", head["forecast"], info_cells(forecast))] if forecasts else []),
+        _Column("stage", head["stage"], info_cells(stage)),
         _Column(
             "amount",
             words.text("report.amount"),
-            [_text(_field(d, "amount")) for d in deals]
+            [_text(money(d.amount, d.currency)) for d in deals]
             + [_text(amount, "bold") for _, amount in totals],
             justify="right",
         ),
-        _Column("close_date", head["close_date"], info_cells(lambda d: _field(d, "close_date"))),
+        _Column(
+            "close_date",
+            head["close_date"],
+            info_cells(lambda d: d.close_date.isoformat() if d.close_date else "—"),
+        ),
         _Column(
             "score",
             head["score"],
@@ -153,26 +230,6 @@ def _columns(report: AuditReport, words: Catalogue, wide: bool) -> list[_Column]
         _Column("verdict", words.text("report.verdict"), [verdict(d) for d in deals] + blank),
         _Column("top_finding", head["top_finding"], [top(d) for d in deals] + blank),
     ]
-
-
-def _field(deal: DealReport, key: str) -> str:
-    info = deal.deal.deal if deal.deal else None
-    if info is None:
-        return "—"
-    if key == "account":
-        return info.account
-    if key == "owner":
-        return info.owner or "—"
-    if key == "amount":
-        return money(info.amount, info.currency)
-    return info.close_date.isoformat() if info.close_date else "—"
-
-
-def _forecast(deal: DealReport, words: Catalogue) -> str:
-    info = deal.deal.deal if deal.deal else None
-    if info is None or info.forecast is None:
-        return "—"
-    return forecast_word(info.forecast.value, words)
 
 
 def _share(available: int, columns: list[_Column]) -> list[int]:
@@ -240,7 +297,7 @@ def _cut(placed: list[tuple[_Column, int]], key: str) -> bool:
     return any(c.key == key and width < c.natural for c, width in placed)
 
 
-def build_table(report: AuditReport, words: Catalogue, width: int) -> Table:
+def build_table(report: AnyReport, words: Catalogue, width: int) -> Table:
     """The pipeline table laid out for `width` terminal columns, as a Rich table."""
     columns = _columns(report, words, wide=width >= WIDE)
     return _rich_table(layout(columns, width), words.text("report.pipeline"), len(report.deals))
@@ -348,7 +405,7 @@ def _fits(placed: list[tuple[_Column, int]], width: int) -> bool:
 class PipelineTable:
     """The pipeline table, laid out when it is printed, for the width it gets."""
 
-    def __init__(self, report: AuditReport, words: Catalogue) -> None:
+    def __init__(self, report: AnyReport, words: Catalogue) -> None:
         self.report = report
         self.words = words
 
@@ -362,5 +419,5 @@ class PipelineTable:
             yield _rich_table(placed, title, deals)
 
 
-def pipeline_table(report: AuditReport, words: Catalogue) -> PipelineTable:
+def pipeline_table(report: AnyReport, words: Catalogue) -> PipelineTable:
     return PipelineTable(report, words)

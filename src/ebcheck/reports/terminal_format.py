@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -12,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.results import AuditReport, DealReport
+from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter
 from ebcheck.deal.enums import RelationshipStage, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
@@ -27,7 +29,12 @@ from ebcheck.reports.common import (
     suppressed_line,
     verdict_counts,
     who_words,
-    worst_first,
+)
+from ebcheck.reports.pipeline_table import (
+    PipelineRow,
+    attention_order,
+    pipeline_rows,
+    pipeline_table,
 )
 from ebcheck.reports.styles import SEVERITY_STYLE, VERDICT_STYLE, text_console, verdict_text
 from ebcheck.reports.textsafe import clean
@@ -222,7 +229,7 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
     )
 
 
-def summary_line(report: AuditReport, words: Catalogue) -> Text:
+def summary_line(report: AnyReport, words: Catalogue) -> Text:
     summary = report.summary()
     if not summary.deals:
         return Text(no_deals(report, words), style="bold")
@@ -244,35 +251,105 @@ def summary_line(report: AuditReport, words: Catalogue) -> Text:
 
 PANEL_LIMIT = 50
 """Above this many deals only those that need attention get a panel (unless `--all`)."""
+URGENT = (Verdict.INVALID, Verdict.NOT_READY)
+"""The deals a big report gives a panel."""
 
 
-def panelled(report: AuditReport, options: RenderOptions) -> tuple[list[DealReport], int]:
-    """The deals that get a panel, worst first, and how many others do not: a big
-    pipeline shows only the not-ready and invalid ones."""
-    deals = worst_first(report)
-    if options.show_all or len(deals) <= PANEL_LIMIT:
-        return deals, 0
-    urgent = [d for d in deals if d.verdict in (Verdict.INVALID, Verdict.NOT_READY)]
-    return urgent, len(deals) - len(urgent)
+@dataclass(frozen=True)
+class PanelText:
+    """A deal's panel as the report prints it, or nothing for a deal the report gives
+    none: the terminal format's text of a deal (`DealWriter.text`)."""
+
+    width: int
+    color: bool
+    shown: tuple[Verdict, ...]
+    """The verdicts of the deals that get a panel."""
+
+    def __call__(self, report: DealReport, words: Catalogue) -> str:
+        if report.verdict not in self.shown:
+            return ""
+        console, buffer = text_console(self.width, self.color)
+        with cjk_line_breaks():
+            console.print(deal_panel(report, words))
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Panels:
+    """Which deals get a panel and how it is printed, for a report of any size."""
+
+    width: int
+    color: bool
+    show_all: bool
+    summary_only: bool
+
+    def text(self, deals: int) -> PanelText:
+        if self.summary_only:
+            return PanelText(self.width, self.color, ())
+        if self.show_all or deals <= PANEL_LIMIT:
+            return PanelText(self.width, self.color, tuple(Verdict))
+        return PanelText(self.width, self.color, URGENT)
+
+    def writer(self, deals: int) -> DealWriter:
+        return DealWriter(
+            "terminal",
+            self.text(deals),
+            for_count=self.writer,
+            keeps=PipelineRow.of,
+            outline=False,
+        )
+
+
+def _panels_of(options: RenderOptions) -> _Panels:
+    return _Panels(options.width, options.color, options.show_all, options.summary_only)
+
+
+def writer_for(options: RenderOptions) -> DealWriter:
+    """How a streamed audit writes each deal's panel where it is judged (a worker, for a
+    big folder) and keeps its pipeline row: the deal itself is then not kept."""
+    return _panels_of(options).writer(0)
+
+
+def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
+    """The report in parts: the pipeline table, the panels of the deals that get one
+    (worst first), then the summary."""
+    words = options.catalogue
+    console, buffer = text_console(options.width, options.color)
+    rows = pipeline_rows(report)
+    with cjk_line_breaks():
+        if len(rows) > 1 or (options.summary_only and rows):
+            console.print(pipeline_table(report, words))
+            yield _taken(buffer)
+        if not options.summary_only:
+            text = _panels_of(options).text(len(rows))
+            order = [i for i in attention_order(rows) if rows[i].verdict in text.shown]
+            yield from _panel_texts(report, text, order, options)
+            if len(order) < len(rows):
+                hidden = len(rows) - len(order)
+                console.print(Text(words.text("report.panels_hidden", count=hidden), "dim"))
+        console.print(summary_line(report, words))
+    yield buffer.getvalue()
+
+
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _panel_texts(
+    report: AnyReport, text: PanelText, order: list[int], options: RenderOptions
+) -> Iterator[str]:
+    """The panels of the deals at `order`: written already (a streamed report), or
+    printed now, by worker processes for many."""
+    if not isinstance(report, AuditReport):
+        return report.deal_texts(text, options.catalogue, order)
+    from ebcheck.reports.parallel import panel_texts
+
+    deals = [report.deals[i] for i in order]
+    return iter(panel_texts(deals, text, options.catalogue, options.jobs))
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
-    from ebcheck.reports.parallel import panel_texts
-
-    words = options.catalogue
-    console, buffer = text_console(options.width, options.color)
-    with cjk_line_breaks():
-        if len(report.deals) > 1 or (options.summary_only and report.deals):
-            from ebcheck.reports.pipeline_table import pipeline_table
-
-            console.print(pipeline_table(report, words))
-        if not options.summary_only:
-            deals, hidden = panelled(report, options)
-            texts = panel_texts(
-                deals, deal_panel, words, options.width, options.color, options.jobs
-            )
-            buffer.write("".join(texts))
-            if hidden:
-                console.print(Text(words.text("report.panels_hidden", count=hidden), "dim"))
-        console.print(summary_line(report, words))
-    return buffer.getvalue()
+    return "".join(chunks(report, options))
