@@ -53,10 +53,12 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets at which to break `text` so that no line is wider than `width` cells."""
     breaks: list[int] = []
     used = 0
+    # Printable ASCII takes a cell a character: measured by its length, it breaks alike.
+    measure = len if text.isascii() and text.isprintable() else cell_len
     for start, token in _tokens(text):
-        length = cell_len(token.rstrip())
+        length = measure(token.rstrip())
         if used + length <= width:
-            used += cell_len(token)
+            used += measure(token)
             continue
         if start:
             breaks.append(start)
@@ -96,8 +98,16 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 
 def _rstrip_end_cells(self: Any, size: int) -> None:
     """`Text.rstrip_end` measured in cells: whitespace past `size` cells is removed."""
-    excess = cell_len(self.plain) - size
+    kept = strip_past(self.plain, size)
+    if len(kept) < len(self.plain):
+        self.right_crop(len(self.plain) - len(kept))
+
+
+def strip_past(text: str, size: int) -> str:
+    """`text` without the trailing whitespace that goes past `size` cells."""
+    excess = cell_len(text) - size
     if excess > 0:
-        trailing = _TRAILING_SPACE.search(self.plain)
+        trailing = _TRAILING_SPACE.search(text)
         if trailing is not None:
-            self.right_crop(min(len(trailing.group(0)), excess))
+            return text[: len(text) - min(len(trailing.group(0)), excess)]
+    return text

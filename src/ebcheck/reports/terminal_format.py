@@ -18,7 +18,7 @@ from ebcheck.audit.results import AnyReport, AuditReport, DealReport, DealWriter
 from ebcheck.deal.enums import RelationshipStage, Verdict
 from ebcheck.deal.models import DealFile, Stakeholder
 from ebcheck.i18n import Catalogue
-from ebcheck.reports import RenderOptions
+from ebcheck.reports import RenderOptions, plainlayout
 from ebcheck.reports.cjkwrap import cjk_line_breaks
 from ebcheck.reports.common import (
     buying_centre_rows,
@@ -268,9 +268,15 @@ class PanelText:
     def __call__(self, report: DealReport, words: Catalogue) -> str:
         if report.verdict not in self.shown:
             return ""
+        panel = deal_panel(report, words)
+        if not self.color:  # only the text counts: laid out without Rich's renderer
+            try:
+                return plainlayout.panel_text(panel, self.width)
+            except plainlayout.Unsure:
+                pass
         console, buffer = text_console(self.width, self.color)
         with cjk_line_breaks():
-            console.print(deal_panel(report, words))
+            console.print(panel)
         return buffer.getvalue()
 
 
