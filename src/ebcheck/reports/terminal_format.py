@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -320,28 +319,25 @@ def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     """The report in parts: the pipeline table, the panels of the deals that get one
     (worst first), then the summary."""
     words = options.catalogue
-    console, buffer = text_console(options.width, options.color)
     rows = pipeline_rows(report)
+    if len(rows) > 1 or (options.summary_only and rows):
+        yield _printed(options, pipeline_table(report, words))
+    text = _panels_of(options).text(len(rows))
+    order = [i for i in attention_order(rows) if rows[i].verdict in text.shown]
+    yield from _panel_texts(report, text, order, options)  # none with --summary
+    last: list[RenderableType] = []
+    if not options.summary_only and len(order) < len(rows):
+        hidden = len(rows) - len(order)
+        last.append(Text(words.text("report.panels_hidden", count=hidden), "dim"))
+    yield _printed(options, *last, summary_line(report, words))
+
+
+def _printed(options: RenderOptions, *parts: RenderableType) -> str:
+    console, buffer = text_console(options.width, options.color)
     with cjk_line_breaks():
-        if len(rows) > 1 or (options.summary_only and rows):
-            console.print(pipeline_table(report, words))
-            yield _taken(buffer)
-        if not options.summary_only:
-            text = _panels_of(options).text(len(rows))
-            order = [i for i in attention_order(rows) if rows[i].verdict in text.shown]
-            yield from _panel_texts(report, text, order, options)
-            if len(order) < len(rows):
-                hidden = len(rows) - len(order)
-                console.print(Text(words.text("report.panels_hidden", count=hidden), "dim"))
-        console.print(summary_line(report, words))
-    yield buffer.getvalue()
-
-
-def _taken(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+        for part in parts:
+            console.print(part)
+    return buffer.getvalue()
 
 
 def _panel_texts(
