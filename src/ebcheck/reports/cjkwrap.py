@@ -56,9 +56,12 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     # Printable ASCII takes a cell a character: measured by its length, it breaks alike.
     measure = len if text.isascii() and text.isprintable() else cell_len
     for start, token in _tokens(text):
-        length = measure(token.rstrip())
+        stripped = token.rstrip()
+        length = measure(stripped)
         if used + length <= width:
-            used += measure(token)
+            tail = len(token) - len(stripped)
+            # Trailing spaces are a cell each (an ideographic space is two).
+            used += length + (tail if token.endswith(" " * tail) else measure(token[-tail:]))
             continue
         if start:
             breaks.append(start)

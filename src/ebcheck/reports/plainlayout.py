@@ -127,7 +127,11 @@ def _text_lines(text: str | Text, width: int, options: _Options) -> list[str]:
         raise Unsure(f"{justify} justification, {overflow} overflow")
     lines: list[str] = []
     for line in plain.split("\n"):
-        if no_wrap or cell_len(line) <= width:  # a line that fits is never broken
+        cells = cell_len(line)
+        if cells <= width:  # a line that fits is never broken, only padded
+            lines.append(line + " " * (width - cells))
+            continue
+        if no_wrap:
             lines.append(_truncated(line, width, overflow))
             continue
         pieces = _divided(line, width, overflow == "fold")
@@ -307,7 +311,9 @@ def _row_lines(
         left, right = _pads(table, index)
         options = _Options(column.justify, column.overflow, column.no_wrap)
         inner = lines_of(cell, column_width - left - right, options)
-        laid.append([" " * left + line + " " * right for line in inner])
+        if left or right:
+            inner = [" " * left + line + " " * right for line in inner]
+        laid.append(inner)
     height = max(len(lines) for lines in laid)
     for lines, column_width in zip(laid, widths, strict=True):
         blank = [" " * column_width] * (height - len(lines))
