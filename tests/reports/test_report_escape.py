@@ -173,3 +173,21 @@ def test_workflow_escaping_examples(text: str, data: str, prop: str) -> None:
 def test_markdown_entities_decode_to_the_text() -> None:
     escaped = markdown_text("<&>")
     assert html.unescape(escaped) == "<&>"
+
+
+_SAMPLES = st.text(
+    alphabet=st.sampled_from(
+        ["a", " ", "张", "\n", "\r", "\t", "\x1b", "\x85", "\x9b", "\u2028", "\u200b", "\u202e",
+         "\u00ad", "\ufe0f", "\u3164", "\udcff", "\U000e0041", "🙂", "é", "\x7f", "\u3000"]
+    )
+)  # fmt: skip
+
+
+@given(_SAMPLES, st.booleans())
+def test_text_with_nothing_to_clean_is_returned_as_it_is_and_any_other_is_cleaned(
+    text: str, one_line: bool
+) -> None:
+    """`clean` looks once for anything to change; what it finds is cleaned step by step."""
+    from ebcheck.reports.textsafe import _cleaned
+
+    assert clean(text, one_line=one_line) == _cleaned(text, one_line)
