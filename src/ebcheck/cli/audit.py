@@ -128,18 +128,19 @@ def _audit(
     settings: Settings,
     progress: Progress | None = None,
     history: History | None = None,
-    stream: RenderOptions | None = None,
+    options: RenderOptions | None = None,
 ) -> AnyReport:
-    """The audit `request` asks for; given the options of its report (`stream`),
-    streamed if its format writes a deal at a time and no baseline needs every deal
-    at once (`ebcheck.audit.stream`)."""
+    """The audit `request` asks for; given the options of its report, streamed if its
+    format writes a deal at a time and no baseline needs every deal at once
+    (`ebcheck.audit.stream`)."""
     from ebcheck.audit.history import facts
 
     if STDIN_PATH in request.paths:
         return audit_stdin(request, settings)
     supplied = dict(facts(history)) if history is not None else None
-    streamed = stream is not None and settings.baseline is None
-    writer = deal_writer(request.fmt, stream) if streamed and stream is not None else None
+    writer = None
+    if options is not None and settings.baseline is None:
+        writer = deal_writer(request.fmt, options)
     if writer is not None:
         from ebcheck.audit.stream import stream_paths
 

@@ -1,9 +1,9 @@
-"""Render many deals' terminal panels in worker processes.
+"""Print many deals' terminal panels in worker processes, for a report built whole.
 
-A panel takes Rich about 11 ms to lay out (its header grid and two tables), so
-a big pipeline's not-ready deals cost most of a terminal report. Each panel is
-printed on its own console of the report's width and colour, exactly as the
-report's console would print it, and the texts come back in order.
+A streamed terminal report prints each panel where its deal was judged; a report
+built whole (with a baseline) has every deal at the end, and a big pipeline's
+not-ready deals would cost most of it in one process. Each panel is printed as
+`terminal_format.PanelText` prints it, and the texts come back in order.
 """
 
 from __future__ import annotations

@@ -148,10 +148,11 @@ def _text(value: object, style: str = "") -> Text:
     return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def _columns(report: AnyReport, words: Catalogue, wide: bool) -> list[_Column]:
+def _columns(
+    report: AnyReport, rows: Sequence[PipelineRow], words: Catalogue, wide: bool
+) -> list[_Column]:
     from ebcheck.reports.styles import SEVERITY_STYLE, verdict_text
 
-    rows = pipeline_rows(report)
     deals = [rows[i] for i in attention_order(rows)]
     summary = report.summary()
     totals: list[tuple[str, str]] = []  # (label, amount) rows under the deals
@@ -299,7 +300,7 @@ def _cut(placed: list[tuple[_Column, int]], key: str) -> bool:
 
 def build_table(report: AnyReport, words: Catalogue, width: int) -> Table:
     """The pipeline table laid out for `width` terminal columns, as a Rich table."""
-    columns = _columns(report, words, wide=width >= WIDE)
+    columns = _columns(report, pipeline_rows(report), words, wide=width >= WIDE)
     return _rich_table(layout(columns, width), words.text("report.pipeline"), len(report.deals))
 
 
@@ -405,19 +406,26 @@ def _fits(placed: list[tuple[_Column, int]], width: int) -> bool:
 class PipelineTable:
     """The pipeline table, laid out when it is printed, for the width it gets."""
 
-    def __init__(self, report: AnyReport, words: Catalogue) -> None:
+    def __init__(
+        self, report: AnyReport, words: Catalogue, rows: Sequence[PipelineRow] | None = None
+    ) -> None:
         self.report = report
         self.words = words
+        self.rows = pipeline_rows(report) if rows is None else rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        placed = layout(_columns(self.report, self.words, wide=width >= WIDE), width)
-        title, deals = self.words.text("report.pipeline"), len(self.report.deals)
+        columns = _columns(self.report, self.rows, self.words, wide=width >= WIDE)
+        placed = layout(columns, width)
+        title, deals = self.words.text("report.pipeline"), len(self.rows)
         if _fits(placed, width):
             yield from _lines(console, options, placed, title, deals)
         else:
             yield _rich_table(placed, title, deals)
 
 
-def pipeline_table(report: AnyReport, words: Catalogue) -> PipelineTable:
-    return PipelineTable(report, words)
+def pipeline_table(
+    report: AnyReport, words: Catalogue, rows: Sequence[PipelineRow] | None = None
+) -> PipelineTable:
+    """The table of `report`'s deals (`rows`: their rows, when already made)."""
+    return PipelineTable(report, words, rows)

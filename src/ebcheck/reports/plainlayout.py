@@ -166,14 +166,14 @@ def _table(table: Table, width: int, options: _Options) -> list[str]:
     if box is not None and not table.show_header:
         box = box.get_plain_headed_box()
     extra = (2 if box and table.show_edge else 0) + (len(table.columns) - 1 if box else 0)
-    widths = _widths(table, width - extra)
+    rows = _rows(table)
+    widths = _widths(table, rows, width - extra)
     lines: list[str] = []
     if table.title:
         title_options = replace(options, justify=table.title_justify)
         lines += _text_lines(table.title, sum(widths) + extra, title_options)
     if box is not None and table.show_edge:
         lines.append(box.get_top(widths))
-    rows = _rows(table)
     for number, cells in enumerate(rows):
         header = number == 0 and table.show_header
         lines += _row_lines(table, box, widths, cells, number, len(rows), header)
@@ -234,9 +234,8 @@ def _pads(table: Table, index: int) -> tuple[int, int]:
     return left, right
 
 
-def _widths(table: Table, available: int) -> list[int]:
-    """`Table._calculate_column_widths`, for columns that need not shrink."""
-    rows = _rows(table)
+def _widths(table: Table, rows: Sequence[Sequence[RenderableType]], available: int) -> list[int]:
+    """`Table._calculate_column_widths` for the cells of `rows` (header first)."""
     if available <= max(sum(_pads(table, index)) for index in range(len(table.columns))):
         raise Unsure("no room for a column's padding")
     natural = []
