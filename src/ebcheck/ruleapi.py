@@ -46,6 +46,7 @@ The English lives in the declaration (`Rule.english`); a pack's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -344,9 +345,16 @@ class Rule:
         return {f"{self.id}.{key}": text for key, text in self.words}
 
     def applies_to(self, stage: Stage) -> bool:
-        if stage.is_closed:
-            return self.on_closed
-        return self.applies_from is None or stage.reached(self.applies_from)
+        return stage in self.stages
+
+    @functools.cached_property
+    def stages(self) -> frozenset[Stage]:
+        """The stages the rule checks deals at: asked for every rule of every deal."""
+        if self.applies_from is None:
+            return frozenset(s for s in Stage if not s.is_closed or self.on_closed)
+        return frozenset(
+            s for s in Stage if s.reached(self.applies_from) or (s.is_closed and self.on_closed)
+        )
 
 
 def rule(

@@ -96,7 +96,7 @@ def run_rules(
     stage = deal.deal.stage
     memo: dict[Any, Any] = {}  # what every rule asks of this deal (role holders), asked once
     for active in rules:
-        if not active.rule.applies_to(stage):
+        if stage not in active.rule.stages:
             continue
         ctx = Context(
             active.rule,
@@ -126,9 +126,9 @@ def own_findings(rule_id: str, findings: list[Finding]) -> tuple[list[Finding], 
     """A rule's findings of its own id, and a crash naming any other id it gave: a
     finding under another rule's id would escape that rule's `ignore`, suppressions
     and report entry (SARIF numbers the rules the audit runs)."""
-    others = sorted({f.rule for f in findings if f.rule != rule_id})
-    if not others:
+    if all(f.rule == rule_id for f in findings):  # nearly always: most give none at all
         return findings, None
+    others = sorted({f.rule for f in findings if f.rule != rule_id})
     error = f"ValueError: findings under other rule ids: {', '.join(others)}"
     return [f for f in findings if f.rule == rule_id], RuleCrash(rule_id, error)
 

@@ -419,7 +419,10 @@ class DealFile(Model):
     ) -> DealFile:
         """An outline from its parts (the result cache keeps a whole deal and reads
         back only these when an outline is all the report needs)."""
-        outline = cls.model_construct(ebcheck=ebcheck, as_of=as_of, deal=deal)
+        # Copied from an empty outline: `model_construct` would fill in every default
+        # again, and pydantic inspects each default factory's signature to do so.
+        update = {"ebcheck": ebcheck, "as_of": as_of, "deal": deal}
+        outline = _empty_outline().model_copy(update=update)
         outline._item_names = names
         return outline
 
@@ -440,6 +443,15 @@ class DealFile(Model):
 
     def stakeholder(self, name: str) -> Stakeholder | None:
         return next((p for p in self.stakeholders if p.name == name), None)
+
+
+@functools.cache
+def _empty_outline() -> DealFile:
+    """An outline with every field at its default (`deal` too: None): a read-only
+    template, its empty lists shared by the outlines copied from it."""
+    outline = DealFile.model_construct(ebcheck=1, as_of=None, deal=None)
+    outline._item_names = {}
+    return outline
 
 
 @functools.cache
