@@ -447,9 +447,9 @@ class DealFile(Model):
 
 @functools.cache
 def _empty_outline() -> DealFile:
-    """An outline with every field at its default (`deal` too: None): a read-only
+    """An outline with every field but `deal` (left unset) at its default: a read-only
     template, its empty lists shared by the outlines copied from it."""
-    outline = DealFile.model_construct(ebcheck=1, as_of=None, deal=None)
+    outline: DealFile = cast(Any, DealFile).model_construct(ebcheck=1, as_of=None)
     outline._item_names = {}
     return outline
 
