@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ebcheck.atomic import replace_file, write_all
+from ebcheck.atomic import batches, replace_file, write_all
 from ebcheck.errors import EbcheckError
 from ebcheck.reports.textsafe import runner_safe
 
@@ -128,7 +128,7 @@ def _write_in_place(path: Path, data: Iterable[bytes]) -> None:
         os.set_blocking(fd, True)
         if stat.S_ISREG(os.fstat(fd).st_mode):
             os.ftruncate(fd, 0)
-        for part in data:
+        for part in batches(data):
             write_all(fd, part)
     except OSError as exc:
         raise EbcheckError("cannot_write", where=str(path), reason=exc.strerror) from None
@@ -163,20 +163,18 @@ def write_stdout(text: str | Iterable[str], *, utf8: bool = False) -> None:
                 stream.write(_shown(part, utf8))
                 stream.flush()
         return
-    batch: list[bytes] = []
-    size = 0
+    for batch in batches(_encoded(text, encoder, utf8)):
+        _write_batch(fd, batch)
+
+
+def _encoded(
+    text: str | Iterable[str], encoder: codecs.IncrementalEncoder, utf8: bool
+) -> Iterator[bytes]:
     for part in _parts(text):
         # The common case, UTF-8 that needs no escaping, without three copies of it.
         encoded = _strict_utf8(part) if utf8 else None
-        if encoded is None:
-            encoded = encoder.encode(_shown(part, utf8))
-        batch.append(encoded)
-        size += len(encoded)
-        if size >= STDOUT_BATCH:
-            _write_batch(fd, batch)
-            batch, size = [], 0
-    batch.append(encoder.encode("", final=True))
-    _write_batch(fd, batch)
+        yield encoder.encode(_shown(part, utf8)) if encoded is None else encoded
+    yield encoder.encode("", final=True)
 
 
 def _shown(part: str, utf8: bool) -> str:
@@ -184,9 +182,6 @@ def _shown(part: str, utf8: bool) -> str:
     if not utf8:  # human-readable output in a CI log must not drive the runner
         data = runner_safe(data)
     return data
-
-
-STDOUT_BATCH = 1 << 16
 
 
 def _strict_utf8(text: str) -> bytes | None:
@@ -197,11 +192,11 @@ def _strict_utf8(text: str) -> bytes | None:
         return None
 
 
-def _write_batch(fd: int, batch: list[bytes]) -> None:
+def _write_batch(fd: int, batch: bytes) -> None:
     # Straight to the descriptor: a buffered stream can lose a short write
     # (`ulimit -f`) without a word; `write_all` never does.
     with _stdout_errors():
-        write_all(fd, b"".join(batch))
+        write_all(fd, batch)
 
 
 @contextmanager
