@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ebcheck.deal.money import grouped, plain
-from ebcheck.reports.jsontext import RAW, dumps, shown
+from ebcheck.reports.jsontext import RAW, UNSAFE, dumps, holds_unsafe, shown
 
 PLAIN_JSON = st.recursive(
     st.none()
@@ -40,6 +40,34 @@ def test_what_a_terminal_would_act_on_is_escaped_and_reads_back_the_same() -> No
     assert "\\u200f" in written and "\\u009b" in written and "\\u202e" in written
     assert not RAW.search(written)
     assert json.loads(written) == data
+
+
+@pytest.mark.parametrize("pattern", [RAW, UNSAFE], ids=["RAW", "UNSAFE"])
+def test_every_character_the_patterns_look_for_is_unprintable(pattern: Any) -> None:
+    # The fast check skips both patterns for printable text: this Python's Unicode
+    # tables must agree that nothing they look for is printable.
+    found = [chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))]
+    assert found and not any(c.isprintable() for c in found)
+
+
+@given(st.text())
+def test_holds_unsafe_says_what_the_pattern_says(text: str) -> None:
+    assert holds_unsafe(text) == (UNSAFE.search(text) is not None)
+    assert shown(text) == RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "unsafe"),
+    [
+        ("华东\n精密", False),  # printable but for newlines: the fast answer
+        ("\u3000 \u200b", False),  # unprintable, yet nothing a terminal acts on
+        ("a\tb", True),
+        ("x\x7f", True),
+        ("ok\u2066", True),
+    ],
+)
+def test_holds_unsafe_on_printable_and_unprintable_text(text: str, unsafe: bool) -> None:
+    assert holds_unsafe(text) is unsafe
 
 
 def test_text_is_escaped_as_json_escapes_it() -> None:

@@ -294,7 +294,7 @@ class DealResults:
         if not text:
             return expected == 0
         lines = text.split("\n")
-        if jsontext.UNSAFE.search(text) or not all(
+        if jsontext.holds_unsafe(text) or not all(
             line.startswith(_RESULT_MARGIN) for line in lines
         ):
             return False
