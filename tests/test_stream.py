@@ -5,6 +5,7 @@ deals a repository rule finds something in (a duplicate id) and for suppressions
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import os
@@ -14,9 +15,11 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from ebcheck.audit import stream
@@ -27,12 +30,14 @@ from ebcheck.audit.engine import (
     fewer_collections,
     words_for,
 )
+from ebcheck.audit.findings import RuleCrash
 from ebcheck.audit.rendered import render_task
 from ebcheck.audit.results import StreamedReport
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.stream import Spool, stream_paths
 from ebcheck.cli.app import app
-from ebcheck.deal.enums import Stage
+from ebcheck.deal import models
+from ebcheck.deal.enums import Forecast, Stage
 from ebcheck.deal.models import DealFile
 from ebcheck.reports import Format, RenderOptions, deal_writer, render, render_chunks
 from tests.deals import READY
@@ -179,6 +184,27 @@ def test_a_repository_rule_sees_only_the_id_and_stage_of_a_streamed_deal() -> No
     assert other.deal.id == "C-1"
 
 
+def test_an_identified_deal_is_what_pydantic_would_copy() -> None:
+    """`identified` copies its templates by hand: the copy must be pydantic's own."""
+    as_of = dt.date(2026, 11, 30)
+    deal = DealFile.identified("华东-031", Stage.NEGOTIATION, as_of)
+    template, info = models._nameless()
+    by_pydantic = template.model_copy(
+        update={
+            "deal": info.model_copy(update={"id": "华东-031", "stage": Stage.NEGOTIATION}),
+            "as_of": as_of,
+        }
+    )
+    for mine, theirs in ((deal, by_pydantic), (deal.deal, by_pydantic.deal)):
+        assert mine.__dict__ == theirs.__dict__
+        assert mine.model_fields_set == theirs.model_fields_set
+        assert mine.__pydantic_private__ == theirs.__pydantic_private__
+        assert mine.__pydantic_extra__ == theirs.__pydantic_extra__
+    assert deal.is_outline and deal.item_names() == {}
+    with pytest.raises(ValidationError):  # frozen, as a validated deal is
+        deal.as_of = None  # type: ignore[misc]
+
+
 def test_a_full_scratch_folder_keeps_the_texts_in_memory(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,6 +337,15 @@ def test_what_a_worker_sends_back_comes_back_the_same(folder: Path) -> None:
         assert pickle.loads(pickle.dumps(done)) == done  # noqa: S301 - our own bytes
         if done.tally is not None:
             assert pickle.loads(pickle.dumps(done.tally)).counts == done.tally.counts  # noqa: S301
+            # What these deals do not show: a forecast, a crash, something a format keeps.
+            tally = replace(
+                done.tally,
+                forecast=Forecast.BEST_CASE,
+                crashes=(RuleCrash("EB001", "KeyError: 'x'"),),
+                kept=("华东", 3),
+            )
+            odd = replace(done, tally=tally, stage=None, not_a_deal=True)
+            assert pickle.loads(pickle.dumps(odd)) == odd  # noqa: S301
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
