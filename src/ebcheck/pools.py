@@ -9,7 +9,10 @@ not after the queue runs dry, so none is left holding stdout open.
 from __future__ import annotations
 
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def worker_signals() -> None:

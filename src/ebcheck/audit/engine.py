@@ -17,11 +17,10 @@ import re
 import shlex
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ebcheck.audit.baseline import Baseline, baselinable, finding_key, load_baseline
 from ebcheck.audit.cache import FileCache, code_digest, history_digest, settings_salt
@@ -61,6 +60,10 @@ from ebcheck.ruleapi import (
     RuleOptions,
     Scope,
 )
+
+if TYPE_CHECKING:
+    # Imported where a pool is started: an audit of one file or a few never starts one.
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def _kept(audit: FileAudit, path: Path, outline: bool) -> FileAudit:
@@ -804,6 +807,8 @@ def _fresh(engine: Engine, tasks: Sequence[TaskT], jobs: int, work: Work[TaskT, 
     if workers == 1:
         yield from (work(engine, task) for task in tasks)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(
         workers,
         initializer=_init_worker,

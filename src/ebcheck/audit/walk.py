@@ -10,7 +10,6 @@ from enum import Enum
 from pathlib import Path
 
 import yaml
-from pathspec import GitIgnoreSpec
 
 from ebcheck.deal.source import MAX_BYTES, read_limited
 from ebcheck.errors import ConfigError, EbcheckError
@@ -53,6 +52,9 @@ class MissingPathError(EbcheckError):
 
 def is_glob(pattern: str) -> bool:
     """True when `pattern` is a valid gitignore-style pattern (`!` alone, `a\\` are not)."""
+    # Imported here: only a config that sets `include` or `exclude` has patterns to check.
+    from pathspec import GitIgnoreSpec
+
     try:
         GitIgnoreSpec.from_lines([pattern])
     except (ValueError, re.error):
