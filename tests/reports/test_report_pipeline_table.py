@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
+from typer.testing import CliRunner
 
 from ebcheck.audit.results import AuditReport
+from ebcheck.cli.app import app
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import Format, RenderOptions, render
@@ -216,3 +219,46 @@ def test_the_examples_table_is_written_as_rich_would_lay_it_out() -> None:
                 ours, rich = drawn_both_ways(report, words_for(lang), width, color)
                 assert ours == rich, (lang, width, color)
                 assert "\x1b[" in ours or not color
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 5])
+def test_a_table_printed_a_slice_at_a_time_is_the_whole_table(
+    rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big table is printed `SLICE_ROWS` rows at a time, so that Rich never holds
+    all of it: slices that end anywhere (at the last deal, inside the totals) print
+    Rich's own table, in colour and without."""
+    from ebcheck.audit.engine import audit_paths, words_for
+    from ebcheck.audit.settings import Settings
+    from ebcheck.reports import pipeline_table as module
+    from ebcheck.reports.styles import text_console
+    from tests.conftest import EXAMPLES
+
+    monkeypatch.setattr(module, "SLICE_ROWS", rows)
+    report = audit_paths([EXAMPLES], Settings(lang="zh", as_of=AS_OF))
+    words = words_for("zh")
+    for width, color in ((100, False), (160, True)):
+        table = pipeline_table(report, words)
+        parts = table.parts(width)
+        assert len(parts) > len(report.deals) // rows  # the deals and the totals, sliced
+        printed = []
+        for whole in (parts, [module.build_table(report, words, width)]):
+            console, buffer = text_console(width, color)
+            for part in whole:  # each printed on its own, as the terminal report prints them
+                console.print(part)
+            printed.append(buffer.getvalue())
+        assert printed[0] == printed[1]
+
+
+def test_the_terminal_report_prints_its_table_in_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ebcheck.reports import pipeline_table as module
+    from tests.conftest import EXAMPLES
+
+    runner = CliRunner()
+    audit = ["audit", str(EXAMPLES), "--lang", "en", "--as-of", AS_OF.isoformat()]
+    whole = runner.invoke(app, audit, env={"COLUMNS": "120"})
+    monkeypatch.setattr(module, "SLICE_ROWS", 2)
+    sliced = runner.invoke(app, audit, env={"COLUMNS": "120"})
+    assert whole.exit_code == sliced.exit_code == 1
+    assert "Pipeline" in sliced.stdout
+    assert sliced.stdout == whole.stdout

@@ -30,11 +30,11 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich import box
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, OverflowMethod, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -56,11 +56,26 @@ GAP = 2
 """Spaces between two columns (a divider and one space of padding)."""
 
 
+class _Cell(NamedTuple):
+    """A one-line cell as plain values: a Rich `Text` a cell came to 300 bytes, ten
+    cells a deal, held until the table is written."""
+
+    plain: str
+    style: str | Style = ""
+    ellipsis: bool = True
+    """Cut with "…" when too wide (every cell but the verdict)."""
+
+    def text(self) -> Text:
+        """The cell as Rich's own table takes it (`_rich_table`)."""
+        overflow: OverflowMethod | None = "ellipsis" if self.ellipsis else None
+        return Text(self.plain, style=self.style, no_wrap=True, overflow=overflow)
+
+
 @dataclass(frozen=True)
 class _Column:
     key: str
     header: str
-    cells: list[Text]
+    cells: list[_Cell]
     justify: str = "left"
 
     @property
@@ -143,9 +158,9 @@ def attention_order(rows: Sequence[PipelineRow]) -> list[int]:
     return sorted(range(len(rows)), key=lambda i: attention(rows[i]))
 
 
-def _text(value: object, style: str = "") -> Text:
+def _text(value: object, style: str = "") -> _Cell:
     """A one-line cell: user text made safe, cut with an ellipsis, never wrapped."""
-    return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
+    return _Cell(clean(str(value)), style)
 
 
 def _columns(
@@ -172,12 +187,12 @@ def _columns(
             at_risk_label = words.text("report.forecast_at_risk", forecast=label)
             totals.append((at_risk_label, money(parts["at_risk"][currency], shown)))
 
-    def info_cells(get: Callable[[PipelineRow], str]) -> list[Text]:
+    def info_cells(get: Callable[[PipelineRow], str]) -> list[_Cell]:
         return [_text(get(d) if d.stage is not None else "—") for d in deals] + [
             _text("") for _ in totals
         ]
 
-    def top(deal: PipelineRow) -> Text:
+    def top(deal: PipelineRow) -> _Cell:
         if deal.top is None:
             return _text("—")
         rule, severity, name = deal.top
@@ -185,10 +200,9 @@ def _columns(
         label = f"{rule} {title}" if wide else title
         return _text(label, SEVERITY_STYLE[severity])
 
-    def verdict(deal: PipelineRow) -> Text:
+    def verdict(deal: PipelineRow) -> _Cell:
         cell = verdict_text(deal.verdict, words)
-        cell.no_wrap = True
-        return cell
+        return _Cell(cell.plain, cell.style, ellipsis=False)
 
     def stage(deal: PipelineRow) -> str:
         value = deal.stage.value if deal.stage is not None else ""
@@ -322,7 +336,7 @@ def _rich_table(placed: list[tuple[_Column, int]], title: str, deals: int) -> Ta
         )
     rows = len(placed[0][0].cells)
     for index in range(rows):
-        table.add_row(*(c.cells[index] for c, _ in placed), end_section=index == deals - 1)
+        table.add_row(*(c.cells[index].text() for c, _ in placed), end_section=index == deals - 1)
     return table
 
 
@@ -332,27 +346,31 @@ def _lines(
     placed: list[tuple[_Column, int]],
     title: str,
     deals: int,
+    rows: range,
 ) -> RenderResult:
-    """The table `_rich_table` makes of `placed`, written line by line: the title, the
-    header, its rule, a line per row and a blank one between the deals and the totals.
+    """The lines of `rows` in the table `_rich_table` makes of `placed`, written line by
+    line: from the first row on, the title, the header and its rule; a line per row;
+    after the last deal, when totals follow, a blank line.
 
     Every cell is one line of plain text (`_text`), so each is its text fitted to the
     column's width, in the cell's style; a column is followed by one space of
     padding (the last one by none) and the divider.
     """
     widths = [w + 1 for _, w in placed[:-1]] + [placed[-1][1]]
-    total = sum(widths) + len(widths) - 1
-    shown = options.update(width=total, highlight=False, justify="left")
-    yield from console.render(
-        console.render_str(title, style="table.title", highlight=False), shown
-    )
     frame = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
-    heading = console.get_style("table.header")
-    yield from _row([(c.header, c.justify, w, heading) for c, w in placed], heading)
-    yield Segment(frame.get_row(widths, "head", edge=False), Style())
-    yield Segment.line()
+    if rows.start == 0:
+        total = sum(widths) + len(widths) - 1
+        shown = options.update(width=total, highlight=False, justify="left")
+        yield from console.render(
+            console.render_str(title, style="table.title", highlight=False), shown
+        )
+        heading = console.get_style("table.header")
+        yield from _row([(c.header, c.justify, w, heading) for c, w in placed], heading)
+        yield Segment(frame.get_row(widths, "head", edge=False), Style())
+        yield Segment.line()
     styles: dict[str, Style] = {}
-    for index in range(len(placed[0][0].cells)):
+    last = len(placed[0][0].cells) - 1
+    for index in rows:
         cells = []
         for column, width in placed:
             cell = column.cells[index]
@@ -361,7 +379,7 @@ def _lines(
                 style = styles[str(cell.style)] = console.get_style(cell.style)
             cells.append((cell.plain, column.justify, width, style))
         yield from _row(cells, None)
-        if index == deals - 1 and index < len(placed[0][0].cells) - 1:
+        if index == deals - 1 and index < last:
             yield Segment(frame.get_row(widths, "row", edge=False), Style())
             yield Segment.line()
 
@@ -397,10 +415,26 @@ def _fitted(text: str, width: int, justify: str) -> str:
 
 
 def _fits(placed: list[tuple[_Column, int]], width: int) -> bool:
-    """Whether `_lines` can write the table: it fits `width`, every cell one line."""
-    if sum(w for _, w in placed) + GAP * (len(placed) - 1) > width:
-        return False
-    return all(not cell.spans for column, _ in placed for cell in column.cells)
+    """Whether `_lines` can write the table: it fits `width` (every cell is one line)."""
+    return sum(w for _, w in placed) + GAP * (len(placed) - 1) <= width
+
+
+SLICE_ROWS = 500
+"""Rows printed at a time: Rich holds every segment of what it prints until it is
+written, twenty a row (at 20,000 deals, most of a terminal report's memory)."""
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Some rows of the table written line by line (`_lines`), printed on their own."""
+
+    placed: list[tuple[_Column, int]]
+    title: str
+    deals: int
+    rows: range
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from _lines(console, options, self.placed, self.title, self.deals, self.rows)
 
 
 class PipelineTable:
@@ -413,15 +447,22 @@ class PipelineTable:
         self.words = words
         self.rows = pipeline_rows(report) if rows is None else rows
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+    def parts(self, width: int) -> list[RenderableType]:
+        """The table at `width`, as parts to print one after the other: slices of
+        `SLICE_ROWS` rows, or Rich's own table when the layout is wider than `width`."""
         columns = _columns(self.report, self.rows, self.words, wide=width >= WIDE)
         placed = layout(columns, width)
         title, deals = self.words.text("report.pipeline"), len(self.rows)
-        if _fits(placed, width):
-            yield from _lines(console, options, placed, title, deals)
-        else:
-            yield _rich_table(placed, title, deals)
+        if not _fits(placed, width):
+            return [_rich_table(placed, title, deals)]
+        count = len(placed[0][0].cells)
+        return [
+            _Slice(placed, title, deals, range(start, min(start + SLICE_ROWS, count)))
+            for start in range(0, max(count, 1), SLICE_ROWS)
+        ]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.parts(options.max_width)
 
 
 def pipeline_table(

@@ -321,7 +321,8 @@ def chunks(report: AnyReport, options: RenderOptions) -> Iterator[str]:
     words = options.catalogue
     rows = pipeline_rows(report)
     if len(rows) > 1 or (options.summary_only and rows):
-        yield _printed(options, pipeline_table(report, words, rows))
+        # Printed a slice at a time: Rich holds what it prints until it is written.
+        yield _printed(options, *pipeline_table(report, words, rows).parts(options.width))
     text = _panels_of(options).text(len(rows))
     order = [i for i in attention_order(rows) if rows[i].verdict in text.shown]
     yield from _panel_texts(report, text, order, options)  # none with --summary
