@@ -459,8 +459,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def _copied(model: ModelT, update: dict[str, Any]) -> ModelT:
     """`model.model_copy(update=update)` for these models (`extra="forbid"`: no extra
-    values), in a fifth of the time: a streamed audit's repository pass makes two
-    for every deal (`tests/test_models.py` checks both agree)."""
+    values), in about half the time: a streamed audit's repository pass makes two
+    for every deal (`tests/test_stream.py` checks both agree)."""
     copy = type(model).__new__(type(model))
     object.__setattr__(copy, "__dict__", {**model.__dict__, **update})
     object.__setattr__(copy, "__pydantic_extra__", None)

@@ -43,7 +43,7 @@ def holds_unsafe(text: str) -> bool:
 def _printable(text: str) -> bool:
     """True when `text` holds nothing but printable characters and newlines, so none of
     `RAW`'s or `UNSAFE`'s (every one of them is unprintable); False says only "look".
-    Twice as fast as either pattern's search, on the texts a report is made of."""
+    About twice as fast as either pattern's search, on the texts a report is made of."""
     return text.replace("\n", "").isprintable()
 
 
