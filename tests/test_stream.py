@@ -5,7 +5,6 @@ deals a repository rule finds something in (a duplicate id) and for suppressions
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import json
 import os
@@ -19,7 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from ebcheck.audit import stream
@@ -36,7 +34,6 @@ from ebcheck.audit.results import StreamedReport
 from ebcheck.audit.settings import Settings
 from ebcheck.audit.stream import Spool, stream_paths
 from ebcheck.cli.app import app
-from ebcheck.deal import models
 from ebcheck.deal.enums import Forecast, Stage
 from ebcheck.deal.models import DealFile
 from ebcheck.reports import Format, RenderOptions, deal_writer, render, render_chunks
@@ -182,27 +179,6 @@ def test_a_repository_rule_sees_only_the_id_and_stage_of_a_streamed_deal() -> No
     other = DealFile.identified("C-1", Stage.DISCOVERY, None)
     assert deal.deal.id == "HD-2026-031"  # each copy is its own
     assert other.deal.id == "C-1"
-
-
-def test_an_identified_deal_is_what_pydantic_would_copy() -> None:
-    """`identified` copies its templates by hand: the copy must be pydantic's own."""
-    as_of = dt.date(2026, 11, 30)
-    deal = DealFile.identified("华东-031", Stage.NEGOTIATION, as_of)
-    template, info = models._nameless()
-    by_pydantic = template.model_copy(
-        update={
-            "deal": info.model_copy(update={"id": "华东-031", "stage": Stage.NEGOTIATION}),
-            "as_of": as_of,
-        }
-    )
-    for mine, theirs in ((deal, by_pydantic), (deal.deal, by_pydantic.deal)):
-        assert mine.__dict__ == theirs.__dict__
-        assert mine.model_fields_set == theirs.model_fields_set
-        assert mine.__pydantic_private__ == theirs.__pydantic_private__
-        assert mine.__pydantic_extra__ == theirs.__pydantic_extra__
-    assert deal.is_outline and deal.item_names() == {}
-    with pytest.raises(ValidationError):  # frozen, as a validated deal is
-        deal.as_of = None  # type: ignore[misc]
 
 
 def test_a_full_scratch_folder_keeps_the_texts_in_memory(
