@@ -27,7 +27,7 @@ from ebcheck.deal.enums import Stage
 from ebcheck.deal.head import Head, read_head
 from ebcheck.deal.load import Loaded, load_bytes
 from ebcheck.deal.models import DealFile
-from ebcheck.deal.source import MAX_BYTES
+from ebcheck.deal.source import MAX_BYTES, NodeSourceMap
 from ebcheck.errors import EbcheckError
 
 DEAL_SUFFIXES = (".yaml", ".yml")
@@ -358,6 +358,8 @@ class BlobCache:
         head = read_head(data, self.stages) if data is not None and not self.full else None
         if head is None:
             loaded = load_bytes(data, self.stages) if data is not None else Loaded(None)
+            if isinstance(loaded.source, NodeSourceMap):  # kept for the whole pass
+                loaded.source = loaded.source.plain()
             self.loaded[blob] = loaded
             head = head_of(loaded)
         self.heads[blob] = head

@@ -334,9 +334,115 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
         # Without an alias no node is shared, and a node takes at least a
         # character: such a short file can neither expand nor pass the limit.
         _check_expansion(node)
-    builder = _Builder()
-    value = builder.build(node, (), 0)
-    return value, builder.source, builder.problems
+    try:
+        return _values(node, 0), NodeSourceMap(node), []
+    except _Unusual:
+        # Merge keys, repeated keys and anything refused: the builder that maps every
+        # position says what and where, exactly as it always has.
+        builder = _Builder()
+        value = builder.build(node, (), 0)
+        return value, builder.source, builder.problems
+
+
+class _Unusual(Exception):
+    """A document `_values` leaves to `_Builder`."""
+
+
+def _values(node: yaml.Node, depth: int) -> Any:
+    """The plain values of a usual document (no merge key, no repeated key, nothing
+    refused), without a source map: `NodeSourceMap` reads positions off the nodes
+    when a finding needs one. Nearly every deal file is usual, and building a
+    position for every node was a third of loading one."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            style = node.style  # type: ignore[attr-defined]
+            return Scalar(node.value, node.value, "str", style == "'" or style == '"')
+        scalar = scalar_of(node)  # type: ignore[arg-type]
+        if scalar is None:
+            raise _Unusual
+        return scalar
+    if depth >= MAX_DEPTH:
+        raise _Unusual
+    deeper = depth + 1
+    if kind is yaml.SequenceNode:
+        if node.tag != _SEQ:
+            raise _Unusual
+        return [_values(item, deeper) for item in node.value]
+    if node.tag != _MAP:
+        raise _Unusual
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE:
+            raise _Unusual
+        key = str(key_node.value)
+        if key in result:
+            raise _Unusual
+        result[key] = _values(value_node, deeper)
+    return result
+
+
+class NodeSourceMap(SourceMap):
+    """The source map of a usual document (see `_values`), read off its node tree.
+
+    A finding's position is a walk down the few nodes on its path. The whole map
+    (every value's and key's position, the text as written, the keys a comma split)
+    is built only when something asks for it: the loader explaining a refused value.
+    Both answer alike, because in a usual document every path names one node.
+    """
+
+    def __init__(self, root: yaml.Node) -> None:  # the fields come on first use
+        self._root = root
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("values", "keys", "split_by_comma", "raw") or "_root" not in self.__dict__:
+            raise AttributeError(name)
+        built = _Builder()
+        built.build(self._root, (), 0)
+        self.values, self.keys = built.source.values, built.source.keys
+        self.split_by_comma, self.raw = built.source.split_by_comma, built.source.raw
+        return getattr(self, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process as the plain map: nodes are many small objects.
+        return SourceMap, (self.values, self.keys, self.split_by_comma, self.raw)
+
+    def plain(self) -> SourceMap:
+        """The map of every position, without the nodes: what to keep for long (a
+        node tree takes about twice the memory)."""
+        return SourceMap(self.values, self.keys, self.split_by_comma, self.raw)
+
+    def locate(self, path: Path) -> Position:
+        node = self._root
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+        return _position(node.start_mark)
+
+    def locate_key(self, path: Path) -> Position:
+        parent: yaml.Node | None = self._root
+        for part in path[:-1]:
+            parent = _child(parent, part) if parent is not None else None
+        if path and type(parent) is yaml.MappingNode and isinstance(path[-1], str):
+            for key_node, _ in parent.value:
+                if key_node.value == path[-1]:
+                    return _position(key_node.start_mark)
+        return self.locate(path)
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    """The node at `part` of `node`, as a path names it (a key, an index), if any."""
+    kind = type(node)
+    if kind is yaml.MappingNode and isinstance(part, str):
+        for key_node, value_node in node.value:
+            if key_node.value == part:
+                return value_node  # type: ignore[no-any-return]
+        return None
+    if kind is yaml.SequenceNode and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
 
 
 class FileSourceMap(SourceMap):
