@@ -468,6 +468,18 @@ class Context(_RuleWords, Generic[OptionsT]):
     engine gives every rule of one deal the same memo; what is kept in it depends
     only on the deal and `as_of`."""
 
+    def for_rule(self, rule: Rule, options: Any, severity: Severity | None) -> Context[Any]:
+        """This deal's context for another of its rules. One is made for every rule of
+        every deal: copying this one's fields takes a third of `__init__`'s time."""
+        ctx: Context[Any] = object.__new__(Context)
+        ctx.__dict__ = {
+            **self.__dict__,
+            "rule": rule,
+            "options": options,
+            "severity_override": severity,
+        }
+        return ctx
+
     def option_of(self, rule_id: str, name: str, default: Any) -> Any:
         """One option of another rule, as configured (`default` when it has none)."""
         return getattr(self.peers.get(rule_id), name, default)

@@ -97,25 +97,31 @@ def run_rules(
     found: list[Finding] = []
     crashes: list[RuleCrash] = []
     stage = deal.deal.stage
-    memo: dict[Any, Any] = {}  # what every rule asks of this deal (role holders), asked once
+    template: Context[Any] | None = None  # given to no rule: each gets a copy
     for active in rules:
         if stage not in active.rule.stages:
             continue
-        ctx = Context(
-            active.rule,
-            deal,
-            as_of,
-            active.options,
-            catalogue,
-            source,
-            active.severity,
-            small=small,
-            findings=findings,
-            peers=peers or {},
-            _memo=memo,
-        )
+        if template is None:
+            # Every rule of the deal shares its memo: what they all ask of it (role
+            # holders) is asked once.
+            template = Context(
+                active.rule,
+                deal,
+                as_of,
+                active.options,
+                catalogue,
+                source,
+                small=small,
+                findings=findings,
+                peers=peers or {},
+                _memo={},
+            )
+        ctx = template.for_rule(active.rule, active.options, active.severity)
         try:
-            own, crash = own_findings(active.rule.id, list(active.rule.check(deal, ctx)))
+            given = list(active.rule.check(deal, ctx))
+            if not given:  # most rules of most deals
+                continue
+            own, crash = own_findings(active.rule.id, given)
         except Exception as exc:  # a broken rule must not hide the others
             crashes.append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
             continue
@@ -129,7 +135,7 @@ def own_findings(rule_id: str, findings: list[Finding]) -> tuple[list[Finding], 
     """A rule's findings of its own id, and a crash naming any other id it gave: a
     finding under another rule's id would escape that rule's `ignore`, suppressions
     and report entry (SARIF numbers the rules the audit runs)."""
-    if all(f.rule == rule_id for f in findings):  # nearly always: most give none at all
+    if all(f.rule == rule_id for f in findings):  # nearly always
         return findings, None
     others = sorted({f.rule for f in findings if f.rule != rule_id})
     error = f"ValueError: findings under other rule ids: {', '.join(others)}"
