@@ -549,6 +549,9 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
             continue
         where = ("commitments", "risks", index, "ask_status")
         decider = risk.raised_with if not no_value(risk.raised_with) else ctx.text("decider")
+        # Going back to one of the customer's people is private contact in a tender (D19).
+        asked = ctx.person(risk.raised_with)
+        customer = asked is not None and asked.customer_side
         ask = (risk.ask or "").strip() or "-"
         if risk.ask_status is AskStatus.DECLINED and no_value(risk.mitigation):
             answered = risk.answered_on
@@ -557,6 +560,7 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
                 subject=risk.risk,
                 variant="declined",
                 condition="declined",
+                private_contact=customer,
                 ask=ask,
                 answered=ctx.text("answered", date=answered.isoformat()) if answered else "",
                 owner=risk.owner if not no_value(risk.owner) else ctx.text("owner"),
@@ -568,6 +572,7 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
                 yield ctx.finding(
                     where,
                     subject=risk.risk,
+                    private_contact=customer,
                     ask=ask,
                     date=risk.raised_on.isoformat(),
                     days=days,

@@ -312,6 +312,7 @@ decision_process:
 @rule(
     "DP005",
     "close-before-process",
+    contact=True,
     summary="The close date is before a step of the decision or paper process still to come.",
     severity=Severity.MEDIUM,
     doctrine=("D18", "D19"),

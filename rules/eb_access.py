@@ -299,7 +299,7 @@ def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     if referral is not None and referral.via is not None and not no_value(referral.via):
         step = access.next_step if access else None
         variant = _REFERRAL_NAMED[referral.status]
-        facts = {"via": referral.via.strip()}
+        facts: dict[str, Any] = {"via": referral.via.strip()}
         if step is not None and step.due is not None:
             variant += "_due"
             facts.update(due=step.due.isoformat(), action=step.action)
@@ -880,7 +880,7 @@ def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
         )
 
 
-def _referral_facts(deal: DealFile, ctx: Context[Any]) -> dict[str, str]:
+def _referral_facts(deal: DealFile, ctx: Context[Any]) -> dict[str, Any]:
     """Who can introduce us (`eb_access.referral.via`), its status and the next step."""
     access = deal.eb_access
     referral = access.referral if access else None

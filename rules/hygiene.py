@@ -61,6 +61,7 @@ deal: {id: H-1, name: Line 3 retrofit, account: Acme, stage: negotiation, close_
 @rule(
     "HY001",
     "close-date-passed",
+    contact=True,
     summary="The close date has passed and the deal is still open.",
     severity=Severity.HIGH,
     example=Example.patched(
@@ -106,6 +107,7 @@ deal:
 @rule(
     "HY002",
     "next-step-missing",
+    contact=True,
     summary="The deal has no next step, or one without a due date.",
     severity=Severity.MEDIUM,
     example=Example.patched(
@@ -483,6 +485,7 @@ deal:
 @rule(
     "HY008",
     "close-date-pushed",
+    contact=True,
     summary="The close date has been pushed later at least twice.",
     severity=Severity.MEDIUM,
     conditions={"high_pushes": Severity.HIGH},
@@ -580,6 +583,7 @@ deal:
 @rule(
     "HY009",
     "stalled-in-stage",
+    contact=True,
     summary="The deal has been in its stage longer than the stage's limit.",
     severity=Severity.MEDIUM,
     conditions={"twice": Severity.HIGH},

@@ -309,6 +309,7 @@ def whole_percent(share: float) -> str:
 @rule(
     "RS004",
     "deal-outpaces-relationship",
+    contact=True,
     summary=("Winning this deal would lift our share more than one stage above the relationship."),
     severity=Severity.MEDIUM,
     conditions={"exceeds_spend": Severity.HIGH},

@@ -572,6 +572,7 @@ class Context(_RuleWords, Generic[OptionsT]):
         subject: str | None = None,
         condition: str | None = None,
         variant: str | None = None,
+        private_contact: bool | None = None,
         **facts: Any,
     ) -> Finding:
         """A finding of this rule about the field `at`, in the user's language.
@@ -580,7 +581,9 @@ class Context(_RuleWords, Generic[OptionsT]):
         severity depends on more than the stage: the declaration says which
         severity it carries. A severity set in the configuration still wins.
         `variant` picks the `message_<variant>` and `fix_<variant>` templates
-        where the rule has them.
+        where the rule has them. `private_contact` says whether this fix sends the
+        rep to the customer's people (the rule's `contact` when not given): in an
+        announced tender such a fix becomes the tender's (D19).
         """
         path = parse_path(at) if isinstance(at, str) else at
         position = self.source.locate(path)
@@ -609,7 +612,7 @@ class Context(_RuleWords, Generic[OptionsT]):
             name=self.rule.name,
             severity=effective,
             message=self._words("message", variant, facts),
-            fix=self._words("fix", variant, facts),
+            fix=self._words("fix", variant, facts, private_contact),
             line=position.line,
             column=position.column,
             path=format_path(path),
@@ -617,8 +620,15 @@ class Context(_RuleWords, Generic[OptionsT]):
             capped=capped,
         )
 
-    def _words(self, part: str, variant: str | None, facts: dict[str, Any]) -> str:
-        if part == "fix" and self.rule.contact and variant != "tender" and self.in_announced_tender:
+    def _words(
+        self,
+        part: str,
+        variant: str | None,
+        facts: dict[str, Any],
+        private_contact: bool | None = None,
+    ) -> str:
+        contact = self.rule.contact if private_contact is None else private_contact
+        if part == "fix" and contact and variant != "tender" and self.in_announced_tender:
             # D19: once a tender is announced, no fix may send the rep to the customer's
             # people privately; the tender's official channel and the bid are the way.
             announced = self.deal.procurement.announced if self.deal.procurement else None

@@ -1,0 +1,63 @@
+"""In an announced tender no fix sends the rep to the customer's people privately
+(D19): every rule whose fix would is given the tender's fix instead."""
+
+from __future__ import annotations
+
+from tests.rules.conftest import audit
+
+ANNOUNCED = "procurement: {method: public_tender, announced: 2026-11-01}\n"
+
+# Fires RS004, DP005, HY002, HY008, HY009 and CD005 (and others), each of whose fixes
+# names the customer's EB or "the customer" outside a tender.
+DEAL = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal: {id: R3, name: n, account: Acme, stage: negotiation, close_date: 2026-12-10,
+  amount: 900000, currency: CNY, stage_entered: 2026-08-01,
+  close_date_history: [2026-08-31, 2026-10-31]}
+stakeholders:
+  - {name: Helen Park, roles: [EB], authority: confirmed, met: 2026-10-01}
+  - {name: Sam Lee, affiliation: ours}
+decision_process: {steps: [{step: Board, by: Helen Park, date: 2026-12-20}]}
+relationship: {stage: initial, share_of_wallet: 0.3, annual_spend: 1000000}
+commitments:
+  risks:
+    - {risk: R, severity: high, raised_with: RAISED, ask: two engineers, owner: Sam Lee,
+       ask_status: pending, raised_on: 2026-10-01}
+"""
+NAMED_OUTSIDE = {
+    "RS004": "check with Helen Park",
+    "DP005": "agree with Helen Park",
+    "HY002": "Agree the next step with the customer",
+    "HY008": "Find out with Helen Park",
+    "HY009": "agree with Helen Park",
+    "CD005": "Go back to Helen Park",
+}
+
+
+def _fixes(text: str) -> dict[str, str]:
+    return {f.rule: f.fix for f in audit(text).findings}
+
+
+def test_outside_a_tender_these_fixes_send_the_rep_to_the_customer() -> None:
+    fixes = _fixes(DEAL.replace("RAISED", "Helen Park"))
+    for rule_id, advice in NAMED_OUTSIDE.items():
+        assert advice in fixes[rule_id], rule_id
+
+
+def test_in_an_announced_tender_no_fix_names_the_customer_s_people() -> None:
+    fixes = _fixes(DEAL.replace("RAISED", "Helen Park") + ANNOUNCED)
+    assert set(NAMED_OUTSIDE) <= set(fixes)
+    for rule_id, fix in fixes.items():
+        assert "Helen Park" not in fix, rule_id
+        assert "with the customer" not in fix, rule_id
+    for rule_id in NAMED_OUTSIDE:
+        assert fixes[rule_id].startswith("The tender was announced on 2026-11-01"), rule_id
+        assert "official channel" in fixes[rule_id]
+    assert "do not contact anyone at Acme" in fixes["RS004"]
+
+
+def test_a_risk_raised_inside_our_own_team_keeps_its_fix_in_a_tender() -> None:
+    """Going back to our own manager for resources is no contact with the customer."""
+    fixes = _fixes(DEAL.replace("RAISED", "Sam Lee") + ANNOUNCED)
+    assert fixes["CD005"].startswith("Go back to Sam Lee this week")
