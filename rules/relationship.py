@@ -12,6 +12,7 @@ needs its own strategy, so the stage we record must be the real one (D13).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -47,13 +48,16 @@ AREA = Area(
 _ORDER = list(RelationshipStage)
 
 
-def band(share: float) -> RelationshipStage:
-    """The stage a share of wallet stands for (D10)."""
+_HALF, _FOUR_FIFTHS = Decimal("0.5"), Decimal("0.8")
+
+
+def band(share: float | Decimal) -> RelationshipStage:
+    """The stage a share of wallet stands for (D10); the bounds are exact decimals."""
     if share <= 0:
         return RelationshipStage.DEVELOPMENT
-    if share < 0.5:
+    if share < _HALF:
         return RelationshipStage.INITIAL
-    if share < 0.8:
+    if share < _FOUR_FIFTHS:
         return RelationshipStage.STABLE
     return RelationshipStage.STRATEGIC
 
@@ -301,9 +305,9 @@ relationship: {stage: development, share_of_wallet: 0, annual_spend: 3000000}
 """
 
 
-def whole_percent(share: float) -> str:
+def whole_percent(share: float | Decimal) -> str:
     """A share as a whole percentage, rounded half up: `0.355` is `36%`."""
-    return f"{int(share * 100 + 0.5 + 1e-9)}%"
+    return f"{int(float(share) * 100 + 0.5 + 1e-9)}%"
 
 
 @rule(
@@ -380,8 +384,10 @@ def deal_outpaces_relationship(deal: DealFile, ctx: Context[NoOptions]) -> Itera
         or yearly is None
     ):
         return
-    # A share is a float and amounts are decimals: the ratio of two amounts is a share too.
-    projected = min(1.0, relation.share_of_wallet + float(yearly / relation.annual_spend))
+    # Summed as decimals, the share as written: 0.1 + 0.7 is 0.8 (the strategic band),
+    # where as floats it is 0.7999999999999999.
+    written = Decimal(repr(relation.share_of_wallet))
+    projected = min(Decimal(1), written + yearly / relation.annual_spend)
     reached = band(projected)
     if reached.rank - relation.stage.rank <= 1:
         return

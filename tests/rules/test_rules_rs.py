@@ -222,6 +222,12 @@ def test_rs003_message_and_score(build, run):
         ("initial", 0.35, 1500000, 3000000, "85%"),  # strategic: two stages up
         ("initial", 0.2, 2400000, 3000000, "100%"),  # capped at 100%
         ("stable", 0.6, 2400000, 3000000, None),
+        # Exactly 80%: strategic, two stages up, however the sum splits (0.1 + 0.7 is
+        # 0.7999999999999999 as floats); 1 below it is stable.
+        ("initial", 0.1, 700000, 1000000, "80%"),
+        ("initial", "10%", 700000, 1000000, "80%"),
+        ("initial", 0.2, 600000, 1000000, "80%"),
+        ("initial", 0.1, 699999, 1000000, None),
     ],
 )
 def test_rs004_projected_share_band(build, found, stage, share, amount, spend, projected):
