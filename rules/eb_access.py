@@ -527,6 +527,10 @@ eb_access:
             "(`eb_access.referral`), or offer to send a short email introducing us and ask "
             "again once they know us; record it as `eb_access.next_step` with a due date."
         ),
+        "referral": (
+            "Stop calling {names}. {via} can introduce you ({status}): use that way in{due}, "
+            "and record the introduction in `eb_access.attempts` with `channel: referral`."
+        ),
         "tender": (
             "Stop trying to reach {names}: the tender was announced on {announced}, and "
             "private contact now puts the bid at risk. Send questions only as clarification "
@@ -535,6 +539,11 @@ eb_access:
     },
     texts={
         "attempt": "{date} {channel} ({outcome})",
+        "due": " (next step due {due}: {action})",
+        "status.planned": "planned",
+        "status.asked": "asked",
+        "status.agreed": "agreed",
+        "status.introduced": "already introduced",
     },
 )
 def eb_chasing(deal: DealFile, ctx: Context[ChasingOptions]) -> Iterator[Finding]:
@@ -573,13 +582,16 @@ def eb_chasing(deal: DealFile, ctx: Context[ChasingOptions]) -> Iterator[Finding
         for _, a in latest
     )
     last_index = latest[-1][0]
+    way_in = _referral_facts(deal, ctx)  # the file's own way in, when it records one
+    variant = "tender" if ctx.in_announced_tender else ("referral" if way_in else None)
     yield ctx.finding(
         ("eb_access", "attempts", last_index),
-        variant="tender" if ctx.in_announced_tender else None,
+        variant=variant,
         names=_eb_names(ctx),
         count=len(latest),
         attempts=attempts,
         announced=_announced(deal),
+        **way_in,
     )
 
 

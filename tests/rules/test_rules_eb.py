@@ -299,6 +299,38 @@ def test_eb005_message_lists_the_attempts_and_fix_says_stop_calling(build, found
     assert finding.path == "eb_access.attempts[2]"
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [("agreed", "agreed"), ("introduced", "already introduced"), ("asked", "asked")],
+)
+def test_eb005_names_the_referral_the_file_records(build, found, status, said):
+    access = {
+        "attempts": CHASED,
+        "referral": dict(REFERRAL, status=status),
+        "next_step": {"action": "约刘总吃饭", "due": "2026-11-25"},
+    }
+    text = build("discovery", stakeholders=[EB_NEVER, TB_MET], eb_access=access)
+    (finding,) = found(text, "EB005")
+    assert finding.fix.startswith(f"Stop calling 张伟. 刘总 can introduce you ({said})")
+    assert "(next step due 2026-11-25: 约刘总吃饭)" in finding.fix
+    assert "Ask someone who knows them" not in finding.fix
+
+
+def test_eb005_a_referral_without_via_keeps_the_general_fix(build, found):
+    access = {"attempts": CHASED, "referral": {"relation": "老同学", "status": "agreed"}}
+    text = build("discovery", stakeholders=[EB_NEVER, TB_MET], eb_access=access)
+    (finding,) = found(text, "EB005")
+    assert "Ask someone who knows them to introduce you" in finding.fix
+
+
+def test_eb005_in_a_tender_the_referral_is_no_way_in(build, found):
+    access = {"attempts": CHASED, "referral": dict(REFERRAL, status="agreed")}
+    text = build("discovery", stakeholders=[EB_NEVER], eb_access=access, procurement=TENDER)
+    (finding,) = found(text, "EB005")
+    assert "刘总" not in finding.fix
+    assert "official channel" in finding.fix
+
+
 def test_eb005_silent_once_the_eb_is_met(build, found):
     text = build("discovery", stakeholders=[EB_MET, TB_MET], eb_access={"attempts": CHASED})
     assert found(text, "EB005") == []
