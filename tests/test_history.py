@@ -500,6 +500,48 @@ def test_review_until_compares_two_refs(in_repo: Repo, runner: CliRunner) -> Non
     assert json.loads(same.stdout)["changes"] == []
 
 
+BROKEN_YAML = "ebcheck: 1\ndeal:\n  id: A-1\n  name: [\n"
+NOT_A_VALID_DEAL = "ebcheck: 1\ndeal:\n  id: A-1\n  stage: nowhere\n"
+
+
+@pytest.mark.parametrize("broken", [BROKEN_YAML, NOT_A_VALID_DEAL], ids=["yaml", "format"])
+def test_review_compares_a_deal_that_does_not_load_now_as_unchanged(
+    in_repo: Repo, runner: CliRunner, broken: str
+) -> None:
+    """A broken file is still the deal at its path: never `removed`, and said so."""
+    in_repo.write("deals/a.yaml", deal_text("A-1", close="2026-12-31", amount=90))
+    in_repo.commit("2026-02-02")
+    in_repo.git("tag", "w1")
+    in_repo.write("deals/a.yaml", broken)
+    result = runner.invoke(app, ["review", "--since", "w1", "-f", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["changes"] == []
+    usd = data["waterfall"]["USD"]
+    assert (usd["start"], usd["removed"], usd["end"]) == (90, 0, 90)
+    assert "deals/a.yaml: deal A-1 could not be loaded now; it is compared as unchanged" in (
+        result.stderr
+    )
+
+
+def test_review_says_which_broken_files_it_leaves_out(in_repo: Repo, runner: CliRunner) -> None:
+    in_repo.write("deals/a.yaml", BROKEN_YAML)  # broken at w1, fixed now
+    in_repo.commit("2026-02-02")
+    in_repo.git("tag", "w1")
+    in_repo.write("deals/a.yaml", deal_text("A-1", close="2026-12-31", amount=90))
+    in_repo.write("deals/new.yaml", "ebcheck: 1\ndeal: {id: N-9, name: [\n")
+    result = runner.invoke(app, ["review", "--since", "w1", "-f", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["changes"] == []
+    assert "deals/a.yaml: deal A-1 could not be loaded at w1; it is compared as unchanged" in (
+        result.stderr
+    )
+    assert (
+        "deals/new.yaml: could not be loaded now, and it does not say which deal it is; "
+        "it is left out of the review"
+    ) in result.stderr
+
+
 def test_review_reports_verdict_changes_and_findings(in_repo: Repo, runner: CliRunner) -> None:
     in_repo.write("a.yaml", deal_text("A-1", close="2026-12-31"))
     in_repo.commit("2026-02-02")

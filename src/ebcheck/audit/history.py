@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from ebcheck.audit.walk import is_deal_data
 from ebcheck.deal.enums import Stage
 from ebcheck.deal.head import Head, read_head
 from ebcheck.deal.load import Loaded, load_bytes
@@ -348,6 +349,9 @@ class BlobCache:
         self.full = full
         self.heads: dict[str, Head | None] = {}
         self.loaded: dict[str, Loaded] = {}
+        self.broken: set[str] = set()
+        """Blobs that do not load and do not even say which deal they are, but are
+        deals all the same (not YAML at all: the walk reports such a file as a deal)."""
 
     def fetch(self, blobs: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(b for b in blobs if b != _NO_BLOB and b not in self.heads))
@@ -361,6 +365,8 @@ class BlobCache:
             if isinstance(loaded.source, NodeSourceMap):  # kept for the whole pass
                 loaded.source = loaded.source.plain()
             self.loaded[blob] = loaded
+            if data is not None and loaded.deal_id is None and is_deal_data(data):
+                self.broken.add(blob)
             head = head_of(loaded)
         self.heads[blob] = head
 

@@ -100,7 +100,9 @@ class Bucket:
 
 @dataclass(frozen=True)
 class Unreadable:
-    id: str
+    id: str | None
+    """None: the file does not say which deal it is, and no deal stood at its path
+    at the other end (it is left out of the review)."""
     path: str
     at_ref: bool
     """True: the version at REF did not load; False: the one now."""
@@ -212,7 +214,7 @@ def audit_at(
     audits: list[FileAudit] = []
     for path, blob in files:
         loaded = cache[blob]
-        if loaded.deal is None and loaded.deal_id is None:
+        if loaded.deal is None and loaded.deal_id is None and blob not in cache.broken:
             continue  # not a deal file (a workflow, a playbook)
         audits.append(engine.check_loaded(loaded, display_path(top / path, settings.root)))
     return list(engine.finish(audits).deals), day
@@ -350,6 +352,28 @@ def _finding_changes(
     )
 
 
+def _placed(
+    reports: Iterable[DealReport],
+    side: dict[str, DealReport],
+    other: dict[str, DealReport],
+    at_ref: bool,
+) -> list[Unreadable]:
+    """Files of one end that do not even say which deal they are (broken YAML), put
+    in `side` as the deal that stood at the same path at the other end, so that it is
+    compared as unchanged rather than removed or new; the rest, left out, listed."""
+    at_path = {r.path: deal_id for deal_id, r in other.items() if deal_id not in side}
+    left_out = []
+    for report in reports:
+        if report.deal_id is not None or report.deal is not None:
+            continue
+        deal_id = at_path.pop(report.path, None)
+        if deal_id is None:
+            left_out.append(Unreadable(None, report.path, at_ref))
+        else:
+            side[deal_id] = report
+    return left_out
+
+
 def _readable(before: dict[str, DealReport], after: dict[str, DealReport]) -> list[Unreadable]:
     """A deal that did not load on one side is compared as unchanged (its other side)."""
     found = []
@@ -365,7 +389,7 @@ def _readable(before: dict[str, DealReport], after: dict[str, DealReport]) -> li
         for deal_id in [i for i, r in side.items() if r.deal is None]:
             found.append(Unreadable(deal_id, side[deal_id].path, at_ref=side is before))
             del side[deal_id]
-    return sorted(found, key=lambda u: (u.path, u.id))
+    return sorted(found, key=lambda u: (u.path, u.id or ""))
 
 
 def review(
@@ -395,7 +419,9 @@ def review(
     else:
         after_reports = list(audit_paths(paths, settings, history=after_facts).deals)
     before, after = _by_id(before_reports), _by_id(after_reports)
-    unreadable = _readable(before, after)
+    left_out = _placed(after_reports, after, before, at_ref=False)
+    left_out += _placed(before_reports, before, after, at_ref=True)
+    unreadable = sorted([*_readable(before, after), *left_out], key=lambda u: (u.path, u.id or ""))
     with money.exact():  # the waterfall's sums never round
         waterfall, changes, verdicts, findings = compare(before, after, settings)
         at_end = standing(after, settings)

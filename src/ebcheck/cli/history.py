@@ -98,9 +98,12 @@ def run_review(request: AuditRequest, fmt: ReviewFormat, since: str, until: str 
     lang = settings.lang
     for entry in result.unreadable:
         side = diagnostics_side(entry.at_ref, since, lang)
-        diagnostics.say(
-            "warning", "review_unreadable", lang, path=entry.path, id=entry.id, side=side
-        )
+        if entry.id is None:
+            diagnostics.say("warning", "review_left_out", lang, path=entry.path, side=side)
+        else:
+            diagnostics.say(
+                "warning", "review_unreadable", lang, path=entry.path, id=entry.id, side=side
+            )
     options = _options(fmt, lang)
     if request.output is not None:
         options = replace(options, width=100, color=False)  # a file, not this terminal
