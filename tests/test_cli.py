@@ -188,6 +188,25 @@ def test_a_rule_giving_findings_under_another_id_is_a_crash(
         assert all(numbers[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
 
 
+def test_sarif_says_where_its_paths_stand(
+    runner: CliRunner, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deal = write("d.yaml", EB_NEVER_MET)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    here = json.loads(runner.invoke(app, ["audit", str(deal), "-f", "sarif"]).stdout)
+    (run,) = here["runs"]
+    # Outside a repository the paths are relative to the current folder.
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.absolute().as_uri() + "/"
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "d.yaml", "uriBaseId": "%SRCROOT%"}
+    monkeypatch.setenv("GITHUB_WORKSPACE", "/home/runner/work/deals/deals")
+    ci = json.loads(runner.invoke(app, ["audit", str(deal), "-f", "sarif"]).stdout)
+    assert ci["runs"][0]["originalUriBaseIds"] == {
+        "%SRCROOT%": {"uri": "file:///home/runner/work/deals/deals/"}
+    }
+
+
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0

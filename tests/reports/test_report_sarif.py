@@ -312,3 +312,16 @@ def test_suppression_without_until(options: RenderOptions) -> None:
     deal = DealReport("deals/a.yaml", AS_OF, Verdict.READY, 100, suppressed=(entry,))
     (result,) = run_of(sarif(AuditReport(AS_OF, (deal,)), options))["results"]
     assert result["suppressions"] == [{"kind": "inSource", "justification": "accepted"}]
+
+
+def test_the_source_root_is_declared_when_known(
+    validator: jsonschema.Draft4Validator, pipeline: AuditReport, options: RenderOptions
+) -> None:
+    """`originalUriBaseIds` is what makes the relative URIs valid SARIF."""
+    rooted = replace(options, source_root="file:///home/runner/work/deals/deals/")
+    log = sarif(pipeline, rooted)
+    assert run_of(log)["originalUriBaseIds"] == {
+        "%SRCROOT%": {"uri": "file:///home/runner/work/deals/deals/"}
+    }
+    assert not list(validator.iter_errors(log))
+    assert "originalUriBaseIds" not in run_of(sarif(pipeline, options))

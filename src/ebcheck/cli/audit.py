@@ -93,7 +93,16 @@ def _render_options(request: AuditRequest, settings: Settings) -> RenderOptions:
         version=__version__,
         step_summary=request.fmt is Format.GITHUB and bool(os.environ.get("GITHUB_STEP_SUMMARY")),
         jobs=request.jobs,
+        source_root=_source_root(settings) if request.fmt is Format.SARIF else "",
     )
+
+
+def _source_root(settings: Settings) -> str:
+    """Where SARIF's relative paths stand: the checkout in GitHub Actions, else the
+    repository root (or, outside one, the folder the paths are relative to)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    folder = Path(workspace) if workspace else (settings.repo_root or settings.root)
+    return folder.absolute().as_uri().rstrip("/") + "/"
 
 
 def _name_config(config: Path | None, lang: str) -> None:

@@ -40,6 +40,9 @@ class RenderOptions:
     """The markdown report also goes to a GitHub job summary (the notices can point to it)."""
     jobs: int = 1
     """`--jobs`: processes that may render a big terminal report's panels (0: one per CPU)."""
+    source_root: str = ""
+    """The folder SARIF's relative paths stand under (`%SRCROOT%`), as a `file://` URI
+    ending in `/` (empty: not said)."""
 
 
 class Formatter(Protocol):

@@ -8,7 +8,9 @@ ones with an `inSource` suppression carrying the reason (and also `"new"`),
 baselined ones `"unchanged"`.
 
 Locations are the report's paths (relative, '/'-separated, percent-encoded as
-a URI) under `%SRCROOT%`, with 1-based line and column (`columnKind`
+a URI) under `%SRCROOT%` (`originalUriBaseIds`: `$GITHUB_WORKSPACE` in
+GitHub Actions, else the repository root or the folder the paths are relative
+to), with 1-based line and column (`columnKind`
 `unicodeCodePoints`: YAML columns count code points); findings point at one
 position, so a region spans one column.
 
@@ -246,19 +248,16 @@ def sarif_log(report: AnyReport, options: RenderOptions) -> dict[str, Any]:
         driver["semanticVersion"] = options.version
         driver["version"] = options.version
     driver["rules"] = rules
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                "automationDetails": {"id": "ebcheck/"},
-                "invocations": [invocation(report, words)],
-                "columnKind": "unicodeCodePoints",
-                "results": [],
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "automationDetails": {"id": "ebcheck/"},
+        "invocations": [invocation(report, words)],
     }
+    if options.source_root:  # what makes the relative URIs valid SARIF
+        run["originalUriBaseIds"] = {SOURCE_ROOT: {"uri": options.source_root}}
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = []
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 _RESULT_MARGIN = " " * 8  # a result is an item of runs[0].results
