@@ -352,6 +352,7 @@ def test_history_terminal_and_markdown(in_repo: Repo, runner: CliRunner) -> None
     markdown = runner.invoke(app, ["history", ".", "-f", "markdown"])
     assert "| Date | Commit | Stage |" in markdown.stdout
     assert markdown.stdout.count("\n| 2026-") == 5
+    assert "\nFile: deals é/a deal.yaml\n" in markdown.stdout  # the label as written
 
 
 def test_a_deal_whose_id_changes_starts_a_new_history(in_repo: Repo) -> None:

@@ -73,7 +73,8 @@ def render_markdown(deals: Sequence[DealTimeline], options: RenderOptions) -> st
     parts: list[str] = []
     for deal in deals:
         parts.append(f"### {cell(words.text('history.title', id=deal.id))}")
-        parts.append(cell(words.text("history.path", path=deal.path)))
+        # Only the path is the file's: the label is ours ("File:" is no link to make inert).
+        parts.append(words.text("history.path", path=cell(deal.path)))
         rows = [
             [
                 v.date.isoformat(),
