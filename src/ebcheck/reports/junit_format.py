@@ -21,8 +21,9 @@ not be audited at all. A rule that crashed is an `<error>` too. A deal with no
 failing finding gets one passing testcase named after the deal; the findings
 that did not fail, and suppressed and baselined ones, are listed in the
 suite's `<system-out>`, so nothing is lost. Built with ElementTree (so quoting
-is right); characters XML 1.0 forbids are removed; no timestamps. A CI log may
-show the file, so no line of it can pass for a runner command: a line break in
+is right); characters XML 1.0 forbids are replaced by U+FFFD, as in every
+format; no timestamps. A CI log may show the file, so no line of it can pass
+for a runner command: a line break in
 deal text or a file name is kept, but a line it opens with `::` or `##[` gets
 its first character replaced.
 """
@@ -49,8 +50,10 @@ _NOT_XML = re.compile(
 
 
 def xml_text(text: object, *, one_line: bool = False) -> str:
-    """`text` with the characters XML 1.0 cannot carry removed."""
-    value = _NOT_XML.sub("", str(text))
+    """`text` with the characters XML 1.0 cannot carry replaced by U+FFFD, as every
+    other format shows them: a removed escape character would leave its sequence's
+    tail looking like the deal's own text."""
+    value = _NOT_XML.sub("\ufffd", str(text))
     # A lone carriage return ends a line in a CI log as well: make it a newline,
     # which the pass over the whole file then sees.
     value = value.replace("\r\n", "\n").replace("\r", "\n")
