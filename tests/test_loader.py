@@ -90,6 +90,14 @@ BROKEN = [
         "unsupported format version '2'",
     ),
     (
+        "empty list entry",
+        GOOD + "  close_date_history: [2026-11-01, null]\n",
+        "E002",
+        8,
+        36,
+        "an entry of the list has no value; write one, or remove the entry",
+    ),
+    (
         "duplicate key",
         GOOD + "deal: {}\n",
         "E002",
