@@ -98,3 +98,13 @@ def test_a_missing_or_invalid_baseline_is_exit_2(
     invalid = runner.invoke(app, ["audit", str(deal), "--baseline", str(broken)])
     assert invalid.exit_code == 2
     assert "not a readable baseline" in invalid.stderr
+
+
+def test_a_folder_given_as_the_baseline_is_said_to_be_one(
+    runner: CliRunner, write: Write, tmp_path: Path
+) -> None:
+    deal = write("d.yaml", EB_NEVER_MET)
+    (tmp_path / "base").mkdir()
+    result = runner.invoke(app, ["audit", str(deal), "--baseline", str(tmp_path / "base")])
+    assert result.exit_code == 2
+    assert "base: not a baseline file but a folder" in result.stderr

@@ -119,7 +119,8 @@ def load_baseline(path: Path) -> Baseline:
     except FileNotFoundError:
         raise BaselineError("baseline_missing", path=str(path)) from None
     except NotRegularFile:
-        raise BaselineError("baseline_not_regular", where=str(path)) from None
+        kind = "baseline_folder" if path.is_dir() else "baseline_not_regular"
+        raise BaselineError(kind, where=str(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BaselineError("baseline_unreadable", where=str(path), reason=reason) from None
