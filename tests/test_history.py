@@ -340,6 +340,11 @@ def test_history_since_limits_the_versions(in_repo: Repo, runner: CliRunner) -> 
     by_ref = runner.invoke(app, ["history", ".", "-f", "json", "--since", "w1"])
     versions = {d["id"]: d["versions"] for d in json.loads(by_ref.stdout)["deals"]}
     assert [v["date"] for v in versions["A-1"]] == ["2026-04-01"]
+    # From just before the move (2026-03-10): moving the file changed no content.
+    in_repo.git("tag", "w0", "HEAD~3")
+    by_ref = runner.invoke(app, ["history", ".", "-f", "json", "--since", "w0"])
+    versions = {d["id"]: d["versions"] for d in json.loads(by_ref.stdout)["deals"]}
+    assert [v["date"] for v in versions["A-1"]] == ["2026-04-01"]
 
 
 def test_history_terminal_and_markdown(in_repo: Repo, runner: CliRunner) -> None:

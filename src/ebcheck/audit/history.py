@@ -444,6 +444,8 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
         return found
 
     for commit, changes in commits:
+        # Renames are a deletion and an addition of the same blob (`--no-renames`).
+        moved = {c.old for c in changes if c.status == "D"}
         for change in sorted(changes, key=lambda c: c.status != "D"):
             if change.status == "D":
                 gone = at_path.pop(change.path, None) or cache.deal_id(change.old)
@@ -466,7 +468,13 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
             at_path[change.path] = deal_id
             history = history_of(deal_id)
             history.path, history.present = change.path, True
-            if not history.versions or history.versions[-1].blob != change.new:
+            # A move is no version: the content is the last one's, or, when the range
+            # read starts later (`--since`), one from before it.
+            if history.versions:
+                unchanged = history.versions[-1].blob == change.new
+            else:
+                unchanged = change.new in moved
+            if not unchanged:
                 loaded = cache.loaded.get(change.new) if cache.full else None
                 history.versions.append(Version(commit, change.path, change.new, head, loaded))
     order = {commit.sha: place for place, (commit, _) in enumerate(commits)}
