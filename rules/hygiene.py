@@ -58,6 +58,19 @@ deal: {id: H-1, name: Line 3 retrofit, account: Acme, stage: negotiation, close_
 """
 
 
+def _tender(deal: DealFile, ctx: Context[Any]) -> dict[str, Any]:
+    """The tender's own fix and its facts, in an announced tender (D19): the date comes
+    from its timetable and what moves the deal is the bid, never a private word."""
+    if not ctx.in_announced_tender or deal.procurement is None:
+        return {}
+    announced = deal.procurement.announced
+    return {
+        "variant": "tender",
+        "announced": announced.isoformat() if announced else "",
+        "account": deal.deal.account,
+    }
+
+
 @rule(
     "HY001",
     "close-date-passed",
@@ -74,10 +87,18 @@ deal: {id: H-1, name: Line 3 retrofit, account: Acme, stage: negotiation, close_
         "The close date {date} passed {days} {days|day|days} ago, "
         "and the deal is still open at {stage}."
     ),
-    fix=(
-        "Agree a realistic close date with the customer and update `deal.close_date`, or "
-        "close the deal as lost."
-    ),
+    fix={
+        "default": (
+            "Agree a realistic close date with the customer and update `deal.close_date`, "
+            "or close the deal as lost."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: take the close date from its "
+            "timetable (the bid opening, then the award) and update `deal.close_date`, or "
+            "close the deal as lost; put any question to {account} only as a clarification "
+            "through the official channel."
+        ),
+    },
 )
 def close_date_passed(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """Fires when an open deal's `deal.close_date` is before the audit date.
@@ -88,7 +109,12 @@ def close_date_passed(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Findi
     """
     close = deal.deal.close_date
     if close is not None and close < ctx.as_of:
-        yield ctx.finding("deal.close_date", date=close.isoformat(), days=ctx.days_before(close))
+        yield ctx.finding(
+            "deal.close_date",
+            date=close.isoformat(),
+            days=ctx.days_before(close),
+            **_tender(deal, ctx),
+        )
 
 
 _NEXT_STEP_FAILS = """\
@@ -499,11 +525,18 @@ deal:
         "The close date has been pushed later {pushes} times ({dates}); a deal whose date "
         "keeps moving is not moving."
     ),
-    fix=(
-        "Find out with {eb} or your coach what really decides the date (the decision "
-        "steps, the paper process, the compelling event) and set a close date you can defend; "
-        "if nothing has changed since {first}, take the deal out of the forecast."
-    ),
+    fix={
+        "default": (
+            "Find out with {eb} or your coach what really decides the date (the decision "
+            "steps, the paper process, the compelling event) and set a close date you can "
+            "defend; if nothing has changed since {first}, take the deal out of the forecast."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: its timetable decides the date, not a "
+            "conversation with {account}. Set the close date from the bid opening and the "
+            "award; if nothing has changed since {first}, take the deal out of the forecast."
+        ),
+    },
     texts={
         "severity_when.high_pushes": "{severity} from 3 (`high_pushes`) pushes",
         "arrow": " → ",
@@ -531,6 +564,7 @@ def close_date_pushed(deal: DealFile, ctx: Context[PushOptions]) -> Iterator[Fin
         pushes=pushes,
         dates=ctx.text("arrow").join(day.isoformat() for day in dates),
         first=dates[0].isoformat(),
+        **_tender(deal, ctx),
     )
 
 
@@ -597,11 +631,19 @@ deal:
         "The deal entered {stage} on {date}, {days} {days|day|days} ago: longer than the "
         "{max_days} days a deal should take there."
     ),
-    fix=(
-        "Find out what holds the deal at {stage}: agree with {eb} or your coach the step "
-        "that moves it on, with a date, in `deal.next_step`; if nothing can move it, lower "
-        "the forecast, or close it as lost."
-    ),
+    fix={
+        "default": (
+            "Find out what holds the deal at {stage}: agree with {eb} or your coach the step "
+            "that moves it on, with a date, in `deal.next_step`; if nothing can move it, "
+            "lower the forecast, or close it as lost."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: what moves the deal on from {stage} "
+            "now is the bid. Put the tender's next step (the clarification deadline, the bid "
+            "opening) with its date in `deal.next_step`; if the tender has stalled, lower the "
+            "forecast, or close the deal as lost."
+        ),
+    },
     texts={
         "severity_when.twice": "{severity} beyond twice the stage's limit",
     },
@@ -631,6 +673,7 @@ def stalled_in_stage(deal: DealFile, ctx: Context[StallOptions]) -> Iterator[Fin
         date=entered.isoformat(),
         days=days,
         max_days=limit,
+        **_tender(deal, ctx),
     )
 
 

@@ -53,8 +53,26 @@ def test_in_an_announced_tender_no_fix_names_the_customer_s_people() -> None:
         assert "with the customer" not in fix, rule_id
     for rule_id in NAMED_OUTSIDE:
         assert fixes[rule_id].startswith("The tender was announced on 2026-11-01"), rule_id
+    for rule_id in ("RS004", "DP005", "HY002", "CD005"):  # the tender's own fix
+        assert "do not contact anyone at Acme about it privately" in fixes[rule_id]
         assert "official channel" in fixes[rule_id]
-    assert "do not contact anyone at Acme" in fixes["RS004"]
+    # The date and the next step come from the tender's timetable and the bid.
+    assert "its timetable decides the date, not a conversation with Acme" in fixes["HY008"]
+    assert "take the deal out of the forecast" in fixes["HY008"]
+    assert "what moves the deal on from negotiation now is the bid" in fixes["HY009"]
+    assert "`deal.next_step`" in fixes["HY009"]
+
+
+def test_a_passed_close_date_in_a_tender_is_taken_from_its_timetable() -> None:
+    passed = DEAL.replace("RAISED", "Helen Park").replace(
+        "close_date: 2026-12-10", "close_date: 2026-11-10"
+    )
+    outside = _fixes(passed)["HY001"]
+    inside = _fixes(passed + ANNOUNCED)["HY001"]
+    assert outside.startswith("Agree a realistic close date with the customer")
+    assert inside.startswith("The tender was announced on 2026-11-01: take the close date")
+    assert "update `deal.close_date`, or close the deal as lost" in inside
+    assert "customer" not in inside
 
 
 def test_a_risk_raised_inside_our_own_team_keeps_its_fix_in_a_tender() -> None:
