@@ -33,9 +33,12 @@ def _assert_same_places(text: str) -> None:
     _, source, problems = read_yaml(text.encode())
     assert isinstance(source, NodeSourceMap)
     assert problems == []
-    for path in _probes(source):  # `values` and `keys`: the map of every position
-        assert source.locate(path) == SourceMap.locate(source, path), path
-        assert source.locate_key(path) == SourceMap.locate_key(source, path), path
+    _, other, _ = read_yaml(text.encode())
+    full = other.plain()  # type: ignore[attr-defined]  # the map of every position
+    for path in _probes(full):
+        assert source.locate(path) == full.locate(path), path
+        assert source.locate_key(path) == full.locate_key(path), path
+    assert "values" not in vars(source)  # every answer was read off the nodes
 
 
 def test_every_example_is_placed_as_the_full_map_places_it() -> None:
@@ -52,6 +55,20 @@ def test_a_finding_on_a_missing_field_stands_at_its_nearest_parent() -> None:
     assert source.locate(("stakeholders", 3, "name")) == (4, 3)
     assert source.locate_key(("stakeholders", 0, "met")) == (5, 5)
     assert source.locate_key(("stakeholders", 0, "left")) == (4, 5)
+
+
+def test_a_mapping_of_many_keys_is_placed_alike() -> None:
+    """Beyond a few keys a mapping's keys are looked up in an index of them."""
+    extensions = "".join(f"  x-k{n}: {n}\n" for n in range(40))
+    _assert_same_places(f"deal:\n{extensions}  id: D-1\n  stage: proposal\n")
+
+
+def test_once_the_whole_map_is_built_it_answers() -> None:
+    _, source, _ = read_yaml(b"deal:\n  id: D-1\n")
+    assert source.raw[("deal", "id")] == "D-1"  # the loader explaining a refused value
+    assert "values" in vars(source)
+    assert source.locate(("deal", "id")) == (2, 7)
+    assert source.locate_key(("deal", "id")) == (2, 3)
 
 
 def test_an_alias_is_placed_at_its_anchor() -> None:
@@ -113,3 +130,13 @@ def test_generated_documents_are_placed_as_the_full_map_places_them(
     shared = {"shared": tree, "again": tree}  # the dumper writes an anchor and an alias
     text = yaml.safe_dump(shared, allow_unicode=True, default_flow_style=flow)
     _assert_same_places(text)
+
+
+def test_a_load_kept_for_long_has_the_plain_map() -> None:
+    """The history keeps every version it loads: with dictionaries, not node trees."""
+    text = EXAMPLES[0].read_bytes()
+    value, mapped, problems = read_yaml(text, mapped=True)
+    usual_value, usual, _ = read_yaml(text)
+    assert type(mapped) is SourceMap and problems == []
+    assert value == usual_value
+    assert mapped == usual.plain()  # type: ignore[attr-defined]

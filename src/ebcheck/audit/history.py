@@ -28,7 +28,7 @@ from ebcheck.deal.enums import Stage
 from ebcheck.deal.head import Head, read_head
 from ebcheck.deal.load import Loaded, load_bytes
 from ebcheck.deal.models import DealFile
-from ebcheck.deal.source import MAX_BYTES, NodeSourceMap
+from ebcheck.deal.source import MAX_BYTES
 from ebcheck.errors import EbcheckError
 
 DEAL_SUFFIXES = (".yaml", ".yml")
@@ -361,9 +361,8 @@ class BlobCache:
     def _take(self, blob: str, data: bytes | None) -> None:
         head = read_head(data, self.stages) if data is not None and not self.full else None
         if head is None:
-            loaded = load_bytes(data, self.stages) if data is not None else Loaded(None)
-            if isinstance(loaded.source, NodeSourceMap):  # kept for the whole pass
-                loaded.source = loaded.source.plain()
+            # Kept for the whole pass: with the plain map of every position.
+            loaded = Loaded(None) if data is None else load_bytes(data, self.stages, mapped=True)
             self.loaded[blob] = loaded
             if data is not None and loaded.deal_id is None and is_deal_data(data):
                 self.broken.add(blob)

@@ -38,9 +38,13 @@ class Loaded:
     deal_id: str | None = None
 
 
-def load_bytes(data: bytes, stage_names: Mapping[str, Stage] | None = None) -> Loaded:
+def load_bytes(
+    data: bytes, stage_names: Mapping[str, Stage] | None = None, *, mapped: bool = False
+) -> Loaded:
+    """The deal in `data`; `mapped`: with the map of every position built at once (see
+    `read_yaml`)."""
     try:
-        tree, source, problems = read_yaml(data)
+        tree, source, problems = read_yaml(data, mapped=mapped)
     except ReadFailure as failure:
         return Loaded(None, problems=[failure.problem])
     if not isinstance(tree, dict):

@@ -9,6 +9,7 @@ take the scalar literally (`id: 0042` is "0042").
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import stat
@@ -320,11 +321,13 @@ def _is_empty(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null" and node.value == ""
 
 
-def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
+def read_yaml(data: bytes, *, mapped: bool = False) -> tuple[Any, SourceMap, list[Problem]]:
     """Decode, compose and build one YAML document.
 
     Raises `ReadFailure` for anything that stops the file being YAML data
-    (E001); returns E002 problems (duplicate keys) found on the way.
+    (E001); returns E002 problems (duplicate keys) found on the way. `mapped` builds
+    the map of every position at once, for a load kept for long (a node tree takes
+    about twice its memory).
     """
     text = decode(data)
     node = compose(text)
@@ -334,14 +337,14 @@ def read_yaml(data: bytes) -> tuple[Any, SourceMap, list[Problem]]:
         # Without an alias no node is shared, and a node takes at least a
         # character: such a short file can neither expand nor pass the limit.
         _check_expansion(node)
-    try:
-        return _values(node, 0), NodeSourceMap(node), []
-    except _Unusual:
-        # Merge keys, repeated keys and anything refused: the builder that maps every
-        # position says what and where, exactly as it always has.
-        builder = _Builder()
-        value = builder.build(node, (), 0)
-        return value, builder.source, builder.problems
+    if not mapped:
+        with contextlib.suppress(_Unusual):
+            return _values(node, 0), NodeSourceMap(node), []
+    # Merge keys, repeated keys and anything refused: the builder that maps every
+    # position says what and where, exactly as it always has.
+    builder = _Builder()
+    value = builder.build(node, (), 0)
+    return value, builder.source, builder.problems
 
 
 class _Unusual(Exception):
@@ -408,41 +411,64 @@ class NodeSourceMap(SourceMap):
         return SourceMap, (self.values, self.keys, self.split_by_comma, self.raw)
 
     def plain(self) -> SourceMap:
-        """The map of every position, without the nodes: what to keep for long (a
-        node tree takes about twice the memory)."""
+        """The map of every position, without the nodes."""
         return SourceMap(self.values, self.keys, self.split_by_comma, self.raw)
 
     def locate(self, path: Path) -> Position:
+        if "values" in self.__dict__:  # the whole map is built: a lookup
+            return SourceMap.locate(self, path)
         node = self._root
         for part in path:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 break
-            node = child
+            node = child[1]
         return _position(node.start_mark)
 
     def locate_key(self, path: Path) -> Position:
+        if "keys" in self.__dict__:
+            return SourceMap.locate_key(self, path)
         parent: yaml.Node | None = self._root
         for part in path[:-1]:
-            parent = _child(parent, part) if parent is not None else None
-        if path and type(parent) is yaml.MappingNode and isinstance(path[-1], str):
-            for key_node, _ in parent.value:
-                if key_node.value == path[-1]:
-                    return _position(key_node.start_mark)
+            found = self._child(parent, part) if parent is not None else None
+            parent = found[1] if found is not None else None
+        if path and type(parent) is yaml.MappingNode:
+            pair = self._child(parent, path[-1])
+            if pair is not None:
+                return _position(pair[0].start_mark)
         return self.locate(path)
 
-
-def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
-    """The node at `part` of `node`, as a path names it (a key, an index), if any."""
-    kind = type(node)
-    if kind is yaml.MappingNode and isinstance(part, str):
-        for key_node, value_node in node.value:
-            if key_node.value == part:
-                return value_node  # type: ignore[no-any-return]
+    def _child(self, node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+        """The key and value nodes at `part` of `node`, as a path names it (a key of a
+        mapping, an index of a sequence; the key node of an item is the item)."""
+        kind = type(node)
+        if kind is yaml.MappingNode and isinstance(part, str):
+            pairs = node.value
+            if len(pairs) > _SCANNED:
+                return self._keys_of(node).get(part)
+            for pair in pairs:
+                if pair[0].value == part:
+                    return pair  # type: ignore[no-any-return]
+            return None
+        if kind is yaml.SequenceNode and isinstance(part, int) and 0 <= part < len(node.value):
+            item = node.value[part]
+            return item, item
         return None
-    if kind is yaml.SequenceNode and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]  # type: ignore[no-any-return]
-    return None
+
+    def _keys_of(self, node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        # A mapping of thousands of keys (`x-` extensions) is looked up, not scanned
+        # once per finding.
+        indexes = self.__dict__.setdefault("_indexes", {})
+        index = indexes.get(id(node))
+        if index is None:
+            index = indexes[id(node)] = {}
+            for pair in node.value:
+                index.setdefault(pair[0].value, pair)
+        return index  # type: ignore[no-any-return]
+
+
+_SCANNED = 16
+"""Mappings up to this many keys are scanned for a key (quicker than an index)."""
 
 
 class FileSourceMap(SourceMap):
