@@ -228,6 +228,8 @@ def test_rs003_message_and_score(build, run):
         ("initial", "10%", 700000, 1000000, "80%"),
         ("initial", 0.2, 600000, 1000000, "80%"),
         ("initial", 0.1, 699999, 1000000, None),
+        ("initial", "10.1%", 699000, 1000000, "80%"),  # 10.1% is 0.101, as written
+        ("initial", 0.101, 699000, 1000000, "80%"),
     ],
 )
 def test_rs004_projected_share_band(build, found, stage, share, amount, spend, projected):

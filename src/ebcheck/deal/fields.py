@@ -308,7 +308,8 @@ def to_fraction(value: Any) -> Any:
         # Plain decimal digits only: float() would also read "-0", "1e1" and "1_0".
         if not _PERCENT_NUMBER.match(digits):
             raise error("expected_fraction", found=found)
-        number: float = float(digits) / 100
+        # Divided as written: "10.1%" is 0.101, where float("10.1") / 100 is 0.10099…
+        number: float = float(Decimal(digits) / 100)
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
         if isinstance(raw, int) and abs(raw) > MAX_NUMBER:  # float() would overflow
             raise error("out_of_range", found=_shown_number(value), limit=_LIMIT_TEXT)
