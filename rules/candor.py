@@ -549,9 +549,9 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
             continue
         where = ("commitments", "risks", index, "ask_status")
         decider = risk.raised_with if not no_value(risk.raised_with) else ctx.text("decider")
-        # Going back to one of the customer's people is private contact in a tender (D19).
-        asked = ctx.person(risk.raised_with)
-        customer = asked is not None and asked.customer_side
+        # Going back to one of the customer's people is private contact in a tender (D19);
+        # "the person who decides", when the file names no one, holds our resources.
+        customer = not no_value(risk.raised_with) and not ctx.on_our_side(risk.raised_with)
         ask = (risk.ask or "").strip() or "-"
         if risk.ask_status is AskStatus.DECLINED and no_value(risk.mitigation):
             answered = risk.answered_on

@@ -364,6 +364,7 @@ def close_before_process(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fi
             date=item.date.isoformat(),
             days=(item.date - close).days,
             who=who if who is not None and not no_value(who) else ctx.text("customer"),
+            private_contact=not ctx.on_our_side(who),
         )
 
 

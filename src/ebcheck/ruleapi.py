@@ -526,6 +526,18 @@ class Context(_RuleWords, Generic[OptionsT]):
             return None
         return next((p for p in self.deal.stakeholders if same_person(name, p.name)), None)
 
+    def on_our_side(self, name: str | None) -> bool:
+        """Whether `name` is known to be on our side: the deal's owner, or a stakeholder
+        who is not the customer's (ours, a partner's). Anyone else, listed at the
+        customer or not listed at all, may be the customer's: in an announced tender a
+        fix must not send the rep to them privately (D19)."""
+        if name is None or no_value(name):
+            return False
+        if self.same(name, self.deal.deal.owner):
+            return True
+        person = self.person(name)
+        return person is not None and not person.customer_side
+
     def same(self, a: str | None, b: str | None) -> bool:
         """Whether two names in the file name the same person (the catalog's names rule)."""
         return same_person(a, b)

@@ -79,3 +79,22 @@ def test_a_risk_raised_inside_our_own_team_keeps_its_fix_in_a_tender() -> None:
     """Going back to our own manager for resources is no contact with the customer."""
     fixes = _fixes(DEAL.replace("RAISED", "Sam Lee") + ANNOUNCED)
     assert fixes["CD005"].startswith("Go back to Sam Lee this week")
+
+
+def test_a_paper_step_of_our_own_keeps_its_fix_in_a_tender() -> None:
+    """Agreeing with our own lawyer how a review can be done is no contact with them."""
+    paper = (
+        "procurement: {method: public_tender, announced: 2026-11-01,\n"
+        "  steps: [{step: 法务审核, owner: Sam Lee, date: 2026-12-20}]}\n"
+    )
+    text = DEAL.replace("RAISED", "Sam Lee").replace(
+        "decision_process: {steps: [{step: Board, by: Helen Park, date: 2026-12-20}]}\n", ""
+    )
+    fix = _fixes(text + paper)["DP005"]
+    assert fix.startswith("Move `deal.close_date` to after 2026-12-20, or agree with Sam Lee")
+
+
+def test_a_risk_raised_with_someone_not_listed_may_be_the_customer() -> None:
+    fixes = _fixes(DEAL.replace("RAISED", "王总") + ANNOUNCED)
+    assert "王总" not in fixes["CD005"]
+    assert fixes["CD005"].startswith("The tender was announced on 2026-11-01")
