@@ -193,18 +193,24 @@ def test_sarif_says_where_its_paths_stand(
 ) -> None:
     deal = write("d.yaml", EB_NEVER_MET)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
-    here = json.loads(runner.invoke(app, ["audit", str(deal), "-f", "sarif"]).stdout)
-    (run,) = here["runs"]
+
+    def base() -> str:
+        log = json.loads(runner.invoke(app, ["audit", str(deal), "-f", "sarif"]).stdout)
+        (run,) = log["runs"]
+        location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location == {"uri": "d.yaml", "uriBaseId": "%SRCROOT%"}
+        return str(run["originalUriBaseIds"]["%SRCROOT%"]["uri"])
+
     # Outside a repository the paths are relative to the current folder.
-    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.absolute().as_uri() + "/"
-    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert location == {"uri": "d.yaml", "uriBaseId": "%SRCROOT%"}
-    monkeypatch.setenv("GITHUB_WORKSPACE", "/home/runner/work/deals/deals")
-    ci = json.loads(runner.invoke(app, ["audit", str(deal), "-f", "sarif"]).stdout)
-    assert ci["runs"][0]["originalUriBaseIds"] == {
-        "%SRCROOT%": {"uri": "file:///home/runner/work/deals/deals/"}
-    }
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    assert base() == tmp_path.absolute().as_uri() + "/"
+    # The workspace, when it is that folder, as GitHub spells it (here through a link).
+    (tmp_path / "workspace-link").symlink_to(tmp_path)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "workspace-link"))
+    assert base() == (tmp_path / "workspace-link").as_uri() + "/"
+    # A workspace that is some other folder would make every URI point at nothing.
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path.parent))
+    assert base() == tmp_path.absolute().as_uri() + "/"
 
 
 def test_version(runner: CliRunner) -> None:

@@ -98,11 +98,22 @@ def _render_options(request: AuditRequest, settings: Settings) -> RenderOptions:
 
 
 def _source_root(settings: Settings) -> str:
-    """Where SARIF's relative paths stand: the checkout in GitHub Actions, else the
-    repository root (or, outside one, the folder the paths are relative to)."""
+    """Where SARIF's relative paths stand: the repository root (outside one, the folder
+    the paths are relative to), spelled as `$GITHUB_WORKSPACE` when that is the same
+    folder. A workspace that is not the folder (a checkout into a `path:`) would make
+    every URI point at nothing."""
+    folder = (settings.repo_root or settings.root).absolute()
     workspace = os.environ.get("GITHUB_WORKSPACE")
-    folder = Path(workspace) if workspace else (settings.repo_root or settings.root)
-    return folder.absolute().as_uri().rstrip("/") + "/"
+    if workspace and _same_folder(Path(workspace), folder):
+        folder = Path(workspace).absolute()
+    return folder.as_uri().rstrip("/") + "/"
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def _name_config(config: Path | None, lang: str) -> None:
