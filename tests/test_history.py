@@ -530,6 +530,21 @@ def test_review_compares_a_deal_that_does_not_load_now_as_unchanged(
     )
 
 
+def test_review_lists_a_deal_added_already_closed_but_the_waterfall_does_not(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    """Open at neither end: won in the week without ever being seen open."""
+    in_repo.write("deals/a.yaml", deal_text("A-1", close="2026-12-31", amount=90))
+    in_repo.commit("2026-02-02")
+    in_repo.git("tag", "w1")
+    in_repo.write("deals/w.yaml", deal_text("W-9", "closed_won", amount=500))
+    data = json.loads(runner.invoke(app, ["review", "--since", "w1", "-f", "json"]).stdout)
+    kinds = [(c["id"], c["kind"], c["before"], c["after"]) for c in data["changes"]]
+    assert kinds == [("W-9", "new", None, "closed_won"), ("W-9", "won", None, "closed_won")]
+    usd = data["waterfall"]["USD"]
+    assert (usd["start"], usd["new"], usd["won"], usd["end"]) == (90, 0, 0, 90)
+
+
 def test_review_says_which_broken_files_it_leaves_out(in_repo: Repo, runner: CliRunner) -> None:
     in_repo.write("deals/a.yaml", BROKEN_YAML)  # broken at w1, fixed now
     in_repo.commit("2026-02-02")
