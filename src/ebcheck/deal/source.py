@@ -358,9 +358,6 @@ def _values(node: yaml.Node, depth: int) -> Any:
     position for every node was a third of loading one."""
     kind = type(node)
     if kind is yaml.ScalarNode:
-        if node.tag == _STR:
-            style = node.style  # type: ignore[attr-defined]
-            return Scalar(node.value, node.value, "str", style == "'" or style == '"')
         scalar = scalar_of(node)  # type: ignore[arg-type]
         if scalar is None:
             raise _Unusual
@@ -398,21 +395,20 @@ class NodeSourceMap(SourceMap):
         self._root = root
 
     def __getattr__(self, name: str) -> Any:
-        if name not in ("values", "keys", "split_by_comma", "raw") or "_root" not in self.__dict__:
+        if name not in _MAP_FIELDS or "_root" not in self.__dict__:
             raise AttributeError(name)
         built = _Builder()
         built.build(self._root, (), 0)
-        self.values, self.keys = built.source.values, built.source.keys
-        self.split_by_comma, self.raw = built.source.split_by_comma, built.source.raw
+        _take_fields(self, built.source)
         return getattr(self, name)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent to another process as the plain map: nodes are many small objects.
-        return SourceMap, (self.values, self.keys, self.split_by_comma, self.raw)
+        return SourceMap, tuple(getattr(self, name) for name in _MAP_FIELDS)
 
     def plain(self) -> SourceMap:
         """The map of every position, without the nodes."""
-        return SourceMap(self.values, self.keys, self.split_by_comma, self.raw)
+        return SourceMap(*(getattr(self, name) for name in _MAP_FIELDS))
 
     def locate(self, path: Path) -> Position:
         if "values" in self.__dict__:  # the whole map is built: a lookup
@@ -486,16 +482,24 @@ class FileSourceMap(SourceMap):
 
     def __getattr__(self, name: str) -> Any:
         path = self.__dict__.get("_path")
-        if path is None or name not in ("values", "keys", "split_by_comma", "raw"):
+        if path is None or name not in _MAP_FIELDS:
             raise AttributeError(name)
         del self.__dict__["_path"]
         try:
-            built = read_yaml(read_limited(path))[1]
+            built = read_yaml(read_limited(path), mapped=True)[1]
         except (ReadFailure, OSError):
             built = SourceMap()
-        self.values, self.keys = built.values, built.keys
-        self.split_by_comma, self.raw = built.split_by_comma, built.raw
+        _take_fields(self, built)
         return getattr(self, name)
+
+
+_MAP_FIELDS = ("values", "keys", "split_by_comma", "raw")
+"""A `SourceMap`'s fields, in order: what the maps built on first use fill in."""
+
+
+def _take_fields(target: SourceMap, built: SourceMap) -> None:
+    for name in _MAP_FIELDS:
+        setattr(target, name, getattr(built, name))
 
 
 def _check_expansion(root: yaml.Node) -> None:
