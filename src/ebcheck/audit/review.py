@@ -389,7 +389,7 @@ def _readable(before: dict[str, DealReport], after: dict[str, DealReport]) -> li
         for deal_id in [i for i, r in side.items() if r.deal is None]:
             found.append(Unreadable(deal_id, side[deal_id].path, at_ref=side is before))
             del side[deal_id]
-    return sorted(found, key=lambda u: (u.path, u.id or ""))
+    return found
 
 
 def review(

@@ -257,9 +257,9 @@ def _problem(error: Any, source: SourceMap) -> Problem:
         )
     if kind == "extra_forbidden":
         return _unknown_key(path, source)
-    if error.get("input", ...) is None and path and isinstance(path[-1], int):
-        return Problem("E002", "E002.empty_entry", source.locate(path), path, {})
     if error.get("input", ...) is None:
+        if path and isinstance(path[-1], int):  # an entry of a list, not a key
+            return Problem("E002", "E002.empty_entry", source.locate(path), path, {})
         return Problem(
             "E002",
             "E002.empty_value",
