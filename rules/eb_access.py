@@ -80,12 +80,6 @@ def _ebs_met(ctx: Context[Any]) -> list[Stakeholder]:
     return [person for person in ctx.holders(Role.EB) if ctx.met_on(person)]
 
 
-def _announced(deal: DealFile) -> str:
-    """The date the tender was announced (only asked for in an announced tender)."""
-    day = deal.procurement.announced if deal.procurement else None
-    return day.isoformat() if day else ""
-
-
 def _eb_names(ctx: Context[Any]) -> str:
     """The EBs who hold the role now, or words for the economic buyer when none does."""
     ebs = ctx.holders(Role.EB)
@@ -291,7 +285,7 @@ def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
             variant="tender",
             names=names,
             lead=lead,
-            announced=_announced(deal),
+            announced=ctx.announced,
         )
         return
     access = deal.eb_access
@@ -590,7 +584,7 @@ def eb_chasing(deal: DealFile, ctx: Context[ChasingOptions]) -> Iterator[Finding
         names=_eb_names(ctx),
         count=len(latest),
         attempts=attempts,
-        announced=_announced(deal),
+        announced=ctx.announced,
         **way_in,
     )
 
@@ -670,7 +664,7 @@ def eb_meeting_stale(deal: DealFile, ctx: Context[StaleOptions]) -> Iterator[Fin
         date=day.isoformat(),
         days=days,
         max_days=ctx.options.max_days,
-        announced=_announced(deal),
+        announced=ctx.announced,
     )
 
 
@@ -887,7 +881,7 @@ def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]
             signs=ctx.text(f"signs.{how}"),
             met=met_names,
             left=person.left.isoformat() if gone and person.left else "",
-            announced=_announced(deal),
+            announced=ctx.announced,
             **way_in,
         )
 

@@ -61,14 +61,9 @@ deal: {id: H-1, name: Line 3 retrofit, account: Acme, stage: negotiation, close_
 def _tender(deal: DealFile, ctx: Context[Any]) -> dict[str, Any]:
     """The tender's own fix and its facts, in an announced tender (D19): the date comes
     from its timetable and what moves the deal is the bid, never a private word."""
-    if not ctx.in_announced_tender or deal.procurement is None:
+    if not ctx.in_announced_tender:
         return {}
-    announced = deal.procurement.announced
-    return {
-        "variant": "tender",
-        "announced": announced.isoformat() if announced else "",
-        "account": deal.deal.account,
-    }
+    return {"variant": "tender", "announced": ctx.announced, "account": deal.deal.account}
 
 
 @rule(

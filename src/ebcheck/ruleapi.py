@@ -554,6 +554,12 @@ class Context(_RuleWords, Generic[OptionsT]):
             and buying.announced <= self.as_of
         )
 
+    @property
+    def announced(self) -> str:
+        """The day the tender was announced, as text (empty when none is recorded)."""
+        buying = self.deal.procurement
+        return buying.announced.isoformat() if buying and buying.announced else ""
+
     def last_touch(self, person: Stakeholder) -> dt.date | None:
         """The latest of `met` and `last_contact` that is not in the future."""
         dates = [d for d in (person.met, person.last_contact) if d and d <= self.as_of]
@@ -643,9 +649,8 @@ class Context(_RuleWords, Generic[OptionsT]):
         if part == "fix" and contact and variant != "tender" and self.in_announced_tender:
             # D19: once a tender is announced, no fix may send the rep to the customer's
             # people privately; the tender's official channel and the bid are the way.
-            announced = self.deal.procurement.announced if self.deal.procurement else None
             return self.catalogue.text(
-                "tender.fix", announced=str(announced), account=self.deal.deal.account
+                "tender.fix", announced=self.announced, account=self.deal.deal.account
             )
         base = f"{self.rule.id}.{part}"
         key = f"{base}_{variant}" if variant and f"{base}_{variant}" in self.catalogue else base
