@@ -70,6 +70,11 @@ AREA = Area(
         "outcome.deferred": "deferred",
         "outcome.accepted": "accepted",
         "outcome.met": "met",
+        "referral.due": " (next step due {due}: {action})",
+        "referral.status.planned": "planned",
+        "referral.status.asked": "asked",
+        "referral.status.agreed": "agreed",
+        "referral.status.introduced": "already introduced",
     },
 )
 
@@ -533,11 +538,6 @@ eb_access:
     },
     texts={
         "attempt": "{date} {channel} ({outcome})",
-        "due": " (next step due {due}: {action})",
-        "status.planned": "planned",
-        "status.asked": "asked",
-        "status.agreed": "agreed",
-        "status.introduced": "already introduced",
     },
 )
 def eb_chasing(deal: DealFile, ctx: Context[ChasingOptions]) -> Iterator[Finding]:
@@ -828,11 +828,6 @@ decision_process:
     texts={
         "signs.named": "signs (`decision_process.signer`)",
         "signs.confirmed": "(an EB whose authority is confirmed) signs",
-        "due": " (next step due {due}: {action})",
-        "status.planned": "planned",
-        "status.asked": "asked",
-        "status.agreed": "agreed",
-        "status.introduced": "already introduced",
     },
 )
 def signer_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
@@ -896,8 +891,9 @@ def _referral_facts(deal: DealFile, ctx: Context[Any]) -> dict[str, Any]:
     step = access.next_step if access else None
     due = ""
     if step is not None and step.due is not None:
-        due = ctx.text("due", due=step.due.isoformat(), action=step.action)
-    return {"via": referral.via.strip(), "status": ctx.text(f"status.{status}"), "due": due}
+        due = ctx.catalogue.text("referral.due", due=step.due.isoformat(), action=step.action)
+    status_text = ctx.catalogue.text(f"referral.status.{status}")
+    return {"via": referral.via.strip(), "status": status_text, "due": due}
 
 
 _PREFERENCE_FAILS = """\
