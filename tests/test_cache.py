@@ -473,3 +473,23 @@ def test_texts_are_kept_per_fail_on_level(deals: Path, runner: CliRunner) -> Non
     assert run(runner, "-f", "json") == run(runner, "-f", "json", "--no-cache")
     assert run(runner, "-f", "json")[0] == 1
     assert run(runner, "-f", "json", "--fail-on", "never") == never
+
+
+def test_a_summary_of_findings_past_the_cap_weighs_alike_from_the_cache(
+    deals: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 55 users never met: 50 BI007 findings shown, 5 in the summary, and all 55 weigh
+    # (19), whether the findings were just made or read back from the cache.
+    people = "".join(f"  - {{name: P{n}, roles: [UB]}}\n" for n in range(55))
+    crowded = READY.replace("HD-2026-031", "CROWD-1").replace(
+        "stakeholders:\n", "stakeholders:\n" + people
+    )
+    (deals / "crowded.yaml").write_text(crowded, encoding="utf-8")
+    only = ("--select", "BI007")
+    uncached = run(runner, "-f", "markdown", "--no-cache", *only)
+    run(runner, "-f", "markdown", *only)
+    no_loading(monkeypatch)
+    warm = run(runner, "-f", "json", *only)[1], run(runner, "-f", "markdown", *only)
+    assert warm[1] == uncached
+    crowd = next(d for d in json.loads(warm[0])["deals"] if d["id"] == "CROWD-1")
+    assert crowd["score"] == 19

@@ -93,6 +93,18 @@ def test_findings_are_capped_per_rule_with_a_summary() -> None:
     assert any("more" in f.message and "not shown" in f.message for f in report.findings)
 
 
+def test_findings_past_the_cap_still_weigh_in_the_score() -> None:
+    # 55 users never met at proposal: 55 low BI007 findings, 50 of them shown. The
+    # catalog's score is over all of them: round(100 × 0.97⁵⁵) = 19, not 0.97⁵⁰'s 22.
+    people = "".join(f"  - {{name: P{n}, roles: [UB]}}\n" for n in range(55))
+    text = deal_text().replace("stakeholders:\n", "stakeholders:\n" + people)
+    report = Engine.create(Settings()).audit_text(text)
+    shown = [f for f in report.findings if f.rule == "BI007" and f.severity.value == "low"]
+    assert len(shown) == PER_RULE
+    assert report.score == 19
+    assert report.verdict.value == "not_ready"
+
+
 def test_a_file_of_thousands_of_errors_is_capped() -> None:
     people = "".join(f"  - {{name: P{n}, stance: maybe}}\n" for n in range(2000))
     text = deal_text().replace("stakeholders:\n", "stakeholders:\n" + people)

@@ -21,7 +21,7 @@ from ebcheck.deal.models import DealFile, DealInfo
 from ebcheck.deal.problems import Problem
 from ebcheck.deal.sourcemap import Path, Position
 
-FORMAT = 2
+FORMAT = 3
 
 
 def encode(
@@ -149,18 +149,24 @@ def _encode_finding(finding: Finding) -> list[Any]:
         finding.path,
         finding.subject,
         finding.capped,
+        [severity.value for severity in finding.weighs_as],
     ]
 
 
 def _decode_finding(data: list[Any]) -> Finding:
-    rule, name, severity, message, fix, line, column, path, subject, capped = data
+    rule, name, severity, message, fix, line, column, path, subject, capped, weighs = data
     texts = (rule, name, message, fix, path)
     if not all(isinstance(text, str) for text in texts) or not isinstance(capped, bool):
         raise ValueError("finding")
+    if not isinstance(weighs, list):
+        raise ValueError("finding weights")
     if subject is not None and not isinstance(subject, str):
         raise ValueError("finding subject")
     position = _position(line, column)
-    return Finding(rule, name, Severity(severity), message, fix, *position, path, subject, capped)
+    weighs_as = tuple(Severity(value) for value in weighs)
+    return Finding(
+        rule, name, Severity(severity), message, fix, *position, path, subject, capped, weighs_as
+    )
 
 
 def _encode_settled(settled: Settled, findings: tuple[Finding, ...]) -> dict[str, Any]:

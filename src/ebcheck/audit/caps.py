@@ -3,8 +3,9 @@
 A hostile or generated file can make thousands of findings (one 583 KB file
 made 24,000, and took half a minute to render). Past the caps the worst
 findings are kept and each rule that lost some gets one summary finding
-saying how many more there are; a summary is shown at `info` and never
-weighs (it counts nothing the kept findings have not counted already).
+saying how many more there are. A summary is shown at `info`, and weighs as the
+findings it stands for would have: the score is the catalog's product over every
+finding, shown or not.
 """
 
 from __future__ import annotations
@@ -54,4 +55,5 @@ def _summary(cut: list[Finding], catalogue: Catalogue) -> Finding:
         line=first.line,
         column=first.column,
         capped=True,
+        weighs_as=tuple(finding.severity for finding in cut if not finding.capped),
     )

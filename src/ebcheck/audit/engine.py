@@ -528,7 +528,10 @@ class Engine:
         """Score and verdict from the findings that weigh: S findings are bookkeeping."""
         weights = self.settings.weights
         severities = [
-            f.severity for f in findings if f.area not in BOOKKEEPING_AREAS and not f.capped
+            severity
+            for f in findings
+            if f.area not in BOOKKEEPING_AREAS
+            for severity in f.weights()
         ]
         points = score(severities, weights)
         return points, verdict(severities, points, deal.deal.stage, weights)

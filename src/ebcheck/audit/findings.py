@@ -32,6 +32,14 @@ class Finding:
     """The stakeholder or risk the finding is about, matched by suppression targets."""
     capped: bool = False
     """Capped at info on a small deal (D26): shown, never weighed, whatever info weighs."""
+    weighs_as: tuple[Severity, ...] = ()
+    """For the summary of findings past the caps: the severities of those it stands
+    for, which weigh in the score as they would have if shown."""
+
+    def weights(self) -> tuple[Severity, ...]:
+        """The severities this finding puts into the score (before the weights)."""
+        own = () if self.capped else (self.severity,)
+        return own + self.weighs_as if self.weighs_as else own
 
     @property
     def area(self) -> str:
