@@ -124,7 +124,7 @@ def _pattern(phrase: str) -> re.Pattern[str]:
 
 def _remove(text: str, phrases: Iterable[str]) -> str:
     for phrase in sorted((p for p in phrases if p.strip()), key=len, reverse=True):
-        text = _pattern(phrase).sub(" ", text)
+        text = _pattern(phrase).sub("", text)
     return text
 
 
@@ -158,7 +158,11 @@ def _unvoiced_because(risk: Risk, deal: DealFile, ctx: Context[Any]) -> str | No
         return "because.not_promiser"
     if no_value(risk.ask):
         return "because.no_ask"
-    if effort_only(risk.ask, EFFORT_PHRASES, FILLER_WORDS):
+    # CD004's lists as configured, even when CD004 itself is off: the two rules must
+    # agree on what an effort-only ask is.
+    phrases = ctx.option_of("CD004", "effort_phrases", EFFORT_PHRASES)
+    fillers = ctx.option_of("CD004", "filler_words", FILLER_WORDS)
+    if effort_only(risk.ask, phrases, fillers):
         return "because.effort"
     if risk.ask_status is AskStatus.DECLINED and no_value(risk.mitigation):
         return "because.declined"
@@ -239,8 +243,9 @@ def unvoiced_compression(deal: DealFile, ctx: Context[CompressionOptions]) -> It
     `raised_with` is given and is not the risk's own `owner`; when
     `commitments.committed_by` is given and is not the risk's owner, `raised_with` is that
     person (the one who made the promise decides); `ask` is given and is not effort-only
-    (CD004's default lists); and, when `ask_status` is `declined`, the risk has a
-    `mitigation`. The message says why each recorded risk does not count.
+    (CD004's lists as configured, also when CD004 is off); and, when `ask_status` is
+    `declined`, the risk has a `mitigation`. The message says why each recorded risk does
+    not count.
 
     Why: The delivery team estimated at least three months; the boss promised the client 45
     days. Nobody said it could not be done, nobody stated the gap, the risk or the extra

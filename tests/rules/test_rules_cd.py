@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ebcheck.audit.engine import audit_text
+from ebcheck.audit.settings import RuleSetting, Settings
 from tests.rules.direct import RULES, check
 
 VOICED = {
@@ -288,6 +290,8 @@ def test_only_cd003_is_paperwork(rule_id):
         ("尽力协调会议室", False),  # Chinese substrings: 会 goes, 协调议室 stays
         ("加班加点", False),  # 点 is left
         ("we尽力", True),
+        ("we尽力all", False),  # removed, not spaced: "weall" is left, no filler word
+        ("wi加班ll", True),  # "will" is one
         ("", False),  # no ask is not an effort-only ask
         ("  ", False),
         ("...", True),  # nothing left, and not empty
@@ -344,8 +348,21 @@ def test_cd004_effort_ask_also_makes_cd001_fire(build, found):
     text = build(commitments=promise(90, 45, dict(VOICED, ask="we'll do our best")))
     assert len(found(text, "CD001")) == 1
     assert len(found(text, "CD004")) == 1
-    # CD001 keeps CD004's default lists even when CD004 is configured otherwise.
-    assert len(found(text, "CD001", CD004={"effort_phrases": ["拼命干"]})) == 1
+    # CD001 reads CD004's lists as configured: a team that does not count "do our best"
+    # as effort-only gets neither finding, and its own phrase makes both fire.
+    assert found(text, "CD001", CD004={"effort_phrases": ["拼命干"]}) == []
+    assert found(text, "CD004", CD004={"effort_phrases": ["拼命干"]}) == []
+    text = build(commitments=promise(90, 45, dict(VOICED, ask="两名顾问")))
+    assert found(text, "CD001") == []
+    assert len(found(text, "CD001", CD004={"effort_phrases": ["两名顾问"]})) == 1
+
+
+def test_cd001_reads_cd004s_lists_also_when_cd004_is_off(build):
+    text = build(commitments=promise(90, 45, dict(VOICED, ask="两名顾问")))
+    off = RuleSetting(off=True, options={"effort_phrases": ["两名顾问"]})
+    report = audit_text(text, Settings(rules={"CD004": off}))
+    assert [f.rule for f in report.findings if f.area == "CD"] == ["CD001"]
+    assert "两名顾问" in report.findings[0].message
 
 
 # --- CD005 ask-unanswered ---------------------------------------------------------------
