@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ebcheck.deal.enums import Role, Stage
 from ebcheck.deal.load import Loaded, load_bytes
 from ebcheck.deal.source import MAX_NODES, read_yaml
+from ebcheck.deal.sourcemap import format_path
 from ebcheck.i18n import Catalogue
 
 WORDS = Catalogue("en")
@@ -522,10 +523,10 @@ NEW_FIELDS: list[tuple[str, str, int, int, str, str]] = [
         "an empty role in the list",
         GOOD + "stakeholders:\n  - {name: 刘, roles: [EB, ~]}\n",
         9,
-        22,
-        "stakeholders[0].roles: an entry of the list has no value: write one of EB, TB, UB, "
+        27,
+        "stakeholders[0].roles[1]: an entry of the list has no value: write one of EB, TB, UB, "
         "coach, or remove the entry",
-        "stakeholders[0].roles: 列表中有一项没有值：请写 EB, TB, UB, coach 之一，或删除这一项",
+        "stakeholders[0].roles[1]: 列表中有一项没有值：请写 EB, TB, UB, coach 之一，或删除这一项",
     ),
     (
         "joined on no real day",
@@ -841,3 +842,39 @@ def test_plain_numbers_and_dates_read_as_pyyaml_reads_them(text: str) -> None:
         expected = text
     assert scalar.value == expected
     assert type(scalar.value) is type(expected)
+
+
+def test_every_bad_item_of_a_list_is_reported_at_its_own_line() -> None:
+    text = GOOD + (
+        "stakeholders:\n"
+        "  - name: 张\n"
+        "    roles:\n"
+        "      - EB\n"
+        "      - bossa\n"  # line 12
+        "      - bossb\n"
+        "insights:\n"
+        "  competitors:\n"
+        "    - 用友\n"
+        "    - [SAP]\n"  # line 17
+        "    - {o: 1}\n"
+        "client_team:\n"
+        "  shared_goals: [上线, '']\n"  # line 20
+    )
+    found = _where(load(text))
+    assert found == [
+        ("12 stakeholders[0].roles[1]", "E002.expected_choice"),
+        ("13 stakeholders[0].roles[2]", "E002.expected_choice"),
+        ("17 insights.competitors[1]", "E002.expected_text"),
+        ("18 insights.competitors[2]", "E002.expected_text"),
+        ("20 client_team.shared_goals[1]", "E002.empty_text"),
+    ]
+
+
+def test_one_value_for_a_list_is_reported_at_the_value_not_at_an_item() -> None:
+    text = GOOD + "stakeholders:\n  - {name: 张, roles: bossa}\n"
+    assert _where(load(text)) == [("9 stakeholders[0].roles", "E002.expected_choice")]
+
+
+def _where(loaded: Loaded) -> list[tuple[str, str]]:
+    """Each problem as "line path" and its message key."""
+    return [(f"{p.position.line} {format_path(p.path)}", p.key) for p in loaded.problems]

@@ -78,15 +78,16 @@ def to_required_text(value: Any) -> Any:
 
 
 def to_text_list(value: Any) -> Any:
+    """One text or a list of them. A list's items are checked one by one (`Text`), so
+    that every bad item is reported, at its own line."""
     if _null(value):
         return []
-    items = value if isinstance(value, list) else [value]
-    return [to_required_text(item) for item in items]
+    return value if isinstance(value, list) else [to_required_text(value)]
 
 
 Text = Annotated[str, BeforeValidator(to_required_text)]
 OptText = Annotated[str | None, BeforeValidator(to_text)]
-TextList = Annotated[list[str], BeforeValidator(to_text_list)]
+TextList = Annotated[list[Text], BeforeValidator(to_text_list)]
 
 
 # --- numbers ----------------------------------------------------------------
@@ -459,21 +460,33 @@ class _WrongChoice:
 
 
 def enum_list_parser(enum: type[E]) -> Callable[[Any], Any]:
-    """One value or a list of values of `enum`."""
-    parse = enum_parser(enum)
-    choices = ", ".join(member.value for member in enum)
+    """One value or a list of values of `enum`: the list's validator. Its items are
+    checked one by one (`enum_item_parser`), so that every bad item is reported, at its
+    own line."""
+    parse = enum_item_parser(enum)
 
     def parse_many(value: Any) -> Any:
         if _null(value):
             return []
-        items = value if isinstance(value, list) else [value]
-        if any(_null(item) for item in items):
-            raise error("empty_choice", choices=choices)
-        if not isinstance(value, list):
-            _one_text_for_several(value, parse)
-        return [parse(item) for item in items]
+        if isinstance(value, list):
+            return value
+        _one_text_for_several(value, parse)
+        return [parse(value)]
 
     return parse_many
+
+
+def enum_item_parser(enum: type[E]) -> Callable[[Any], Any]:
+    """One item of a list of `enum` values: an empty one is an error, not no item."""
+    parse = enum_parser(enum)
+    choices = ", ".join(member.value for member in enum)
+
+    def parse_item(value: Any) -> Any:
+        if _null(value):
+            raise error("empty_choice", choices=choices)
+        return parse(value)
+
+    return parse_item
 
 
 _SEVERAL = re.compile(r"\s*[,，、;；]\s*")

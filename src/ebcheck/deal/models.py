@@ -102,7 +102,10 @@ def _required(model: type[BaseModel], key: object) -> bool:
     return str(key) not in optional
 
 
-Roles = Annotated[list[Role], BeforeValidator(f.enum_list_parser(Role))]
+Roles = Annotated[
+    list[Annotated[Role, BeforeValidator(f.enum_item_parser(Role))]],
+    BeforeValidator(f.enum_list_parser(Role)),
+]
 
 
 class NextStep(Model):
@@ -257,7 +260,7 @@ class Insights(Model):
     decision_date: f.Date = None
     preference: Annotated[Preference | None, _enum(Preference)] = None
     # None: never written; []: written as an explicit empty list (known: none).
-    competitors: Annotated[list[str] | None, BeforeValidator(_competitors)] = None
+    competitors: Annotated[list[f.Text] | None, BeforeValidator(_competitors)] = None
     source: f.OptText = None
 
 
