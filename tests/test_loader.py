@@ -341,7 +341,32 @@ MORE = [
         "E002",
         6,
         10,
-        "'stage' has no value",
+        "'stage' is required but has no value; write one of prospecting, qualification",
+    ),
+    (
+        # With no stage there is no telling whether a close date is due: once a crash.
+        "empty stage and no close date",
+        GOOD.replace("stage: proposal", "stage:").replace("  close_date: 2026-12-31\n", ""),
+        "E002",
+        6,
+        9,
+        "'stage' is required but has no value",
+    ),
+    (
+        "empty required date of a list entry",
+        GOOD + "eb_access:\n  attempts: [{date: , channel: phone, outcome: met}]\n",
+        "E002",
+        9,
+        21,
+        "'date' is required but has no value; write a date as YYYY-MM-DD",
+    ),
+    (
+        "empty deal section",
+        "ebcheck: 1\ndeal:\n",
+        "E002",
+        2,
+        6,
+        "'deal' is required but has no value; write its fields under it",
     ),
     (
         "version as text",
@@ -501,12 +526,12 @@ NEW_FIELDS: list[tuple[str, str, int, int, str, str]] = [
     (
         "a partner holding EB and TB",
         GOOD + "stakeholders:\n  - name: 刘\n    roles: [EB, TB, coach]\n    affiliation: 渠道\n",
-        9,
-        5,
-        "stakeholders[0]: a person with affiliation partner cannot hold EB, TB: EB, TB and UB "
-        "are the customer's buying roles (a coach may be outside the customer)",
-        "stakeholders[0]: 归属（affiliation）为 partner 的人不能担任 EB, TB：EB、TB、UB 是客户方的"
-        "采购角色（教练可以不在客户方）",
+        11,
+        18,
+        "stakeholders[0].affiliation: a person with affiliation partner cannot hold EB, TB: EB, "
+        "TB and UB are the customer's buying roles (a coach may be outside the customer)",
+        "stakeholders[0].affiliation: 归属（affiliation）为 partner 的人不能担任 EB, TB："
+        "EB、TB、UB 是客户方的采购角色（教练可以不在客户方）",
     ),
     (
         "mode close to a label",
@@ -878,3 +903,23 @@ def test_one_value_for_a_list_is_reported_at_the_value_not_at_an_item() -> None:
 def _where(loaded: Loaded) -> list[tuple[str, str]]:
     """Each problem as "line path" and its message key."""
     return [(f"{p.position.line} {format_path(p.path)}", p.key) for p in loaded.problems]
+
+
+def test_errors_across_fields_are_reported_with_every_other_error() -> None:
+    # The version written as text, a partner holding a buying role and a signer who is
+    # nobody: each is reported beside the plain errors of the same file, at its value.
+    text = (
+        "ebcheck: '1'\n"
+        + GOOD.removeprefix("ebcheck: 1\n")
+        + "  amount: -1\n"
+        + "stakeholders:\n"
+        + "  - {name: 孙国平, role: EB, affiliation: partner, met: 2026/01/01}\n"  # line 10
+        + "decision_process: {signer: 王建军}\n"
+    )
+    assert _where(load(text)) == [
+        ("1 ebcheck", "E002.version_text"),
+        ("10 stakeholders[0].affiliation", "E002.buying_role_outside"),
+        ("11 decision_process.signer", "E002.signer_unknown"),
+        ("8 deal.amount", "E002.negative"),
+        ("10 stakeholders[0].met", "E002.date_hint"),
+    ]

@@ -7,8 +7,9 @@ the deal format); nothing here raises for bad input.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path as FilePath
@@ -17,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ebcheck.deal.enums import Stage
-from ebcheck.deal.fields import enum_parser
+from ebcheck.deal.enums import Affiliation, Role, Stage
+from ebcheck.deal.fields import enum_parser, to_text
 from ebcheck.deal.models import DealFile, type_in
 from ebcheck.deal.names import person_key, same_person
 from ebcheck.deal.problems import A_LIST, A_MAPPING, NOTHING, Problem, ReadFailure, found_text
@@ -56,21 +57,30 @@ def load_bytes(
     if stage_names:
         _apply_stage_names(tree, stage_names)
     version = _version_problem(tree, source)
-    if version is not None:
+    if version is not None and version.key != "E002.version_text":
         return Loaded(None, source, [version], deal_id)
+    if version is not None:
+        # `ebcheck: '1'` means version 1: the rest of the file is checked as that.
+        tree["ebcheck"] = Scalar(1, "1", "int", quoted=False)
+        problems.append(version)
     problems += _raw_checks(tree, source)
     try:
         deal = DealFile.model_validate(tree)
     except ValidationError as exc:
         problems += _translate(exc, source)
     else:
-        problems += _unknown_signer(deal, source)
         if not problems:
             return Loaded(deal, source, [], deal.deal.id)
     return Loaded(None, source, _unique(_full_width_first(problems)), deal_id)
 
 
-_CONSEQUENCES = ("E002.missing", "E002.empty_value")
+_CONSEQUENCES = (
+    "E002.missing",
+    "E002.empty_value",
+    "E002.empty_value_choice",
+    "E002.empty_value_date",
+    "E002.empty_value_mapping",
+)
 
 
 def _full_width_first(problems: list[Problem]) -> list[Problem]:
@@ -152,7 +162,8 @@ def _raw_deal_id(tree: dict[str, Any]) -> str | None:
 
 
 def _version_problem(tree: dict[str, Any], source: SourceMap) -> Problem | None:
-    """An unknown format version is the only error worth reporting for that file."""
+    """An unknown format version is the only error worth reporting for that file; the
+    version 1 written as text (`E002.version_text`) is reported with the others."""
     value = tree.get("ebcheck")
     if not isinstance(value, Scalar) or value.is_null or value.value == 1:
         return None
@@ -163,18 +174,23 @@ def _version_problem(tree: dict[str, Any], source: SourceMap) -> Problem | None:
 
 
 def _raw_checks(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
-    """Checks that must run even when model validation fails elsewhere."""
-    return [*_repeated_names(tree, source), *_close_date_missing(tree, source)]
-
-
-def _repeated_names(tree: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """Checks across fields, on the values as written: they run even when model
+    validation fails elsewhere, so that every error of the file is reported at once."""
     people = tree.get("stakeholders")
-    if not isinstance(people, list):
-        return []
+    people = [p if isinstance(p, dict) else {} for p in people] if isinstance(people, list) else []
+    return [
+        *_repeated_names(people, source),
+        *_close_date_missing(tree, source),
+        *_buying_roles_outside(people, source),
+        *_unknown_signer(tree, people, source),
+    ]
+
+
+def _repeated_names(people: list[dict[str, Any]], source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     first_seen: dict[str, int] = {}
     for index, person in enumerate(people):
-        name = person.get("name") if isinstance(person, dict) else None
+        name = person.get("name")
         if not isinstance(name, Scalar) or name.is_null:
             continue
         path: Path = ("stakeholders", index, "name")
@@ -206,8 +222,8 @@ def _close_date_missing(tree: dict[str, Any], source: SourceMap) -> list[Problem
         parsed = stage_of(stage)
     except PydanticCustomError:
         return []  # a bad stage is its own error
-    if parsed.is_closed:
-        return []
+    if parsed is None or parsed.is_closed:
+        return []  # with no stage, there is no telling whether a close date is due
     return [
         Problem(
             "E002",
@@ -219,13 +235,59 @@ def _close_date_missing(tree: dict[str, Any], source: SourceMap) -> list[Problem
     ]
 
 
-def _unknown_signer(deal: DealFile, source: SourceMap) -> list[Problem]:
+def _buying_roles_outside(people: list[dict[str, Any]], source: SourceMap) -> list[Problem]:
+    """Only the customer's people hold EB, TB and UB; a partner or our own may coach."""
+    problems: list[Problem] = []
+    for index, person in enumerate(people):
+        affiliation = _parsed(affiliation_of, person.get("affiliation"))
+        if affiliation is None or affiliation is Affiliation.CUSTOMER:
+            continue
+        buying = sorted({role.value for role in _roles_written(person) if role is not Role.COACH})
+        if buying:
+            path: Path = ("stakeholders", index, "affiliation")
+            facts = {"roles": ", ".join(buying), "affiliation": affiliation.value}
+            problems.append(
+                Problem("E002", "E002.buying_role_outside", source.locate(path), path, facts)
+            )
+    return problems
+
+
+def _roles_written(person: dict[str, Any]) -> list[Role]:
+    """The roles of `role` and `roles` that are written right (the others are errors
+    of their own)."""
+    roles: list[Role] = []
+    for key in ("role", "roles"):
+        value = person.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            role = _parsed(role_of, item)
+            if role is not None:
+                roles.append(role)
+    return roles
+
+
+def _parsed(parse: Callable[[Any], Any], value: Any) -> Any:
+    """`value` read by an enum's parser; None when it is missing or wrong."""
+    if not isinstance(value, Scalar) or value.is_null:
+        return None
+    try:
+        return parse(value)
+    except PydanticCustomError:
+        return None
+
+
+def _unknown_signer(
+    tree: dict[str, Any], people: list[dict[str, Any]], source: SourceMap
+) -> list[Problem]:
     """`decision_process.signer` must name a stakeholder (gone ones included)."""
-    signer = deal.decision_process.signer if deal.decision_process else None
-    if signer is None or any(same_person(signer, p.name) for p in deal.stakeholders):
+    process = tree.get("decision_process")
+    written = process.get("signer") if isinstance(process, dict) else None
+    if not isinstance(written, Scalar) or written.is_null:
+        return []  # no signer, or one of the wrong type (its own error)
+    signer = to_text(written)
+    names = [to_text(p["name"]) for p in people if _is_text(p.get("name"))]
+    if any(same_person(signer, name) for name in names):
         return []
     path: Path = ("decision_process", "signer")
-    names = [p.name for p in deal.stakeholders]
     close = difflib.get_close_matches(signer.strip(), names, n=1, cutoff=0.5)
     key = "E002.signer_unknown_hint" if close else "E002.signer_unknown"
     facts = {"found": signer, "suggestion": close[0] if close else ""}
@@ -234,10 +296,30 @@ def _unknown_signer(deal: DealFile, source: SourceMap) -> list[Problem]:
 
 stage_of = enum_parser(Stage)
 """A stage as the model reads it: any case, and the Chinese labels."""
+affiliation_of = enum_parser(Affiliation)
+role_of = enum_parser(Role)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, Scalar) and not value.is_null
 
 
 def _is_null(value: Any) -> bool:
     return isinstance(value, Scalar) and value.is_null
+
+
+_EMPTY_KINDS = {"enum": "_choice", "date_type": "_date", "model_type": "_mapping"}
+
+
+def _required_empty(path: Path, kind: str, ctx: Mapping[str, Any], source: SourceMap) -> Problem:
+    """A required key written with nothing after it (optional ones are no key): say what
+    it takes, not to leave it out."""
+    params = {"field": str(path[-1]) if path else "ebcheck"}
+    suffix = _EMPTY_KINDS.get(kind, "")
+    if suffix == "_choice":
+        params["choices"] = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        suffix = suffix if params["choices"] else ""
+    return Problem("E002", f"E002.empty_value{suffix}", source.locate(path), path, params)
 
 
 def _translate(exc: ValidationError, source: SourceMap) -> list[Problem]:
@@ -260,13 +342,7 @@ def _problem(error: Any, source: SourceMap) -> Problem:
     if error.get("input", ...) is None:
         if path and isinstance(path[-1], int):  # an entry of a list, not a key
             return Problem("E002", "E002.empty_entry", source.locate(path), path, {})
-        return Problem(
-            "E002",
-            "E002.empty_value",
-            source.locate(path),
-            path,
-            {"field": str(path[-1]) if path else "ebcheck"},
-        )
+        return _required_empty(path, kind, error.get("ctx") or {}, source)
     found = _found_at(path, source, error.get("input"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return Problem("E002", "E002.expected_mapping", source.locate(path), path, {"found": found})

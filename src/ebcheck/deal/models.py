@@ -188,18 +188,6 @@ class Stakeholder(Model):
     mode: Annotated[Mode | None, _enum(Mode)] = None
     win: f.OptText = None
 
-    @model_validator(mode="after")
-    def _only_customers_buy(self) -> Stakeholder:
-        if self.affiliation is not Affiliation.CUSTOMER:
-            buying = sorted(r.value for r in self.all_roles if r is not Role.COACH)
-            if buying:
-                raise f.error(
-                    "buying_role_outside",
-                    roles=", ".join(buying),
-                    affiliation=self.affiliation.value,
-                )
-        return self
-
     @property
     def customer_side(self) -> bool:
         return self.affiliation is Affiliation.CUSTOMER
