@@ -493,3 +493,27 @@ def test_a_summary_of_findings_past_the_cap_weighs_alike_from_the_cache(
     assert warm[1] == uncached
     crowd = next(d for d in json.loads(warm[0])["deals"] if d["id"] == "CROWD-1")
     assert crowd["score"] == 19
+
+
+def test_a_folder_of_deals_named_as_the_cache_is_neither_used_nor_removed(
+    deals: Path, runner: CliRunner
+) -> None:
+    before = sorted(p.name for p in deals.iterdir())
+    result = runner.invoke(
+        app, ["audit", "deals", "-f", "concise", "--cache-dir", "deals"], env={"COLUMNS": "120"}
+    )
+    assert result.exit_code == 1
+    assert "is not an ebcheck cache" in result.stderr
+    assert sorted(p.name for p in deals.iterdir()) == before  # no marker, no entries
+    refused = runner.invoke(app, ["clean", "--cache-dir", "deals"])
+    assert refused.exit_code == 2
+    assert sorted(p.name for p in deals.iterdir()) == before
+
+
+def test_clean_removes_only_what_the_cache_wrote(deals: Path, runner: CliRunner) -> None:
+    run(runner, "-f", "json")
+    cache = deals.parent / FOLDER_NAME
+    (cache / "notes.txt").write_text("someone else's", encoding="utf-8")
+    result = runner.invoke(app, ["clean"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in cache.iterdir()) == ["notes.txt"]

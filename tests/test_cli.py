@@ -340,3 +340,48 @@ def test_a_big_pipeline_shows_panels_only_for_deals_not_ready(
     everything = runner.invoke(app, [*args, "--all"], env={"COLUMNS": "200"})
     assert everything.stdout.count("╭") == 51
     assert "--all shows every deal" not in everything.stdout
+
+
+def _refuse_reading(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
+    """`refused` as a file nobody may read (chmod 000 does not stop root)."""
+    real_access, real_open = os.access, os.open
+
+    def access(path: object, mode: int, **kw: object) -> bool:
+        return Path(str(path)).absolute() != refused and real_access(path, mode, **kw)  # type: ignore[arg-type]
+
+    def open_(path: object, flags: int, *args: object, **kw: object) -> int:
+        if Path(str(path)).absolute() == refused:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_an_unreadable_file_named_on_the_command_line_is_an_e001_like_one_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "locked.yaml").write_text(READY, encoding="utf-8")
+    _refuse_reading(monkeypatch, tmp_path / "locked.yaml")
+    result = CliRunner().invoke(app, ["audit", "locked.yaml", "-f", "json", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    (deal,) = json.loads(result.stdout)["deals"]
+    assert deal["verdict"] == "invalid"
+    assert deal["findings"][0]["rule"] == "E001"
+    assert "Permission denied" in deal["findings"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["audit", ""], ["audit", ".", "--cache-dir", ""], ["baseline", ""], ["review", ""]],
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "deal.yaml").write_text(READY, encoding="utf-8")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "an empty path names no file or folder" in result.output
+    assert not (tmp_path / ".ebcheck_cache").exists()

@@ -199,7 +199,7 @@ class FileCache:
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             os.utime(self.folder)
-            for name, content in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+            for name, content in ((".gitignore", _IGNORE_ALL), ("CACHEDIR.TAG", _TAG)):
                 marker = self.root / name
                 if not marker.exists():
                     marker.write_text(content, encoding="utf-8")
@@ -240,13 +240,45 @@ def _age_out(layout: Path, keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_IGNORE_ALL = "*\n"
+
+
+def _tagged(root: Path) -> bool:
+    try:
+        return (root / "CACHEDIR.TAG").read_text(encoding="utf-8") == _TAG
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def is_foreign(root: Path) -> bool:
+    """A folder that holds something and is no ebcheck cache (neither our tag nor our
+    layout): an audit does not keep its cache there and `clean` leaves it, so that
+    `--cache-dir deals` can never lose a deal."""
+    try:
+        if not root.is_dir() or _tagged(root) or (root / LAYOUT).is_dir():
+            return False
+        return next(root.iterdir(), None) is not None
+    except OSError:
+        return False
+
+
 def clean(root: Path) -> bool:
-    """Remove a cache folder; False when there was none. Refuses what is not a cache."""
+    """Remove a cache folder's entries and markers, and the folder if nothing else is in
+    it; False when there was none. Refuses what is not a cache, and removes nothing it
+    did not write."""
     if not root.is_dir():
         return False
-    if not (root / "CACHEDIR.TAG").is_file() and not (root / LAYOUT).is_dir():
+    if not _tagged(root) and not (root / LAYOUT).is_dir():
         raise NotACacheError(str(root))
-    shutil.rmtree(root)
+    shutil.rmtree(root / LAYOUT, ignore_errors=True)
+    ignore = root / ".gitignore"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if ignore.read_text(encoding="utf-8") == _IGNORE_ALL:
+            ignore.unlink()
+    if _tagged(root):
+        (root / "CACHEDIR.TAG").unlink()
+    with contextlib.suppress(OSError):
+        root.rmdir()  # only when empty: what someone else put there stays
     return True
 
 

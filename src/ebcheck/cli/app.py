@@ -73,6 +73,15 @@ def main_options(
     # `ebcheck --lang zh --help`: the help's language was chosen at start-up.
 
 
+def _path(value: str) -> Path:
+    """A path as given. Typer's own path type would refuse an unreadable file before
+    the audit can report it (E001, exit 1, as when a folder walk finds it), and `""`
+    must not quietly mean the current folder (an unset `$DEALS` in CI)."""
+    if not value:
+        raise typer.BadParameter("an empty path names no file or folder")
+    return Path(value)
+
+
 # Options shared by `audit` and `baseline`.
 AsOfOption = Annotated[
     str | None,
@@ -80,7 +89,9 @@ AsOfOption = Annotated[
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", metavar="FILE", help="Use this config file instead of discovery."),
+    typer.Option(
+        "--config", parser=_path, metavar="FILE", help="Use this config file instead of discovery."
+    ),
 ]
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")
@@ -89,6 +100,7 @@ CacheDirOption = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
+        parser=_path,
         metavar="DIR",
         help="Keep the result cache here (default: .ebcheck_cache; env EBCHECK_CACHE_DIR).",
     ),
@@ -129,6 +141,7 @@ def audit(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            parser=_path,
             metavar="PATH",
             help="Deal files and folders to audit (default: the current folder); "
             "- reads one deal from standard input.",
@@ -138,7 +151,11 @@ def audit(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically)."
+            "--output",
+            "-o",
+            parser=_path,
+            metavar="FILE",
+            help="Write the report to FILE (atomically).",
         ),
     ] = None,
     fail_on: Annotated[
@@ -167,7 +184,10 @@ def audit(
     baseline: Annotated[
         Path | None,
         typer.Option(
-            "--baseline", metavar="FILE", help="Report findings recorded in FILE as baselined."
+            "--baseline",
+            parser=_path,
+            metavar="FILE",
+            help="Report findings recorded in FILE as baselined.",
         ),
     ] = None,
     changed_since: Annotated[
@@ -249,7 +269,9 @@ def audit(
 
 @app.command()
 def history(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Deal files and folders.")],
+    paths: Annotated[
+        list[Path], typer.Argument(parser=_path, metavar="PATH...", help="Deal files and folders.")
+    ],
     since: Annotated[
         str | None,
         typer.Option("--since", metavar="REF|DATE", help="Only the commits after REF or DATE."),
@@ -274,7 +296,7 @@ def history(
 def review(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="PATH", help="Deal files and folders (default: .)."),
+        typer.Argument(parser=_path, metavar="PATH", help="Deal files and folders (default: .)."),
     ] = None,
     since: Annotated[
         str, typer.Option("--since", metavar="REF", help="Compare the deals at REF ...")
@@ -289,7 +311,11 @@ def review(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the review to FILE (atomically)."
+            "--output",
+            "-o",
+            parser=_path,
+            metavar="FILE",
+            help="Write the review to FILE (atomically).",
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -329,7 +355,9 @@ def import_(
     source: Annotated[
         Path | None,
         typer.Argument(
-            metavar="SOURCE", help="The CRM export: a folder, a .zip, a .csv or an .xlsx."
+            parser=_path,
+            metavar="SOURCE",
+            help="The CRM export: a folder, a .zip, a .csv or an .xlsx.",
         ),
     ] = None,
     map_name: Annotated[
@@ -343,7 +371,12 @@ def import_(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--output", "--out", "-o", metavar="DIR", help="The folder of deal files to write."
+            "--output",
+            "--out",
+            "-o",
+            parser=_path,
+            metavar="DIR",
+            help="The folder of deal files to write.",
         ),
     ] = None,
     dry_run: Annotated[
@@ -454,6 +487,7 @@ def init(
     file: Annotated[
         Path | None,
         typer.Argument(
+            parser=_path,
             help="The file to create (default: deal.yaml; with --config .ebcheck.yaml; "
             "with --ci the workflow's usual place); - prints it.",
         ),
@@ -508,12 +542,16 @@ def init(
 @app.command()
 def baseline(
     paths: Annotated[
-        list[Path], typer.Argument(metavar="PATH", help="Deal files and folders to record.")
+        list[Path],
+        typer.Argument(parser=_path, metavar="PATH", help="Deal files and folders to record."),
     ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Baseline file (default: config, else .ebcheck-baseline.json)."
+            "--output",
+            "-o",
+            parser=_path,
+            help="Baseline file (default: config, else .ebcheck-baseline.json).",
         ),
     ] = None,
     as_of: AsOfOption = None,

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebcheck.audit.cache import FOLDER_NAME
+from ebcheck.audit.cache import FOLDER_NAME, is_foreign
 from ebcheck.audit.settings import Settings
 from ebcheck.config import load_config
 from ebcheck.discovery import discover, repository_root
@@ -59,16 +59,23 @@ def settings_for(request: AuditRequest) -> Settings:
     if path is not None:
         values["config_root"] = path.parent
     values["repo_root"] = repository_root(Path.cwd())
-    values["cache_dir"] = cache_folder(request, values.get("config_root"))
+    values["cache_dir"] = cache_folder(request, values.get("config_root"), values["lang"])
     return Settings(**values)
 
 
-def cache_folder(request: AuditRequest, config_root: Path | None) -> Path | None:
+def cache_folder(request: AuditRequest, config_root: Path | None, lang: str) -> Path | None:
     """`--cache-dir`, else `EBCHECK_CACHE_DIR`, else `.ebcheck_cache` beside the config
-    (or in the working folder); None with `--no-cache` or `EBCHECK_NO_CACHE=1`."""
+    (or in the working folder); None with `--no-cache` or `EBCHECK_NO_CACHE=1`, and,
+    with a warning, when that folder holds other things than an ebcheck cache."""
     if request.no_cache or os.environ.get("EBCHECK_NO_CACHE", "") not in ("", "0"):
         return None
-    return cache_location(request.cache_dir, config_root)
+    folder = cache_location(request.cache_dir, config_root)
+    if is_foreign(folder):
+        from ebcheck.cli import diagnostics
+
+        diagnostics.say("warning", "cache_foreign", lang, folder=str(folder))
+        return None
+    return folder
 
 
 def cache_location(cache_dir: Path | None, config_root: Path | None) -> Path:
