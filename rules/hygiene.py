@@ -72,6 +72,7 @@ def _tender(deal: DealFile, ctx: Context[Any]) -> dict[str, Any]:
     contact=True,
     summary="The close date has passed and the deal is still open.",
     severity=Severity.HIGH,
+    doctrine=("D25",),
     example=Example.patched(
         _CLOSE_PASSED_FAILS,
         {
@@ -131,6 +132,7 @@ deal:
     contact=True,
     summary="The deal has no next step, or one without a due date.",
     severity=Severity.MEDIUM,
+    doctrine=("D25",),
     example=Example.patched(
         _NEXT_STEP_FAILS,
         {
@@ -177,6 +179,7 @@ deal:
     "next-step-overdue",
     summary="The deal's next step is overdue.",
     severity=Severity.MEDIUM,
+    doctrine=("D25",),
     example=Example.patched(
         _OVERDUE_FAILS,
         {
@@ -227,6 +230,7 @@ stakeholders:
     severity=Severity.MEDIUM,
     applies_from=Stage.DISCOVERY,
     options=QuietOptions,
+    doctrine=("D25",),
     example=Example.patched(
         _QUIET_FAILS,
         {
@@ -290,6 +294,7 @@ insights: {decision_date: 2027-01-15}
     contact=True,
     summary="The close date is before the customer's decision date.",
     severity=Severity.MEDIUM,
+    doctrine=("D25",),
     example=Example.patched(
         _CLOSE_EARLY_FAILS,
         {
@@ -336,6 +341,7 @@ stakeholders:
     "date-in-future",
     summary="A meeting, contact, attempt, stage-entry or joining date is after the audit date.",
     severity=Severity.MEDIUM,
+    doctrine=("D25",),
     example=Example.patched(
         _FUTURE_FAILS,
         {
@@ -428,6 +434,7 @@ deal: {id: HD-2026-031, name: MES, account: Acme, stage: proposal, close_date: 2
     summary="Two deal files in one audit share a deal id.",
     severity=Severity.HIGH,
     applies="Every loaded deal file, closed deals included.",
+    doctrine=("D25",),
     example=Example.patched(
         _DUPLICATE_ID_FAILS,
         {"both with:": "each with its own id:", "HD-2026-031": "HD-2026-032"},

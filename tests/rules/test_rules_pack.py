@@ -309,3 +309,11 @@ def test_explain_with_colour_highlights_and_never_reads_markup(monkeypatch):
     # Catalogue text such as `[EB]` in a fix is shown literally, not eaten as markup.
     plain = ruledocs.explain(RULES["EB001"], WORDS, width=200, color=False)
     assert "`roles: [EB]`" in plain
+
+
+@pytest.mark.parametrize("item", builtin_pack().rules, ids=lambda r: r.id)
+def test_every_pack_rule_cites_the_doctrine_of_its_area(item):
+    # The catalog: "Each rule cites the doctrine points"; `explain` shows them under "Why".
+    assert item.doctrine, f"{item.id} cites no doctrine point"
+    titles = builtin_pack().words("en")
+    assert all(f"doctrine.{point}" in titles for point in item.doctrine)

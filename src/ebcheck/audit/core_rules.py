@@ -27,8 +27,33 @@ def _engine_applied(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
 # E001 and E002 are the loader's: their words (summary, checks, why, fix and one
 # message per problem) are the engine catalogue's `E001.*` and `E002.*`, which
 # every report can use, even one rendered without a rule pack.
-E001 = Rule("E001", "invalid-yaml", Severity.CRITICAL, _engine_applied, scope=Scope.FILE_ERROR)
-E002 = Rule("E002", "invalid-deal", Severity.CRITICAL, _engine_applied, scope=Scope.FILE_ERROR)
+_E001_FAILS = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal: {id: D-1, name: MES, account: Acme, stage: prospecting, close_date: 2026-12-31
+"""
+_E002_FAILS = f"""\
+ebcheck: 1
+as_of: 2026-11-20
+{_DEAL}stakeholdres:
+  - {{name: Zhang Wei, roles: [EB], met: 2026-11-02}}
+"""
+E001 = Rule(
+    "E001",
+    "invalid-yaml",
+    Severity.CRITICAL,
+    _engine_applied,
+    scope=Scope.FILE_ERROR,
+    example=Example.patched(_E001_FAILS, {"close_date: 2026-12-31\n": "close_date: 2026-12-31}\n"}),
+)
+E002 = Rule(
+    "E002",
+    "invalid-deal",
+    Severity.CRITICAL,
+    _engine_applied,
+    scope=Scope.FILE_ERROR,
+    example=Example.patched(_E002_FAILS, {"stakeholdres:": "stakeholders:"}),
+)
 
 
 _S001_FAILS = f"""\
