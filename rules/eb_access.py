@@ -180,8 +180,9 @@ _REFERRAL_NAMED = {
     ReferralStatus.AGREED: "agreed",
     ReferralStatus.INTRODUCED: "introduced",
     ReferralStatus.ASKED: "asked",
-    ReferralStatus.PLANNED: "asked",
-    None: "asked",
+    # Not asked yet, or not said: the fix must not tell the rep they have asked.
+    ReferralStatus.PLANNED: "planned",
+    None: "planned",
 }
 
 _MORE_LIKELY_LOST = "Without meeting the economic buyer, this deal is more likely lost than won."
@@ -244,6 +245,16 @@ _MORE_LIKELY_LOST = "Without meeting the economic buyer, this deal is more likel
             "{due} ({action}): keep that date, prepare what {names} cares about, and record "
             "the meeting in `met` once it happens."
         ),
+        "planned": (
+            "Ask {via} to introduce you to {names}: say what {names} gains from the "
+            "meeting, follow up with {via} until the introduction has a date (not with calls "
+            "to {names}), and record the meeting in `met` once it happens."
+        ),
+        "planned_due": (
+            "Ask {via} to introduce you to {names}; the next step is due on {due} "
+            "({action}): keep that date, prepare what {names} cares about, and record the "
+            "meeting in `met` once it happens."
+        ),
         "tender": (
             "Do not try to meet {names} or anyone on the evaluation committee privately "
             "while the tender runs. Win it on compliance: check the bid against every "
@@ -265,8 +276,9 @@ def eb_not_met(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     `procurement.announced` on or before the audit date), the message and fix say that the
     EB work had to be done before the announcement and that the evaluation committee must not
     be contacted privately. Otherwise, when `eb_access.referral` names who can introduce us
-    (`via`), the fix names them, what the referral's `status` says (agreed, introduced, or
-    only asked or planned), and the due date of `eb_access.next_step`, if any.
+    (`via`), the fix names them, what the referral's `status` says (agreed, introduced,
+    asked, or only planned or not said: then the fix says to ask), and the due date of
+    `eb_access.next_step`, if any.
 
     Why: If you never meet the economic buyer, the chance of losing the deal is over 50%,
     worse than a coin toss, however many other people you have won over. Without the EB's

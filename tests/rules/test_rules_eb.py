@@ -569,15 +569,22 @@ def test_eb002_fix_names_an_agreed_referral_and_the_due_date(
     assert "more likely lost than won" in finding.message
 
 
+def test_eb002_a_referral_asked_for_is_named_in_the_fix(build, found):
+    text = build("proposal", stakeholders=[EB_NEVER], eb_access={"referral": REFERRAL})
+    (finding,) = found(text, "EB002")
+    assert finding.fix.startswith(f"You have asked {REFERRAL['via']} to introduce you")
+
+
 @pytest.mark.parametrize(
     "referral",
-    [REFERRAL, dict(REFERRAL, status="planned")],
-    ids=["asked", "planned"],
+    [dict(REFERRAL, status="planned"), {"via": "刘总", "relation": "老同学"}],
+    ids=["planned", "no-status"],
 )
-def test_eb002_a_referral_asked_for_is_named_in_the_fix(build, found, referral):
+def test_eb002_a_referral_not_yet_asked_for_says_to_ask(build, found, referral):
     text = build("proposal", stakeholders=[EB_NEVER], eb_access={"referral": referral})
     (finding,) = found(text, "EB002")
-    assert finding.fix.startswith(f"You have asked {referral['via']} to introduce you")
+    assert finding.fix.startswith("Ask 刘总 to introduce you to ")
+    assert "You have asked" not in finding.fix
 
 
 def test_eb002_a_referral_without_via_keeps_the_general_fix(build, found):
