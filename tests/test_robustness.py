@@ -125,13 +125,24 @@ def test_an_unwritable_step_summary_is_a_warning(
     assert "::error file=" in result.stdout
 
 
-def test_suppressing_a_switched_off_rule_is_not_unused(runner: CliRunner, write: Write) -> None:
+def test_suppressing_a_switched_off_rule_is_unused_and_says_why(
+    runner: CliRunner, write: Write
+) -> None:
+    # The catalog: an entry that matches no finding is S001, whatever the reason.
     text = READY + "suppress:\n  - {rule: BI007, reason: 用户部门尚未成立}\n"
     deal = write("d.yaml", text)
     on = json.loads(audit(runner, str(deal), "-f", "json").stdout)["deals"][0]
     assert [f["rule"] for f in on["findings"]] == ["S001"]
+    assert on["findings"][0]["message"] == "The suppression of BI007 matches no finding."
     off = json.loads(audit(runner, str(deal), "-f", "json", "--ignore", "BI").stdout)["deals"][0]
-    assert off["findings"] == []
+    (unused,) = off["findings"]
+    assert unused["rule"] == "S001"
+    assert unused["message"] == (
+        "The suppression of BI007 matches no finding: BI007 does not run in this audit "
+        "(`--select`, `--ignore` or the config)."
+    )
+    assert unused["fix"].startswith("Nothing to do while BI007 is off")
+    assert off["score"] == 100  # S findings weigh nothing
 
 
 @pytest.mark.parametrize(

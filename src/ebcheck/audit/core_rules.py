@@ -80,13 +80,23 @@ as_of: 2026-11-20
         "unknown_hint": (
             "The suppression names '{rule}', which is no rule; did you mean {suggestion}?"
         ),
+        "inactive": (
+            "The suppression of {rule}{target} matches no finding: {rule} does not run in "
+            "this audit (`--select`, `--ignore` or the config)."
+        ),
     },
-    fix="Remove this `suppress` entry (or correct its rule or target).",
+    fix={
+        "default": "Remove this `suppress` entry (or correct its rule or target).",
+        "inactive": (
+            "Nothing to do while {rule} is off; remove the entry if {rule} stays off for "
+            "this deal's audits."
+        ),
+    },
     texts={"target": " for {target}"},
 )
 def suppression_unused(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
     """Fires for each unexpired `suppress` entry that hides no finding of its deal, including
-    one that names an unknown rule.
+    one that names an unknown rule, or a rule this audit does not run (the message says so).
 
     Why: An accepted gap that has been closed should leave the file; a suppression that matches
     nothing hides the next real finding of that rule without anyone deciding it again.

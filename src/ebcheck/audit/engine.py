@@ -592,7 +592,7 @@ class Engine:
             facts: dict[str, Any] = {"rule": entry.rule, "reason": entry.reason, "target": target}
             if rule_id == "S002":
                 facts.update(until=entry.until, count=note.count)
-            variant = "unknown" if note.unknown else None
+            variant = "unknown" if note.unknown else "inactive" if note.inactive else None
             near = closest_rule(self.all_rules, entry.rule) if note.unknown else None
             if near is not None:
                 variant, facts["suggestion"] = "unknown_hint", near.id

@@ -25,6 +25,8 @@ class EntryNote:
     """Expired: how many findings it would have covered."""
     unknown: bool = False
     """Unused: the entry names no rule at all."""
+    inactive: bool = False
+    """Unused: its rule does not run in this audit (`--select`, `--ignore`, the config)."""
 
 
 @dataclass
@@ -78,10 +80,11 @@ def apply_suppressions(
         if expired(entry, as_of):
             outcome.expired.append(EntryNote(index, entry, count=len(matching)))
         elif not matching:
+            # The catalog: an entry that matches no finding is unused, whatever the
+            # reason; one whose rule is off says so, as ruff's unused-noqa does.
             state = rule_state(entry.rule)
-            # A rule switched off for this run finds nothing by design: not unused.
-            if state != "inactive":
-                outcome.unused.append(EntryNote(index, entry, unknown=state == "unknown"))
+            note = EntryNote(index, entry, unknown=state == "unknown", inactive=state == "inactive")
+            outcome.unused.append(note)
         else:
             for i in matching:
                 hidden.setdefault(i, Suppressed(findings[i], entry.reason, entry.until))
