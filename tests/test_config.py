@@ -350,3 +350,10 @@ def test_a_config_file_without_rules_is_the_plain_model(tmp_path: Path) -> None:
     assert isinstance(config, ConfigFile)
     assert config.rules is None
     assert config.settings(tmp_path) == {"fail_on": "never"}
+
+
+@pytest.mark.parametrize("written", ["zh", "ZH", "Zh"])
+def test_lang_takes_any_case_as_the_option_does(tmp_path: Path, written: str) -> None:
+    path = tmp_path / ".ebcheck.yaml"
+    path.write_text(f"lang: {written}\n", encoding="utf-8")
+    assert load_config(path).settings(tmp_path)["lang"] == "zh"

@@ -94,9 +94,11 @@ def _fail_on(value: Any) -> Any:
 
 
 def _lang(value: Any) -> Any:
-    if value not in LANGUAGES:
+    # Any case, as `--lang` takes it: `lang: ZH` is Chinese.
+    lowered = value.lower() if isinstance(value, str) else value
+    if lowered not in LANGUAGES:
         raise _error("config_lang", choices=", ".join(LANGUAGES))
-    return value
+    return lowered
 
 
 def _baseline(value: Any) -> Any:
