@@ -923,3 +923,21 @@ def test_errors_across_fields_are_reported_with_every_other_error() -> None:
         ("8 deal.amount", "E002.negative"),
         ("10 stakeholders[0].met", "E002.date_hint"),
     ]
+
+
+def test_an_unknown_key_with_nothing_close_lists_the_keys_known_there() -> None:
+    from ebcheck.audit.engine import problem_finding
+
+    text = (
+        GOOD
+        + "eb_access:\n  attempts:\n"
+        + "    - {date: 2026-11-01, channel: phone, outcome: met, note: hi}\n"
+    )
+    (problem,) = load(text).problems
+    assert problem_finding(problem, WORDS).message == (
+        "unknown key 'note' in 'eb_access.attempts[0]'; known keys: date, channel, outcome"
+    )
+    (close,) = load(GOOD + "stakeholdres: []\n").problems
+    assert problem_finding(close, WORDS).message == (
+        "unknown key 'stakeholdres' at the top level; did you mean 'stakeholders'?"
+    )

@@ -376,6 +376,10 @@ def _unknown_key(path: Path, source: SourceMap) -> Problem:
     elif suggestion:
         params["suggestion"] = suggestion
         hint = "E002.did_you_mean"
+    elif known:
+        # Nothing close: what could be written here instead.
+        params["known"] = ", ".join(known)
+        hint = "E002.known_keys"
     message = "E002.unknown_key" if section else "E002.unknown_top_key"
     return Problem("E002", message, source.locate_key(path), path, params, hint)
 
