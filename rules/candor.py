@@ -540,7 +540,9 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
     """For each risk of `severity: high` (one finding each): fires when its `ask_status` is
     `pending` and its `raised_on` is more than `max_days` (14) days before the audit date
     (exactly 14 days does not fire; a risk without `raised_on` is not checked), or when its
-    `ask_status` is `declined` and it has no `mitigation` (at any stage).
+    `ask_status` is `declined` and it has no `mitigation` (at any stage). The fix sends the
+    rep back to `raised_with`, unless that is the risk's own `owner`; then to
+    `commitments.committed_by`.
 
     Why: Saying a risk to the person who decides is half the job; the other half is an
     answer. An ask that waits weeks is a no nobody has said, and a declined ask with no
@@ -553,10 +555,11 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
         if risk.severity is not RiskSeverity.HIGH:
             continue
         where = ("commitments", "risks", index, "ask_status")
-        decider = risk.raised_with if not no_value(risk.raised_with) else ctx.text("decider")
+        named = _decider(risk, deal, ctx)
+        decider = named or ctx.text("decider")
         # Going back to one of the customer's people is private contact in a tender (D19);
         # "the person who decides", when the file names no one, holds our resources.
-        customer = not no_value(risk.raised_with) and not ctx.on_our_side(risk.raised_with)
+        customer = named is not None and not ctx.on_our_side(named)
         ask = (risk.ask or "").strip() or "-"
         if risk.ask_status is AskStatus.DECLINED and no_value(risk.mitigation):
             answered = risk.answered_on
@@ -584,6 +587,18 @@ def ask_unanswered(deal: DealFile, ctx: Context[UnansweredOptions]) -> Iterator[
                     max_days=ctx.options.max_days,
                     decider=decider,
                 )
+
+
+def _decider(risk: Risk, deal: DealFile, ctx: Context[Any]) -> str | None:
+    """Who to go back to for an answer: the person the risk was raised with, unless that
+    is its own owner (the rep would go back to themself), else the one who made the
+    promise (`committed_by`, who decides, as for CD001); None when the file names no one."""
+    owner = risk.owner if not no_value(risk.owner) else None
+    promised_by = deal.commitments.committed_by if deal.commitments else None
+    for name in (risk.raised_with, promised_by):
+        if not no_value(name) and not ctx.same(name, owner):
+            return name.strip() if name else None
+    return None
 
 
 RULES = [

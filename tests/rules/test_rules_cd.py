@@ -435,6 +435,17 @@ def test_cd005_declined_names_the_answer_date_and_fills_in_the_missing_people(bu
     assert finding.fix.startswith("The risk's owner: write in `mitigation`")
 
 
+def test_cd005_never_sends_the_owner_back_to_themself(build, found):
+    # Raised only with its own owner: go back to the one who made the promise.
+    risk = dict(VOICED, raised_with="陈默", ask_status="pending", raised_on="2026-11-01")
+    commitments = dict(promise(90, 80, risk), committed_by="鲍总")
+    (finding,) = found(build(commitments=commitments), "CD005")
+    assert finding.fix.startswith("Go back to 鲍总 this week")
+    # Nobody else named: the person who decides, not the owner.
+    (finding,) = found(build(commitments=promise(90, 80, risk)), "CD005")
+    assert finding.fix.startswith("Go back to the person who decides this week")
+
+
 def test_cd005_max_days_is_an_option(build, found):
     risk = dict(VOICED, ask_status="pending", raised_on="2026-11-05")
     text = build(commitments=promise(90, 80, risk))

@@ -77,7 +77,8 @@ def test_a_passed_close_date_in_a_tender_is_taken_from_its_timetable() -> None:
 
 def test_a_risk_raised_inside_our_own_team_keeps_its_fix_in_a_tender() -> None:
     """Going back to our own manager for resources is no contact with the customer."""
-    fixes = _fixes(DEAL.replace("RAISED", "Sam Lee") + ANNOUNCED)
+    text = DEAL.replace("RAISED", "Sam Lee").replace("owner: Sam Lee", "owner: 陈默")
+    fixes = _fixes(text + ANNOUNCED)
     assert fixes["CD005"].startswith("Go back to Sam Lee this week")
 
 
