@@ -72,9 +72,9 @@ AREA = Area(
         "outcome.met": "met",
         "referral.due": " (next step due {due}: {action})",
         "referral.status.planned": "planned",
-        "referral.status.asked": "asked",
+        "referral.status.asked": "asked for",
         "referral.status.agreed": "agreed",
-        "referral.status.introduced": "already introduced",
+        "referral.status.introduced": "done: you have been introduced",
     },
 )
 
@@ -539,8 +539,9 @@ eb_access:
             "again once they know us; record it as `eb_access.next_step` with a due date."
         ),
         "referral": (
-            "Stop calling {names}. {via} can introduce you ({status}): use that way in{due}, "
-            "and record the introduction in `eb_access.attempts` with `channel: referral`."
+            "Stop calling {names}. The referral through {via} is {status}: use that way "
+            "in{due}, and record the introduction in `eb_access.attempts` with "
+            "`channel: referral`."
         ),
         "tender": (
             "Stop trying to reach {names}: the tender was announced on {announced}, and "
@@ -823,9 +824,9 @@ decision_process:
             "(the problem solved, its value, the risk), and record the meeting in `met`."
         ),
         "referral": (
-            "{via} can introduce you to {subject} ({status}): use that way in{due}, prepare "
-            "what {subject} must hear to sign (the problem solved, its value, the risk), and "
-            "record the meeting in `met`."
+            "The referral through {via} to {subject} is {status}: use that way in{due}, "
+            "prepare what {subject} must hear to sign (the problem solved, its value, the "
+            "risk), and record the meeting in `met`."
         ),
         "gone": (
             "Find out who signs now that {subject} has left (ask {met}), set "

@@ -301,7 +301,11 @@ def test_eb005_message_lists_the_attempts_and_fix_says_stop_calling(build, found
 
 @pytest.mark.parametrize(
     ("status", "said"),
-    [("agreed", "agreed"), ("introduced", "already introduced"), ("asked", "asked")],
+    [
+        ("agreed", "agreed"),
+        ("introduced", "done: you have been introduced"),
+        ("asked", "asked for"),
+    ],
 )
 def test_eb005_names_the_referral_the_file_records(build, found, status, said):
     access = {
@@ -311,7 +315,7 @@ def test_eb005_names_the_referral_the_file_records(build, found, status, said):
     }
     text = build("discovery", stakeholders=[EB_NEVER, TB_MET], eb_access=access)
     (finding,) = found(text, "EB005")
-    assert finding.fix.startswith(f"Stop calling 张伟. 刘总 can introduce you ({said})")
+    assert finding.fix.startswith(f"Stop calling 张伟. The referral through 刘总 is {said}: use")
     assert "(next step due 2026-11-25: 约刘总吃饭)" in finding.fix
     assert "Ask someone who knows them" not in finding.fix
 
@@ -888,7 +892,7 @@ def test_eb008_uses_the_referral_the_file_records(build, found):
     }
     text = build("proposal", stakeholders=people, decision_process=process, eb_access=access)
     (finding,) = found(text, "EB008")
-    assert finding.fix.startswith("刘洋 can introduce you to 孙国平 (agreed)")
+    assert finding.fix.startswith("The referral through 刘洋 to 孙国平 is agreed: use that way in")
     assert "2026-12-05" in finding.fix
     (plain,) = found(build("proposal", stakeholders=people, decision_process=process), "EB008")
     assert plain.fix.startswith("Ask 张伟 to take you to 孙国平")
