@@ -77,13 +77,13 @@ stakeholders:
     ),
     message={
         "default": (
-            "No coach is named among the {count} {count|stakeholder|stakeholders}: "
+            "No coach is named ({count} {count|stakeholder is|stakeholders are} listed): "
             "nobody inside {account} is guiding us. The deal is at {stage}."
         ),
         "outside": (
-            "The only coaches, {names}, are not {account}'s people (partner-side or ours): a "
-            "coach guides us from inside the account, and nobody inside {account} does. The "
-            "deal is at {stage}."
+            "{count|The only coach|The only coaches}, {names}, {count|is|are} not {account}'s "
+            "people (partner-side or ours): a coach guides us from inside the account, and "
+            "nobody inside {account} does. The deal is at {stage}."
         ),
         "gone": (
             "Our coach {names} has left (on {left}), and nobody else inside {account} guides "
@@ -117,7 +117,11 @@ def coach_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     if outside:
         names = ctx.names(p.name for p in outside)
         yield ctx.finding(
-            ctx.path_of(outside[0], "affiliation"), variant="outside", names=names, account=account
+            ctx.path_of(outside[0], "affiliation"),
+            variant="outside",
+            names=names,
+            account=account,
+            count=len(outside),
         )
         return
     gone = [p for p in deal.stakeholders if p.has_role(Role.COACH) and ctx.gone(p)]

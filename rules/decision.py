@@ -81,7 +81,7 @@ stakeholders:
         "evaluation to signature. The deal is at {stage}."
     ),
     fix=(
-        "Ask {eb} or your coach how the decision is made, step by step from evaluation to "
+        "Ask your coach, or {eb}, how the decision is made, step by step from evaluation to "
         "signature, and who signs last; record each step with `by` and `date` in "
         "`decision_process.steps`, and the signer in `decision_process.signer`."
     ),

@@ -227,7 +227,7 @@ _MORE_LIKELY_LOST = "Without meeting the economic buyer, this deal is more likel
         ),
         "introduced": (
             "{via} has introduced you to {names}: follow up now with a concrete request for "
-            "a meeting (offer a short email introducing us if {names} is busy), and record "
+            "a meeting (offer a short email introducing us if a date is hard to find), and record "
             "the meeting in `met` once it happens."
         ),
         "introduced_due": (

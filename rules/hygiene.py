@@ -529,7 +529,7 @@ deal:
     ),
     fix={
         "default": (
-            "Find out with {eb} or your coach what really decides the date (the decision "
+            "Find out with your coach, or with {eb}, what really decides the date (the decision "
             "steps, the paper process, the compelling event) and set a close date you can "
             "defend; if nothing has changed since {first}, take the deal out of the forecast."
         ),
@@ -635,9 +635,9 @@ deal:
     ),
     fix={
         "default": (
-            "Find out what holds the deal at {stage}: agree with {eb} or your coach the step "
-            "that moves it on, with a date, in `deal.next_step`; if nothing can move it, "
-            "lower the forecast, or close it as lost."
+            "Find out what holds the deal at {stage}: agree with your coach, or with {eb}, "
+            "the step that moves it on, with a date, in `deal.next_step`; if nothing can move "
+            "it, lower the forecast, or close it as lost."
         ),
         "tender": (
             "The tender was announced on {announced}: what moves the deal on from {stage} "
@@ -715,7 +715,7 @@ _SERIOUS = (Severity.HIGH, Severity.CRITICAL)
     ),
     fix=(
         "Close {rules} before the forecast call, or change `deal.forecast` to `best_case` until "
-        "they are closed: a commit is a promise the review will hold you to."
+        "{count|it is|they are} closed: a commit is a promise the review will hold you to."
     ),
     texts={
         "item": "{rule} ({name})",

@@ -33,8 +33,8 @@ def test_bi001_coach_missing(build, found, stage, people, expected):
     got = found(build(stage, stakeholders=people), "BI001")
     assert severities(got) == expected
     if got:
-        noun = "stakeholder" if len(people) == 1 else "stakeholders"
-        assert f"among the {len(people)} {noun}:" in got[0].message
+        listed = "stakeholder is" if len(people) == 1 else "stakeholders are"
+        assert f"No coach is named ({len(people)} {listed} listed):" in got[0].message
         assert "华东精密制造有限公司" in got[0].message
 
 
@@ -273,7 +273,7 @@ OUR_COACH = {"name": "陈默", "affiliation": "ours", "roles": ["coach"], "met":
     [
         (
             [EB, TB, UB, PARTNER_COACH],
-            "The only coaches, 周总, are not 华东精密制造有限公司's people",
+            "The only coach, 周总, is not 华东精密制造有限公司's people",
         ),
         ([EB, PARTNER_COACH, OUR_COACH], "The only coaches, 周总 and 陈默, are not"),
         ([EB, TB, dict(COACH, left="2026-11-01")], "Our coach 李工 has left (on 2026-11-01)"),
