@@ -473,3 +473,89 @@ def test_a_template_option_with_import_arguments_is_a_usage_error(
         f"ebcheck: error: {option} prints a template and takes no {found}; run it on its own" in err
     )
     assert not (tmp_path / "deals").exists()
+
+
+def test_a_quote_never_closed_is_an_error_not_later_rows_swallowed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    lines = [",".join(row) for row in zh_sheet_rows()]
+    lines[1] = lines[1].replace("向张总演示试点结果", '"向张总演示', 1)
+    text = "\n".join(lines) + "\n"  # unquoted, as a hand-saved sheet is
+    sheet = tmp_path / "商机.csv"
+    sheet.write_bytes(text.encode("utf-8"))
+    code, _, err = run_import(runner, sheet, "--map", "zh-sheet", "-o", tmp_path / "deals")
+    assert code == 2
+    (line,) = errors(err)
+    assert line.startswith("ebcheck: error: 商机.csv:2:1: a quoted cell opened in this row")
+    assert not (tmp_path / "deals").exists()
+
+
+def test_a_cell_longer_than_the_csv_modules_default_limit_is_read(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = zh_sheet_rows()
+    rows[1][9] = "演示" * 100_000  # 200,000 characters, past csv's 131,072
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert (code, err) == (0, "")
+    deal = load_file(tmp_path / "deals" / "SJ-2026-001.yaml").deal
+    assert deal is not None and deal.deal.next_step is not None
+    assert len(deal.deal.next_step.action) == 200_000
+
+
+def test_a_further_contact_after_a_blank_row_is_data_not_a_footer(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = zh_sheet_rows()
+    rows.append([])
+    rows.append(["SJ-2026-002", *[""] * 9, "赵敏", "采购经理", "使用者"])
+    code, _, err = import_sheet(runner, tmp_path, rows)
+    assert (code, err) == (0, "")
+    deal = load_file(tmp_path / "deals" / "SJ-2026-002.yaml").deal
+    assert deal is not None and [p.name for p in deal.stakeholders] == ["赵敏"]
+
+
+LATIN_MAP = """\
+ebcheck_map: 1
+system: t
+tables:
+  t: {file: deals.csv, key: Id}
+deals:
+  table: t
+  fields: {id: Id, name: Name, account: Account, stage: Stage, close_date: CloseDate}
+"""
+
+
+def test_a_latin_1_export_is_an_encoding_error_not_read_as_chinese(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # Any byte pairs decode as GB18030: "Générale" would read as "G閚閞ale".
+    sheet = tmp_path / "deals.csv"
+    text = "Id,Name,Account,Stage,CloseDate\nX1,Générale rollout,Müller,proposal,2026-12-31\n"
+    sheet.write_bytes(text.encode("cp1252"))
+    (tmp_path / "map.yaml").write_text(LATIN_MAP, encoding="utf-8")
+    code, _, err = run_import(
+        runner, sheet, "--map", str(tmp_path / "map.yaml"), "-o", tmp_path / "deals"
+    )
+    assert code == 2
+    assert "deals.csv: the file is not text in UTF-8, GB18030" in err
+    # Declared, it is read as written.
+    (tmp_path / "map.yaml").write_text(
+        LATIN_MAP.replace("key: Id}", "key: Id, encoding: cp1252}"), encoding="utf-8"
+    )
+    code, _, err = run_import(
+        runner, sheet, "--map", str(tmp_path / "map.yaml"), "-o", tmp_path / "deals"
+    )
+    assert (code, err) == (0, "")
+    deal = load_file(tmp_path / "deals" / "X1.yaml").deal
+    assert deal is not None and deal.deal.account == "Müller"
+
+
+def test_an_epoch_date_without_a_time_zone_is_a_map_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = zh_map(
+        "close_date: {column: 预计成交日期}", "close_date: {column: 预计成交日期, date: epoch_ms}"
+    )
+    code, _, err = import_sheet(runner, tmp_path, zh_sheet_rows(), map_text=text)
+    assert code == 2
+    assert "`date: epoch_ms` is an instant, not a day: give `timezone:`" in err

@@ -320,6 +320,9 @@ def _check(mapping: ImportMap, source: SourceMap, shown: str) -> list[Any]:
             at(*path, key="map_bad_date", format=spec.date, choices=", ".join(NAMED_FORMATS))
         if spec.timezone and parse_zone(spec.timezone) is None:
             at(*path, key="map_bad_zone", zone=spec.timezone)
+        if spec.date in ("epoch_ms", "epoch_s") and not (spec.timezone or mapping.timezone):
+            # An instant: a Beijing midnight read in UTC is the day before.
+            at(*path, key="map_epoch_zone", format=spec.date)
         if not spec.columns():
             at(*path, key="map_no_column")
     if mapping.timezone and parse_zone(mapping.timezone) is None:

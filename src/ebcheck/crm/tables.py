@@ -53,14 +53,53 @@ def decode(data: bytes, file: str, encoding: str | None) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
         raise problem("encoding", where=file, encoding="UTF-8, GB18030") from None
+    if not _plausibly_chinese(text):
+        # GB18030 decodes nearly any bytes: a Latin-1 "Générale" reads as "G閚閞ale".
+        raise problem("encoding", where=file, encoding="UTF-8, GB18030")
+    return text
+
+
+def _plausibly_chinese(text: str) -> bool:
+    """Whether the characters outside ASCII are nearly all of GB2312, the common
+    Chinese characters and full-width punctuation a Chinese spreadsheet holds; a text in
+    another encoding read as GB18030 is mostly rare characters."""
+    others = [char for char in text if ord(char) > 0x7F]
+    if not others:
+        return True
+    common = sum(1 for char in others if _in_gb2312(char.encode("gb18030")))
+    return common >= 0.9 * len(others)
+
+
+def _in_gb2312(encoded: bytes) -> bool:
+    return len(encoded) == 2 and 0xA1 <= encoded[0] <= 0xF7 and 0xA1 <= encoded[1] <= 0xFE
+
+
+# A long-text field (a Salesforce description) may pass the csv module's 128 KiB
+# default; the export is read whole anyway, so a cell may be as long as the file.
+_CELL_LIMIT = 64 * 1024 * 1024
 
 
 def csv_table(text: str, file: str, problems: Problems) -> Table:
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    return make_table(records, file, problems)
+    return make_table(_records(text, file), file, problems)
+
+
+def _records(text: str, file: str) -> list[list[str]]:
+    """The rows of a CSV text. Read strictly: a quote never closed would otherwise
+    swallow every later row into one cell, without a word."""
+    csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        row = len(records) + 1  # the row being read, as a spreadsheet numbers it
+        key = "csv_quote" if "end of data" in str(exc) else "csv_syntax"
+        raise problem(key, where=f"{file}:{row}:1", reason=str(exc)) from None
+    return records
 
 
 def make_table(records: Sequence[Sequence[str]], file: str, problems: Problems) -> Table:
@@ -99,14 +138,20 @@ def _check_header(header: list[str], file: str, number: int, problems: Problems)
 
 
 def _without_footer(numbered: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
-    """Drop the rows after the last blank row when none of them holds more than one cell."""
+    """Drop the rows after the last blank row when each of them holds text in its first
+    cell only ("Confidential Information…"). A row with a cell further right is data (a
+    further contact of the deal above), and is kept."""
     for cut in range(len(numbered) - 1, -1, -1):
         if not any(numbered[cut][1]):
             tail = numbered[cut + 1 :]
-            if all(sum(1 for c in cells if c) <= 1 for _, cells in tail):
+            if tail and all(_footer_line(cells) for _, cells in tail):
                 return numbered[:cut]
             break
     return numbered
+
+
+def _footer_line(cells: list[str]) -> bool:
+    return bool(cells) and bool(cells[0]) and not any(cells[1:])
 
 
 def cell_text(value: object) -> str:
