@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -384,3 +385,52 @@ def test_weekly_imports_in_git_feed_the_review(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 0, result.stderr
     kinds = {(c["id"], c["kind"]) for c in json.loads(result.stdout)["changes"]}
     assert kinds == {(OPP_1, "amount_up"), (OPP_2, "pushed")}
+
+
+def test_an_optional_column_or_table_left_out_of_an_export_empties_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # A single-currency org's export has no CurrencyIsoCode, and User.csv is optional:
+    # the owner and currency the file holds stay, whoever wrote them.
+    _, path, tables = first_import(runner, tmp_path)
+    before = path.read_text(encoding="utf-8")
+    assert "owner: 陈默" in before and "currency: CNY" in before
+    opportunities = tables["Opportunity.csv"]
+    gone = opportunities[0].index("CurrencyIsoCode")
+    tables["Opportunity.csv"] = [[c for i, c in enumerate(r) if i != gone] for r in opportunities]
+    del tables["User.csv"]
+    shutil.rmtree(tmp_path / "export")
+    out = reimport(runner, tmp_path, tables)
+    assert path.read_text(encoding="utf-8") == before
+    assert "0 updated" in out
+
+
+def test_a_role_written_as_role_follows_the_crm_too(runner: CliRunner, tmp_path: Path) -> None:
+    _, path, tables = first_import(runner, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "    roles: [EB]\n" in text
+    path.write_text(text.replace("    roles: [EB]\n", "    role: EB\n", 1), encoding="utf-8")
+    roles = tables["OpportunityContactRole.csv"]
+    tables["OpportunityContactRole.csv"] = [r for r in roles if r[0] not in ("00K1", "00K2")]
+    roles_table = tables["OpportunityContactRole.csv"]
+    roles_table.append(["00K9", OPP_1, "0035g00000Zhang1", "Business User", "false"])
+    shutil.rmtree(tmp_path / "export")
+    reimport(runner, tmp_path, tables)
+    assert roles_of(path)["张伟"] == ["UB"]
+    assert "role: EB" not in path.read_text(encoding="utf-8")
+
+
+def test_a_zip_holding_one_table_twice_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    import zipfile
+
+    from tests.test_import_exports import csv_bytes, hubspot_tables
+
+    tables = hubspot_tables()
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("x/deals.csv", csv_bytes(tables["deals.csv"]))
+        zipped.writestr("y/deals.csv", csv_bytes(tables["deals.csv"][:2]))
+    code, _, err = run_import(runner, archive, "--map", "hubspot", "-o", tmp_path / "deals")
+    assert code == 2
+    assert "two.zip/x/deals.csv: the archive holds this file twice" in err
+    assert not (tmp_path / "deals").exists()

@@ -58,8 +58,11 @@ class Builder(Reader):
 
     def _deal(self, rows: list[Row]) -> DealRecord | None:
         fields: dict[str, Any] = {}
+        join, table = self.map.deals.join, self.map.deals.table
         for name, spec in self.map.deals.fields.items():
-            fields[name] = self._agreed(name, spec, rows, self.map.deals.join)
+            if spec.optional and not self.in_export(spec, join, table):
+                continue  # not in this export: the file keeps what it has
+            fields[name] = self._agreed(name, spec, rows, join)
         bad = {name for name, value in fields.items() if value is BAD}
         fields = {name: None if value is BAD else value for name, value in fields.items()}
         outcome = fields.pop("outcome", None)

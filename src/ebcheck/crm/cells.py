@@ -130,6 +130,23 @@ class Reader:
                 return ref
         return refs[0]
 
+    def in_export(self, spec: FieldMap, join: dict[str, str], base: str) -> bool:
+        """Whether the export has a column `spec` reads (in the table `base`, or in a
+        table joined to it), or the map gives a default. A field whose columns are all
+        absent (an optional column or table left out of this export) says nothing: a
+        re-import must leave what the file holds, not empty it."""
+        if spec.default is not None:
+            return True
+        for ref in spec.columns():
+            alias, _, rest = ref.partition(".")
+            name, column = (alias, rest) if rest and alias in join else (base, ref)
+            if alias == "item" and rest:  # a person listed in one cell: always there
+                return True
+            table = self.tables.get(name)
+            if table is not None and table.has(column):
+                return True
+        return False
+
     def table_of(self, row: Row) -> Table | None:
         return next((t for t in self.tables.values() if t is not None and t.file == row.file), None)
 

@@ -393,6 +393,21 @@ def _off_the_deal(
     return changed
 
 
+def _single_role(editor: Editor, item: Node, person: Person, record: DealRecord) -> list[str]:
+    """`role:` counts as much as `roles:`: a role the CRM gives no longer must not stay
+    there either. What the CRM still gives, and a role the map can never give, stay as
+    written."""
+    written = _find(item, "role")
+    if written is None:
+        return []
+    held = _roles_of(written[1])
+    taken = (held & record.roles_mapped) - person.roles
+    if not taken:
+        return []
+    editor.set(item, "role", sorted_roles(held - taken) or None, PERSON_ORDER)
+    return [f"{person.name}.role"]
+
+
 def _update_person(editor: Editor, item: Node, person: Person, record: DealRecord) -> list[str]:
     changed = []
     entries = person_entries(person, record.person_fields)
@@ -400,6 +415,7 @@ def _update_person(editor: Editor, item: Node, person: Person, record: DealRecor
         written = _find(item, "roles")
         kept = _roles_of(written[1] if written else None) - record.roles_mapped
         entries["roles"] = sorted_roles(person.roles | kept) or None
+        changed += _single_role(editor, item, person, record)
     for key, value in entries.items():
         if key != "name" and editor.set(item, key, value, PERSON_ORDER):
             changed.append(f"{person.name}.{key}")

@@ -25,7 +25,12 @@ def attach_people(
     table = reader.tables.get(name)
     roles_spec = people.fields.get("roles")
     mapped = frozenset(_role_targets(reader, roles_spec))
-    person_fields = frozenset(people.fields) - {"name", "email"}
+    # A person's field whose columns this export lacks is not the CRM's this time.
+    person_fields = frozenset(
+        field
+        for field, spec in people.fields.items()
+        if field not in ("name", "email") and reader.in_export(spec, people.join, name)
+    )
     by_deal: dict[str, dict[str, Person]] = {deal_id: {} for deal_id in deals}
     link = people.deal or reader.deal_key
     same_table = name == reader.map.deals.table and people.deal is None

@@ -101,8 +101,19 @@ def _zip_members(source: Path) -> dict[str, tuple[str, Reader]]:
         if info.is_dir() or not name or name.startswith("."):
             continue
         label = f"{source.name}/{info.filename}"
-        members.setdefault(name.lower(), (label, _member_reader(archive, info, label)))
+        first = members.get(name.lower())
+        if first is None:
+            members[name.lower()] = (label, _member_reader(archive, info, label))
+        else:  # which one the map means cannot be told: never the first silently
+            members[name.lower()] = (first[0], _ambiguous(first[0], label))
     return members
+
+
+def _ambiguous(first: str, second: str) -> Reader:
+    def read() -> bytes:
+        raise problem("zip_ambiguous", where=first, other=second)
+
+    return read
 
 
 def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Reader:
