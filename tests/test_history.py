@@ -347,6 +347,32 @@ def test_history_since_limits_the_versions(in_repo: Repo, runner: CliRunner) -> 
     assert [v["date"] for v in versions["A-1"]] == ["2026-04-01"]
 
 
+def test_a_version_scores_the_same_whatever_range_is_shown(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    # Two pushes before the range, one in it: HY008 (two pushes) must still see them.
+    in_repo.write("a.yaml", deal_text("A-1", "proposal", "2026-03-31"))
+    in_repo.commit("2026-01-05")
+    in_repo.write("a.yaml", deal_text("A-1", "proposal", "2026-04-30"))
+    in_repo.commit("2026-01-10")
+    in_repo.write("a.yaml", deal_text("A-1", "proposal", "2026-05-31"))
+    in_repo.commit("2026-01-15")
+    in_repo.git("tag", "w1")
+    in_repo.write("a.yaml", deal_text("A-1", "proposal", "2026-05-31", 55000))
+    in_repo.commit("2026-03-20")
+
+    def last(*since: str) -> dict[str, object]:
+        result = runner.invoke(app, ["history", "a.yaml", "-f", "json", *since])
+        versions: list[dict[str, object]] = json.loads(result.stdout)["deals"][0]["versions"]
+        return versions[-1]
+
+    whole = last()
+    assert last("--since", "2026-02-01") == whole
+    assert last("--since", "w1") == whole
+    result = runner.invoke(app, ["history", "a.yaml", "-f", "json", "--since", "w1"])
+    assert len(json.loads(result.stdout)["deals"][0]["versions"]) == 1
+
+
 def test_history_terminal_and_markdown(in_repo: Repo, runner: CliRunner) -> None:
     known_history(in_repo)
     terminal = runner.invoke(app, ["history", "."], env={"COLUMNS": "120", "NO_COLOR": "1"})

@@ -430,6 +430,21 @@ def read_history(
     return _follow(top, commits, cache)
 
 
+def commits_since(start: Path, since: str) -> frozenset[str]:
+    """The ids of the first-parent commits of HEAD after `since` (a ref, or a YYYY-MM-DD
+    date): the rows `history --since` shows. One `git log` without the changes."""
+    check_ref(since, "--since")
+    top = repository_top(start)
+    if not has_commits(top):
+        return frozenset()
+    args = ["log", "--first-parent", "--format=%H"]
+    if is_date(since):
+        args += [f"--since={since}T00:00:00", "HEAD"]
+    else:
+        args += [f"^{resolve(since, top, '--since')}", "HEAD"]
+    return frozenset(run_git([*args, "--"], top).decode("ascii").split())
+
+
 def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCache) -> History:
     deals: dict[str, DealHistory] = {}
     at_path: dict[str, str] = {}

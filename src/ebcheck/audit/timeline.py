@@ -51,26 +51,39 @@ def under(path: Path, folders: Sequence[Path]) -> bool:
     return any(path == folder or folder in path.parents for folder in folders)
 
 
-def timelines(history: History, settings: Settings, paths: Sequence[Path]) -> list[DealTimeline]:
-    """The deals last seen under `paths`, by path then id, each with its judged versions."""
+def timelines(
+    history: History,
+    settings: Settings,
+    paths: Sequence[Path],
+    shown: frozenset[str] | None = None,
+) -> list[DealTimeline]:
+    """The deals last seen under `paths`, by path then id, each with its judged versions.
+
+    `shown` (`--since`): only the versions of these commits are rows; every version
+    before them still counts for the rules (pushes, the stage's start), so a commit
+    scores the same whatever range is shown."""
     folders = [p.resolve() for p in paths]
     engine = Engine.create(settings)
     chosen = [
         deal
         for deal in history.deals.values()
-        if deal.versions and under((history.root / deal.path).resolve(), folders)
+        if any(shown is None or v.commit.sha in shown for v in deal.versions)
+        and under((history.root / deal.path).resolve(), folders)
     ]
     chosen.sort(key=lambda d: (d.path, d.id))
-    return [_timeline(deal, history.root, engine) for deal in chosen]
+    return [_timeline(deal, history.root, engine, shown) for deal in chosen]
 
 
-def _timeline(deal: DealHistory, root: Path, engine: Engine) -> DealTimeline:
+def _timeline(
+    deal: DealHistory, root: Path, engine: Engine, only: frozenset[str] | None
+) -> DealTimeline:
     shown = display_path(root / deal.path, engine.settings.root)
     facts: list[VersionFacts] = []
     rows = []
     for version in deal.versions:
         facts.append((version.date, version.head.stage, version.head.close_date))
-        rows.append(judge(version, engine, tuple(facts), shown))
+        if only is None or version.commit.sha in only:
+            rows.append(judge(version, engine, tuple(facts), shown))
     return DealTimeline(deal.id, shown, tuple(rows), deal.skipped)
 
 

@@ -52,7 +52,7 @@ def _check_paths(paths: tuple[Path, ...]) -> None:
 
 
 def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) -> Exit:
-    from ebcheck.audit.history import read_history
+    from ebcheck.audit.history import commits_since, read_history
     from ebcheck.audit.timeline import timelines
     from ebcheck.cli.output import write_stdout
     from ebcheck.cli.settings import settings_for
@@ -61,8 +61,12 @@ def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) ->
     try:
         settings = settings_for(request)
         _check_paths(request.paths)
-        history = read_history(request.paths[0].absolute(), since=since, stages=settings.stages)
-        deals = timelines(history, settings, request.paths)
+        start = request.paths[0].absolute()
+        # The whole line is read, so that a version scores the same with or without
+        # `--since`; the range only says which versions are rows.
+        shown = commits_since(start, since) if since is not None else None
+        history = read_history(start, stages=settings.stages)
+        deals = timelines(history, settings, request.paths, shown)
     except EbcheckError as exc:
         diagnostics.error(exc, request.lang)
         return Exit.USAGE
