@@ -719,3 +719,35 @@ def test_review_with_history_judges_each_end_on_the_versions_up_to_it(
     in_repo.write(".ebcheck.yaml", "history: true\n")
     configured = json.loads(runner.invoke(app, args).stdout)
     assert configured["findings"] == with_history["findings"]
+
+
+def test_review_lists_a_deal_whose_currency_changed_behind_both_bars(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    in_repo.write("c.yaml", deal_text("C-1", amount=10000, currency="USD"))
+    in_repo.commit("2026-01-05")
+    in_repo.git("tag", "w1")
+    in_repo.write("c.yaml", deal_text("C-1", amount=10000, currency="EUR"))
+    in_repo.commit("2026-02-01")
+    data = json.loads(runner.invoke(app, ["review", "--since", "w1", "-f", "json"]).stdout)
+    assert (data["waterfall"]["USD"]["decreased"], data["waterfall"]["EUR"]["increased"]) == (
+        10000,
+        10000,
+    )
+    assert [(c["kind"], c["before"], c["after"]) for c in data["changes"]] == [
+        ("amount_down", 10000, None),
+        ("amount_up", None, 10000),
+    ]
+    terminal = runner.invoke(app, ["review", "--since", "w1"], env={"COLUMNS": "120"}).stdout
+    assert "USD 10,000" in terminal and "EUR 10,000" in terminal
+
+
+def test_the_terminal_review_opens_with_what_is_not_ready_now(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    review_repo(in_repo)
+    terminal = runner.invoke(app, ["review", "--since", "w1"], env={"COLUMNS": "120"}).stdout
+    markdown = runner.invoke(app, ["review", "--since", "w1", "-f", "markdown"]).stdout
+    first = terminal.splitlines()[0]
+    assert "not ready" in first
+    assert markdown.splitlines()[0] == f"## ❌ {first}"

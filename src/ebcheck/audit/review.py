@@ -62,6 +62,8 @@ class Change:
     kind: str
     before: Value
     after: Value
+    currency: str | None = None
+    """For an amount change: the currency (waterfall bar) it belongs to."""
 
 
 @dataclass(frozen=True)
@@ -266,8 +268,15 @@ def compare(
         if now is not None and is_open:
             bucket(_currency(now, settings)).end += _amount(now)
 
-        def add(kind: str, b: Value, a: Value, deal_id: str = deal_id, path: str = path) -> None:
-            changes.append(Change(deal_id, path, kind, b, a))
+        def add(
+            kind: str,
+            b: Value,
+            a: Value,
+            currency: str | None = None,
+            deal_id: str = deal_id,
+            path: str = path,
+        ) -> None:
+            changes.append(Change(deal_id, path, kind, b, a, currency))
 
         if was_open and was is not None and not is_open:
             amount = _amount(was)
@@ -312,29 +321,35 @@ def _open_changes(
     now: DealInfo,
     settings: Settings,
     bucket: Callable[[str], Bucket],
-    add: Callable[[str, Value, Value], None],
+    add: Callable[[str, Value, Value, str | None], None],
 ) -> None:
     """The changes of a deal open at both ends."""
     old_currency, new_currency = _currency(was, settings), _currency(now, settings)
     old_amount, new_amount = _amount(was), _amount(now)
     if old_currency != new_currency:
+        # Its amount leaves one currency's bar and enters another's: the deal is listed
+        # behind both (`—` on the side of the other currency).
         bucket(old_currency).decreased += old_amount
         bucket(new_currency).increased += new_amount
+        if old_amount:
+            add("amount_down", was.amount, None, old_currency)
+        if new_amount:
+            add("amount_up", None, now.amount, new_currency)
     elif new_amount > old_amount:
         bucket(new_currency).increased += new_amount - old_amount
-        add("amount_up", was.amount, now.amount)
+        add("amount_up", was.amount, now.amount, new_currency)
     elif new_amount < old_amount:
         bucket(new_currency).decreased += old_amount - new_amount
-        add("amount_down", was.amount, now.amount)
+        add("amount_down", was.amount, now.amount, new_currency)
     if was.close_date is not None and now.close_date is not None:
         if now.close_date > was.close_date:
-            add("pushed", was.close_date.isoformat(), now.close_date.isoformat())
+            add("pushed", was.close_date.isoformat(), now.close_date.isoformat(), None)
         elif now.close_date < was.close_date:
-            add("pulled_in", was.close_date.isoformat(), now.close_date.isoformat())
+            add("pulled_in", was.close_date.isoformat(), now.close_date.isoformat(), None)
     if now.stage.rank > was.stage.rank:
-        add("stage_forward", was.stage.value, now.stage.value)
+        add("stage_forward", was.stage.value, now.stage.value, None)
     elif now.stage.rank < was.stage.rank:
-        add("stage_back", was.stage.value, now.stage.value)
+        add("stage_back", was.stage.value, now.stage.value, None)
 
 
 def _key(finding: Finding) -> tuple[str, str, str]:

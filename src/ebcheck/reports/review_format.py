@@ -10,7 +10,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ebcheck.audit.findings import Finding
-from ebcheck.audit.review import BUCKETS, Bucket, Change, FindingChanges, Review, Value
+from ebcheck.audit.review import (
+    BUCKETS,
+    UNKNOWN_CURRENCY,
+    Bucket,
+    Change,
+    FindingChanges,
+    Review,
+    Value,
+)
 from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions, jsontext
@@ -78,7 +86,8 @@ def _value(change: Change, words: Catalogue, value: Value) -> str:
     if value is None:
         return "—"
     if change.kind in ("amount_up", "amount_down") and isinstance(value, Decimal):
-        return money(value, None)
+        currency = change.currency if change.currency != UNKNOWN_CURRENCY else None
+        return money(value, currency)
     if isinstance(value, str) and change.kind not in ("pushed", "pulled_in"):
         return words.get(f"stage.{value}") or value
     return str(value)
@@ -176,6 +185,10 @@ def _findings_said(change: FindingChanges, words: Catalogue) -> str:
 def render_terminal(review: Review, options: RenderOptions) -> str:
     words = options.catalogue
     console, buffer = text_console(options.width, options.color)
+    # What the manager asks first, as the markdown's headline: not ready now, at risk.
+    now = review.now
+    first = not_ready_title(words, now.not_ready, now.open, now.at_risk)
+    console.print(Text(clean(first), style="bold red" if now.not_ready else "bold green"))
     title = words.text("review.title", since=review.since, until=_until(review, words))
     console.print(Text(clean(title), style="bold"))
     console.print()
