@@ -751,3 +751,25 @@ def test_the_terminal_review_opens_with_what_is_not_ready_now(
     first = terminal.splitlines()[0]
     assert "not ready" in first
     assert markdown.splitlines()[0] == f"## ❌ {first}"
+
+
+def test_two_files_with_one_id_are_never_one_timeline(in_repo: Repo, runner: CliRunner) -> None:
+    in_repo.write("d.yaml", deal_text("D-1", close="2026-05-31", amount=55000))
+    in_repo.commit("2026-01-05")
+    in_repo.git("tag", "w1")
+    in_repo.write("copy.yaml", deal_text("D-1", close="2026-09-30", amount=99000))
+    in_repo.commit("2026-02-01")
+    in_repo.write("d.yaml", deal_text("D-1", close="2026-06-30", amount=55000))
+    in_repo.commit("2026-02-10")
+    result = runner.invoke(app, ["history", ".", "-f", "json"])
+    (deal,) = json.loads(result.stdout)["deals"]
+    assert deal["path"] == "d.yaml"
+    assert [(v["close_date"], v["amount"]) for v in deal["versions"]] == [
+        ("2026-05-31", 55000),
+        ("2026-06-30", 55000),
+    ]
+    assert "copy.yaml holds deal D-1 too, since 2026-02-01, while d.yaml does" in result.stderr
+    review = runner.invoke(app, ["review", "--since", "w1", "-f", "json"])
+    kinds = [(c["id"], c["kind"]) for c in json.loads(review.stdout)["changes"]]
+    assert kinds == [("D-1", "pushed")]  # d.yaml against d.yaml, not the copy
+    assert "copy.yaml: holds deal D-1 now as d.yaml does (HY005)" in review.stderr

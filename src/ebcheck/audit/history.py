@@ -89,6 +89,9 @@ class DealHistory:
     """Where the deal was last seen, relative to the repository root."""
     present: bool = False
     """Whether a file of the last commit read holds it."""
+    twins: dict[str, str] = field(default_factory=dict)
+    """Other files that held this id while `path` did, each with the date they first
+    did: their versions are not this deal's (two files, one id: HY005)."""
 
 
 @dataclass(frozen=True)
@@ -475,6 +478,10 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
                     history_of(owner).skipped += 1
                 continue
             deal_id = head.id
+            known = deals.get(deal_id)
+            if known is not None and _twin(known, change.path, at_path):
+                known.twins.setdefault(change.path, commit.date.isoformat())
+                continue
             previous = at_path.get(change.path)
             replaced = deals.get(previous) if previous not in (None, deal_id) else None
             if replaced is not None and replaced.path == change.path:
@@ -493,6 +500,12 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
                 history.versions.append(Version(commit, change.path, change.new, head, loaded))
     order = {commit.sha: place for place, (commit, _) in enumerate(commits)}
     return History(top, deals, orphans, len(commits), order)
+
+
+def _twin(deal: DealHistory, path: str, at_path: Mapping[str, str]) -> bool:
+    """Whether `path` is a second file holding `deal`'s id while its own file still does
+    (a move deletes the old path first, in the same commit)."""
+    return deal.present and deal.path != path and at_path.get(deal.path) == deal.id
 
 
 # --- what `audit --history` supplies ------------------------------------------

@@ -111,6 +111,17 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class Twin:
+    """A file holding the id of a deal another file already holds, at one end."""
+
+    id: str
+    path: str
+    kept: str
+    """The file the review compares for that id."""
+    at_ref: bool
+
+
+@dataclass(frozen=True)
 class Standing:
     """The open deals at the later end, as a manager asks first: how many are not
     ready, and the amount at risk (at-risk and not-ready deals) per currency."""
@@ -147,6 +158,7 @@ class Review:
     findings: tuple[FindingChanges, ...]
     unreadable: tuple[Unreadable, ...] = field(default=())
     now: Standing = field(default_factory=Standing)
+    twins: tuple[Twin, ...] = field(default=())
     """The open deals at the later end (REF's `--until`, else the working tree)."""
 
 
@@ -233,12 +245,32 @@ def _currency(info: DealInfo, settings: Settings) -> str:
     return settings.currency_of(info.currency) or UNKNOWN_CURRENCY
 
 
-def _by_id(reports: Iterable[DealReport]) -> dict[str, DealReport]:
+def _by_id(
+    reports: Iterable[DealReport], other: Mapping[str, DealReport] | None = None
+) -> dict[str, DealReport]:
+    """The deals by id; of two files with one id, the one at the path the deal has at
+    the `other` end, else the first."""
     found: dict[str, DealReport] = {}
     for report in reports:
-        if report.deal_id is not None and report.deal_id not in found:
-            found[report.deal_id] = report
+        deal_id = report.deal_id
+        if deal_id is None:
+            continue
+        there = other.get(deal_id) if other is not None else None
+        if deal_id not in found or (there is not None and report.path == there.path):
+            found[deal_id] = report
     return found
+
+
+def _twins(
+    reports: Iterable[DealReport], kept: Mapping[str, DealReport], at_ref: bool
+) -> list[Twin]:
+    """The files left out because another file holds the same id at that end (HY005):
+    the review compares the first, and says so."""
+    return [
+        Twin(r.deal_id, r.path, kept[r.deal_id].path, at_ref)
+        for r in reports
+        if r.deal_id is not None and kept.get(r.deal_id) is not r
+    ]
 
 
 def compare(
@@ -433,7 +465,9 @@ def review(
         after_reports, _ = audit_at(until_commit, top, paths, settings, after_facts)
     else:
         after_reports = list(audit_paths(paths, settings, history=after_facts).deals)
-    before, after = _by_id(before_reports), _by_id(after_reports)
+    before = _by_id(before_reports)
+    after = _by_id(after_reports, before)
+    twins = [*_twins(before_reports, before, True), *_twins(after_reports, after, False)]
     left_out = _placed(after_reports, after, before, at_ref=False)
     left_out += _placed(before_reports, before, after, at_ref=True)
     unreadable = sorted([*_readable(before, after), *left_out], key=lambda u: (u.path, u.id or ""))
@@ -450,4 +484,5 @@ def review(
         tuple(findings),
         tuple(unreadable),
         at_end,
+        tuple(twins),
     )

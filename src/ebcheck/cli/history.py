@@ -72,6 +72,17 @@ def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) ->
         return Exit.USAGE
     if history.skipped:
         diagnostics.say("note", "history_skipped", settings.lang, count=history.skipped)
+    for deal in sorted(history.deals.values(), key=lambda d: d.id):
+        for twin, since_date in sorted(deal.twins.items()):
+            diagnostics.say(
+                "warning",
+                "history_twin",
+                settings.lang,
+                id=deal.id,
+                path=deal.path,
+                twin=twin,
+                date=since_date,
+            )
     if not deals and fmt is not HistoryFormat.JSON:
         named = ", ".join(str(p) for p in request.paths)
         diagnostics.say("note", "history_none", settings.lang, paths=named)
@@ -108,6 +119,11 @@ def run_review(request: AuditRequest, fmt: ReviewFormat, since: str, until: str 
             diagnostics.say(
                 "warning", "review_unreadable", lang, path=entry.path, id=entry.id, side=side
             )
+    for twin in result.twins:
+        side = diagnostics_side(twin.at_ref, since, lang)
+        diagnostics.say(
+            "warning", "review_twin", lang, path=twin.path, id=twin.id, kept=twin.kept, side=side
+        )
     options = _options(fmt, lang)
     if request.output is not None:
         options = replace(options, width=100, color=False)  # a file, not this terminal
