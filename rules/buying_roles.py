@@ -394,7 +394,6 @@ stakeholders:
 @rule(
     "BI006",
     "opponent-without-plan",
-    contact=True,
     summary="An opponent, or an influential skeptic, has no plan.",
     severity=Severity.HIGH,
     conditions={"veto": Severity.CRITICAL},

@@ -198,6 +198,12 @@ decision_process:
             'Check "{subject}" against our offer with the presales team, and record the '
             "result in `fit` (strong, partial or gap)."
         ),
+        "tender": (
+            'Close the gap on "{subject}" before the bid is due (a partner\'s reference, a '
+            "certification, a product change). While the tender runs, question the "
+            "criterion only as a clarification request through the official channel; if the "
+            "gap cannot be closed, do not bid."
+        ),
     },
     texts={
         "severity_when.unknown": "{severity} from proposal when the fit is unknown or unset",
@@ -206,7 +212,9 @@ decision_process:
 def criterion_gap(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """For each criterion of `decision_process.criteria` marked `mandatory: true` (one
     finding each): fires when its `fit` is `gap`, or, from proposal, `unknown` or unset.
-    Criteria that are not mandatory are never checked.
+    Criteria that are not mandatory are never checked. In an announced tender the fix for
+    a gap is still to close it, before the bid is due, and to question the criterion only
+    through the official channel.
 
     Why: A mandatory criterion we cannot meet (a ★ clause in a tender, a required reference,
     a certification) disqualifies us whatever the relationship, however many people want us
@@ -221,13 +229,17 @@ def criterion_gap(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
             continue
         at: Path = ("decision_process", "criteria", index)
         if criterion.fit is Fit.GAP:
-            yield ctx.finding(at, subject=criterion.criterion)
+            # In a tender the gap is still ours to close; only the criterion is not
+            # to be argued with the customer's people privately (D19).
+            variant = "tender" if ctx.in_announced_tender else None
+            yield ctx.finding(at, subject=criterion.criterion, variant=variant)
         elif criterion.fit is Fit.UNKNOWN and ctx.stage.reached(Stage.PROPOSAL):
             yield ctx.finding(
                 at,
                 subject=criterion.criterion,
                 variant="unknown",
                 condition="unknown",
+                private_contact=False,  # checked with our presales team
                 fit=criterion.fit.value,
             )
 

@@ -99,3 +99,35 @@ def test_a_risk_raised_with_someone_not_listed_may_be_the_customer() -> None:
     fixes = _fixes(DEAL.replace("RAISED", "王总") + ANNOUNCED)
     assert "王总" not in fixes["CD005"]
     assert fixes["CD005"].startswith("The tender was announced on 2026-11-01")
+
+
+CRITERIA = (
+    "decision_process:\n  criteria:\n"
+    "    - {criterion: ★ 三甲医院案例, mandatory: true, fit: gap}\n"
+    "    - {criterion: 等保三级, mandatory: true}\n"
+)
+
+
+def test_a_criterion_gap_in_a_tender_keeps_its_own_work_and_never_the_customer() -> None:
+    text = DEAL.replace("RAISED", "Sam Lee").replace(
+        "decision_process: {steps: [{step: Board, by: Helen Park, date: 2026-12-20}]}\n", ""
+    )
+    outside = [f for f in audit(text + CRITERIA).findings if f.rule == "DP003"]
+    assert "get the criterion changed with Helen Park" in outside[0].fix
+    inside = [f for f in audit(text + CRITERIA + ANNOUNCED).findings if f.rule == "DP003"]
+    gap, unknown = inside
+    assert gap.fix.startswith('Close the gap on "★ 三甲医院案例" before the bid is due')
+    assert "only as a clarification request through the official channel" in gap.fix
+    assert "Helen Park" not in gap.fix
+    # Checking the criterion with our presales team is no contact with the customer.
+    assert unknown.fix.startswith('Check "等保三级" against our offer with the presales team')
+
+
+def test_a_plan_for_an_opponent_is_written_in_a_tender_too() -> None:
+    text = DEAL.replace("RAISED", "Sam Lee") + ANNOUNCED
+    text = text.replace(
+        "  - {name: Sam Lee, affiliation: ours}\n",
+        "  - {name: Sam Lee, affiliation: ours}\n  - {name: 孙工, roles: [TB], stance: opponent}\n",
+    )
+    (finding,) = [f for f in audit(text).findings if f.rule == "BI006"]
+    assert finding.fix.startswith("Write down how you will handle 孙工 in `plan`")
