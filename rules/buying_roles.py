@@ -228,11 +228,17 @@ stakeholders:
         "No technical buyer (TB) is named: nobody on our map screens the solution and can say "
         "no on specifications. The deal is at {stage}."
     ),
-    fix=(
-        "Ask your coach or the EB who will evaluate the solution technically (IT, "
-        "engineering, quality, procurement specs), meet them, and add them with `roles: "
-        "[TB]`."
-    ),
+    fix={
+        "default": (
+            "Ask your coach or the EB who will evaluate the solution technically (IT, "
+            "engineering, quality, procurement specs), meet them, and add them with `roles: "
+            "[TB]`."
+        ),
+        "named": (
+            "Ask {who} who will evaluate the solution technically (IT, engineering, "
+            "quality, procurement specs), meet them, and add them with `roles: [TB]`."
+        ),
+    },
 )
 def tb_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """From qualification, fires when no stakeholder (customer-side, not gone) holds the TB
@@ -243,7 +249,11 @@ def tb_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     of can knock us out at the last step.
     """
     if not ctx.holders(Role.TB):
-        yield ctx.finding("stakeholders")
+        # Who can tell: the coaches, then the EB, by name when the file names them.
+        who = [p.name for p in ctx.holders(Role.COACH)] + [p.name for p in ctx.holders(Role.EB)]
+        named = list(dict.fromkeys(who))
+        variant = "named" if named else None
+        yield ctx.finding("stakeholders", variant=variant, who=ctx.catalogue.join_or(named))
 
 
 _UB_MISSING_FAILS = """\

@@ -195,10 +195,16 @@ client_team: {sponsor: Zhang Wei, shared_goals: [Cut scrap rate by 15%]}
         },
     ),
     message=("Nobody at {account} is named to own the implementation; the deal is at {stage}."),
-    fix=(
-        "Agree with the sponsor who will own the implementation at {account}, and record them "
-        "in `client_team.implementation_owner`."
-    ),
+    fix={
+        "default": (
+            "Agree with the sponsor who will own the implementation at {account}, and record "
+            "them in `client_team.implementation_owner`."
+        ),
+        "sponsor": (
+            "Agree with {sponsor}, the sponsor, who will own the implementation at {account}, "
+            "and record them in `client_team.implementation_owner`."
+        ),
+    },
 )
 def no_implementation_owner(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """From negotiation, fires when `client_team.implementation_owner` is missing or empty.
@@ -208,7 +214,14 @@ def no_implementation_owner(deal: DealFile, ctx: Context[NoOptions]) -> Iterator
     shelved.
     """
     if deal.client_team is None or no_value(deal.client_team.implementation_owner):
-        yield ctx.finding("client_team.implementation_owner", account=deal.deal.account)
+        sponsor = deal.client_team.sponsor if deal.client_team else None
+        named = not no_value(sponsor)
+        yield ctx.finding(
+            "client_team.implementation_owner",
+            variant="sponsor" if named else None,
+            sponsor=sponsor.strip() if sponsor and named else "",
+            account=deal.deal.account,
+        )
 
 
 _NOT_STAKEHOLDER_FAILS = """\

@@ -246,10 +246,16 @@ stakeholders:
             "No meeting or contact with anyone at {account} is recorded; the deal is at {stage}."
         ),
     },
-    fix=(
-        "Get back in touch this week, ideally with the sponsor or coach, to confirm the deal "
-        "is still alive and agree a next step; then record `met` or `last_contact`."
-    ),
+    fix={
+        "default": (
+            "Get back in touch this week, ideally with the sponsor or coach, to confirm the "
+            "deal is still alive and agree a next step; then record `met` or `last_contact`."
+        ),
+        "guides": (
+            "Get back in touch this week, ideally with {guides}, to confirm the deal is "
+            "still alive and agree a next step; then record `met` or `last_contact`."
+        ),
+    },
 )
 def deal_gone_quiet(deal: DealFile, ctx: Context[QuietOptions]) -> Iterator[Finding]:
     """From discovery: fires when the latest `met` or `last_contact` (on or before the audit
@@ -270,8 +276,11 @@ def deal_gone_quiet(deal: DealFile, ctx: Context[QuietOptions]) -> Iterator[Find
     if ctx.days_before(day) <= ctx.options.max_days:
         return
     field = "met" if day == ctx.met_on(person) else "last_contact"
+    guides = ctx.guides()
     yield ctx.finding(
         ctx.path_of(person, field),
+        variant="guides" if guides else None,
+        guides=ctx.catalogue.join_or(guides),
         account=deal.deal.account,
         name=person.name,
         date=day.isoformat(),

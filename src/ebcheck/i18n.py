@@ -130,17 +130,21 @@ class Catalogue:
     def get(self, key: str, /, **params: Any) -> str | None:
         return self.text(key, **params) if key in self._strings else None
 
+    def join_or(self, items: Iterable[str]) -> str:
+        """Alternatives in running text: "a, b or c" / "a、b或c"."""
+        return self.join(items, "list.or_separator")
+
     def join_clauses(self, items: Iterable[str]) -> str:
         """Clauses that hold lists of their own: "a; b; c" / "a；b；c"."""
         return self.text("list.clause_separator").join(items)
 
-    def join(self, items: Iterable[str]) -> str:
+    def join(self, items: Iterable[str], last_key: str = "list.last_separator") -> str:
         """A list of facts in running text: "a, b and c" / "a、b和c"."""
         words = list(items)
         if len(words) <= 1:
             return "".join(words)
         sep = self.text("list.separator")
-        last = self.text("list.last_separator")
+        last = self.text(last_key)
         head = sep.join(words[:-1])
         if not last.isascii() and last.isalpha():
             # Chinese sets a space between 和 and a Latin word or a number:

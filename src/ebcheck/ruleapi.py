@@ -520,6 +520,22 @@ class Context(_RuleWords, Generic[OptionsT]):
             ]
         return list(self._memo[key])
 
+    def guides(self) -> list[str]:
+        """Who inside the account can guide us, by name: the client's sponsor (when named,
+        not gone and not a partner's or ours) and our coaches; for fixes that would
+        otherwise say "the sponsor or coach" to a file that names them."""
+        names: list[str] = []
+        team = self.deal.client_team
+        written = team.sponsor if team is not None else None
+        sponsor = written.strip() if written is not None and not no_value(written) else None
+        person = self.person(sponsor)
+        if sponsor and (person is None or self.counts(person)):
+            names.append(sponsor)
+        for coach in self.holders(Role.COACH):
+            if not any(self.same(coach.name, name) for name in names):
+                names.append(coach.name)
+        return names
+
     def person(self, name: str | None) -> Stakeholder | None:
         """The stakeholder (gone ones included) a name in the file refers to."""
         if name is None:

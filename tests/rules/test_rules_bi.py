@@ -552,3 +552,10 @@ def test_bi001_says_when_the_only_coach_has_left(build, found):
     (finding,) = found(build("discovery", stakeholders=people), "BI001")
     assert finding.message.startswith("Our coach 王芳 has left (on 2026-11-01)")
     assert finding.path == "stakeholders[1].left"
+
+
+def test_bi003_fix_asks_the_coach_or_the_eb_by_name(build, found):
+    (finding,) = found(build("discovery", stakeholders=[EB, COACH, UB]), "BI003")
+    assert finding.fix.startswith("Ask 李工 or 张伟 who will evaluate the solution technically")
+    (finding,) = found(build("discovery", stakeholders=[UB]), "BI003")
+    assert finding.fix.startswith("Ask your coach or the EB who will evaluate")

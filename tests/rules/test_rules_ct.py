@@ -274,3 +274,12 @@ def test_ct001_follows_bi009s_configured_max_days(bi009, left, fires):
     setting = RuleSetting(off=bool(bi009.get("off")), options=options)
     report = audit_text(deal_text(stakeholders=people), Settings(rules={"BI009": setting}))
     assert any(f.rule == "CT001" for f in report.findings) is fires
+
+
+def test_ct003_fix_names_the_sponsor(build, found):
+    text = build("negotiation", client_team=team(implementation_owner=None))
+    (finding,) = found(text, "CT003")
+    assert finding.fix.startswith("Agree with 王芳, the sponsor, who will own the implementation")
+    text = build("negotiation", client_team=team(implementation_owner=None, sponsor=None))
+    (finding,) = found(text, "CT003")
+    assert finding.fix.startswith("Agree with the sponsor who will own")

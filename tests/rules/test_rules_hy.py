@@ -495,3 +495,19 @@ def test_new_hygiene_rules_pass_the_ready_deal_at_every_stage(build, found):
             assert found(build(stage), rule_id) == [], (stage, rule_id)
         # READY is a commit; no other rule fires on it, so HY010 does not either.
         assert check("HY010", build(stage)) == []
+
+
+def test_hy004_fix_names_the_sponsor_and_coaches_the_file_records(build, found):
+    quiet = [dict(EB, met="2026-09-01"), dict(COACH, last_contact="2026-10-08")]
+    (finding,) = found(build("discovery", stakeholders=quiet), "HY004")
+    # The default deal's sponsor is 张伟; 李工 coaches.
+    assert finding.fix.startswith("Get back in touch this week, ideally with 张伟 or 李工,")
+    no_guides = [dict(EB, met="2026-09-01"), {"name": "赵敏", "roles": ["UB"]}]
+    text = build("discovery", stakeholders=no_guides, client_team={"sponsor": None})
+    (finding,) = found(text, "HY004")
+    assert "ideally with the sponsor or coach" in finding.fix
+    # A partner named as sponsor is no way back into the account.
+    partner = [*no_guides, {"name": "周总", "affiliation": "partner"}]
+    text = build("discovery", stakeholders=partner, client_team={"sponsor": "周总"})
+    (finding,) = found(text, "HY004")
+    assert "ideally with the sponsor or coach" in finding.fix
