@@ -358,9 +358,13 @@ stakeholders:
     fix=(
         "Confirm {subject}'s authority: ask your coach who signed off the last purchase of "
         "this size, or ask {subject} how the decision will be made and who else must agree. "
-        "Then set `authority: confirmed`, or add the real decider with `roles: [EB]`."
+        "Then set `authority: confirmed`, or {decider}."
     ),
     texts={
+        "decider": "add the real decider with `roles: [EB]`",
+        "decider_signer": (
+            "if {signer}, who signs, is the one who decides, give {signer} `roles: [EB]`"
+        ),
         "severity_when.unknown": "{severity} at every stage when `authority` is `unknown`",
     },
 )
@@ -377,13 +381,23 @@ def eb_authority_unconfirmed(deal: DealFile, ctx: Context[NoOptions]) -> Iterato
     time we write a proposal, we must know who decides.
     """
     late = ctx.stage.reached(Stage.PROPOSAL)
+    signer = deal.decision_process.signer if deal.decision_process else None
     for person in ctx.holders(Role.EB):
         at = ctx.path_of(person, "authority")
+        # The signer the file records is the first candidate for the real decider.
+        other = signer is not None and not no_value(signer) and not ctx.same(signer, person.name)
+        decider = (
+            ctx.text("decider_signer", signer=signer.strip())
+            if other and signer
+            else ctx.text("decider")
+        )
         if person.authority is Authority.CLAIMED:
-            yield ctx.finding(at, subject=person.name, variant="claimed")
+            yield ctx.finding(at, subject=person.name, variant="claimed", decider=decider)
         elif person.authority is Authority.UNKNOWN and late:
             # Not knowing yet is milder than being told something unverified.
-            yield ctx.finding(at, subject=person.name, variant="unknown", condition="unknown")
+            yield ctx.finding(
+                at, subject=person.name, variant="unknown", condition="unknown", decider=decider
+            )
 
 
 _EB_NO_ACCESS_FAILS = """\

@@ -896,3 +896,17 @@ def test_eb008_uses_the_referral_the_file_records(build, found):
     assert "2026-12-05" in finding.fix
     (plain,) = found(build("proposal", stakeholders=people, decision_process=process), "EB008")
     assert plain.fix.startswith("Ask 张伟 to take you to 孙国平")
+
+
+def test_eb003_fix_names_the_signer_the_file_records(build, found):
+    claimed = {"name": "王总", "roles": ["EB"], "authority": "claimed", "met": "2026-11-01"}
+    signer = {"name": "陈董", "title": "董事长"}
+    text = build("proposal", stakeholders=[claimed, signer], decision_process={"signer": "陈董"})
+    (finding,) = found(text, "EB003")
+    assert finding.fix.endswith(
+        "Then set `authority: confirmed`, or if 陈董, who signs, is the one who decides, "
+        "give 陈董 `roles: [EB]`."
+    )
+    text = build("proposal", stakeholders=[claimed], decision_process={"signer": "王总"})
+    (finding,) = found(text, "EB003")
+    assert finding.fix.endswith("or add the real decider with `roles: [EB]`.")
