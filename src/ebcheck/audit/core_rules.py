@@ -38,21 +38,21 @@ as_of: 2026-11-20
 {_DEAL}stakeholdres:
   - {{name: Zhang Wei, roles: [EB], met: 2026-11-02}}
 """
-E001 = Rule(
+
+
+def _file_error(rule_id: str, name: str, example: Example) -> Rule:
+    return Rule(
+        rule_id, name, Severity.CRITICAL, _engine_applied, scope=Scope.FILE_ERROR, example=example
+    )
+
+
+E001 = _file_error(
     "E001",
     "invalid-yaml",
-    Severity.CRITICAL,
-    _engine_applied,
-    scope=Scope.FILE_ERROR,
-    example=Example.patched(_E001_FAILS, {"close_date: 2026-12-31\n": "close_date: 2026-12-31}\n"}),
+    Example.patched(_E001_FAILS, {"close_date: 2026-12-31\n": "close_date: 2026-12-31}\n"}),
 )
-E002 = Rule(
-    "E002",
-    "invalid-deal",
-    Severity.CRITICAL,
-    _engine_applied,
-    scope=Scope.FILE_ERROR,
-    example=Example.patched(_E002_FAILS, {"stakeholdres:": "stakeholders:"}),
+E002 = _file_error(
+    "E002", "invalid-deal", Example.patched(_E002_FAILS, {"stakeholdres:": "stakeholders:"})
 )
 
 
