@@ -216,11 +216,18 @@ commitments:
             "of {cut}, and no risk is recorded: nobody has said it can't be done in time."
         ),
     },
-    fix=(
-        "Say it now, to {decider}: record the gap as a risk with `raised_with` (who was told) "
-        "and `ask` (the people, budget or scope needed to deliver in {committed} days, not "
-        "effort), or renegotiate the date with the client."
-    ),
+    fix={
+        "default": (
+            "Say it now, to {decider}: record the gap as a risk with `raised_with` (who was "
+            "told) and `ask` (the people, budget or scope needed to deliver in {committed} "
+            "days, not effort), or renegotiate the date with the client."
+        ),
+        "declined": (
+            "The ask was said and declined: write in `mitigation` how {committed} days can "
+            "still be kept without it (a smaller scope, a later phase, another resource), or "
+            "take it back to {decider} and renegotiate the date with the client."
+        ),
+    },
     texts={
         "decider": "the person who decides",
         "decider_promised": "{name}, who made the promise",
@@ -245,7 +252,7 @@ def unvoiced_compression(deal: DealFile, ctx: Context[CompressionOptions]) -> It
     person (the one who made the promise decides); `ask` is given and is not effort-only
     (CD004's lists as configured, also when CD004 is off); and, when `ask_status` is
     `declined`, the risk has a `mitigation`. The message says why each recorded risk does
-    not count.
+    not count; when each was said straight but declined, the fix asks for the mitigation.
 
     Why: The delivery team estimated at least three months; the boss promised the client 45
     days. Nobody said it could not be done, nobody stated the gap, the risk or the extra
@@ -264,10 +271,12 @@ def unvoiced_compression(deal: DealFile, ctx: Context[CompressionOptions]) -> It
     if round(cut, 9) <= ctx.options.max_compression:
         return
     reasons: list[str] = []
+    causes: set[str] = set()
     for risk in promises.risks:
         because = _unvoiced_because(risk, deal, ctx)
         if because is None:
             return
+        causes.add(because)
         why = ctx.text(
             because,
             owner=risk.owner or "",
@@ -282,9 +291,11 @@ def unvoiced_compression(deal: DealFile, ctx: Context[CompressionOptions]) -> It
         if promised_by and not no_value(promised_by)
         else ctx.text("decider")
     )
+    # Said straight but declined, every one: what is missing is the mitigation.
+    variant = "declined" if causes == {"because.declined"} else None if reasons else "none"
     yield ctx.finding(
         "commitments.committed_days",
-        variant=None if reasons else "none",
+        variant=variant,
         estimate=number(estimate),
         committed=number(committed),
         cut=percent(cut),

@@ -140,7 +140,11 @@ def test_cd001_what_counts_as_voiced(build, found, committed_by, risk, reason):
     (finding,) = got
     assert f'with what is needed: "工期压缩一半" {reason}' in finding.message
     decider = "鲍力, who made the promise" if committed_by == BAO else "the person who decides"
-    assert finding.fix.startswith(f"Say it now, to {decider}: ")
+    if risk.get("ask_status") == "declined":  # said straight: what is missing is a mitigation
+        assert finding.fix.startswith("The ask was said and declined: write in `mitigation`")
+        assert f"take it back to {decider}" in finding.fix
+    else:
+        assert finding.fix.startswith(f"Say it now, to {decider}: ")
 
 
 def test_cd001_says_why_each_recorded_risk_does_not_count(build, found):
