@@ -773,3 +773,19 @@ def test_two_files_with_one_id_are_never_one_timeline(in_repo: Repo, runner: Cli
     kinds = [(c["id"], c["kind"]) for c in json.loads(review.stdout)["changes"]]
     assert kinds == [("D-1", "pushed")]  # d.yaml against d.yaml, not the copy
     assert "copy.yaml: holds deal D-1 now as d.yaml does (HY005)" in review.stderr
+
+
+def test_review_markdown_shows_a_deal_path_exactly_in_its_code_span(
+    in_repo: Repo, runner: CliRunner
+) -> None:
+    in_repo.write("my_deal.yaml", deal_text("U-1", close="2026-03-31"))
+    in_repo.write("we`ird.yaml", deal_text("W-1", close="2026-03-31"))
+    in_repo.commit("2026-01-05")
+    in_repo.git("tag", "w1")
+    in_repo.write("my_deal.yaml", deal_text("U-1", close="2026-04-30"))
+    in_repo.write("we`ird.yaml", deal_text("W-1", close="2026-04-30"))
+    in_repo.commit("2026-02-01")
+    markdown = runner.invoke(app, ["review", "--since", "w1", "-f", "markdown"]).stdout
+    # Nothing is escaped inside a code span: a backslash there would show.
+    assert "| U-1 (`my_deal.yaml`) | pushed |" in markdown
+    assert "| W-1 (``we`ird.yaml``) | pushed |" in markdown

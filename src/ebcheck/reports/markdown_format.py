@@ -48,6 +48,7 @@ from ebcheck.reports.common import (
     worst_first,
 )
 from ebcheck.reports.escape import markdown_message, markdown_text, mermaid_label
+from ebcheck.reports.textsafe import clean
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 """GitHub's limit for the step summary of one step, in bytes."""
@@ -75,6 +76,22 @@ def cell(text: object, *, limit: int = TEXT_LIMIT) -> str:
     """A table cell: escaped, shortened, inert in a PR comment, never empty."""
     escaped = markdown_text(text, limit=limit) if text is not None else ""
     return inert(escaped) or DASH
+
+
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+def code_cell(text: str) -> str:
+    """Text as a code span in a table cell, shown exactly: nothing is escaped inside a
+    code span (`my_deal.yaml`'s `_` would show its backslash), so its fence is longer
+    than any run of backticks it holds, and only `|` is escaped, which the table reads
+    before the span. Nothing in a code span notifies or links."""
+    shown = clean(text).replace("|", "\\|")
+    if not shown:
+        return DASH
+    fence = "`" * (max((len(run) for run in _BACKTICK_RUN.findall(shown)), default=0) + 1)
+    pad = " " if shown[0] in "` " or shown[-1] in "` " else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 # In a pull-request comment GitHub turns `@name` into a notification and a bare

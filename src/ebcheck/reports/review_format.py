@@ -23,7 +23,7 @@ from ebcheck.deal.enums import Verdict
 from ebcheck.i18n import Catalogue
 from ebcheck.reports import RenderOptions, jsontext
 from ebcheck.reports.common import money, not_ready_title
-from ebcheck.reports.markdown_format import cell, table, verdict_label
+from ebcheck.reports.markdown_format import cell, code_cell, table, verdict_label
 from ebcheck.reports.styles import VERDICT_STYLE, text_console
 from ebcheck.reports.textsafe import clean
 
@@ -138,7 +138,7 @@ def render_markdown(review: Review, options: RenderOptions) -> str:
         ]
         rows = [
             [
-                f"{cell(c.id)} (`{cell(c.path)}`)",
+                f"{cell(c.id)} ({code_cell(c.path)})",
                 cell(_kind(c, words)),
                 cell(_value(c, words, c.before)),
                 cell(_value(c, words, c.after)),
