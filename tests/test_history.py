@@ -394,6 +394,20 @@ def test_a_deal_whose_id_changes_starts_a_new_history(in_repo: Repo) -> None:
     history = read_history(in_repo.root)
     assert history.deals["OLD-1"].present is False
     assert history.deals["NEW-1"].present is True
+    assert history.renamed == (("a.yaml", "OLD-1", "NEW-1", "2026-01-06"),)
+
+
+def test_history_says_when_a_files_deal_id_changed(in_repo: Repo, runner: CliRunner) -> None:
+    in_repo.write("a.yaml", deal_text("OLD-1"))
+    in_repo.commit("2026-01-05")
+    in_repo.write("a.yaml", deal_text("NEW-1"))
+    in_repo.commit("2026-01-06")
+    result = runner.invoke(app, ["history", ".", "-f", "json"])
+    assert result.exit_code == 0
+    assert (
+        "a.yaml: its deal id changed from OLD-1 to NEW-1 on 2026-01-06; the versions before "
+        "are OLD-1's history, the ones after NEW-1's"
+    ) in result.stderr
 
 
 def test_merges_count_on_the_first_parent_only(in_repo: Repo) -> None:

@@ -104,6 +104,9 @@ class History:
     commits: int = 0
     order: Mapping[str, int] = field(default_factory=dict)
     """Each commit read, by full id: its place on the first-parent line, oldest 0."""
+    renamed: tuple[tuple[str, str, str, str], ...] = ()
+    """(path, old id, new id, date): a file whose `deal.id` changed; its versions
+    before are the old id's history, those after the new one's."""
 
 
 # --- git ------------------------------------------------------------------------
@@ -453,6 +456,7 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
     at_path: dict[str, str] = {}
     """Which deal id each path holds now."""
     orphans = 0
+    renamed: list[tuple[str, str, str, str]] = []
 
     def history_of(deal_id: str) -> DealHistory:
         found = deals.get(deal_id)
@@ -486,6 +490,7 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
             replaced = deals.get(previous) if previous not in (None, deal_id) else None
             if replaced is not None and replaced.path == change.path:
                 replaced.present = False
+                renamed.append((change.path, replaced.id, deal_id, commit.date.isoformat()))
             at_path[change.path] = deal_id
             history = history_of(deal_id)
             history.path, history.present = change.path, True
@@ -499,7 +504,7 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
                 loaded = cache.loaded.get(change.new) if cache.full else None
                 history.versions.append(Version(commit, change.path, change.new, head, loaded))
     order = {commit.sha: place for place, (commit, _) in enumerate(commits)}
-    return History(top, deals, orphans, len(commits), order)
+    return History(top, deals, orphans, len(commits), order, tuple(renamed))
 
 
 def _twin(deal: DealHistory, path: str, at_path: Mapping[str, str]) -> bool:

@@ -72,6 +72,10 @@ def run_history(request: AuditRequest, fmt: HistoryFormat, since: str | None) ->
         return Exit.USAGE
     if history.skipped:
         diagnostics.say("note", "history_skipped", settings.lang, count=history.skipped)
+    for path, old, new, day in history.renamed:
+        diagnostics.say(
+            "warning", "history_renamed", settings.lang, path=path, old=old, new=new, date=day
+        )
     for deal in sorted(history.deals.values(), key=lambda d: d.id):
         for twin, since_date in sorted(deal.twins.items()):
             diagnostics.say(
