@@ -41,6 +41,7 @@ from ebcheck.ruleapi import (
     number,
     percent,
     rule,
+    written_name,
 )
 
 AREA = Area(
@@ -604,11 +605,12 @@ def _decider(risk: Risk, deal: DealFile, ctx: Context[Any]) -> str | None:
     """Who to go back to for an answer: the person the risk was raised with, unless that
     is its own owner (the rep would go back to themself), else the one who made the
     promise (`committed_by`, who decides, as for CD001); None when the file names no one."""
-    owner = risk.owner if not no_value(risk.owner) else None
+    owner = written_name(risk.owner)
     promised_by = deal.commitments.committed_by if deal.commitments else None
-    for name in (risk.raised_with, promised_by):
-        if not no_value(name) and not ctx.same(name, owner):
-            return name.strip() if name else None
+    for written in (risk.raised_with, promised_by):
+        name = written_name(written)
+        if name is not None and not ctx.same(name, owner):
+            return name
     return None
 
 

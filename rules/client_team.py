@@ -25,6 +25,7 @@ from ebcheck.ruleapi import (
     Stakeholder,
     no_value,
     rule,
+    written_name,
 )
 
 AREA = Area(
@@ -214,12 +215,11 @@ def no_implementation_owner(deal: DealFile, ctx: Context[NoOptions]) -> Iterator
     shelved.
     """
     if deal.client_team is None or no_value(deal.client_team.implementation_owner):
-        sponsor = deal.client_team.sponsor if deal.client_team else None
-        named = not no_value(sponsor)
+        sponsor = written_name(deal.client_team.sponsor if deal.client_team else None)
         yield ctx.finding(
             "client_team.implementation_owner",
-            variant="sponsor" if named else None,
-            sponsor=sponsor.strip() if sponsor and named else "",
+            variant="sponsor" if sponsor else None,
+            sponsor=sponsor or "",
             account=deal.deal.account,
         )
 

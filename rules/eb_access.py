@@ -40,6 +40,7 @@ from ebcheck.ruleapi import (
     Stakeholder,
     no_value,
     rule,
+    written_name,
 )
 
 AREA = Area(
@@ -381,14 +382,13 @@ def eb_authority_unconfirmed(deal: DealFile, ctx: Context[NoOptions]) -> Iterato
     time we write a proposal, we must know who decides.
     """
     late = ctx.stage.reached(Stage.PROPOSAL)
-    signer = deal.decision_process.signer if deal.decision_process else None
+    signer = written_name(deal.decision_process.signer if deal.decision_process else None)
     for person in ctx.holders(Role.EB):
         at = ctx.path_of(person, "authority")
         # The signer the file records is the first candidate for the real decider.
-        other = signer is not None and not no_value(signer) and not ctx.same(signer, person.name)
         decider = (
-            ctx.text("decider_signer", signer=signer.strip())
-            if other and signer
+            ctx.text("decider_signer", signer=signer)
+            if signer is not None and not ctx.same(signer, person.name)
             else ctx.text("decider")
         )
         if person.authority is Authority.CLAIMED:

@@ -526,8 +526,7 @@ class Context(_RuleWords, Generic[OptionsT]):
         otherwise say "the sponsor or coach" to a file that names them."""
         names: list[str] = []
         team = self.deal.client_team
-        written = team.sponsor if team is not None else None
-        sponsor = written.strip() if written is not None and not no_value(written) else None
+        sponsor = written_name(team.sponsor if team is not None else None)
         person = self.person(sponsor)
         if sponsor and (person is None or self.counts(person)):
             names.append(sponsor)
@@ -742,6 +741,11 @@ def no_value(value: Any) -> bool:
     return value is None or (isinstance(value, list | tuple | dict) and len(value) == 0)
 
 
+def written_name(value: str | None) -> str | None:
+    """A name as the file gives it, trimmed; None when it gives none (`no_value`)."""
+    return None if value is None or no_value(value) else value.strip()
+
+
 def number(value: float | Decimal) -> str:
     """A count or an amount as a fact in a message: `1,200,000`, `45`, `45.5`.
 
@@ -769,4 +773,5 @@ __all__ += [
     "patch",
     "percent",
     "repo_rule",
+    "written_name",
 ]

@@ -267,7 +267,7 @@ def _roles_written(person: dict[str, Any]) -> list[Role]:
 
 def _parsed(parse: Callable[[Any], Any], value: Any) -> Any:
     """`value` read by an enum's parser; None when it is missing or wrong."""
-    if not isinstance(value, Scalar) or value.is_null:
+    if not _is_text(value):
         return None
     try:
         return parse(value)
@@ -281,7 +281,7 @@ def _unknown_signer(
     """`decision_process.signer` must name a stakeholder (gone ones included)."""
     process = tree.get("decision_process")
     written = process.get("signer") if isinstance(process, dict) else None
-    if not isinstance(written, Scalar) or written.is_null:
+    if not _is_text(written):
         return []  # no signer, or one of the wrong type (its own error)
     signer = to_text(written)
     names = [to_text(p["name"]) for p in people if _is_text(p.get("name"))]
