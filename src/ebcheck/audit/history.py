@@ -255,7 +255,7 @@ def parse_log(data: bytes) -> Iterator[tuple[Commit, list[Change]]]:
         yield commit, changes
 
 
-def log_args(revisions: Sequence[str], since_date: str | None = None) -> list[str]:
+def log_args(revisions: Sequence[str]) -> list[str]:
     args = [
         "-c",
         "core.quotepath=off",
@@ -271,8 +271,6 @@ def log_args(revisions: Sequence[str], since_date: str | None = None) -> list[st
         "--raw",
         "--no-abbrev",
     ]
-    if since_date is not None:
-        args.append(f"--since={since_date}T00:00:00")
     return [*args, *revisions, "--"]
 
 
@@ -400,39 +398,25 @@ def head_of(loaded: Loaded) -> Head | None:
 def read_history(
     start: Path,
     *,
-    since: str | None = None,
     stages: Mapping[str, Stage] | None = None,
     full: bool = True,
     until: str | None = None,
 ) -> History:
-    """Every version of every deal on the first-parent line of HEAD.
-
-    `since` (a ref or a YYYY-MM-DD date) limits the commits read to those
-    after it. With `full=False` versions hold only their heads (what
+    """Every version of every deal on the first-parent line of HEAD, from its first
+    commit (`history --since` chooses rows with `commits_since`, so that each version
+    is still judged on all before it). With `full=False` versions hold only their heads (what
     `audit --history` needs), and a version counts as loaded when its head
     does. `until` (a ref) reads the line up to it instead of HEAD. Raises
     `HistoryUnavailable` when history cannot be read here.
     """
-    if since is not None:
-        check_ref(since, "--since")
     top = repository_top(start)
     if not has_commits(top):
         return History(top, {})
     revisions = ["HEAD" if until is None else resolve(until, top, "--until")]
-    since_date = None
-    if since is not None and is_date(since):
-        since_date = since
-    elif since is not None:
-        revisions = [f"^{resolve(since, top, '--since')}", revisions[0]]
-    commits = list(parse_log(run_git(log_args(revisions, since_date), top)))
+    commits = list(parse_log(run_git(log_args(revisions), top)))
     cache = BlobCache(top, stages, full=full)
-    # New contents, and the old contents of files deleted whose id is not yet known
-    # (when the range starts after the file was added).
+    # Every file's contents as added or changed; one deleted was added before, on the line.
     cache.fetch(c.new for _, changes in commits for c in changes if c.status != "D")
-    known = {c.path for _, changes in commits for c in changes if c.status != "D"}
-    cache.fetch(
-        c.old for _, changes in commits for c in changes if c.status == "D" and c.path not in known
-    )
     return _follow(top, commits, cache)
 
 
@@ -466,7 +450,6 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
 
     for commit, changes in commits:
         # Renames are a deletion and an addition of the same blob (`--no-renames`).
-        moved = {c.old for c in changes if c.status == "D"}
         for change in sorted(changes, key=lambda c: c.status != "D"):
             if change.status == "D":
                 gone = at_path.pop(change.path, None) or cache.deal_id(change.old)
@@ -494,13 +477,8 @@ def _follow(top: Path, commits: list[tuple[Commit, list[Change]]], cache: BlobCa
             at_path[change.path] = deal_id
             history = history_of(deal_id)
             history.path, history.present = change.path, True
-            # A move is no version: the content is the last one's, or, when the range
-            # read starts later (`--since`), one from before it.
-            if history.versions:
-                unchanged = history.versions[-1].blob == change.new
-            else:
-                unchanged = change.new in moved
-            if not unchanged:
+            # A move is no version: the content is the last one's.
+            if not history.versions or history.versions[-1].blob != change.new:
                 loaded = cache.loaded.get(change.new) if cache.full else None
                 history.versions.append(Version(commit, change.path, change.new, head, loaded))
     order = {commit.sha: place for place, (commit, _) in enumerate(commits)}
