@@ -111,11 +111,16 @@ def _rules(findings: tuple[Finding, ...]) -> str:
 def headline(review: Review, words: Catalogue) -> str:
     """What the manager asks first: how many open deals are not ready now, and the
     amount at risk; the review's span follows on the next line."""
-    now = review.now
-    title = not_ready_title(words, now.not_ready, now.open, now.at_risk)
-    icon = "❌" if now.not_ready else "✅"
+    title = _standing(review, words)
+    icon = "❌" if review.now.not_ready else "✅"
     span = words.text("review.title", since=review.since, until=_until(review, words))
     return f"## {icon} {cell(title)}\n\n{cell(span)}"
+
+
+def _standing(review: Review, words: Catalogue) -> str:
+    """How many open deals are not ready now, and the amount at risk."""
+    now = review.now
+    return not_ready_title(words, now.not_ready, now.open, now.at_risk)
 
 
 def render_markdown(review: Review, options: RenderOptions) -> str:
@@ -186,9 +191,8 @@ def render_terminal(review: Review, options: RenderOptions) -> str:
     words = options.catalogue
     console, buffer = text_console(options.width, options.color)
     # What the manager asks first, as the markdown's headline: not ready now, at risk.
-    now = review.now
-    first = not_ready_title(words, now.not_ready, now.open, now.at_risk)
-    console.print(Text(clean(first), style="bold red" if now.not_ready else "bold green"))
+    style = "bold red" if review.now.not_ready else "bold green"
+    console.print(Text(clean(_standing(review, words)), style=style))
     title = words.text("review.title", since=review.since, until=_until(review, words))
     console.print(Text(clean(title), style="bold"))
     console.print()
