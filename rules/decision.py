@@ -277,16 +277,24 @@ insights:
             "now says why {account} must decide now."
         ),
     },
-    fix=(
-        "Find out with {eb} why {account} must act now, what it costs them to wait, and by "
-        "when (a peak season, a regulation, an audit, the end of a contract); record it in "
-        "`insights.compelling_event` with its `date`."
-    ),
+    fix={
+        "default": (
+            "Find out with {eb} why {account} must act now, what it costs them to wait, and by "
+            "when (a peak season, a regulation, an audit, the end of a contract); record it in "
+            "`insights.compelling_event` with its `date`."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: its timetable is why {account} decides "
+            "now. Record the award date (or the bid deadline) from the tender documents in "
+            "`insights.compelling_event` with its `date`, and the reason for the tender if the "
+            "documents give one."
+        ),
+    },
 )
 def no_compelling_event(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """From proposal, fires when `insights.compelling_event` is missing, or its `date` is
     before the audit date. Never for `deal.type: renewal`: the end of the current contract is
-    the event.
+    the event. In an announced tender the fix takes the event from the tender's timetable.
 
     Why: Without pain and a compelling event, "interest" does not become a decision. A
     customer who loses nothing by waiting will wait, and the deal slips quarter after
@@ -299,6 +307,7 @@ def no_compelling_event(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fin
         yield ctx.finding(
             "insights.compelling_event" if deal.insights else "insights",
             account=deal.deal.account,
+            **ctx.tender_fix(),
         )
     elif event.date is not None and event.date < ctx.as_of:
         yield ctx.finding(
@@ -308,6 +317,7 @@ def no_compelling_event(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fin
             event=event.event,
             date=event.date.isoformat(),
             days=ctx.days_before(event.date),
+            **ctx.tender_fix(),
         )
 
 

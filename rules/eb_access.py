@@ -742,6 +742,13 @@ insights:
             "At the next meeting with {names}, or through your coach, find out {topics}, and "
             "record the answers under `insights`."
         ),
+        "tender": (
+            "The tender was announced on {announced}: read the tender documents to find out "
+            "{topics} (a published tender states its budget ceiling and its timetable to the "
+            "award; the bid opening names the other bidders). Ask what they leave unclear only "
+            "as a clarification through the official channel, and record the answers under "
+            "`insights`."
+        ),
     },
     texts={
         "severity_when.late": (
@@ -761,7 +768,9 @@ def eb_insights_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fin
     """From discovery, whether or not an EB has been met: fires when `insights` lacks any of
     `project_confirmed: true`, `budget_confirmed: true`, a `decision_date`, or `competitors`
     (an explicit empty list counts as known: there are none). The message lists what is
-    still unconfirmed. At negotiation, an unconfirmed project or budget weighs more.
+    still unconfirmed. At negotiation, an unconfirmed project or budget weighs more. In an
+    announced tender the fix takes the answers from the tender documents and the official
+    clarification channel.
 
     Why: The economic buyer is where the truth is: whether the project is real and funded,
     how big the budget is, when they will decide, and who else is in the race. A deal that
@@ -792,6 +801,7 @@ def eb_insights_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fin
         names=ctx.names(p.name for p in met) if met else _eb_names(ctx),
         missing=ctx.join(ctx.text(f"item.{key}") for key in missing),
         topics=ctx.join(ctx.text(f"topic.{key}") for key in missing),
+        **ctx.tender_fix(),
     )
 
 
@@ -960,16 +970,26 @@ insights:
             "competitors: {competitors}); the deal is at {stage}."
         ),
     },
-    fix=(
-        "Find out from {names} why the competitor is preferred: on which decision criteria it "
-        "wins, and who supports it. Then change the criteria or win over the people (a "
-        "reference visit, a pilot, a stronger sponsor), or decide openly whether this deal "
-        "is still worth the effort."
-    ),
+    fix={
+        "default": (
+            "Find out from {names} why the competitor is preferred: on which decision criteria "
+            "it wins, and who supports it. Then change the criteria or win over the people (a "
+            "reference visit, a pilot, a stronger sponsor), or decide openly whether this deal "
+            "is still worth the effort."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: private meetings can no longer change "
+            "the leaning. Find in the tender documents the evaluation criteria that favour the "
+            "competitor, question one written for a single bidder as a clarification "
+            "through the official channel, and make the bid win on the criteria that score; "
+            "or decide openly not to bid."
+        ),
+    },
 )
 def competitor_preferred(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """From discovery, fires when `insights.preference` is `competitor`. The message names
-    the competitors when `insights.competitors` lists them.
+    the competitors when `insights.competitors` lists them. In an announced tender the fix
+    works through the tender's criteria and its official channel.
 
     Why: The economic buyer is where the truth is, and the leaning is part of it. A
     customer that prefers a competitor will, by default, buy from them; by proposal, a deal
@@ -985,6 +1005,7 @@ def competitor_preferred(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fi
         variant="named" if rivals else None,
         competitors=ctx.join(rivals),
         names=_eb_names(ctx),
+        **ctx.tender_fix(),
     )
 
 
@@ -1024,15 +1045,23 @@ stakeholders:
             "deal is at {stage}."
         ),
     },
-    fix=(
-        "Find the gap {subject} cares about: a result they want and do not get today, or a "
-        "problem they must fix, in their own numbers. Until {subject} sees a gap, expect no "
-        "decision; update `mode` when they do."
-    ),
+    fix={
+        "default": (
+            "Find the gap {subject} cares about: a result they want and do not get today, or a "
+            "problem they must fix, in their own numbers. Until {subject} sees a gap, expect no "
+            "decision; update `mode` when they do."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: do not seek {subject} out privately about "
+            "it. Make the bid show the gap {subject} cares about, a result they do not get "
+            "today or a problem they must fix, in the tender's own terms and numbers."
+        ),
+    },
 )
 def eb_no_reason_to_change(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """From discovery, for each EB (customer-side, not gone; one finding each): fires when
-    their `mode` is `even_keel` or `overconfident`.
+    their `mode` is `even_keel` or `overconfident`. In an announced tender the fix puts the
+    gap in the bid.
 
     Why: A buyer acts only when they see a gap between what they want and what they have:
     a result to grow (growth) or a problem to fix (trouble). An economic buyer who sees no
@@ -1042,7 +1071,10 @@ def eb_no_reason_to_change(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[
     for person in ctx.holders(Role.EB):
         if person.mode in _NO_GAP and person.mode is not None:
             yield ctx.finding(
-                ctx.path_of(person, "mode"), subject=person.name, variant=person.mode.value
+                ctx.path_of(person, "mode"),
+                subject=person.name,
+                variant=person.mode.value,
+                **ctx.tender_fix(),
             )
 
 
@@ -1101,6 +1133,13 @@ _GONE_SOURCE = (
             "Find out who holds {subject}'s role now, confirm everything {subject} told us "
             "again with them, and set `insights.source` to whoever confirmed it."
         ),
+        "tender": (
+            "The tender was announced on {announced}: do not confirm it privately with anyone "
+            "at the customer. Check what {subject} told us (project, budget, decision date, "
+            "competitors) against the tender documents, ask what they leave unclear only as a "
+            "clarification through the official channel, and set `insights.source` to the "
+            "document that confirms it."
+        ),
     },
     texts={
         "severity_when.gone": "{severity} when the source is gone",
@@ -1110,7 +1149,8 @@ def insights_second_hand(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fi
     """From proposal, when `insights.source` names a stakeholder (names compared as the
     catalog says): fires when that person is not an EB, or is gone (then it weighs more:
     confirm again with whoever holds the role now). A source that names no stakeholder (a
-    document, a tender notice) is not checked.
+    document, a tender notice) is not checked. In an announced tender the fix checks the
+    insights against the tender documents.
 
     Why: The economic buyer is where the truth is. What a coach or an engineer tells us
     about the budget is their reading of it, not the decision maker's word. And people
@@ -1135,12 +1175,14 @@ def insights_second_hand(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Fi
             variant="gone" if now else "vacant",
             names=ctx.names(dict.fromkeys(p.name for p in now)),
             left=person.left.isoformat() if person.left else "",
+            **ctx.tender_fix(),
         )
     elif not (person.has_role(Role.EB) and ctx.counts(person)):
         yield ctx.finding(
             ("insights", "source"),
             subject=person.name,
             names=_eb_names(ctx),
+            **ctx.tender_fix(),
         )
 
 

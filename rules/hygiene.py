@@ -143,22 +143,32 @@ deal:
         "default": "The deal has no next step.",
         "no_due": 'The next step "{action}" has no due date.',
     },
-    fix=(
-        "Agree the next step with the customer and write it in `deal.next_step` with an "
-        "`action`, an `owner` and a `due` date."
-    ),
+    fix={
+        "default": (
+            "Agree the next step with the customer and write it in `deal.next_step` with an "
+            "`action`, an `owner` and a `due` date."
+        ),
+        "tender": (
+            "The tender was announced on {announced}: the next step is the tender's own (the "
+            "clarification deadline, the bid's submission, the opening). Write it in "
+            "`deal.next_step` with an `action`, an `owner` on our side and its `due` date."
+        ),
+    },
 )
 def next_step_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
-    """Fires when an open deal has no `deal.next_step`, or one without `due`.
+    """Fires when an open deal has no `deal.next_step`, or one without `due`. In an
+    announced tender the fix names the tender's own steps.
 
     Why: A deal moves only when someone does something by a date. Without a next step, or
     with one that has no date, the deal drifts until the customer decides without us.
     """
     step = deal.deal.next_step
     if step is None:
-        yield ctx.finding("deal.next_step", account=deal.deal.account)
+        yield ctx.finding("deal.next_step", account=deal.deal.account, **ctx.tender_fix())
     elif step.due is None:
-        yield ctx.finding("deal.next_step.due", variant="no_due", action=step.action)
+        yield ctx.finding(
+            "deal.next_step.due", variant="no_due", action=step.action, **ctx.tender_fix()
+        )
 
 
 _OVERDUE_FAILS = """\

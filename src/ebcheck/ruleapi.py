@@ -575,6 +575,14 @@ class Context(_RuleWords, Generic[OptionsT]):
         buying = self.deal.procurement
         return buying.announced.isoformat() if buying and buying.announced else ""
 
+    def tender_fix(self) -> dict[str, Any]:
+        """In an announced tender, what makes a finding's fix the rule's own `tender` one
+        (its announced date included), for a rule whose usual fix sends the rep to the
+        customer's people but whose work goes on through the tender (D19); else nothing."""
+        if not self.in_announced_tender:
+            return {}
+        return {"fix_variant": "tender", "announced": self.announced}
+
     def last_touch(self, person: Stakeholder) -> dt.date | None:
         """The latest of `met` and `last_contact` that is not in the future."""
         dates = [d for d in (person.met, person.last_contact) if d and d <= self.as_of]
@@ -605,6 +613,7 @@ class Context(_RuleWords, Generic[OptionsT]):
         subject: str | None = None,
         condition: str | None = None,
         variant: str | None = None,
+        fix_variant: str | None = None,
         private_contact: bool | None = None,
         **facts: Any,
     ) -> Finding:
@@ -614,9 +623,11 @@ class Context(_RuleWords, Generic[OptionsT]):
         severity depends on more than the stage: the declaration says which
         severity it carries. A severity set in the configuration still wins.
         `variant` picks the `message_<variant>` and `fix_<variant>` templates
-        where the rule has them. `private_contact` says whether this fix sends the
-        rep to the customer's people (the rule's `contact` when not given): in an
-        announced tender such a fix becomes the tender's (D19).
+        where the rule has them; `fix_variant`, when given, picks the fix's alone (a
+        message that names the competitors, a fix for the tender). `private_contact`
+        says whether this fix sends the rep to the customer's people (the rule's
+        `contact` when not given): in an announced tender such a fix becomes the
+        tender's (D19).
         """
         path = parse_path(at) if isinstance(at, str) else at
         position = self.source.locate(path)
@@ -645,7 +656,7 @@ class Context(_RuleWords, Generic[OptionsT]):
             name=self.rule.name,
             severity=effective,
             message=self._words("message", variant, facts),
-            fix=self._words("fix", variant, facts, private_contact),
+            fix=self._words("fix", fix_variant or variant, facts, private_contact),
             line=position.line,
             column=position.column,
             path=format_path(path),

@@ -53,7 +53,7 @@ def test_in_an_announced_tender_no_fix_names_the_customer_s_people() -> None:
         assert "with the customer" not in fix, rule_id
     for rule_id in NAMED_OUTSIDE:
         assert fixes[rule_id].startswith("The tender was announced on 2026-11-01"), rule_id
-    for rule_id in ("RS004", "DP005", "HY002", "CD005"):  # the tender's own fix
+    for rule_id in ("RS004", "DP005", "CD005"):  # the tender's boilerplate fix
         assert "do not contact anyone at Acme about it privately" in fixes[rule_id]
         assert "official channel" in fixes[rule_id]
     # The date and the next step come from the tender's timetable and the bid.
@@ -131,3 +131,62 @@ def test_a_plan_for_an_opponent_is_written_in_a_tender_too() -> None:
     )
     (finding,) = [f for f in audit(text).findings if f.rule == "BI006"]
     assert finding.fix.startswith("Write down how you will handle 孙工 in `plan`")
+
+
+# Fires EB007, EB009, EB010, EB011 and DP004: work that goes on in a tender, through its
+# documents, its official channel and the bid, not through the customer's people.
+THROUGH_THE_TENDER = """\
+ebcheck: 1
+as_of: 2026-11-20
+deal: {id: T4, name: n, account: 市教育局, stage: proposal, close_date: 2027-01-31}
+stakeholders:
+  - {name: 王建国, roles: [EB], mode: even_keel, met: 2026-10-01}
+  - {name: Li Lei, roles: [TB, coach], met: 2026-11-02}
+insights: {preference: competitor, competitors: [华为], source: Li Lei}
+"""
+OUTSIDE_THE_TENDER = {
+    "EB007": "At the next meeting with 王建国",
+    "EB009": "Find out from 王建国 why the competitor is preferred",
+    "EB010": "Find the gap 王建国 cares about",
+    "EB011": "Confirm the insights with 王建国 directly",
+    "DP004": "Find out with 王建国 why 市教育局 must act now",
+}
+INSIDE_THE_TENDER = {
+    "EB007": "read the tender documents to find out",
+    "EB009": "Find in the tender documents the evaluation criteria that favour the competitor",
+    "EB010": "Make the bid show the gap 王建国 cares about",
+    "EB011": "Check what Li Lei told us (project, budget, decision date, competitors) against",
+    "DP004": "its timetable is why 市教育局 decides now",
+}
+
+
+def test_before_a_tender_the_insight_fixes_go_to_the_eb() -> None:
+    fixes = _fixes(THROUGH_THE_TENDER)
+    for rule_id, advice in OUTSIDE_THE_TENDER.items():
+        assert advice in fixes[rule_id], rule_id
+
+
+def test_in_a_tender_the_insight_fixes_work_through_its_documents_and_the_bid() -> None:
+    findings = {f.rule: f for f in audit(THROUGH_THE_TENDER + ANNOUNCED).findings}
+    for rule_id, advice in INSIDE_THE_TENDER.items():
+        fix = findings[rule_id].fix
+        assert fix.startswith("The tender was announced on 2026-11-01:"), rule_id
+        assert advice in fix, rule_id
+        assert "privately" in fix or "official channel" in fix or "tender documents" in fix
+    # The message keeps its own variant: the competitors are still named.
+    assert "competitors: 华为" in findings["EB009"].message
+    assert "mode: even_keel" in findings["EB010"].message
+
+
+def test_a_tender_not_yet_announced_keeps_the_eb_fixes() -> None:
+    fixes = _fixes(THROUGH_THE_TENDER + ANNOUNCED.replace("2026-11-01", "2026-12-01"))
+    for rule_id, advice in OUTSIDE_THE_TENDER.items():
+        assert advice in fixes[rule_id], rule_id
+
+
+def test_a_missing_next_step_in_a_tender_is_the_tender_s_own() -> None:
+    fixes = _fixes(THROUGH_THE_TENDER + ANNOUNCED)
+    assert fixes["HY002"].startswith(
+        "The tender was announced on 2026-11-01: the next step is the tender's own"
+    )
+    assert "an `owner` on our side" in fixes["HY002"]
