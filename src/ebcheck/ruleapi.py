@@ -641,14 +641,8 @@ class Context(_RuleWords, Generic[OptionsT]):
         if capped:
             # D26: paperwork on a small deal is shown, never weighed; last of all.
             effective = Severity.INFO
-        facts.setdefault(
-            "stage", self.catalogue.get(f"stage.{self.stage.value}") or self.stage.value
-        )
-        facts.setdefault("as_of", self.as_of.isoformat())
-        if "eb" not in facts:
-            # Fixes name the economic buyer the file records, not "the EB".
-            ebs = [p.name for p in self.holders(Role.EB)]
-            facts["eb"] = self.join(ebs) if ebs else self.catalogue.text("words.the_eb")
+        for key, value in self._common_facts().items():
+            facts.setdefault(key, value)
         if subject is not None:
             facts.setdefault("subject", subject)
         return Finding(
@@ -663,6 +657,21 @@ class Context(_RuleWords, Generic[OptionsT]):
             subject=subject,
             capped=capped,
         )
+
+    def _common_facts(self) -> dict[str, str]:
+        """What every finding of the deal may say: its stage, the audit date and the
+        economic buyer the file records (fixes name them, not "the EB"); worked out once
+        a deal."""
+        common: dict[str, str] | None = self._memo.get("facts")
+        if common is None:
+            stage = self.stage.value
+            ebs = [p.name for p in self.holders(Role.EB)]
+            common = self._memo["facts"] = {
+                "stage": self.catalogue.get(f"stage.{stage}") or stage,
+                "as_of": self.as_of.isoformat(),
+                "eb": self.join(ebs) if ebs else self.catalogue.text("words.the_eb"),
+            }
+        return common
 
     def _words(
         self,

@@ -79,10 +79,22 @@ def _write_object(value: dict[Any, Any], margin: str, parts: list[str]) -> None:
         parts.append("{}")
         return
     inner = margin + _INDENT
-    parts.append("{")
-    for number, (key, item) in enumerate(value.items()):
-        parts.append(("\n" if number == 0 else ",\n") + inner + _key(key) + ": ")
-        _write(item, inner, parts)
+    opening = "{\n" + inner
+    between = ",\n" + inner
+    for key, item in value.items():
+        # Texts, whole numbers and nulls (most of a report) are written here, without a
+        # call each; anything else (subclasses such as enums included) by `_write`.
+        kind = type(item)
+        if kind is str:
+            parts.append(opening + _key(key) + ": " + _quote(item))
+        elif kind is int:
+            parts.append(opening + _key(key) + ": " + int.__repr__(item))
+        elif item is None:
+            parts.append(opening + _key(key) + ": null")
+        else:
+            parts.append(opening + _key(key) + ": ")
+            _write(item, inner, parts)
+        opening = between
     parts.append("\n" + margin + "}")
 
 
