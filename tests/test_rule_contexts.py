@@ -1,5 +1,6 @@
-"""Each rule of a deal sees a context of its own (its rule, options and severity),
-and all of them share what was asked of the deal once (the memo)."""
+"""Each rule of a deal sees its own rule, options and severity in its context, all of
+them share what was asked of the deal once (the memo), and none can leave anything
+else on the context for the next."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ SEEN: list[tuple[str, Severity | None, bool, bool]] = []
 @rule("ZZ010", "first", severity=Severity.LOW, message="First.", fix="None.")
 def first(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
     ctx._memo["asked"] = True
-    ctx.scribbled = True  # type: ignore[attr-defined]
     SEEN.append((ctx.rule.id, ctx.severity_override, True, False))
     yield ctx.finding("deal.account")
 
@@ -34,7 +34,13 @@ def second(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
     yield ctx.finding("deal.name")
 
 
-WORDS = Catalogue("en", english={**first.english(), **second.english()})
+@rule("ZZ012", "scribbler", severity=Severity.LOW, message="Third.", fix="None.")
+def scribbler(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
+    yield ctx.finding("deal.id")
+    ctx.scribbled = True  # type: ignore[attr-defined]
+
+
+WORDS = Catalogue("en", english={**first.english(), **second.english(), **scribbler.english()})
 
 
 def test_every_rule_gets_its_own_context_and_the_deal_s_memo() -> None:
@@ -52,3 +58,18 @@ def test_every_rule_gets_its_own_context_and_the_deal_s_memo() -> None:
         ("ZZ011", Severity.HIGH),
     ]
     assert SEEN == [("ZZ010", None, True, False), ("ZZ011", Severity.HIGH, True, False)]
+
+
+def test_a_rule_that_leaves_something_on_its_context_crashes_alone() -> None:
+    loaded = load_bytes(READY.encode())
+    assert loaded.deal is not None
+    rules = [
+        ActiveRule(scribbler, NoOptions(), None),
+        ActiveRule(second, NoOptions(), Severity.HIGH),
+    ]
+    SEEN.clear()
+    found, crashes = run_rules(loaded.deal, loaded.source, rules, dt.date(2026, 12, 1), WORDS)
+    assert [c.rule for c in crashes] == ["ZZ012"]
+    assert "AttributeError" in crashes[0].error
+    assert [(f.rule, f.severity) for f in found] == [("ZZ011", Severity.HIGH)]
+    assert SEEN == [("ZZ011", Severity.HIGH, False, False)]

@@ -429,6 +429,8 @@ def rule(
 class _RuleWords:
     """A rule's own words, for the contexts of file and repository rules alike."""
 
+    __slots__ = ()
+
     rule: Rule
     catalogue: Catalogue
 
@@ -444,9 +446,14 @@ class _RuleWords:
         return name_list(self.catalogue, items)
 
 
-@dataclass
+@dataclass(slots=True)
 class Context(_RuleWords, Generic[OptionsT]):
-    """What a rule's check sees besides the deal, and how it makes findings."""
+    """What a rule's check sees besides the deal, and how it makes findings.
+
+    The engine turns one context a deal to each of its rules in turn (`rule`,
+    `options`, `severity_override`); its slots keep a check from leaving anything
+    else on it for the next rule to find (an attribute set is an error, reported as
+    the rule's crash)."""
 
     rule: Rule
     deal: DealFile
@@ -467,18 +474,6 @@ class Context(_RuleWords, Generic[OptionsT]):
     thousands of stakeholders, asking it per finding made a check quadratic. The
     engine gives every rule of one deal the same memo; what is kept in it depends
     only on the deal and `as_of`."""
-
-    def for_rule(self, rule: Rule, options: Any, severity: Severity | None) -> Context[Any]:
-        """This deal's context for another of its rules. One is made for every rule of
-        every deal: copying this one's fields takes a third of `__init__`'s time."""
-        ctx: Context[Any] = object.__new__(Context)
-        ctx.__dict__ = {
-            **self.__dict__,
-            "rule": rule,
-            "options": options,
-            "severity_override": severity,
-        }
-        return ctx
 
     def option_of(self, rule_id: str, name: str, default: Any) -> Any:
         """One option of another rule, as configured (`default` when it has none)."""

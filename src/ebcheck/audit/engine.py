@@ -97,33 +97,39 @@ def run_rules(
     found: list[Finding] = []
     crashes: list[RuleCrash] = []
     stage = deal.deal.stage
-    template: Context[Any] | None = None  # given to no rule: each gets a copy
+    ctx: Context[Any] | None = None
     for active in rules:
-        if stage not in active.rule.stages:
+        rule = active.rule
+        if stage not in rule.stages:
             continue
-        if template is None:
+        if ctx is None:
             # Every rule of the deal shares its memo: what they all ask of it (role
             # holders) is asked once.
-            template = Context(
-                active.rule,
+            ctx = Context(
+                rule,
                 deal,
                 as_of,
                 active.options,
                 catalogue,
                 source,
+                active.severity,
                 small=small,
                 findings=findings,
                 peers=peers or {},
                 _memo={},
             )
-        ctx = template.for_rule(active.rule, active.options, active.severity)
+        else:
+            # One context a deal, turned to each rule in turn: a check has given all it
+            # gives (`list`) before the next begins. A copy for each of some fifty rules
+            # a deal cost about 30 µs of the rules' 250.
+            ctx.rule, ctx.options, ctx.severity_override = rule, active.options, active.severity
         try:
-            given = list(active.rule.check(deal, ctx))
+            given = list(rule.check(deal, ctx))
             if not given:  # most rules of most deals
                 continue
-            own, crash = own_findings(active.rule.id, given)
+            own, crash = own_findings(rule.id, given)
         except Exception as exc:  # a broken rule must not hide the others
-            crashes.append(RuleCrash(active.rule.id, f"{type(exc).__name__}: {exc}"))
+            crashes.append(RuleCrash(rule.id, f"{type(exc).__name__}: {exc}"))
             continue
         found.extend(own)
         if crash is not None:
