@@ -14,18 +14,21 @@ One `<testsuite>` per deal file, named by its path. What fails follows
 - a severity (`critical` … `info`): each finding at or above it fails;
 - `never`: no finding fails.
 
-Each failing finding is one `<testcase>` with a `<failure type="RULE">` whose
-body gives the location, severity, message and fix. A file that could not be
-loaded (E001/E002) is an `<error>` whatever `--fail-on` says: the deal could
-not be audited at all. A rule that crashed is an `<error>` too. A deal with no
-failing finding gets one passing testcase named after the deal; the findings
-that did not fail, and suppressed and baselined ones, are listed in the
-suite's `<system-out>`, so nothing is lost. Built with ElementTree (so quoting
-is right); characters XML 1.0 forbids are replaced by U+FFFD, as in every
-format; no timestamps. A CI log may show the file, so no line of it can pass
-for a runner command: a line break in
-deal text or a file name is kept, but a line it opens with `::` or `##[` gets
-its first character replaced.
+Every finding is one `<testcase>`, named by its rule and what it is about:
+one that fails has a `<failure type="RULE">` whose body gives the location,
+severity, message and fix; one that does not reach `--fail-on` passes, with
+the same text in its `<system-out>`. Suppressed and baselined findings are
+`<skipped>` cases (the reason in the message): accepted, not hidden. A file
+that could not be loaded (E001/E002) gives an `<error>` per problem whatever
+`--fail-on` says: the deal could not be audited at all. A rule that crashed is
+an `<error>` too. A deal with nothing at all gets one passing testcase named
+after the deal, so every file is a suite with a test.
+
+Built with ElementTree (so quoting is right); characters XML 1.0 forbids are
+replaced by U+FFFD, as in every format; no timestamps. A CI log may show the
+file, so no line of it can pass for a runner command: a line break in deal
+text or a file name is kept, but a line it opens with `::` or `##[` gets its
+first character replaced.
 """
 
 from __future__ import annotations
@@ -104,21 +107,18 @@ def _outcome(case: ET.Element, tag: str, finding: Finding, body: str) -> None:
 
 def deal_suite(deal: DealReport, words: Catalogue) -> ET.Element:
     suite = ET.Element("testsuite", {"name": xml_text(deal.path, one_line=True)})
-    failures = errors = 0
-    notes: list[str] = []
+    failures = errors = skipped = 0
     for finding in deal.findings:
+        case = _case(suite, deal, testcase_name(finding), finding.line)
         body = finding_body(deal, finding, words)
         if deal.verdict is Verdict.INVALID:
-            _outcome(
-                _case(suite, deal, testcase_name(finding), finding.line), "error", finding, body
-            )
+            _outcome(case, "error", finding, body)
             errors += 1
         elif deal.finding_fails(finding):
-            case = _case(suite, deal, testcase_name(finding), finding.line)
             _outcome(case, "failure", finding, body)
             failures += 1
-        else:
-            notes.append(body)
+        else:  # shown, and passing: it does not reach `--fail-on`
+            ET.SubElement(case, "system-out").text = xml_text(body)
     for crash in deal.crashes:
         text = words.text("report.crashed", rule=crash.rule, error=crash.error)
         case = _case(suite, deal, f"{crash.rule} {words.text('reports.junit.crashed')}")
@@ -127,18 +127,21 @@ def deal_suite(deal: DealReport, words: Catalogue) -> ET.Element:
         )
         element.text = xml_text(text)
         errors += 1
-    if not failures and not errors:
+    accepted = [
+        (entry.finding, words.text("reports.suppressed_mark", reason=entry.reason))
+        for entry in deal.suppressed
+    ]
+    accepted += [(f, words.text("reports.baselined_mark")) for f in deal.baselined]
+    for finding, mark in accepted:
+        case = _case(suite, deal, testcase_name(finding), finding.line)
+        element = ET.SubElement(case, "skipped", {"message": xml_text(mark, one_line=True)})
+        element.text = xml_text(finding_body(deal, finding, words))
+        skipped += 1
+    if not len(suite):
         _case(suite, deal, deal_name(deal))
-    for entry in deal.suppressed:
-        mark = words.text("reports.suppressed_mark", reason=entry.reason)
-        notes.append(f"({mark}) {finding_body(deal, entry.finding, words)}")
-    for finding in deal.baselined:
-        mark = words.text("reports.baselined_mark")
-        notes.append(f"({mark}) {finding_body(deal, finding, words)}")
-    if notes:
-        ET.SubElement(suite, "system-out").text = xml_text("\n\n".join(notes))
-    tests = len(suite.findall("testcase"))
-    suite.attrib.update(tests=str(tests), failures=str(failures), errors=str(errors), skipped="0")
+    suite.attrib.update(
+        tests=str(len(suite)), failures=str(failures), errors=str(errors), skipped=str(skipped)
+    )
     return suite
 
 
@@ -152,13 +155,14 @@ def deal_text(deal: DealReport, words: Catalogue) -> str:
 def suite_counts(tally: Tally) -> tuple[int, int, int]:
     """The tests, failures and errors of a deal's `<testsuite>` (as `deal_suite` makes
     it), from its tally: a streamed report has no more to count them from."""
+    counts = tally.counts
     if tally.verdict is Verdict.INVALID:
-        failures, errors = 0, tally.counts.findings
+        failures, errors = 0, counts.findings
     else:
         failures, errors = tally.failing, 0
     errors += len(tally.crashes)
-    passing = 0 if failures or errors else 1
-    return failures + errors + passing, failures, errors
+    tests = counts.findings + len(tally.crashes) + counts.suppressed + counts.baselined
+    return max(tests, 1), failures, errors
 
 
 WRITER = DealWriter("junit", deal_text)
