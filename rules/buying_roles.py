@@ -654,6 +654,11 @@ stakeholders:
             "us (needs, budget, timing, support); a newcomer who has never met us starts from "
             "nothing."
         ),
+        "successor_met": (
+            "{successors} holds the role now and has been met: at the next meeting, confirm "
+            "again what {subject} told us (needs, budget, timing, support), and record what "
+            "changed."
+        ),
     },
     texts={
         "severity_when.decider": "{severity} for an EB, the sponsor or the signer",
@@ -666,7 +671,8 @@ def role_holder_left(deal: DealFile, ctx: Context[LeftOptions]) -> Iterator[Find
     (`client_team.sponsor`) or the signer (`decision_process.signer`), one finding each:
     fires when they left within the last `max_days` (90) days (0 <= as_of - `left` <=
     `max_days`); an EB, the sponsor or the signer weighs more. When someone else holds one of
-    their roles now, the fix names them.
+    their roles now, the fix names them: to meet, or, when all of them have been met, to
+    confirm again at the next meeting.
 
     Why: People change. When a person in a buying role leaves or is replaced, everything
     they told us (needs, budget, timing, their support) must be confirmed again with whoever
@@ -690,16 +696,21 @@ def role_holder_left(deal: DealFile, ctx: Context[LeftOptions]) -> Iterator[Find
         if not what:
             continue
         decider = Role.EB in person.all_roles or is_sponsor or is_signer
-        successors = [p.name for r in roles for p in ctx.holders(r)]
+        successors = list({p.name: p for r in roles for p in ctx.holders(r)}.values())
+        # Whoever holds the role now and has not met us is the one to meet; when all of
+        # them have, what is left is to confirm again what the one who left told us.
+        unmet = [p.name for p in successors if ctx.met_on(p) is None]
+        named = unmet or [p.name for p in successors]
+        variant = ("successor" if unmet else "successor_met") if successors else None
         yield ctx.finding(
             ctx.path_of(person, "left"),
             subject=person.name,
             condition="decider" if decider else None,
-            variant="successor" if successors else None,
+            variant=variant,
             what=ctx.join(what),
             left=person.left.isoformat(),
             days=days,
-            successors=ctx.names(dict.fromkeys(successors)),
+            successors=ctx.names(named),
         )
 
 

@@ -474,6 +474,39 @@ def test_bi009_names_the_successor_and_one_finding_per_person(build, found):
     assert got[0].path == "stakeholders[0].left"
 
 
+def test_bi009_a_successor_not_yet_met_is_to_be_met(build, found):
+    people = [
+        dict(EB, name="吴总", left="2026-11-01"),
+        {"name": "孙国平", "roles": ["EB"]},
+    ]
+    (got,) = found(build("discovery", stakeholders=people), "BI009")
+    assert got.fix.startswith("孙国平 holds the role now: meet them and confirm again what 吴总")
+    assert "a newcomer who has never met us" in got.fix
+
+
+def test_bi009_a_successor_already_met_is_no_newcomer(build, found):
+    people = [
+        dict(EB, name="吴总", left="2026-11-01"),
+        dict(EB, name="孙国平", met="2026-11-15"),
+    ]
+    (got,) = found(build("discovery", stakeholders=people), "BI009")
+    assert got.fix.startswith(
+        "孙国平 holds the role now and has been met: at the next meeting, confirm again what 吴总"
+    )
+    assert "newcomer" not in got.fix
+    assert "meet them" not in got.fix
+
+
+def test_bi009_of_two_successors_the_one_not_met_is_named(build, found):
+    people = [
+        dict(EB, name="吴总", left="2026-11-01"),
+        dict(EB, name="孙国平", met="2026-11-15"),
+        {"name": "赵董", "roles": ["EB"]},
+    ]
+    (got,) = found(build("discovery", stakeholders=people), "BI009")
+    assert got.fix.startswith("赵董 holds the role now: meet them")
+
+
 def test_bi009_max_days_is_an_option(build, found):
     text = build("discovery", stakeholders=[EB, dict(TB, left="2026-10-01")])
     assert found(text, "BI009", BI009={"max_days": 30}) == []
