@@ -366,6 +366,10 @@ stakeholders:
         "decider_signer": (
             "if {signer}, who signs, is the one who decides, give {signer} `roles: [EB]`"
         ),
+        "decider_signer_eb": (
+            "if {signer}, who signs and holds the EB role too, decides alone, take `EB` off "
+            "{subject}'s `roles`"
+        ),
         "severity_when.unknown": "{severity} at every stage when `authority` is `unknown`",
     },
 )
@@ -385,12 +389,7 @@ def eb_authority_unconfirmed(deal: DealFile, ctx: Context[NoOptions]) -> Iterato
     signer = written_name(deal.decision_process.signer if deal.decision_process else None)
     for person in ctx.holders(Role.EB):
         at = ctx.path_of(person, "authority")
-        # The signer the file records is the first candidate for the real decider.
-        decider = (
-            ctx.text("decider_signer", signer=signer)
-            if signer is not None and not ctx.same(signer, person.name)
-            else ctx.text("decider")
-        )
+        decider = _decider(ctx, signer, person)
         if person.authority is Authority.CLAIMED:
             yield ctx.finding(at, subject=person.name, variant="claimed", decider=decider)
         elif person.authority is Authority.UNKNOWN and late:
@@ -398,6 +397,18 @@ def eb_authority_unconfirmed(deal: DealFile, ctx: Context[NoOptions]) -> Iterato
             yield ctx.finding(
                 at, subject=person.name, variant="unknown", condition="unknown", decider=decider
             )
+
+
+def _decider(ctx: Context[Any], signer: str | None, person: Stakeholder) -> str:
+    """What to record if `person` turns out not to decide: the signer the file records is
+    the first candidate for the real decider (already an EB: then `person` is not one; gone:
+    not a candidate at all)."""
+    named = ctx.person(signer)
+    if signer is None or ctx.same(signer, person.name) or (named and ctx.gone(named)):
+        return ctx.text("decider")  # a signer who has left decides nothing now (EB008)
+    if named is not None and named.has_role(Role.EB) and ctx.counts(named):
+        return ctx.text("decider_signer_eb", signer=signer, subject=person.name)
+    return ctx.text("decider_signer", signer=signer)
 
 
 _EB_NO_ACCESS_FAILS = """\

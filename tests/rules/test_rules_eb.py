@@ -910,3 +910,20 @@ def test_eb003_fix_names_the_signer_the_file_records(build, found):
     text = build("proposal", stakeholders=[claimed], decision_process={"signer": "王总"})
     (finding,) = found(text, "EB003")
     assert finding.fix.endswith("or add the real decider with `roles: [EB]`.")
+
+
+def test_eb003_a_signer_who_is_an_eb_already_is_not_told_to_become_one(build, found):
+    claimed = {"name": "王总", "roles": ["EB"], "authority": "claimed", "met": "2026-11-01"}
+    chairman = {"name": "陈董", "title": "董事长", "roles": ["EB"], "authority": "confirmed"}
+    process = {"signer": "陈董（董事长）"}
+    text = build("proposal", stakeholders=[claimed, chairman], decision_process=process)
+    (finding,) = found(text, "EB003")
+    assert finding.fix.endswith(
+        "Then set `authority: confirmed`, or if 陈董（董事长）, who signs and holds the EB role "
+        "too, decides alone, take `EB` off 王总's `roles`."
+    )
+    # A signer who has left decides nothing now (EB008 says so): not the candidate.
+    gone = dict(chairman, left="2026-11-01")
+    text = build("proposal", stakeholders=[claimed, gone], decision_process=process)
+    (finding,) = found(text, "EB003")
+    assert finding.fix.endswith("or add the real decider with `roles: [EB]`.")
