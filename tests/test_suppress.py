@@ -52,6 +52,28 @@ def test_after_until_the_finding_is_back_and_the_report_says_why() -> None:
     assert report.verdict.value == "not_ready"
 
 
+def test_an_expired_entry_whose_finding_another_entry_still_hides_says_so() -> None:
+    report = audit_text(
+        with_suppress(
+            "  - {rule: EB002, reason: old, until: 2026-11-01}\n"
+            "  - {rule: eb-not-met, reason: 张总下周二见面, target: 张伟}\n"
+        )
+    )
+    assert [f.rule for f in report.findings] == ["S002"]
+    assert report.findings[0].message == (
+        "The suppression of EB002 expired on 2026-11-01 (old); another `suppress` entry "
+        "still hides the finding it named."
+    )
+    assert [s.finding.rule for s in report.suppressed] == ["EB002"]
+    assert report.verdict.value == "ready"
+
+
+def test_an_expired_entry_that_names_no_finding_says_so() -> None:
+    report = audit_text(with_suppress("  - {rule: BI004, reason: old, until: 2026-11-01}\n"))
+    (s002,) = [f for f in report.findings if f.rule == "S002"]
+    assert s002.message.endswith("expired on 2026-11-01 (old); it names no finding now.")
+
+
 def test_until_on_the_audit_date_still_applies() -> None:
     report = audit_text(with_suppress("  - {rule: EB002, reason: r, until: 2026-11-20}\n"))
     assert [f.rule for f in report.findings] == []

@@ -120,15 +120,26 @@ as_of: 2026-11-20
     scope=Scope.SUPPRESSION,
     applies="Every open deal with `suppress` entries.",
     example=Example.patched(_S002_FAILS, {"until: 2026-11-01": "until: 2026-12-01"}),
-    message=(
-        "The suppression of {rule}{target} expired on {until} ({reason}); "
-        "{count} {count|finding is|findings are} back."
-    ),
+    message={
+        "default": (
+            "The suppression of {rule}{target} expired on {until} ({reason}); "
+            "{count} {count|finding is|findings are} back."
+        ),
+        "covered": (
+            "The suppression of {rule}{target} expired on {until} ({reason}); another "
+            "`suppress` entry still hides the {covered|finding|findings} it named."
+        ),
+        "none": (
+            "The suppression of {rule}{target} expired on {until} ({reason}); it names no "
+            "finding now."
+        ),
+    },
     fix="Close the gap, or, if it is still accepted, extend `until` with a new reason.",
     texts={"target": " for {target}"},
 )
 def suppression_expired(deal: DealFile, ctx: Context[Any]) -> Iterator[Finding]:
-    """Fires for each `suppress` entry whose `until` is before the audit date.
+    """Fires for each `suppress` entry whose `until` is before the audit date. The message
+    counts the findings it named that are back: those no entry still in force hides.
 
     Why: A suppression with an end date is a promise to revisit the gap. Once it has passed, the
     findings count again, and the report says why they came back.

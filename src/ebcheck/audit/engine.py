@@ -596,9 +596,11 @@ class Engine:
             entry = note.entry
             target = ctx.text("target", target=entry.target) if entry.target else ""
             facts: dict[str, Any] = {"rule": entry.rule, "reason": entry.reason, "target": target}
-            if rule_id == "S002":
-                facts.update(until=entry.until, count=note.count)
             variant = "unknown" if note.unknown else "inactive" if note.inactive else None
+            if rule_id == "S002":
+                facts.update(until=entry.until, count=note.count, covered=note.covered)
+                if not note.count:
+                    variant = "covered" if note.covered else "none"
             near = closest_rule(self.all_rules, entry.rule) if note.unknown else None
             if near is not None:
                 variant, facts["suggestion"] = "unknown_hint", near.id

@@ -22,7 +22,9 @@ class EntryNote:
     index: int
     entry: Suppression
     count: int = 0
-    """Expired: how many findings it would have covered."""
+    """Expired: how many of the findings it names are back (no other entry hides them)."""
+    covered: int = 0
+    """Expired: how many of the findings it names another entry still hides."""
     unknown: bool = False
     """Unused: the entry names no rule at all."""
     inactive: bool = False
@@ -75,10 +77,11 @@ def apply_suppressions(
     """Hide what unexpired entries cover; say which entries expired or match nothing."""
     outcome = SuppressionOutcome()
     hidden: dict[int, Suppressed] = {}
+    lapsed: list[tuple[int, Suppression, list[int]]] = []
     for index, entry in enumerate(deal.suppress):
         matching = [i for i, f in enumerate(findings) if covers(entry, f)]
         if expired(entry, as_of):
-            outcome.expired.append(EntryNote(index, entry, count=len(matching)))
+            lapsed.append((index, entry, matching))
         elif not matching:
             # The catalog: an entry that matches no finding is unused, whatever the
             # reason; one whose rule is off says so, as ruff's unused-noqa does.
@@ -88,6 +91,12 @@ def apply_suppressions(
         else:
             for i in matching:
                 hidden.setdefault(i, Suppressed(findings[i], entry.reason, entry.until))
+    for index, entry, matching in lapsed:
+        # Only what no entry still in force hides is back.
+        covered = sum(1 for i in matching if i in hidden)
+        note = EntryNote(index, entry, count=len(matching) - covered, covered=covered)
+        outcome.expired.append(note)
+    outcome.expired.sort(key=lambda note: note.index)
     outcome.kept = [f for i, f in enumerate(findings) if i not in hidden]
     outcome.suppressed = [hidden[i] for i in sorted(hidden)]
     return outcome
