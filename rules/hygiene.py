@@ -40,6 +40,7 @@ from ebcheck.ruleapi import (
     repo_rule,
     rule,
     visible,
+    written_name,
 )
 
 AREA = Area(
@@ -816,22 +817,35 @@ deal: {id: H-12, name: Line 3 retrofit, account: Acme, stage: closed_lost, lost_
         {"lost_to: Rival}": "lost_to: Rival,\n  lost_reason: Price 20% above Rival's}"},
     ),
     message="The deal was lost, and no reason is recorded.",
-    fix=(
-        "Record in `deal.lost_reason` why {account} chose otherwise (price, a requirement, a "
-        "relationship, the timing), and who won in `deal.lost_to`: the next deal there "
-        "starts from it."
-    ),
+    fix={
+        "default": (
+            "Record in `deal.lost_reason` why {account} chose otherwise (price, a requirement, "
+            "a relationship, the timing), and who won in `deal.lost_to`: the next deal there "
+            "starts from it."
+        ),
+        "winner": (
+            "Record in `deal.lost_reason` why {account} chose {winner} (price, a requirement, "
+            "a relationship, the timing): the next deal there starts from it."
+        ),
+    },
 )
 def loss_reason_missing(deal: DealFile, ctx: Context[NoOptions]) -> Iterator[Finding]:
     """Fires when a `closed_lost` deal has no `deal.lost_reason`. It is the one rule besides
-    HY005 that checks closed deals; it never weighs.
+    HY005 that checks closed deals; it never weighs. When `deal.lost_to` names the winner,
+    the fix asks only why they won.
 
     Why: A lost deal still teaches: why the customer chose someone else is what the next
     forecast, the next proposal and the next deal at that account must take into account.
     Unrecorded, the lesson is lost with the deal.
     """
     if deal.deal.stage is Stage.CLOSED_LOST and no_value(deal.deal.lost_reason):
-        yield ctx.finding("deal", account=deal.deal.account)
+        winner = written_name(deal.deal.lost_to)
+        yield ctx.finding(
+            "deal",
+            variant="winner" if winner else None,
+            account=deal.deal.account,
+            winner=winner or "",
+        )
 
 
 RULES = [

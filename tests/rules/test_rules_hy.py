@@ -479,6 +479,16 @@ def test_hy012_a_lost_deal_records_why(build, stage, reason, fires):
         assert "why 华东精密制造有限公司 chose otherwise" in got[0].fix
 
 
+def test_hy012_asks_only_why_when_the_winner_is_recorded(build):
+    text = build("closed_lost", deal={"lost_to": "用友", "close_date": "2026-11-01"})
+    (got,) = check("HY012", text)
+    assert got.fix == (
+        "Record in `deal.lost_reason` why 华东精密制造有限公司 chose 用友 (price, a "
+        "requirement, a relationship, the timing): the next deal there starts from it."
+    )
+    assert "lost_to" not in got.fix
+
+
 def test_hy012_is_the_closed_deal_rule():
     assert RULES["HY012"].on_closed
     assert [r.id for r in RULES.values() if r.on_closed] == ["HY012"]
