@@ -429,3 +429,29 @@ def test_a_full_width_character_is_the_one_finding_not_what_follows_from_it(
     messages = [f.message for f in report.findings if f.rule[0] == "E"]
     assert len(messages) == 1, messages
     assert ("full-width" if lang == "en" else "全角") in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "suggested"),
+    [
+        ('华东精密制造 "MES" 升级: 二期', "name: '华东精密制造 \"MES\" 升级: 二期'"),
+        ("共享盘 D:\\投标\\新建: 二期", "name: '共享盘 D:\\投标\\新建: 二期'"),
+        ('王总\'s plan "A": 先做试点', "name: '王总''s plan \"A\": 先做试点'"),
+    ],
+)
+def test_the_quoted_text_suggested_for_a_colon_loads_as_written(
+    written: str, suggested: str
+) -> None:
+    report = audit_text(DEAL.replace("  name: MES upgrade", f"  name: {written}"))
+    (finding,) = report.findings
+    assert f"put the text in quotes: {suggested}\n" in finding.message
+    fixed = DEAL.replace("  name: MES upgrade", f"  {suggested}")
+    assert yaml.safe_load(fixed)["deal"]["name"] == written
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1))
+def test_any_text_quoted_for_a_hint_reads_back_as_itself(text: str) -> None:
+    text = text.strip()
+    if not text:
+        return
+    assert yaml.safe_load(f"k: {yamlhints._quoted(text)}") == {"k": text}

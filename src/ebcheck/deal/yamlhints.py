@@ -223,7 +223,19 @@ def _colon_in_text(error: _Error) -> Problem | None:
     value = row[first + 2 :].split(" #", 1)[0]
     if start:
         value = re.split(r"[,}]", value, maxsplit=1)[0]
-    return error.found("colon_in_text", error.line, error.column, key=key, value=value.strip())
+    value = value.strip()
+    return error.found(
+        "colon_in_text", error.line, error.column, key=key, value=value, quoted=_quoted(value)
+    )
+
+
+def _quoted(text: str) -> str:
+    """`text` as a quoted YAML scalar that reads back as itself: in double quotes unless
+    it holds a `"` or a backslash (escapes there), else in single quotes, where only a
+    `'` is special (written twice)."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _misaligned(error: _Error) -> Problem | None:
