@@ -790,7 +790,16 @@ def test_a_compelling_event_that_is_only_a_date_is_an_e002(event: str) -> None:
 
 @pytest.mark.parametrize(
     ("written", "meant"),
-    [("2026-2-3", "2026-02-03"), ("2026.12.1", "2026-12-01"), ("2026年2月30日", None)],
+    [
+        ("2026-2-3", "2026-02-03"),
+        ("2026.12.1", "2026-12-01"),
+        ("2026年2月30日", None),
+        # A Chinese input method's full-width digits and dashes.
+        ("２０２６-１２-３１", "2026-12-31"),
+        ("2026－12－05", "2026-12-05"),
+        ("２０２６年１月２０日", "2026-01-20"),
+        ("２０２６-０２-３０", None),
+    ],
 )
 def test_loose_dates_get_the_iso_form_if_they_are_real(written: str, meant: str | None) -> None:
     (problem,) = load(GOOD.replace("2026-12-31", written)).problems

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -28,7 +29,8 @@ from ebcheck.deal.suggest import closest
 
 E = TypeVar("E", bound=Enum)
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits: `\d` would take full-width ones (`２０２６`), which only a hint can fix.
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _LOOSE_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _CN_UNITS = {"万": 10_000, "千": 1_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000}
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -355,7 +357,13 @@ def to_date(value: Any) -> Any:
             return dt.date.fromisoformat(raw.strip())
         except ValueError:
             raise error("no_such_date", found=found) from None
-    loose = _LOOSE_DATE.match(found.strip()) if isinstance(raw, str) else None
+    # Full-width digits and dashes (`２０２６－１２－３１`, a Chinese input method's) are
+    # read as their ASCII forms, for the hint only.
+    loose = (
+        _LOOSE_DATE.match(unicodedata.normalize("NFKC", raw.strip()))
+        if isinstance(raw, str)
+        else None
+    )
     if loose:
         year, month, day = (int(part) for part in loose.groups())
         try:
