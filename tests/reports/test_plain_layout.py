@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ebcheck.audit.engine import audit_paths, words_for
+from ebcheck.audit.engine import audit_paths, audit_text, words_for
 from ebcheck.audit.results import DealReport
 from ebcheck.audit.settings import Settings
 from ebcheck.reports.cjkwrap import cjk_line_breaks
@@ -118,7 +118,8 @@ def panels(draw: st.DrawFn) -> Panel:
     parts.append(Padding(Text(draw(_TEXTS)), (0, 0, 0, 2)))
     return Panel(
         Group(*parts),
-        title=Text(draw(_TEXTS)),
+        # The report's titles end in an ellipsis when cut; Rich's default does not.
+        title=Text(draw(_TEXTS), overflow=draw(st.sampled_from(["ellipsis", "fold"]))),
         title_align="left",
         subtitle=Text(draw(_TEXTS)),
         subtitle_align="right",
@@ -133,3 +134,21 @@ def test_generated_panels_read_as_rich_prints_them(panel: Panel, width: int) -> 
     except Unsure:
         return  # Rich prints it
     assert text == rich_text(panel, width)
+
+
+@pytest.mark.parametrize("width", [30, 40, 57, 80, 81, 120])
+def test_a_deal_name_too_long_for_the_border_ends_in_an_ellipsis(width: int) -> None:
+    name = "昆仑钢铁 集团 ERP 全面升级项目（含 MES、WMS、质量追溯与能源管理模块）"
+    text = (
+        "ebcheck: 1\nas_of: 2026-11-20\n"
+        f'deal: {{id: KL-1, name: "{name}", account: 昆仑钢铁, stage: proposal,\n'
+        "  close_date: 2027-01-31}\n"
+    )
+    panel = deal_panel(audit_text(text), words_for("zh"))
+    top = panel_text(panel, width).splitlines()[0]
+    assert panel_text(panel, width) == rich_text(panel, width)
+    assert top.startswith("╭─ KL-1  昆仑钢铁")
+    if width < 81:
+        assert top.endswith("…─╮")
+    else:
+        assert "能源管理模块）" in top

@@ -83,7 +83,9 @@ def _border(title: str | Text | None, align: str, fill: str, width: int) -> str 
         raise Unsure("a tab")
     text = f" {plain} "
     if cell_len(text) > width - 4:
-        text = set_cell_size(text, width - 4)
+        # Rich's `Text.truncate`, with the title's own overflow.
+        cut = isinstance(title, Text) and title.overflow == "ellipsis"
+        text = set_cell_size(text, width - 5) + "…" if cut else set_cell_size(text, width - 4)
     excess = width - 4 - cell_len(text)
     if align == "left":
         return text + fill * excess

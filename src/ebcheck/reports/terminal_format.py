@@ -218,6 +218,7 @@ def deal_panel(report: DealReport, words: Catalogue) -> Panel:
     if report.name:
         heading.append("  ")
         heading.append_text(_t(report.name))
+    heading.overflow = "ellipsis"  # a name too long for the border says it is cut
     return Panel(
         Group(*parts),
         title=heading,
