@@ -15,10 +15,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ebcheck.audit.engine import audit_text
+from ebcheck.audit.engine import audit_text, words_for
 from ebcheck.audit.settings import Settings
 from ebcheck.deal import yamlhints
 from ebcheck.deal.load import load_bytes
+from ebcheck.deal.parsertext import parser_words
 from tests.conftest import EXAMPLES
 
 EXAMPLE = EXAMPLES / "hd-mes-upgrade.yaml"
@@ -327,13 +328,48 @@ def test_latin1_text_gets_no_chinese_encoding_hint() -> None:
     assert problem.key == "E001.encoding" and problem.hint is None
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_pyyaml_detail_is_the_second_line_never_the_message(lang: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "YAML parser: while scanning for the next token: found character that cannot"),
+        ("zh", "YAML 解析器：读取下一个标记时，发现不能作为任何标记开头的字符"),
+    ],
+)
+def test_pyyaml_detail_is_the_second_line_never_the_message(lang: str, said: str) -> None:
     report = audit_text(edit("  id: D-1", "\tid: D-1"), Settings(lang=lang))
     (finding,) = report.findings
     first, second = finding.message.split("\n")
     assert "cannot start any token" not in first
-    assert "cannot start any token" in second
+    assert second.startswith(said)
+
+
+# Each mistake as libyaml words it, and as a Chinese report says it after "YAML 解析器：".
+PARSER_SAYS = [
+    ("  name: a: b", "此处不允许出现映射值（冒号加空格被读成了又一个键）"),
+    ("  name: {x: 1 y: 2}", "解析花括号里的映射时，没有找到预期的 ',' 或 '}'"),
+    ("  name: [a, b", "解析方括号里的列表时，没有找到预期的 ',' 或 ']'"),
+    ("  name: *x", "发现未定义的别名"),
+    ('  name: "\\q"', "解析带引号的文字时，发现未知的转义字符"),
+    ("  name: MES\n account: Acme", "解析块映射时，没有找到预期的键"),
+]
+
+
+@pytest.mark.parametrize(("line", "said"), PARSER_SAYS)
+def test_the_parser_s_words_are_said_in_chinese(line: str, said: str) -> None:
+    text = DEAL.replace("  name: MES upgrade\n  account: Acme", line + "\n  account: Acme")
+    (finding,) = audit_text(text, Settings(lang="zh")).findings
+    assert finding.message.split("\n")[1] == f"YAML 解析器：{said}"
+
+
+def test_parser_words_no_pattern_knows_stay_as_written() -> None:
+    zh = words_for("zh").get
+    assert parser_words("while parsing a block mapping: something new", zh) == (
+        "解析块映射时，something new"
+    )
+    assert parser_words("while parsing a weird thing: x", zh) == "while parsing a weird thing，x"
+    en = words_for("en").get
+    detail = "while parsing a flow mapping: did not find expected ',' or '}'"
+    assert parser_words(detail, en) == detail
 
 
 def test_a_colon_inside_a_value_after_a_key_is_fine() -> None:
@@ -342,16 +378,20 @@ def test_a_colon_inside_a_value_after_a_key_is_fine() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("en", "not valid YAML: the parser"), ("zh", "不是有效的 YAML：解析器")]
+    ("lang", "words", "said"),
+    [
+        ("en", "not valid YAML: the parser", "found character that cannot start any token"),
+        ("zh", "不是有效的 YAML：解析器", "发现不能作为任何标记开头的字符"),
+    ],
 )
 def test_an_unrecognised_syntax_error_is_a_sentence_in_the_language_with_pyyaml_second(
-    lang: str, words: str
+    lang: str, words: str, said: str
 ) -> None:
     report = audit_text(edit("  id: D-1", "  id: @x"), Settings(lang=lang))
     (finding,) = report.findings
     first, second = finding.message.split("\n")
     assert first.startswith(words) and "cannot start any token" not in first
-    assert second.endswith("found character that cannot start any token")
+    assert second.endswith(said)
 
 
 @given(st.text(alphabet=" \t\n:-[]{}\"'#：\u3000ab", max_size=60))

@@ -46,6 +46,7 @@ from ebcheck.audit.walk import FileSet, collect
 from ebcheck.deal.enums import Severity, Verdict
 from ebcheck.deal.load import Loaded, load_bytes, load_file
 from ebcheck.deal.models import DealFile
+from ebcheck.deal.parsertext import parser_words
 from ebcheck.deal.problems import Found, Problem
 from ebcheck.deal.source import FileSourceMap, read_limited
 from ebcheck.deal.sourcemap import START, SourceMap, format_path
@@ -664,6 +665,8 @@ def _shell_word(text: str) -> str:
 
 def problem_finding(problem: Problem, catalogue: Catalogue) -> Finding:
     params = _in_language(problem.params, catalogue)
+    if problem.code == "E001" and isinstance(params.get("detail"), str):
+        params["detail"] = parser_words(params["detail"], catalogue.get)  # PyYAML's words
     message = catalogue.text(problem.key, **params)
     # Concise and GitHub lines show no field path: say which field it is (for a
     # missing field, the mapping that lacks it).
