@@ -226,7 +226,7 @@ commitments:
         "declined": (
             "The ask was said and declined: write in `mitigation` how {committed} days can "
             "still be kept without it (a smaller scope, a later phase, another resource), or "
-            "take it back to {decider} and renegotiate the date with the client."
+            "take it back to {decider}, and renegotiate the date with the client."
         ),
     },
     texts={
@@ -533,7 +533,7 @@ commitments:
     fix={
         "default": (
             "Go back to {decider} this week for a yes or a no, and say what happens to the "
-            "deadline without it; record the answer in `ask_status` and `answered_on`."
+            "promise without it; record the answer in `ask_status` and `answered_on`."
         ),
         "declined": (
             "{owner}: write in `mitigation` how the risk will be handled without it (a smaller "
