@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from ebcheck.audit.engine import audit_text
 from ebcheck.cli.app import app
 from tests.deals import EB_NEVER_MET, READY
 
@@ -276,3 +277,19 @@ def test_with_a_baseline_every_deal_has_a_new_verdict(
     assert verdicts["open.yaml"] == ("not_ready", "ready")
     assert verdicts["won.yaml"] == ("closed", "closed")
     assert verdicts["broken.yaml"] == ("invalid", "invalid")
+
+
+def test_paperwork_capped_on_a_small_deal_never_leads_its_pipeline_row() -> None:
+    text = SMALL.replace("  sponsor: 张伟\n", "")
+    report = audit_text(text)
+    assert [(f.rule, f.severity.value) for f in report.findings] == [("CT001", "info")]
+    assert report.top_finding is None
+    # The same gap on a deal that is not small weighs, and leads it.
+    big = audit_text(READY.replace("  sponsor: 张伟\n", ""))
+    assert big.top_finding is not None and big.top_finding.rule == "CT001"
+
+
+def test_the_file_s_bookkeeping_never_leads_a_pipeline_row() -> None:
+    report = audit_text(READY + "suppress:\n  - {rule: BI004, reason: r}\n")
+    assert [f.rule for f in report.findings] == ["S001"]
+    assert report.top_finding is None

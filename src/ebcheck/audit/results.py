@@ -66,7 +66,10 @@ class DealReport:
 
     @property
     def top_finding(self) -> Finding | None:
-        return self.findings[0] if self.findings else None
+        """What a pipeline row names as the deal's top issue: its most severe finding that
+        is not paperwork capped on a small deal (D26) nor the file's bookkeeping (S rules),
+        which are shown with the deal but never lead it; None when nothing else is found."""
+        return next((f for f in self.findings if not f.capped and f.area != "S"), None)
 
     def tally(self, kept: Any = None) -> Tally:
         info = self.deal.deal if self.deal is not None else None
