@@ -230,7 +230,7 @@ stakeholders:
     ),
     fix={
         "default": (
-            "Ask your coach or the EB who will evaluate the solution technically (IT, "
+            "Ask {coach} or the EB who will evaluate the solution technically (IT, "
             "engineering, quality, procurement specs), meet them, and add them with `roles: "
             "[TB]`."
         ),
@@ -426,7 +426,7 @@ stakeholders:
     },
     fix=(
         "Write down how you will handle {subject} in `plan`: what worries them, who they "
-        "listen to, and who could address it (your coach, a peer, a reference customer)."
+        "listen to, and who could address it ({coach}, a peer, a reference customer)."
     ),
     texts={
         "severity_when.veto": (
@@ -578,7 +578,7 @@ insights:
         "champions: nobody against us is on the map. The deal is at {stage}."
     ),
     fix=(
-        "Find who is against us: ask your coach who would rather buy from {rivals} or keep "
+        "Find who is against us: ask {coach} who would rather buy from {rivals} or keep "
         "things as they are, and who loses budget, people or power if we win; add them and "
         "record their `stance`."
     ),

@@ -90,7 +90,7 @@ client_team:
     fix={
         "default": (
             "Name the senior client who backs this project in `client_team.sponsor` (and as a "
-            "stakeholder); if there is none, ask your coach who would gain most from the "
+            "stakeholder); if there is none, ask {coach} who would gain most from the "
             "project and win them over."
         ),
         "left": (

@@ -81,7 +81,7 @@ stakeholders:
         "evaluation to signature. The deal is at {stage}."
     ),
     fix=(
-        "Ask your coach, or {eb}, how the decision is made, step by step from evaluation to "
+        "Ask {coach}, or {eb}, how the decision is made, step by step from evaluation to "
         "signature, and who signs last; record each step with `by` and `date` in "
         "`decision_process.steps`, and the signer in `decision_process.signer`."
     ),
@@ -137,7 +137,7 @@ procurement: {}
         "{stage}."
     ),
     fix=(
-        "Ask procurement or your coach how this purchase is made (direct, quotation, tender "
+        "Ask procurement or {coach} how this purchase is made (direct, quotation, tender "
         "...) and what stands between the yes and a signed contract: legal review, 会签, 用印, "
         "the purchase order; record them under `procurement`, each step with its `date`."
     ),

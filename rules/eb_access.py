@@ -129,11 +129,11 @@ stakeholders:
     },
     fix={
         "default": (
-            "Find out who signs off on this purchase (ask your coach, or ask the TB who "
+            "Find out who signs off on this purchase (ask {coach}, or ask the TB who "
             "approves the budget) and add them with `roles: [EB]`."
         ),
         "gone": (
-            "Find out who decides now that {names} has left (ask your coach, or the TB who "
+            "Find out who decides now that {names} has left (ask {coach}, or the TB who "
             "approves the budget), add them with `roles: [EB]`, and meet them: a new EB who "
             "has never met us is an unmet EB."
         ),
@@ -357,7 +357,7 @@ stakeholders:
         ),
     },
     fix=(
-        "Confirm {subject}'s authority: ask your coach who signed off the last purchase of "
+        "Confirm {subject}'s authority: ask {coach} who signed off the last purchase of "
         "this size, or ask {subject} how the decision will be made and who else must agree. "
         "Then set `authority: confirmed`, or {decider}."
     ),
@@ -470,11 +470,11 @@ eb_access:
         "preparation": (
             "Prepare before the next contact: write down the work priorities, personal "
             "situation and the people who sway {names} (assistant, deputies, trusted "
-            "engineers) in `eb_access.analysis`; your coach can help."
+            "engineers) in `eb_access.analysis`; {coach} can help."
         ),
         "way_in": (
             "Find a way in to {names}: ask who knows them (a former colleague, a partner, "
-            "your coach) and record the referral in `eb_access.referral.via`, or agree a "
+            "{coach}) and record the referral in `eb_access.referral.via`, or agree a "
             "dated next step such as an introduction email (`eb_access.next_step` with "
             "`due`)."
         ),
@@ -746,11 +746,11 @@ insights:
     },
     fix={
         "default": (
-            "Find out {topics} from {names}, or through your coach, and record the answers "
+            "Find out {topics} from {names}, or through {coach}, and record the answers "
             "under `insights`."
         ),
         "met": (
-            "At the next meeting with {names}, or through your coach, find out {topics}, and "
+            "At the next meeting with {names}, or through {coach}, find out {topics}, and "
             "record the answers under `insights`."
         ),
         "tender": (

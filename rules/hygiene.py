@@ -549,7 +549,7 @@ deal:
     ),
     fix={
         "default": (
-            "Find out with your coach, or with {eb}, what really decides the date (the decision "
+            "Find out with {coach}, or with {eb}, what really decides the date (the decision "
             "steps, the paper process, the compelling event) and set a close date you can "
             "defend; if nothing has changed since {first}, take the deal out of the forecast."
         ),
@@ -655,7 +655,7 @@ deal:
     ),
     fix={
         "default": (
-            "Find out what holds the deal at {stage}: agree with your coach, or with {eb}, "
+            "Find out what holds the deal at {stage}: agree with {coach}, or with {eb}, "
             "the step that moves it on, with a date, in `deal.next_step`; if nothing can move "
             "it, lower the forecast, or close it as lost."
         ),

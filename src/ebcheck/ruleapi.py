@@ -654,18 +654,29 @@ class Context(_RuleWords, Generic[OptionsT]):
         )
 
     def _common_facts(self) -> dict[str, str]:
-        """What every finding of the deal may say: its stage, the audit date and the
-        economic buyer the file records (fixes name them, not "the EB"); worked out once
-        a deal."""
+        """What every finding of the deal may say: its stage, the audit date, and the
+        economic buyer and the coaches the file records (fixes name them, not "the EB" or
+        "your coach"); worked out once a deal."""
         common: dict[str, str] | None = self._memo.get("facts")
         if common is None:
             stage = self.stage.value
             ebs = [p.name for p in self.holders(Role.EB)]
+            words = self.catalogue
             common = self._memo["facts"] = {
-                "stage": self.catalogue.get(f"stage.{stage}") or stage,
+                "stage": words.get(f"stage.{stage}") or stage,
                 "as_of": self.as_of.isoformat(),
-                "eb": self.join(ebs) if ebs else self.catalogue.text("words.the_eb"),
+                "eb": self.join(ebs) if ebs else words.text("words.the_eb"),
             }
+        if "coach" not in common and _mentions(self.rule.words, "{coach}"):
+            # Only for a rule that says it: a repository rule's deal may be a stub that
+            # knows its id and stage alone (`DealFile.identified`).
+            coaches = [p.name for p in self.holders(Role.COACH)]
+            words = self.catalogue
+            common["coach"] = (
+                words.text("words.your_coach", names=words.join_or(coaches))
+                if coaches
+                else words.text("words.no_coach", account=self.deal.deal.account)
+            )
         return common
 
     def _words(
@@ -685,6 +696,13 @@ class Context(_RuleWords, Generic[OptionsT]):
         base = f"{self.rule.id}.{part}"
         key = f"{base}_{variant}" if variant and f"{base}_{variant}" in self.catalogue else base
         return self.catalogue.text(key, **facts)
+
+
+@functools.lru_cache(maxsize=512)
+def _mentions(words: tuple[tuple[str, str], ...], placeholder: str) -> bool:
+    """Whether any of a rule's English texts holds `placeholder` (its Chinese ones hold the
+    same placeholders: `tests/test_i18n.py`)."""
+    return any(placeholder in text for _, text in words)
 
 
 def repo_rule(

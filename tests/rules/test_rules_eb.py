@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ebcheck.audit.engine import audit_text
+from ebcheck.audit.settings import Settings
+
 STAGES = ("prospecting", "qualification", "discovery", "proposal", "negotiation")
 
 EB_MET = {"name": "张伟", "title": "总经理", "roles": ["EB"], "met": "2026-11-10"}
@@ -927,3 +930,31 @@ def test_eb003_a_signer_who_is_an_eb_already_is_not_told_to_become_one(build, fo
     text = build("proposal", stakeholders=[claimed, gone], decision_process=process)
     (finding,) = found(text, "EB003")
     assert finding.fix.endswith("or add the real decider with `roles: [EB]`.")
+
+
+@pytest.mark.parametrize(
+    ("coaches", "asked"),
+    [
+        ([], "ask someone at 华东精密制造有限公司 you trust who signed off"),
+        (["李工"], "ask your coach 李工 who signed off"),
+        (["李工", "王芳"], "ask your coach 李工 or 王芳 who signed off"),
+    ],
+)
+def test_a_fix_names_the_coaches_the_file_records(build, found, coaches, asked):
+    claimed = {"name": "王总", "roles": ["EB"], "authority": "claimed", "met": "2026-11-01"}
+    people = [claimed, *({"name": name, "roles": ["coach"]} for name in coaches)]
+    # A coach who has left, or a partner's, guides nobody at the customer now.
+    people += [
+        {"name": "钱军", "roles": ["coach"], "left": "2026-10-01"},
+        {"name": "赵总", "roles": ["coach"], "affiliation": "partner"},
+    ]
+    (finding,) = found(build("proposal", stakeholders=people), "EB003")
+    assert asked in finding.fix
+
+
+def test_a_chinese_fix_names_the_coach_too(build, found):
+    claimed = {"name": "王总", "roles": ["EB"], "authority": "claimed", "met": "2026-11-01"}
+    text = build("proposal", stakeholders=[claimed, {"name": "李工", "roles": ["coach"]}])
+    report = audit_text(text, Settings(lang="zh"))
+    (finding,) = [f for f in report.findings if f.rule == "EB003"]
+    assert "问你的教练李工，上一次同等规模的采购是谁签的字" in finding.fix

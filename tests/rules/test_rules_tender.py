@@ -29,8 +29,8 @@ NAMED_OUTSIDE = {
     "RS004": "check with Helen Park",
     "DP005": "agree with Helen Park",
     "HY002": "Agree the next step with the customer",
-    "HY008": "Find out with your coach, or with Helen Park",
-    "HY009": "agree with your coach, or with Helen Park",
+    "HY008": "Find out with someone at Acme you trust, or with Helen Park",
+    "HY009": "agree with someone at Acme you trust, or with Helen Park",
     "CD005": "Go back to Helen Park",
 }
 
