@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import typing
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -38,9 +37,9 @@ _DATE: Schema = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]
 _TEXT: Schema = {"type": ["string", "number", "boolean"], "pattern": r"\S"}
 _OPT_TEXT: Schema = {"type": ["string", "number", "boolean", "null"]}
 _TEXT_LIST: Schema = {"anyOf": [_NULL, _TEXT, {"type": "array", "items": _TEXT}]}
-_FINITE = sys.float_info.max
-_MONEY: Schema = {"type": "number", "minimum": 0, "maximum": _FINITE}
-_POSITIVE: Schema = {"type": "number", "exclusiveMinimum": 0, "maximum": _FINITE}
+# The loader refuses a number beyond a quadrillion (`f.MAX_NUMBER`): no deal has one.
+_MONEY: Schema = {"type": "number", "minimum": 0, "maximum": f.MAX_NUMBER}
+_POSITIVE: Schema = {"type": "number", "exclusiveMinimum": 0, "maximum": f.MAX_NUMBER}
 _PERCENT = r"^\s*\+?0*(?:100(?:\.0*)?|[0-9]{1,2}(?:\.[0-9]*)?|\.[0-9]+)\s*%\s*$"
 _FRACTION: Schema = {
     "anyOf": [
