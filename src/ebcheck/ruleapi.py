@@ -324,6 +324,12 @@ class Rule:
     def area(self) -> str:
         return self.id.rstrip("0123456789")
 
+    @functools.cached_property
+    def names_coach(self) -> bool:
+        """Whether any of its texts says `{coach}` (the Chinese ones say what the English
+        ones do: `tests/test_i18n.py`); asked for every finding, worked out once."""
+        return any("{coach}" in text for _, text in self.words)
+
     def severity_at(self, stage: Stage) -> Severity:
         """The default severity, raised by the escalation of the stage reached."""
         current = self.severity
@@ -667,7 +673,7 @@ class Context(_RuleWords, Generic[OptionsT]):
                 "as_of": self.as_of.isoformat(),
                 "eb": self.join(ebs) if ebs else words.text("words.the_eb"),
             }
-        if "coach" not in common and _mentions(self.rule.words, "{coach}"):
+        if "coach" not in common and self.rule.names_coach:
             # Only for a rule that says it: a repository rule's deal may be a stub that
             # knows its id and stage alone (`DealFile.identified`).
             coaches = [p.name for p in self.holders(Role.COACH)]
@@ -696,13 +702,6 @@ class Context(_RuleWords, Generic[OptionsT]):
         base = f"{self.rule.id}.{part}"
         key = f"{base}_{variant}" if variant and f"{base}_{variant}" in self.catalogue else base
         return self.catalogue.text(key, **facts)
-
-
-@functools.lru_cache(maxsize=512)
-def _mentions(words: tuple[tuple[str, str], ...], placeholder: str) -> bool:
-    """Whether any of a rule's English texts holds `placeholder` (its Chinese ones hold the
-    same placeholders: `tests/test_i18n.py`)."""
-    return any(placeholder in text for _, text in words)
 
 
 def repo_rule(
