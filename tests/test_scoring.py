@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+from math import floor
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ebcheck.audit.scoring import DEFAULT_WEIGHTS, score, verdict
 from ebcheck.deal.enums import Severity, Stage, Verdict
@@ -69,3 +74,18 @@ def test_boundaries_of_the_verdict() -> None:
     assert verdict([], 79) is Verdict.AT_RISK
     assert verdict([], 50) is Verdict.AT_RISK
     assert verdict([], 49) is Verdict.NOT_READY
+
+
+@given(
+    st.lists(st.sampled_from(list(Severity)), max_size=80),
+    st.fixed_dictionaries({s: st.integers(0, 100) for s in Severity}),
+)
+def test_the_score_is_the_catalog_s_product_exactly(
+    severities: list[Severity], weights: dict[Severity, int]
+) -> None:
+    counted = [s for s in severities if weights[s] > 0]
+    kept = Fraction(100)
+    for severity in counted:
+        kept *= Fraction(100 - weights[severity], 100)
+    expected = max(1, floor(kept + Fraction(1, 2))) if counted else 100
+    assert score(severities, weights) == expected

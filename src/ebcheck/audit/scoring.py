@@ -3,15 +3,13 @@
 Each weighing finding keeps a share of what is left: the score is
 100 × Π (1 − weight/100), rounded half up, and never below 1 once a finding
 weighs, so that two criticals (49) still rank above three (34) and the worst
-deals can be told apart. The product is computed exactly (fractions), so a
-score never depends on floating-point rounding.
+deals can be told apart. The product is computed exactly (in whole numbers), so
+a score never depends on floating-point rounding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
-from math import floor
 
 from ebcheck.deal.enums import Severity, Stage, Verdict
 
@@ -33,11 +31,14 @@ def weighing(
 
 def score(severities: Iterable[Severity], weights: Mapping[Severity, int] = DEFAULT_WEIGHTS) -> int:
     """100 × Π (1 − weight/100) over the weighing findings, rounded half up."""
-    kept = Fraction(100)
     counted = weighing(severities, weights)
+    # kept = 100 × Π (100 − w) / 100ⁿ, in whole numbers: floor(kept + ½) without a
+    # fraction object per finding.
+    kept, whole = 100, 1
     for severity in counted:
-        kept *= Fraction(100 - weights[severity], 100)
-    points = floor(kept + Fraction(1, 2))
+        kept *= 100 - weights[severity]
+        whole *= 100
+    points = (2 * kept + whole) // (2 * whole)
     return max(1, points) if counted else 100
 
 
